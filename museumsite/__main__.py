@@ -1,0 +1,5 @@
+"""Allow ``python -m museumsite``."""
+
+from museumsite.cli import main
+
+raise SystemExit(main())

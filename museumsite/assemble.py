@@ -1,0 +1,313 @@
+"""Stage 2: documents into a linked ``Site`` of typed entries.
+
+Input: ``Document``s and the config. Output: a ``Site`` whose events, talks,
+speakers, posts and pages have typed fields, URLs, and checked references (a talk's
+event and speakers must exist). Every problem is collected with its file and line;
+nothing is rendered until the whole site is known to be consistent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from typing import Any, Callable
+
+from museumsite.config import SiteConfig
+from museumsite.errors import Problems, did_you_mean
+from museumsite.load import to_date
+from museumsite.model import (
+    Document, Entry, Event, Link, Page, Post, Site, Source, Speaker, StaticFile, Talk,
+)
+from museumsite.urls import expand, make_slug
+
+COMMON_FIELDS = {"title", "lang", "draft", "tags", "template", "summary", "description", "slug", "extra"}
+KIND_FIELDS = {
+    "events": {"start", "end", "timezone", "venue", "city", "rooms", "tracks"},
+    "talks": {"event", "speakers", "start", "end", "room", "track", "slides", "video", "language"},
+    "speakers": {"name", "affiliation", "photo", "links"},
+    "posts": {"date", "updated", "authors"},
+    "pages": {"menu"},
+}
+
+
+class _Reader:
+    """Typed access to one document's front matter, reporting problems at the key's line."""
+
+    def __init__(self, doc: Document, problems: Problems):
+        self.doc = doc
+        self.problems = problems
+        self.ok = True
+
+    def error(self, key: str | None, message: str, hint: str = "") -> None:
+        self.ok = False
+        self.problems.error(self.doc.path, self.doc.line_of(key) if key else 1, message, hint)
+
+    def text(self, key: str, default: str = "", required: bool = False) -> str:
+        value = self.doc.meta.get(key)
+        if value is None:
+            if required:
+                self.error(None, f"missing {key}", f"add a line '{key}: ...' to the front matter")
+            return default
+        if isinstance(value, bool) or isinstance(value, (dict, list)):
+            self.error(key, f"'{key}' must be text, not {value!r}")
+            return default
+        return str(value).strip()
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.doc.meta.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list) or any(isinstance(v, (dict, list)) or v is None for v in value):
+            self.error(key, f"'{key}' must be a list of names, like [a, b]")
+            return ()
+        return tuple(str(v).strip() for v in value)
+
+    def flag(self, key: str) -> bool:
+        value = self.doc.meta.get(key, False)
+        if not isinstance(value, bool):
+            self.error(key, f"'{key}' must be true or false, not {value!r}")
+            return False
+        return value
+
+    def number(self, key: str) -> int | None:
+        value = self.doc.meta.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(key, f"'{key}' must be a whole number, not {value!r}")
+            return None
+        return value
+
+    def links(self, key: str) -> tuple[Link, ...]:
+        """A list of {title, url} mappings, or plain URLs (titled with the URL)."""
+        value = self.doc.meta.get(key) or []
+        if isinstance(value, (str, dict)):
+            value = [value]
+        found = []
+        for index, item in enumerate(value if isinstance(value, list) else [None]):
+            if isinstance(item, str):
+                item = {"url": item}
+            if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+                self.error(key, f"'{key}' entries need a url", f"write '- {{title: Slides, url: https://...}}'")
+                continue
+            url = item["url"].strip()
+            if not url.lower().startswith(("http://", "https://", "/")):
+                self.problems.error(self.doc.path, self.doc.line_of(f"{key}.{index}"),
+                                    f"'{key}' url '{url}' must start with https://, http:// or /")
+                self.ok = False
+                continue
+            found.append(Link(title=str(item.get("title") or url).strip(), url=url))
+        return tuple(found)
+
+    def when(self, key: str, tz: dt.tzinfo, required: bool = False,
+             day: dt.date | None = None) -> dt.datetime | dt.date | None:
+        """A date or datetime; naive times are in ``tz``; a bare '09:30' falls on ``day``."""
+        raw = self.doc.meta.get(key)
+        if raw is None:
+            if required:
+                self.error(None, f"missing {key}", f"add a line '{key}: 2009-10-16' to the front matter")
+            return None
+        value = to_date(raw)
+        if value is None and day is not None and isinstance(raw, str):
+            value = to_date(f"{day.isoformat()} {raw.strip().zfill(5)}")
+        if value is None:
+            self.error(key, f"cannot read {key} {raw!r} as a date",
+                       "write it as 2009-10-16, or 2009-10-16 09:30 for a time")
+            return None
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=tz)
+        return value
+
+
+def assemble_site(documents: list[Document], config: SiteConfig, problems: Problems,
+                  static: tuple[StaticFile, ...] = (), drafts: bool = False) -> Site:
+    """Build the linked site. Problems are collected; the caller raises once."""
+    site_tz = zoneinfo.ZoneInfo(config.timezone)
+    by_kind: dict[str, list[Entry]] = defaultdict(list)
+    builders: dict[str, Callable[[Document, _Reader, dict[str, Any], SiteConfig, dt.tzinfo], Entry | None]] = {
+        "events": _event, "speakers": _speaker, "posts": _post, "pages": _page,
+    }
+    events_by_key: dict[str, Document] = {d_key(d): d for d in documents if d.kind == "events"}
+    known_speakers = {d_key(d) for d in documents if d.kind == "speakers"}
+    for doc in documents:
+        reader = _Reader(doc, problems)
+        _check_fields(doc, problems)
+        common = _common(doc, reader, config)
+        if common["draft"] and not drafts:
+            continue
+        if doc.kind == "talks":
+            entry = _talk(doc, reader, common, config, events_by_key, known_speakers, problems)
+        else:
+            entry = builders[doc.kind](doc, reader, common, config, site_tz)
+        if entry is not None and reader.ok:
+            by_kind[doc.kind].append(entry)
+
+    events = sorted(by_kind["events"], key=lambda e: (-_ordinal(e.start), e.slug, e.lang))  # type: ignore[attr-defined]
+    talks = sorted(by_kind["talks"], key=_talk_order)
+    speakers = sorted(by_kind["speakers"], key=lambda s: (make_slug(s.name), s.slug, s.lang))  # type: ignore[attr-defined]
+    posts = sorted(by_kind["posts"], key=lambda p: (-p.date.timestamp(), p.slug, p.lang))  # type: ignore[attr-defined]
+    pages = sorted(by_kind["pages"], key=lambda p: (p.menu is None, p.menu or 0, p.title, p.lang))  # type: ignore[attr-defined]
+    return Site(config=config, events=tuple(events), talks=tuple(talks),  # type: ignore[arg-type]
+                speakers=tuple(speakers), posts=tuple(posts), pages=tuple(pages),  # type: ignore[arg-type]
+                static=static)
+
+
+def d_key(doc: Document) -> str:
+    return f"{doc.kind}/{doc.slug}"
+
+
+def _check_fields(doc: Document, problems: Problems) -> None:
+    known = COMMON_FIELDS | KIND_FIELDS[doc.kind]
+    for key in doc.meta:
+        if key not in known:
+            problems.warn(doc.path, doc.line_of(key), f"unknown field '{key}' in a {doc.kind[:-1]}",
+                          did_you_mean(key, known) or "put custom values under 'extra:'")
+
+
+def _common(doc: Document, reader: _Reader, config: SiteConfig) -> dict[str, Any]:
+    slug = reader.text("slug") or doc.slug
+    if make_slug(slug) != slug.lower() and "/" not in doc.slug:
+        reader.error("slug" if "slug" in doc.meta else None, f"slug '{slug}' is not URL-safe",
+                     f"rename the file or set 'slug: {make_slug(slug)}'")
+    if doc.lang not in config.all_languages:
+        reader.error("lang" if "lang" in doc.meta else None, f"language '{doc.lang}' is not one of the site's languages",
+                     f"add it to 'languages:' in museumsite.yaml ({', '.join(config.all_languages)} now)")
+    extra = doc.meta.get("extra", {})
+    if not isinstance(extra, dict):
+        reader.error("extra", "'extra' must be a mapping of your own fields")
+        extra = {}
+    return {
+        "kind": doc.kind, "key": d_key(doc), "lang": doc.lang, "slug": slug,
+        "source": Source(path=doc.path, line=1), "body_md": doc.body, "body_line": doc.body_line,
+        "summary_md": reader.text("summary"), "description": reader.text("description"),
+        "template": reader.text("template"), "draft": reader.flag("draft"),
+        "tags": tuple(dict.fromkeys(reader.texts("tags"))), "extra": extra,
+    }
+
+
+def _url(config: SiteConfig, pattern: str, common: dict[str, Any], date: dt.date | None = None,
+         event: str = "") -> str:
+    return expand(pattern, slug=common["slug"], lang=common["lang"], default_language=config.language,
+                  date=date, event=event)
+
+
+def _event(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,
+           site_tz: dt.tzinfo) -> Entry | None:
+    title = reader.text("title", required=True)
+    tz_name = reader.text("timezone", config.timezone)
+    tz = _zone(tz_name, reader) or site_tz
+    start = _as_date(reader.when("start", tz, required=True))
+    end = _as_date(reader.when("end", tz)) or start
+    if start and end and end < start:
+        reader.error("end", f"end {end} is before start {start}")
+    if start is None or end is None:
+        return None
+    return Event(**common, title=title, url=_url(config, config.urls.event, common, start),
+                 start=start, end=end, timezone=tz_name, venue=reader.text("venue"), city=reader.text("city"),
+                 rooms=reader.texts("rooms"), tracks=reader.texts("tracks"))
+
+
+def _talk(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,
+          events: dict[str, Document], speakers: set[str], problems: Problems) -> Entry | None:
+    title = reader.text("title", required=True)
+    event_slug = reader.text("event", required=True)
+    event_doc = events.get(f"events/{event_slug}")
+    tz: dt.tzinfo = zoneinfo.ZoneInfo(config.timezone)
+    day = None
+    if event_slug and event_doc is None:
+        reader.error("event", f"unknown event '{event_slug}'",
+                     did_you_mean(event_slug, [k.split("/", 1)[1] for k in events])
+                     or f"create content/events/{event_slug}.md or fix the slug")
+    elif event_doc is not None:
+        tz = _zone(str(event_doc.meta.get("timezone") or config.timezone), None) or tz
+        day = _as_date(to_date(event_doc.meta.get("start")))
+    speaker_slugs = reader.texts("speakers")
+    for index, slug in enumerate(speaker_slugs):
+        if f"speakers/{slug}" not in speakers:
+            reader.ok = False
+            problems.error(doc.path, doc.line_of(f"speakers.{index}") if f"speakers.{index}" in doc.meta_lines
+                           else doc.line_of("speakers"), f"unknown speaker '{slug}'",
+                           did_you_mean(slug, [k.split("/", 1)[1] for k in speakers])
+                           or f"create content/speakers/{slug}.md or fix the slug")
+    if not speaker_slugs and "speakers" not in doc.meta:
+        problems.warn(doc.path, 1, "talk has no speakers", "add 'speakers: [slug]'")
+    start = reader.when("start", tz, day=day)
+    end = reader.when("end", tz, day=day)
+    if isinstance(start, dt.date) and not isinstance(start, dt.datetime):
+        reader.error("start", "a talk's start needs a time", "write it as 2009-10-16 09:30")
+    if start and end and isinstance(start, dt.datetime) and isinstance(end, dt.datetime) and end < start:
+        reader.error("end", f"end {end:%Y-%m-%d %H:%M} is before start {start:%Y-%m-%d %H:%M}")
+    return Talk(**common, title=title, url=_url(config, config.urls.talk, common, _as_date(start), event_slug),
+                event=f"events/{event_slug}", speakers=tuple(f"speakers/{s}" for s in speaker_slugs),
+                start=start if isinstance(start, dt.datetime) else None,
+                end=end if isinstance(end, dt.datetime) else None,
+                room=reader.text("room"), track=reader.text("track"), slides=reader.links("slides"),
+                video=_single_url(reader, "video"), language=reader.text("language"))
+
+
+def _speaker(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,
+             site_tz: dt.tzinfo) -> Entry | None:
+    name = reader.text("name") or reader.text("title")
+    if not name:
+        reader.error(None, "missing name", "add a line 'name: ...' to the front matter")
+    return Speaker(**common, title=name, name=name, url=_url(config, config.urls.speaker, common),
+                   affiliation=reader.text("affiliation"), photo=reader.text("photo"),
+                   links=reader.links("links"))
+
+
+def _post(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,
+          site_tz: dt.tzinfo) -> Entry | None:
+    title = reader.text("title", required=True)
+    date = _as_datetime(reader.when("date", site_tz, required=True), site_tz)
+    updated = _as_datetime(reader.when("updated", site_tz), site_tz)
+    if date is None:
+        return None
+    authors = reader.texts("authors") or ((config.author,) if config.author else ())
+    return Post(**common, title=title, url=_url(config, config.urls.post, common, date.date()),
+                date=date, updated=updated, authors=authors)
+
+
+def _page(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,
+          site_tz: dt.tzinfo) -> Entry | None:
+    title = reader.text("title", required=True)
+    return Page(**common, title=title, url=_url(config, config.urls.page, common), menu=reader.number("menu"))
+
+
+def _zone(name: str, reader: _Reader | None) -> dt.tzinfo | None:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        if reader:
+            reader.error("timezone", f"unknown time zone '{name}'", "use an IANA name such as Europe/Paris")
+        return None
+
+
+def _single_url(reader: _Reader, key: str) -> str:
+    url = reader.text(key)
+    if url and not url.lower().startswith(("http://", "https://", "/")):
+        reader.error(key, f"'{key}' must be a URL starting with https://, http:// or /")
+        return ""
+    return url
+
+
+def _as_date(value: dt.date | dt.datetime | None) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _as_datetime(value: dt.date | dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
+
+
+def _ordinal(day: dt.date) -> int:
+    return day.toordinal()
+
+
+def _talk_order(talk: Entry) -> tuple[Any, ...]:
+    assert isinstance(talk, Talk)
+    start = talk.start.timestamp() if talk.start else float("inf")
+    return (talk.event, start, talk.room, talk.title, talk.lang)

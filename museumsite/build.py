@@ -1,0 +1,68 @@
+"""The pipeline: config -> load -> assemble -> markup -> render -> write.
+
+``build()`` reads like the diagram in DESIGN.md. Every stage collects problems;
+the build stops after assembling and converting (content problems, all at once)
+and again after rendering (template problems and URL collisions), before anything
+is written, so a failed build never touches the previous output.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from museumsite.assemble import assemble_site
+from museumsite.config import load_config
+from museumsite.errors import ConfigError, Problems
+from museumsite.feeds import make_feeds
+from museumsite.load import list_static, load_documents
+from museumsite.markup import convert_site
+from museumsite.model import BuildResult
+from museumsite.render import plan_pages, render_pages, template_helpers
+from museumsite.sitemap import make_sitemap
+from museumsite.theme import check_theme, load_theme, theme_static
+from museumsite.write import check_collisions, check_output_dir, write_outputs
+
+Progress = Callable[[str, int, int], None]
+
+
+def build(root: Path, output: Path | None = None, *, drafts: bool = False, strict: bool = False,
+          progress: Progress | None = None) -> BuildResult:
+    """Build the site in ``root`` into ``output`` (default ``root/_site``).
+
+    Raises ConfigError (exit 2), UsageError (exit 2) or BuildError (exit 1) with
+    every problem found; returns the result, warnings included, on success.
+    """
+    started = time.perf_counter()
+    step = progress or (lambda stage, done, total: None)
+    root = root.resolve()
+    config = load_config(root)
+    if theme_problems := check_theme(config):
+        raise ConfigError(theme_problems)
+    output = (output or root / "_site").resolve()
+    check_output_dir(output, root)
+    problems = Problems(strict=strict)
+
+    step("loading", 0, 0)
+    documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems)
+    static = list_static(root, config.content_dir / "static") + theme_static(config)
+    site = assemble_site(documents, config, problems, tuple(static), drafts=drafts)
+    step("converting", 0, 0)
+    site = convert_site(site, problems)
+    problems.raise_if_any()
+
+    step("rendering", 0, 0)
+    env = load_theme(config, *template_helpers(site))
+    jobs = plan_pages(site)
+    pages = render_pages(jobs, env, site, problems, step)
+    feeds = make_feeds(site)
+    outputs = pages + feeds + make_sitemap(site, [job.url for job in jobs])
+    check_collisions(outputs, static, problems)
+    problems.raise_if_any()
+
+    step("writing", 0, 0)
+    stats = write_outputs(outputs, static, output)
+    return BuildResult(output_dir=output, pages=len(pages), feeds=len(feeds), files=len(outputs) + len(static),
+                       written=stats.written, unchanged=stats.unchanged, removed=stats.removed,
+                       seconds=time.perf_counter() - started, warnings=tuple(problems.warnings))

@@ -1,0 +1,123 @@
+"""Command line: ``museumsite build | init | new``. The only module that prints.
+
+Exit codes: 0 ok, 1 content errors, 2 usage or configuration errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from museumsite import __version__
+from museumsite.errors import MuseumError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 for --help
+        return int(exc.code or 0)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args))
+    except MuseumError as exc:
+        problems = getattr(exc, "problems", None)
+        if problems:
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            count = len(problems)
+            print(f"Build failed: {count} problem{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="museumsite", description="Build static sites for conference proceedings, event recaps and blogs.")
+    parser.add_argument("--version", action="version", version=f"museumsite {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site into a folder of static files",
+                                description="Build the site into a folder of static files.")
+    build.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
+                       help="the site folder, holding museumsite.yaml (default: the current folder)")
+    build.add_argument("--output", type=Path, metavar="DIR", help="where to write the site (default: DIR/_site)")
+    build.add_argument("--drafts", action="store_true", help="include entries marked 'draft: true'")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    loud = build.add_mutually_exclusive_group()
+    loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    loud.add_argument("--verbose", "-v", action="store_true", help="also print each warning's details and file counts")
+    build.set_defaults(run=_build)
+
+    init = commands.add_parser("init", help="create a small working site in a new folder",
+                               description="Create a small working site (one event, talk, speaker and post).")
+    init.add_argument("directory", type=Path, metavar="DIR", help="the new site folder (must be new or empty)")
+    init.set_defaults(run=_init)
+
+    new = commands.add_parser("new", help="create a content file with front matter ready to fill",
+                              description="Create content/<kind>s/<slug>.md, the slug made from the title.")
+    new.add_argument("kind", choices=["post", "talk", "speaker", "event", "page"], help="what to create")
+    new.add_argument("title", help='its title, e.g. "Évaluer nos réseaux" (slug: evaluer-nos-reseaux)')
+    new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
+    new.set_defaults(run=_new)
+    return parser
+
+
+def _build(args: argparse.Namespace) -> int:
+    from museumsite.build import build
+
+    started = time.perf_counter()
+    live = sys.stderr.isatty() and not args.quiet
+
+    def progress(stage: str, done: int, total: int) -> None:
+        # Only builds that take a while get a progress line; quick ones stay quiet.
+        if live and time.perf_counter() - started > 1.0:
+            counts = f" {done}/{total}" if total else ""
+            print(f"\r\033[K{stage}{counts}…", end="", file=sys.stderr, flush=True)
+
+    try:
+        result = build(args.site, args.output, drafts=args.drafts, strict=args.strict, progress=progress)
+    finally:
+        if live and time.perf_counter() - started > 1.0:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+    if not args.quiet:
+        for warning in result.warnings:
+            print(warning if args.verbose else str(warning).split("\n", 1)[0], file=sys.stderr)
+        if args.verbose:
+            print(f"{result.written} files written, {result.unchanged} unchanged, {result.removed} removed")
+        print(f"Built {result.pages} pages and {result.feeds} feeds in {result.seconds:.2f} s "
+              f"into {_shown(result.output_dir)}"
+              + (f" ({len(result.warnings)} warnings)" if result.warnings else ""))
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from museumsite.scaffold import init_site
+
+    init_site(args.directory)
+    print(f"Created a site in {args.directory}. Build it with: museumsite build --site {args.directory}")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from museumsite.scaffold import new_file
+
+    path = new_file(args.site, args.kind, args.title)
+    print(f"Created {_shown(path)}")
+    return 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)

@@ -1,0 +1,95 @@
+"""Problems found in a site, and how they are reported.
+
+Every stage collects what is wrong instead of stopping at the first problem, so
+that one build shows the author everything to fix. A problem carries the file
+(relative to the site root, as the author sees it), the line when known, and a
+hint saying what to do.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input; ``str()`` gives ``path:line: message``."""
+
+    path: str
+    line: int | None
+    message: str
+    hint: str = ""
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {'warning: ' if self.warning else ''}{self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class MuseumError(Exception):
+    """Base class of every error museumsite raises on purpose."""
+
+    exit_code = 1
+
+
+class BuildError(MuseumError):
+    """The content has problems; all of them are in ``problems``."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ConfigError(BuildError):
+    """The configuration is unusable: a usage error (exit 2), not a content one."""
+
+    exit_code = 2
+
+
+class UsageError(MuseumError):
+    """The command line asks for something impossible (exit 2)."""
+
+    exit_code = 2
+
+
+@dataclass(slots=True)
+class Problems:
+    """Collects problems across a stage; ``raise_if_any`` fails once at the end."""
+
+    items: list[Problem] = field(default_factory=list)
+    strict: bool = False
+
+    def error(self, path: str | Path, line: int | None, message: str, hint: str = "") -> None:
+        self.items.append(Problem(str(path), line, message, hint))
+
+    def warn(self, path: str | Path, line: int | None, message: str, hint: str = "") -> None:
+        # Under --strict a warning is an error: the author asked for a clean build.
+        self.items.append(Problem(str(path), line, message, hint, warning=not self.strict))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.warning]
+
+    def raise_if_any(self, error_class: type[BuildError] = BuildError) -> None:
+        if self.errors:
+            raise error_class(sorted(self.errors, key=_problem_order))
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, str]:
+    return (problem.path, problem.line or 0, problem.message)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest known word, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,57 @@
+"""New sites and new content files: ``museumsite init`` and ``museumsite new``.
+
+The starter site is a real site folder shipped inside the package
+(``museumsite/starter``), so what ``init`` copies is exactly what the tests build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from museumsite.errors import UsageError
+from museumsite.urls import make_slug
+
+STARTER = Path(__file__).resolve().parent / "starter"
+NEW_KINDS = {"post": "posts", "talk": "talks", "speaker": "speakers", "event": "events", "page": "pages"}
+
+
+def init_site(target: Path) -> list[Path]:
+    """Copy the starter site into ``target``, which must be new or empty."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"{target} already exists and is not empty; choose a new folder")
+    shutil.copytree(STARTER, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    return sorted(p for p in target.rglob("*") if p.is_file())
+
+
+def new_file(root: Path, kind: str, title: str, today: dt.date | None = None) -> Path:
+    """Write a content file with front matter ready to fill; never overwrite one."""
+    if kind not in NEW_KINDS:
+        raise UsageError(f"unknown kind '{kind}': choose one of {', '.join(NEW_KINDS)}")
+    if not (root / "museumsite.yaml").is_file():
+        raise UsageError(f"no museumsite.yaml in {root}: run this inside a site, or pass --site DIR")
+    slug = make_slug(title)
+    path = root / "content" / NEW_KINDS[kind] / f"{slug}.md"
+    if path.exists():
+        raise UsageError(f"{path.relative_to(root)} already exists; pick another title or edit that file")
+    day = (today or dt.date.today()).isoformat()
+    quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    front = {
+        "post": f"title: {quoted}\ndate: {day}\nauthors: []\ntags: []\ndraft: true\n",
+        "talk": f"title: {quoted}\nevent: \nspeakers: []\nstart: {day} 09:00\nend: {day} 09:30\nroom: \n"
+                "slides: []\nvideo: \ndraft: true\n",
+        "speaker": f"name: {quoted}\naffiliation: \nlinks: []\n",
+        "event": f"title: {quoted}\nstart: {day}\nend: {day}\ntimezone: UTC\nvenue: \ncity: \nrooms: []\n",
+        "page": f"title: {quoted}\n",
+    }[kind]
+    body = {
+        "post": "Write the opening paragraph here.\n\n<!--more-->\n\nThe rest of the post.\n",
+        "talk": "A summary of the talk.\n",
+        "speaker": "A short biography.\n",
+        "event": "What the event is about.\n",
+        "page": "The page's text.\n",
+    }[kind]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    return path

@@ -1,0 +1,91 @@
+"""The theme chain and the one Jinja environment.
+
+A template is looked up in the site's theme (``themes/<name>/templates``), then in
+the packaged default theme. The default theme is also reachable as
+``default/<template>``, so a site template can ``{% extends "default/talk.html" %}``
+and override one block instead of copying the whole file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from museumsite.config import SiteConfig
+from museumsite.errors import Problem
+from museumsite.load import list_static
+from museumsite.model import StaticFile
+
+THEME_STATIC_PREFIX = "theme/"
+
+
+def default_theme_dir() -> Path:
+    """The packaged default theme: inside the wheel, or at the repository root in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "themes" / "default", here.parent / "themes" / "default"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise FileNotFoundError("the default theme is missing from this installation; reinstall museumsite")
+
+
+def theme_dirs(config: SiteConfig) -> list[Path]:
+    """Site theme first (if the site has one of that name), then the packaged default."""
+    default = default_theme_dir()
+    site_theme = config.root / "themes" / config.theme
+    dirs = [site_theme] if site_theme.is_dir() and site_theme.resolve() != default.resolve() else []
+    return [*dirs, default]
+
+
+def check_theme(config: SiteConfig) -> list[Problem]:
+    if config.theme != "default" and not (config.root / "themes" / config.theme).is_dir():
+        return [Problem("museumsite.yaml", None, f"theme '{config.theme}' not found",
+                        f"create themes/{config.theme}/templates/ or set 'theme: default'")]
+    return []
+
+
+def load_theme(config: SiteConfig, globals_: dict[str, Any], filters: dict[str, Any]) -> jinja2.Environment:
+    dirs = theme_dirs(config)
+    default_loader = jinja2.FileSystemLoader(str(dirs[-1] / "templates"))
+    loader = jinja2.ChoiceLoader([
+        *(jinja2.FileSystemLoader(str(d / "templates")) for d in dirs[:-1]),
+        jinja2.PrefixLoader({"default": default_loader}),
+        default_loader,
+    ])
+    env = jinja2.Environment(
+        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.globals.update(globals_)
+    env.filters.update(filters)
+    return env
+
+
+def theme_static(config: SiteConfig) -> list[StaticFile]:
+    """Theme assets under /theme/: a site theme's file replaces the default's of the same name."""
+    chosen: dict[str, StaticFile] = {}
+    for directory in reversed(theme_dirs(config)):
+        for static in list_static(config.root, directory / "static", THEME_STATIC_PREFIX):
+            chosen[static.path] = static
+    return [chosen[path] for path in sorted(chosen)]
+
+
+def template_problem(exc: BaseException, template: str) -> Problem:
+    """Name the template file and line of a Jinja error, whether at parse time or render time."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Problem(exc.filename or exc.name or template, exc.lineno, f"template error: {exc.message}",
+                       "fix the template syntax")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Problem(template, None, f"template '{exc.name}' not found",
+                       "check the name, or add it to your theme's templates/ folder")
+    tb = exc.__traceback__ if exc.__traceback__ else sys.exc_info()[2]
+    where, line = template, None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".j2")):
+            where, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    hint = "a variable or attribute that does not exist" if isinstance(exc, jinja2.UndefinedError) else ""
+    return Problem(where, line, f"template error: {type(exc).__name__}: {exc}", hint)
