@@ -37,10 +37,8 @@ class _Reader:
     def __init__(self, doc: Document, problems: Problems):
         self.doc = doc
         self.problems = problems
-        self.ok = True
 
     def error(self, key: str | None, message: str, hint: str = "") -> None:
-        self.ok = False
         self.problems.error(self.doc.path, self.doc.line_of(key) if key else 1, message, hint)
 
     def text(self, key: str, default: str = "", required: bool = False) -> str:
@@ -96,8 +94,8 @@ class _Reader:
             url = item["url"].strip()
             if not url.lower().startswith(("http://", "https://", "/")):
                 self.problems.error(self.doc.path, self.doc.line_of(f"{key}.{index}"),
-                                    f"'{key}' url '{url}' must start with https://, http:// or /")
-                self.ok = False
+                                    f"'{key}' url '{url}' must start with https://, http:// or /",
+                                    "link to the web address of the file, or to a file under content/static/")
                 continue
             found.append(Link(title=str(item.get("title") or url).strip(), url=url))
         return tuple(found)
@@ -142,7 +140,9 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
             entry = _talk(doc, reader, common, config, events_by_key, known_speakers, problems)
         else:
             entry = builders[doc.kind](doc, reader, common, config, site_tz)
-        if entry is not None and reader.ok:
+        # An entry with a bad reference still goes on to markup, so its broken links are
+        # reported in the same run; the build stops before rendering anyway.
+        if entry is not None:
             by_kind[doc.kind].append(entry)
 
     events = sorted(by_kind["events"], key=lambda e: (-_ordinal(e.start), e.slug, e.lang))  # type: ignore[attr-defined]
@@ -202,7 +202,7 @@ def _event(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteC
     start = _as_date(reader.when("start", tz, required=True))
     end = _as_date(reader.when("end", tz)) or start
     if start and end and end < start:
-        reader.error("end", f"end {end} is before start {start}")
+        reader.error("end", f"end {end} is before start {start}", "swap them, or fix the date")
     if start is None or end is None:
         return None
     return Event(**common, title=title, url=_url(config, config.urls.event, common, start),
@@ -227,7 +227,6 @@ def _talk(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteCo
     speaker_slugs = reader.texts("speakers")
     for index, slug in enumerate(speaker_slugs):
         if f"speakers/{slug}" not in speakers:
-            reader.ok = False
             problems.error(doc.path, doc.line_of(f"speakers.{index}") if f"speakers.{index}" in doc.meta_lines
                            else doc.line_of("speakers"), f"unknown speaker '{slug}'",
                            did_you_mean(slug, [k.split("/", 1)[1] for k in speakers])
@@ -239,7 +238,8 @@ def _talk(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteCo
     if isinstance(start, dt.date) and not isinstance(start, dt.datetime):
         reader.error("start", "a talk's start needs a time", "write it as 2009-10-16 09:30")
     if start and end and isinstance(start, dt.datetime) and isinstance(end, dt.datetime) and end < start:
-        reader.error("end", f"end {end:%Y-%m-%d %H:%M} is before start {start:%Y-%m-%d %H:%M}")
+        reader.error("end", f"end {end:%Y-%m-%d %H:%M} is before start {start:%Y-%m-%d %H:%M}",
+                     "a bare time like 09:00 falls on the event's first day; write the full date otherwise")
     return Talk(**common, title=title, url=_url(config, config.urls.talk, common, _as_date(start), event_slug),
                 event=f"events/{event_slug}", speakers=tuple(f"speakers/{s}" for s in speaker_slugs),
                 start=start if isinstance(start, dt.datetime) else None,
@@ -288,7 +288,8 @@ def _zone(name: str, reader: _Reader | None) -> dt.tzinfo | None:
 def _single_url(reader: _Reader, key: str) -> str:
     url = reader.text(key)
     if url and not url.lower().startswith(("http://", "https://", "/")):
-        reader.error(key, f"'{key}' must be a URL starting with https://, http:// or /")
+        reader.error(key, f"'{key}' must be a URL starting with https://, http:// or /",
+                     "give the full web address of the recording")
         return ""
     return url
 

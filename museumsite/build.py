@@ -58,7 +58,7 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     pages = render_pages(jobs, env, site, problems, step)
     feeds = make_feeds(site)
     outputs = pages + feeds + make_sitemap(site, [job.url for job in jobs])
-    check_collisions(outputs, static, problems)
+    check_collisions(outputs, static, root, problems)
     problems.raise_if_any()
 
     step("writing", 0, 0)

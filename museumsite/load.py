@@ -59,9 +59,12 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[dict[str, Any], dict[str
         lines = _key_lines(node, first_line)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # At the end of the text the problem mark points past the last line; where the
+        # unclosed bracket or quote began is what the author needs to see.
+        at_end = "<stream end>" in str(exc.problem) or "end of stream" in str(exc.problem)
+        mark = (exc.context_mark if at_end else None) or exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else first_line
-        problem = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        problem = "; ".join(str(part) for part in (exc.context, exc.problem) if part)
         raise YamlProblem(line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"invalid YAML: {exc}") from None

@@ -43,19 +43,31 @@ def check_output_dir(output: Path, root: Path) -> None:
                          "empty it, or choose another folder with --output")
 
 
-def check_collisions(outputs: list[Output], static: list[StaticFile], problems: Problems) -> None:
-    """Two sources writing the same file: report both, whichever kinds they are."""
-    first: dict[str, str] = {}
+def check_collisions(outputs: list[Output], static: list[StaticFile], root: Path,
+                     problems: Problems) -> None:
+    """Two sources writing the same file: reported at the content file, naming the other."""
+    writers: dict[str, list[str]] = {}
     for path, origin in [*((o.path, o.origin) for o in outputs),
-                         *((s.path, str(s.source)) for s in static)]:
-        key = path.casefold()  # case-insensitive file systems (macOS, Windows) would merge them
-        if key in first:
-            where, _, line = origin.rpartition(":") if origin.startswith("content/") else (origin, "", "")
-            problems.error(where or origin, int(line) if line.isdigit() else None,
-                           f"writes {path}, which {first[key]} writes too",
-                           "change the slug, the file name or the urls: pattern so each page has its own URL")
-        else:
-            first[key] = origin
+                         *((s.path, _site_relative(s.source, root)) for s in static)]:
+        # Case-insensitive file systems (macOS, Windows) would merge the two.
+        writers.setdefault(path.casefold(), []).append(origin)
+    for path, origins in writers.items():
+        if len(origins) < 2:
+            continue
+        origins.sort(key=lambda o: not o.startswith(("content/", "themes/")))
+        where, _, line = origins[0].rpartition(":")
+        if not line.isdigit():
+            where, line = origins[0], ""
+        problems.error(where, int(line) if line else None,
+                       f"writes {path}, which {' and '.join(origins[1:])} writes too",
+                       "change the slug, the file name or the urls: pattern so each page has its own URL")
+
+
+def _site_relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path) -> WriteStats:
