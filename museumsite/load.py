@@ -19,6 +19,7 @@ from museumsite.errors import Problems
 from museumsite.model import KINDS, Document, StaticFile
 
 FENCE = "---"
+_LANG_SUFFIX = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
 # "10:00" is a sexagesimal integer (600) in YAML 1.1; an author writing a time
 # means a time, so such scalars stay strings and the date parser reads them.
 _TIME_LIKE = re.compile(r"^[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$")
@@ -153,7 +154,9 @@ def _load_one(
     stem = path.relative_to(folder).with_suffix("").as_posix()
     slug, lang = stem, default_language
     base, dot, suffix = stem.rpartition(".")
-    if dot and suffix in languages:
+    # "post.de.md" on a site without German is still meant as German: treating it as
+    # such lets assemble say "add de to languages" instead of "bad slug 'post.de'".
+    if dot and (suffix in languages or _LANG_SUFFIX.fullmatch(suffix)):
         slug, lang = base, suffix
     if isinstance(meta.get("lang"), str):
         lang = meta["lang"]

@@ -74,6 +74,10 @@ CASES = {
         {"content/pages/talks.md": "---\ntitle: Talks\n---\nA page at /talks/.\n"},
         ["content/pages/talks.md:1: writes talks/index.html, which the page made by talks.html writes too"],
     ),
+    "language suffix not configured": (
+        {"content/posts/p.de.md": "---\ntitle: P\ndate: 2024-01-01\n---\n"},
+        ["content/posts/p.de.md:1: language 'de' is not one of the site's languages"],
+    ),
     "language not configured": (
         {"content/posts/p.md": "---\ntitle: P\ndate: 2024-01-01\nlang: de\n---\n"},
         ["content/posts/p.md:4: language 'de' is not one of the site's languages"],
