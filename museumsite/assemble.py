@@ -11,13 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from museumsite.config import SiteConfig
 from museumsite.errors import Problems, did_you_mean
 from museumsite.load import to_date
 from museumsite.model import (
-    Document, Entry, Event, Link, Page, Post, Site, Source, Speaker, StaticFile, Talk,
+    Document,
+    Entry,
+    Event,
+    Link,
+    Page,
+    Post,
+    Site,
+    Source,
+    Speaker,
+    StaticFile,
+    Talk,
 )
 from museumsite.urls import expand, make_slug
 
@@ -47,7 +58,7 @@ class _Reader:
             if required:
                 self.error(None, f"missing {key}", f"add a line '{key}: ...' to the front matter")
             return default
-        if isinstance(value, bool) or isinstance(value, (dict, list)):
+        if isinstance(value, (bool, dict, list)):
             self.error(key, f"'{key}' must be text, not {value!r}")
             return default
         return str(value).strip()
@@ -89,7 +100,7 @@ class _Reader:
             if isinstance(item, str):
                 item = {"url": item}
             if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-                self.error(key, f"'{key}' entries need a url", f"write '- {{title: Slides, url: https://...}}'")
+                self.error(key, f"'{key}' entries need a url", "write '- {title: Slides, url: https://...}'")
                 continue
             url = item["url"].strip()
             if not url.lower().startswith(("http://", "https://", "/")):

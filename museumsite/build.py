@@ -9,8 +9,8 @@ is written, so a failed build never touches the previous output.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from museumsite.assemble import assemble_site
 from museumsite.config import load_config

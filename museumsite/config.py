@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from museumsite.errors import ConfigError, Problems, did_you_mean
@@ -145,7 +146,7 @@ _INVALID = object()
 
 def _convert(hint: Any, value: Any, name: str, line: int | None, lines: Mapping[str, int],
              problems: Problems) -> Any:
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(value, dict):
             problems.error(CONFIG_FILE, line, f"'{name}' must be a mapping of settings")
             return _INVALID

@@ -9,7 +9,7 @@ French page says "16 octobre 2009" and an English one "October 16, 2009".
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
@@ -37,7 +37,7 @@ def translate(text: str, lang: str) -> str:
     return CATALOGUE.get(lang.split("-")[0], {}).get(text, text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(lang: str) -> Locale:
     return Locale.parse(lang.replace("-", "_"))
 

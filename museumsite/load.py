@@ -90,8 +90,7 @@ def _key_lines(node: yaml.MappingNode, first_line: int, prefix: str = "") -> dic
 
 def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     """Return (front matter or None, its first line, body, body's first line)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip() != FENCE:
         return None, 1, text, 1

@@ -45,7 +45,7 @@ class _Context:
     problems: Problems | None = None
 
 
-class _SiteLinks(Treeprocessor):
+class _SiteLinks(Treeprocessor):  # type: ignore[misc]
     def __init__(self, md: markdown.Markdown, context: _Context):
         super().__init__(md)
         self.context = context
@@ -90,12 +90,12 @@ class _SiteLinks(Treeprocessor):
         return url
 
 
-class _SiteExtension(Extension):
+class _SiteExtension(Extension):  # type: ignore[misc]
     def __init__(self, context: _Context):
         super().__init__()
         self.context = context
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After "inline" (links exist) and before "toc" reads the headings.
         md.treeprocessors.register(_SiteLinks(md, self.context), "museumsite_links", 6)
 

@@ -12,13 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from museumsite.errors import Problem, Problems
-from museumsite.i18n import format_clock, format_day, format_moment, language_name, plural, translate
+from museumsite.i18n import (
+    format_clock,
+    format_day,
+    format_moment,
+    language_name,
+    plural,
+    translate,
+)
 from museumsite.model import Entry, Event, Output, Page, Post, Site, Speaker, Talk
 from museumsite.urls import absolute, expand, link, url_to_path
 
@@ -63,10 +72,10 @@ def plan_pages(site: Site) -> list[Job]:
                         sources=post_sources))
     by_year: dict[int, list[Post]] = defaultdict(list)
     for post in _one_per_key(site.posts, default):
-        by_year[post.date.year].append(post)  # type: ignore[attr-defined]
-    for year, posts in sorted(by_year.items()):
+        by_year[post.date.year].append(post)
+    for year, in_year in sorted(by_year.items()):
         jobs.append(Job(url=f"/archive/{year}/", template="archive.html", title=f"{translate('Archive', default)} {year}",
-                        lang=default, context={"year": year, "posts": tuple(posts)}, sources=post_sources))
+                        lang=default, context={"year": year, "posts": tuple(in_year)}, sources=post_sources))
     if by_year:
         jobs.append(Job(url="/archive/", template="archives.html", title=translate("Archive", default), lang=default,
                         context={"years": tuple((y, len(p)) for y, p in sorted(by_year.items(), reverse=True))},
@@ -135,11 +144,9 @@ def template_helpers(site: Site) -> tuple[dict[str, Any], dict[str, Callable[...
     def moment(context: Any, value: dt.datetime) -> str:
         return format_moment(value, context.get("lang", config.language))
 
-    def lang_attr(entry_lang: str, page_lang: str) -> jinja2.utils.markupsafe.Markup:
+    def lang_attr(entry_lang: str, page_lang: str) -> Markup:
         """` lang="fr"` when an element's language differs from the page's, else nothing."""
-        if entry_lang == page_lang:
-            return jinja2.utils.markupsafe.Markup("")
-        return jinja2.utils.markupsafe.Markup(' lang="{}"').format(entry_lang)
+        return Markup("") if entry_lang == page_lang else Markup(' lang="{}"').format(entry_lang)
 
     @jinja2.pass_context
     def count(context: Any, number: int, singular: str, plural_: str) -> str:
@@ -175,7 +182,7 @@ def render_pages(jobs: list[Job], env: jinja2.Environment, site: Site, problems:
             template = env.get_template(job.template)
             context = _context(job, site, nav)
             data = template.render(context).encode("utf-8")
-        except Exception as exc:  # any template failure: report, carry on with the others
+        except Exception as exc:  # noqa: BLE001 (any template failure: report it, render the rest)
             from museumsite.theme import template_problem
 
             problem = template_problem(exc, job.template)
