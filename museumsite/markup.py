@@ -132,14 +132,22 @@ def convert_site(site: Site, problems: Problems) -> Site:
 
 
 def summary_of(body_html: str) -> str:
-    """What comes before ``<!--more-->``, else the first paragraph."""
+    """What comes before ``<!--more-->``, else the first paragraph.
+
+    A summary is shown on list pages, away from its footnotes and beside other
+    summaries: footnote references, heading permalinks and ids are dropped so
+    that it neither links to nothing nor repeats an id on the page.
+    """
     if MORE in body_html:
         summary = body_html.split(MORE, 1)[0].strip()
         if summary.count("<p>") > summary.count("</p>"):  # the cut was inside a paragraph
             summary += "</p>"
-        return summary
-    match = re.search(r"<p>.*?</p>", body_html, re.DOTALL)
-    return match.group(0) if match else ""
+    else:
+        match = re.search(r"<p>.*?</p>", body_html, re.DOTALL)
+        summary = match.group(0) if match else ""
+    summary = re.sub(r'<sup id="fnref[^"]*">.*?</sup>', "", summary, flags=re.DOTALL)
+    summary = re.sub(r'<a class="headerlink"[^>]*>.*?</a>', "", summary, flags=re.DOTALL)
+    return re.sub(r' id="[^"]*"', "", summary)
 
 
 def plain_text(fragment: str, limit: int) -> str:

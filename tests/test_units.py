@@ -174,7 +174,7 @@ A paragraph with attributes.
     assert "<table>" in html and 'class="highlight"' in html and 'class="footnote"' in html
     assert 'href="/talks/opening/#top"' in html and 'src="/logo.svg"' in html
     assert '<p class="note">' in html
-    assert post.summary_html.startswith("<p>Intro with a footnote.") and "Heading" not in post.summary_html
+    assert post.summary_html == "<p>Intro with a footnote.</p>", "no footnote link away from the footnotes"
     assert 'href="#heading-one"' in post.toc_html
 
 
