@@ -24,18 +24,18 @@ def make_feeds(site: Site) -> list[Output]:
     if not (config.feeds.atom or config.feeds.rss):
         return []
     posts = site.posts[: config.feeds.limit]
-    generator = _feed(site, posts)
     outputs = []
     sources = tuple(p.source.path for p in posts)
     if config.feeds.atom:
-        generator.link(href=absolute("/feeds/atom.xml", config.base_url), rel="self")
-        outputs.append(Output(path="feeds/atom.xml", data=generator.atom_str(pretty=True), sources=sources))
+        atom = _feed(site, posts, "/feeds/atom.xml").atom_str(pretty=True)
+        outputs.append(Output(path="feeds/atom.xml", data=atom, sources=sources, origin="the Atom feed"))
     if config.feeds.rss:
-        outputs.append(Output(path="feeds/rss.xml", data=generator.rss_str(pretty=True), sources=sources))
+        rss = _feed(site, posts, "/feeds/rss.xml").rss_str(pretty=True)
+        outputs.append(Output(path="feeds/rss.xml", data=rss, sources=sources, origin="the RSS feed"))
     return outputs
 
 
-def _feed(site: Site, posts: tuple[Post, ...]) -> FeedGenerator:
+def _feed(site: Site, posts: tuple[Post, ...], self_url: str) -> FeedGenerator:
     config = site.config
     home = absolute("/", config.base_url)
     newest = max((p.updated or p.date for p in posts), default=EPOCH)
@@ -43,6 +43,8 @@ def _feed(site: Site, posts: tuple[Post, ...]) -> FeedGenerator:
     fg.id(home)
     fg.title(config.title)
     fg.subtitle(config.description or config.title)  # RSS requires a description
+    # feedgen takes the last link added as RSS's channel <link>: the home page goes last.
+    fg.link(href=absolute(self_url, config.base_url), rel="self")
     fg.link(href=home, rel="alternate")
     fg.language(config.language)
     fg.updated(newest)

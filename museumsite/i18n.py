@@ -29,6 +29,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "Language": "Langue", "Posts tagged": "Billets avec le mot-clé", "Posts in": "Billets de",
         "All posts": "Tous les billets", "Talks by": "Interventions de", "Venue": "Lieu",
         "posts": "billets", "post": "billet", "Footer": "Pied de page",
+        "Link to this section": "Lien vers cette section", "Back to the text": "Retour au texte",
     },
 }
 

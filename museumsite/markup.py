@@ -23,6 +23,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from museumsite.errors import Problems
+from museumsite.i18n import translate
 from museumsite.model import Entry, Site
 from museumsite.urls import link
 
@@ -114,7 +115,7 @@ def convert_site(site: Site, problems: Problems) -> Site:
 
     def convert(entry: Any) -> Any:
         context.entry = entry
-        body = md.reset().convert(entry.body_md)
+        body = _translate_titles(md.reset().convert(entry.body_md), entry.lang)
         toc = getattr(md, "toc", "")
         summary = md.reset().convert(entry.summary_md) if entry.summary_md else summary_of(body)
         return dataclasses.replace(
@@ -129,6 +130,13 @@ def convert_site(site: Site, problems: Problems) -> Site:
         speakers=tuple(map(convert, site.speakers)), posts=tuple(map(convert, site.posts)),
         pages=tuple(map(convert, site.pages)),
     )
+
+
+def _translate_titles(body: str, lang: str) -> str:
+    """Markdown's permalink and footnote titles are interface text: in the entry's language."""
+    for key in ("Link to this section", "Back to the text"):
+        body = body.replace(f'title="{key}"', f'title="{translate(key, lang)}"')
+    return body
 
 
 def summary_of(body_html: str) -> str:

@@ -91,7 +91,9 @@ def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path)
             written, unchanged = written + (not same), unchanged + same
         ours = sorted({o.path for o in outputs} | {s.path for s in static})
         removed = _carry_foreign(output, staging, set(ours))
-        (staging / MANIFEST).write_text(json.dumps({"files": ours}, indent=0) + "\n", encoding="utf-8")
+        manifest = (json.dumps({"files": ours}, indent=0) + "\n").encode("utf-8")
+        _place(staging, output, MANIFEST, lambda dest: dest.write_bytes(manifest),
+               lambda old: old.read_bytes() == manifest)
         if output.exists():
             output.rename(retired)
             staging.rename(output)
