@@ -32,11 +32,11 @@ CASES = {
     "broken YAML points at the unclosed bracket": (
         {"content/posts/broken.md": "---\ntitle: Broken\ndate: 2024-01-01\ntags: [a, b\n---\nBody\n"},
         ["content/posts/broken.md:4: invalid YAML: while parsing a flow sequence; "
-         "expected ',' or ']', but got '<stream end>'"],
+         "did not find expected ',' or ']'"],
     ),
     "bad indentation": (
         {"content/posts/indent.md": "---\ntitle: X\n  date: 2024-01-01\n---\n"},
-        ["content/posts/indent.md:3: invalid YAML: mapping values are not allowed here"],
+        ["content/posts/indent.md:3: invalid YAML: mapping values are not allowed in this context"],
     ),
     "front matter never closed": (
         {"content/posts/open.md": "---\ntitle: X\n"},
