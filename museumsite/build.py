@@ -17,7 +17,7 @@ from museumsite.config import load_config
 from museumsite.errors import ConfigError, Problems
 from museumsite.feeds import make_feeds
 from museumsite.load import list_static, load_documents
-from museumsite.markup import convert_site
+from museumsite.markup import convert_site, read_cache, save_cache
 from museumsite.model import BuildResult
 from museumsite.render import plan_pages, render_pages, template_helpers
 from museumsite.sitemap import make_sitemap
@@ -25,14 +25,17 @@ from museumsite.theme import check_theme, load_theme, theme_static
 from museumsite.write import check_collisions, check_output_dir, write_outputs
 
 Progress = Callable[[str, int, int], None]
+CACHE_DIR = ".museumsite-cache"
 
 
 def build(root: Path, output: Path | None = None, *, drafts: bool = False, strict: bool = False,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, use_cache: bool = True) -> BuildResult:
     """Build the site in ``root`` into ``output`` (default ``root/_site``).
 
     Raises ConfigError (exit 2), UsageError (exit 2) or BuildError (exit 1) with
     every problem found; returns the result, warnings included, on success.
+    Converted Markdown is kept in ``root/.museumsite-cache/`` (``use_cache=False``
+    neither reads nor writes it).
     """
     started = time.perf_counter()
     step = progress or (lambda stage, done, total: None)
@@ -49,7 +52,11 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     static = list_static(root, config.content_dir / "static") + theme_static(config)
     site = assemble_site(documents, config, problems, tuple(static), drafts=drafts)
     step("converting", 0, 0)
-    site = convert_site(site, problems)
+    cache_file = root / CACHE_DIR / "markup.json"
+    cache = read_cache(cache_file) if use_cache else None
+    site = convert_site(site, problems, cache)
+    if cache is not None:
+        save_cache(cache_file, cache)
     problems.raise_if_any()
 
     step("rendering", 0, 0)

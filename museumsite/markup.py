@@ -11,10 +11,13 @@ only ``<h1>``.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import html
+import json
 import posixpath
 import re
 import xml.etree.ElementTree as etree
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -22,8 +25,9 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from museumsite.errors import Problems
-from museumsite.i18n import translate
+from museumsite import __version__
+from museumsite.errors import Problem, Problems
+from museumsite.i18n import CATALOGUE, translate
 from museumsite.model import Entry, Site
 from museumsite.urls import link
 
@@ -38,12 +42,29 @@ EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
 
 @dataclasses.dataclass(slots=True)
 class _Context:
-    """What the tree processor needs to know about the document being converted."""
+    """What the tree processor needs to know about the document being converted,
+    and what it found: the pages it linked to and the problems, per document, so
+    that a cached conversion can be checked and its warnings replayed."""
 
     entry: Entry | None = None
     pages: dict[str, str] = dataclasses.field(default_factory=dict)  # "content/talks/x.md" -> url
     base_path: str = "/"
-    problems: Problems | None = None
+    linked: dict[str, str] = dataclasses.field(default_factory=dict)
+    found: list[Problem] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(slots=True)
+class MarkupCache:
+    """Converted HTML from the previous build (``old``) and this one (``new``).
+
+    A document is converted again when its Markdown, its path, its language, the
+    base path or the converter's version change, or when a page it links to has
+    moved; otherwise its HTML is taken as it is. Documents with errors are never
+    cached, so their errors are found again.
+    """
+
+    old: dict[str, Any] = dataclasses.field(default_factory=dict)
+    new: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class _SiteLinks(Treeprocessor):  # type: ignore[misc]
@@ -62,11 +83,11 @@ class _SiteLinks(Treeprocessor):  # type: ignore[misc]
                 el.set("href", self._rewrite(el.get("href", ""), page_link=True))
             elif el.tag == "img":
                 el.set("src", self._rewrite(el.get("src", ""), page_link=False))
-                if not el.get("alt") and self.context.problems and self.context.entry:
+                if not el.get("alt") and self.context.entry:
                     entry = self.context.entry
-                    self.context.problems.warn(entry.source.path, _line_of(entry, el.get("src", "")),
-                                               "image without alt text",
-                                               "describe the image: ![what it shows](path)")
+                    self.context.found.append(Problem(entry.source.path, _line_of(entry, el.get("src", "")),
+                                                      "image without alt text",
+                                                      "describe the image: ![what it shows](path)", warning=True))
 
     def _rewrite(self, url: str, page_link: bool) -> str:
         parts = urlsplit(url)
@@ -79,11 +100,11 @@ class _SiteLinks(Treeprocessor):  # type: ignore[misc]
         if target.endswith(".md"):
             page = self.context.pages.get(target)
             if page is None:
-                if self.context.problems:
-                    self.context.problems.error(entry.source.path, _line_of(entry, parts.path),
-                                                f"link to '{parts.path}', which is not a page of this site",
-                                                f"no published file {target} (missing, misspelt or a draft)")
+                self.context.found.append(Problem(entry.source.path, _line_of(entry, parts.path),
+                                                  f"link to '{parts.path}', which is not a page of this site",
+                                                  f"no published file {target} (missing, misspelt or a draft)"))
                 return url
+            self.context.linked[target] = page
             return link(page, self.context.base_path) + fragment
         static_prefix = "content/static/"
         if target.startswith(static_prefix):
@@ -107,21 +128,39 @@ def make_markdown(context: _Context) -> markdown.Markdown:
                              extension_configs=EXTENSION_CONFIGS, output_format="html")
 
 
-def convert_site(site: Site, problems: Problems) -> Site:
+def convert_site(site: Site, problems: Problems, cache: MarkupCache | None = None) -> Site:
     """Fill in the HTML of every entry. Problems (broken links) are collected."""
-    context = _Context(pages={e.source.path: e.url for e in site.entries},
-                       base_path=site.config.base_path, problems=problems)
+    context = _Context(pages={e.source.path: e.url for e in site.entries}, base_path=site.config.base_path)
     md = make_markdown(context)
+    cache = cache if cache is not None else MarkupCache()
+    salt = json.dumps([__version__, markdown.__version__, EXTENSIONS, CATALOGUE, context.base_path])
 
     def convert(entry: Any) -> Any:
-        context.entry = entry
-        body = _translate_titles(md.reset().convert(entry.body_md), entry.lang)
-        toc = getattr(md, "toc", "")
-        summary = md.reset().convert(entry.summary_md) if entry.summary_md else summary_of(body)
+        key = hashlib.sha256(json.dumps([salt, entry.source.path, entry.lang, entry.body_md,
+                                         entry.summary_md]).encode("utf-8")).hexdigest()
+        hit = cache.old.get(key)
+        if hit and all(context.pages.get(target) == url for target, url in hit["linked"].items()):
+            html = hit
+            for warning in hit["warnings"]:
+                problems.warn(*warning)
+        else:
+            context.entry, context.linked, context.found = entry, {}, []
+            body = _translate_titles(md.reset().convert(entry.body_md), entry.lang)
+            toc = getattr(md, "toc", "")
+            summary = md.reset().convert(entry.summary_md) if entry.summary_md else summary_of(body)
+            html = {"body": body.replace(MORE, ""), "summary": summary, "linked": context.linked,
+                    "toc": toc if len(re.findall(r"<h[2-6][ >]", body)) >= 3 else "",
+                    "warnings": [[p.path, p.line, p.message, p.hint] for p in context.found if p.warning]}
+            for found in context.found:
+                report = problems.warn if found.warning else problems.error
+                report(found.path, found.line, found.message, found.hint)
+            if any(not p.warning for p in context.found):
+                html = {**html, "error": True}
+        if not html.get("error"):
+            cache.new[key] = html
         return dataclasses.replace(
-            entry, body_html=body.replace(MORE, ""), summary_html=summary,
-            toc_html=toc if len(re.findall(r"<h[2-6][ >]", body)) >= 3 else "",
-            description=entry.description or plain_text(summary, 200),
+            entry, body_html=html["body"], summary_html=html["summary"], toc_html=html["toc"],
+            description=entry.description or plain_text(html["summary"], 200),
         )
 
     return dataclasses.replace(
@@ -172,3 +211,22 @@ def _line_of(entry: Entry, needle: str) -> int:
     if index < 0:
         return entry.body_line
     return entry.body_line + entry.body_md.count("\n", 0, index)
+
+
+def read_cache(path: Path) -> MarkupCache:
+    """The previous build's conversions; an unreadable cache is an empty one, never an error."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = {}
+    return MarkupCache(old=old if isinstance(old, dict) else {})
+
+
+def save_cache(path: Path, cache: MarkupCache) -> None:
+    """Keep only what this build used, so the cache never outgrows the site."""
+    if cache.new == cache.old:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(cache.new, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    temporary.replace(path)

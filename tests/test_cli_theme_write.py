@@ -12,7 +12,7 @@ import pytest
 from museumsite import __version__
 from museumsite.build import build
 from museumsite.cli import main
-from museumsite.errors import UsageError
+from museumsite.errors import BuildError, UsageError
 
 from conftest import SMALL_SITE, MakeSite
 
@@ -155,3 +155,40 @@ def test_base_url_with_a_path_prefixes_every_link(make_site: MakeSite) -> None:
     page = _page(site / "_site/talks/opening/index.html")
     hrefs = [a.get("href") for a in page.iter("a") if (a.get("href") or "").startswith("/")]
     assert hrefs and all(h.startswith("/proc/") for h in hrefs)
+
+
+# markup cache
+
+def test_warm_build_equals_cold_build(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(SMALL_SITE)
+    build(site, tmp_path / "cold", use_cache=False)
+    assert not (site / ".museumsite-cache").exists()
+    build(site, tmp_path / "first")  # writes the cache
+    build(site, tmp_path / "warm")  # reads it
+    assert (site / ".museumsite-cache/markup.json").stat().st_size > 0
+    cold = {p.relative_to(tmp_path / "cold"): p.read_bytes() for p in (tmp_path / "cold").rglob("*") if p.is_file()}
+    warm = {p.relative_to(tmp_path / "warm"): p.read_bytes() for p in (tmp_path / "warm").rglob("*") if p.is_file()}
+    assert cold == warm
+
+
+def test_cached_page_follows_a_linked_page_that_moved(make_site: MakeSite) -> None:
+    site = make_site(SMALL_SITE)
+    build(site)
+    talk = site / "content/talks/opening.md"
+    talk.write_text(talk.read_text().replace("title: Opening talk", "title: Opening talk\nslug: keynote"))
+    build(site)
+    hrefs = [a.get("href") for a in _page(site / "_site/posts/hello/index.html").iter("a")]
+    assert "/talks/keynote/" in hrefs and "/talks/opening/" not in hrefs
+
+
+def test_cached_warnings_are_repeated_and_errors_found_again(make_site: MakeSite, tmp_path: Path) -> None:
+    files = {**SMALL_SITE, "content/posts/img.md": "---\ntitle: I\ndate: 2024-01-01\n---\nText.\n\n![](x.png)\n"}
+    site = make_site(files)
+    first = build(site, tmp_path / "a")
+    second = build(site, tmp_path / "b")
+    assert [str(w) for w in first.warnings] == [str(w) for w in second.warnings] != []
+    (site / "content/posts/broken.md").write_text("---\ntitle: B\ndate: 2024-01-01\n---\n[x](gone.md)\n")
+    for _ in range(2):
+        with pytest.raises(BuildError) as caught:
+            build(site, tmp_path / "c")
+        assert [p.message for p in caught.value.problems] == ["link to 'gone.md', which is not a page of this site"]
