@@ -102,15 +102,6 @@ def load_config(root: Path) -> SiteConfig:
     return config
 
 
-def parse_config_text(text: str, root: Path) -> SiteConfig:
-    """Validate config given as text (used by ``init`` and tests)."""
-    data, lines = parse_yaml(text)
-    problems = Problems()
-    values = _read_section(SiteConfig, data, lines, "", problems)
-    problems.raise_if_any(ConfigError)
-    return SiteConfig(root=root, **values)
-
-
 def _problem(path: str, line: int | None, message: str, hint: str = "") -> Any:
     from museumsite.errors import Problem
 

@@ -77,12 +77,6 @@ class Entry:
     tags: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
-    def output_path(self) -> str:
-        from museumsite.urls import url_to_path
-
-        return url_to_path(self.url)
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Event(Entry):
