@@ -37,7 +37,7 @@ KIND_FIELDS = {
     "events": {"start", "end", "timezone", "venue", "city", "rooms", "tracks"},
     "talks": {"event", "speakers", "start", "end", "room", "track", "slides", "video", "language"},
     "speakers": {"name", "affiliation", "photo", "links"},
-    "posts": {"date", "updated", "authors"},
+    "posts": {"date", "updated", "authors", "author"},
     "pages": {"menu"},
 }
 
@@ -276,7 +276,8 @@ def _post(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteCo
     updated = _as_datetime(reader.when("updated", site_tz), site_tz)
     if date is None:
         return None
-    authors = reader.texts("authors") or ((config.author,) if config.author else ())
+    # "author: Name" is what Pelican, Hugo and Jekyll users write; it means a list of one.
+    authors = reader.texts("authors") or reader.texts("author") or ((config.author,) if config.author else ())
     return Post(**common, title=title, url=_url(config, config.urls.post, common, date.date()),
                 date=date, updated=updated, authors=authors)
 
