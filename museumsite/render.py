@@ -28,7 +28,7 @@ from museumsite.i18n import (
     plural,
     translate,
 )
-from museumsite.model import Entry, Event, Output, Page, Post, Site, Speaker, Talk
+from museumsite.model import Entry, Event, Output, Post, Site, Speaker, Talk
 from museumsite.urls import absolute, expand, link, url_to_path
 
 ENTRY_TEMPLATES = {"events": "event.html", "talks": "talk.html", "speakers": "speaker.html",
@@ -210,8 +210,6 @@ def _context(job: Job, site: Site, nav: tuple[dict[str, Any], ...]) -> dict[str,
         context.update(talks=site.talks_by(entry))
     elif isinstance(entry, Event):
         context.update(talks=site.talks_of(entry))
-    elif isinstance(entry, Post | Page):
-        pass
     return context
 
 
