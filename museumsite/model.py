@@ -157,6 +157,7 @@ class Site:
     static: tuple[StaticFile, ...] = ()
     tags: tuple[Tag, ...] = field(init=False, default=())
     _by_key: Mapping[tuple[str, str], Entry] = field(init=False, repr=False, default_factory=dict)
+    _tags_by_slug: Mapping[str, Tag] = field(init=False, repr=False, default_factory=dict)
     _translations: Mapping[str, tuple[Entry, ...]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -185,6 +186,7 @@ class Site:
         object.__setattr__(self, "_by_key", {(e.key, e.lang): e for e in self.entries})
         object.__setattr__(self, "_translations", {k: tuple(v) for k, v in versions.items()})
         object.__setattr__(self, "tags", tags)
+        object.__setattr__(self, "_tags_by_slug", {t.slug: t for t in tags})
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -224,7 +226,10 @@ class Site:
         return tuple(p for p in self.posts if lang is None or p.lang == lang)
 
     def tag(self, name: str) -> Tag | None:
-        return next((t for t in self.tags if t.name == name), None)
+        """The tag an entry names: "Web 2.0" and "web 2.0" are one tag, as they share a slug."""
+        from museumsite.urls import make_slug
+
+        return self._tags_by_slug.get(make_slug(name))
 
     def menu_pages(self) -> tuple[Page, ...]:
         return tuple(p for p in self.pages if p.menu is not None and p.lang == self.config.language)

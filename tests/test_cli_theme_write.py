@@ -192,3 +192,15 @@ def test_cached_warnings_are_repeated_and_errors_found_again(make_site: MakeSite
         with pytest.raises(BuildError) as caught:
             build(site, tmp_path / "c")
         assert [p.message for p in caught.value.problems] == ["link to 'gone.md', which is not a page of this site"]
+
+
+def test_a_tag_written_in_two_cases_builds_one_tag_page(make_site: MakeSite) -> None:
+    site = make_site({**SMALL_SITE, "content/posts/caps.md": "---\ntitle: Caps\ndate: 2024-02-01\ntags: [News]\n---\nX.\n"})
+    build(site)
+    page = _page(site / "_site/posts/caps/index.html")
+    assert [a.get("href") for a in page.iter("a") if a.get("rel") == "tag"] == ["/tags/news/"]
+    tag_pages = sorted((site / "_site/tags").glob("news/**/index.html"))  # paginated: two per page
+    titles = {a.text for page in tag_pages for a in _page(page).iter("a")}
+    assert {"Caps", "Hello"} <= titles
+    assert [p.relative_to(site / "_site/tags").as_posix() for p in sorted((site / "_site/tags").glob("*/index.html"))] \
+        == ["museums/index.html", "news/index.html"], "one tag page for News and news"

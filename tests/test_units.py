@@ -206,3 +206,12 @@ def test_dates_and_plurals_follow_the_page_language() -> None:
 def test_repository_root_is_a_valid_site() -> None:
     config = load_config(Path(__file__).resolve().parent.parent)
     assert config.title and "fr" in config.all_languages
+
+
+def test_tags_differing_only_in_case_are_one_tag(make_site: MakeSite) -> None:
+    files = {**SMALL_SITE, "content/posts/caps.md": "---\ntitle: Caps\ndate: 2024-02-01\ntags: [News]\n---\nX.\n"}
+    site, problems = _assembled(make_site, files)
+    assert not problems.errors
+    news, caps = site.tag("news"), site.tag("News")
+    assert news is not None and news is caps
+    assert "posts/caps" in [e.key for e in news.entries]
