@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from museumsite.errors import ConfigError, Problems, did_you_mean
+from museumsite.errors import ConfigError, Problem, Problems, did_you_mean
 from museumsite.load import YamlProblem, parse_yaml
 
 CONFIG_FILE = "museumsite.yaml"
@@ -82,15 +82,15 @@ def load_config(root: Path) -> SiteConfig:
     """Read and validate ``root/museumsite.yaml``; raise ConfigError listing every problem."""
     path = root / CONFIG_FILE
     if not path.is_file():
-        raise ConfigError([_problem(CONFIG_FILE, None, f"no {CONFIG_FILE} in {root}",
+        raise ConfigError([Problem(CONFIG_FILE, None, f"no {CONFIG_FILE} in {root}",
                                     "run the command from a site folder, pass --site DIR, "
                                     "or create a site with 'museumsite init DIR'")])
     try:
         data, lines = parse_yaml(path.read_text(encoding="utf-8"))
     except YamlProblem as exc:
-        raise ConfigError([_problem(CONFIG_FILE, exc.line, exc.message)]) from None
+        raise ConfigError([Problem(CONFIG_FILE, exc.line, exc.message)]) from None
     except UnicodeDecodeError:
-        raise ConfigError([_problem(CONFIG_FILE, None, "not valid UTF-8 text", "save it as UTF-8")]) from None
+        raise ConfigError([Problem(CONFIG_FILE, None, "not valid UTF-8 text", "save it as UTF-8")]) from None
     problems = Problems()
     values = _read_section(SiteConfig, data, lines, "", problems)
     config = None
@@ -100,12 +100,6 @@ def load_config(root: Path) -> SiteConfig:
     problems.raise_if_any(ConfigError)
     assert config is not None
     return config
-
-
-def _problem(path: str, line: int | None, message: str, hint: str = "") -> Any:
-    from museumsite.errors import Problem
-
-    return Problem(path, line, message, hint)
 
 
 def _read_section(

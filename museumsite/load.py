@@ -113,12 +113,12 @@ def load_documents(
     """Read every ``content/<kind>/**/*.md`` file, sorted by path for stable output."""
     documents: list[Document] = []
     if not content_dir.is_dir():
-        problems.error(_rel(content_dir, root), None, "the content folder does not exist",
+        problems.error(site_relative(content_dir, root), None, "the content folder does not exist",
                        "create it, or run 'museumsite init' to start a site")
         return documents
     for child in sorted(content_dir.iterdir()):
         if child.is_dir() and child.name not in (*KINDS, "static", "comments"):
-            problems.warn(_rel(child, root), None, f"unknown content folder '{child.name}' is ignored",
+            problems.warn(site_relative(child, root), None, f"unknown content folder '{child.name}' is ignored",
                           f"content folders are: {', '.join(KINDS)}, static")
     for kind in KINDS:
         folder = content_dir / kind
@@ -127,7 +127,7 @@ def load_documents(
         for path in sorted(folder.rglob("*")):
             if path.is_dir() or path.name.startswith("."):
                 continue
-            rel = _rel(path, root)
+            rel = site_relative(path, root)
             if path.suffix != ".md":
                 problems.warn(rel, None, "not a Markdown file, ignored",
                               "content files end in .md; put other files in content/static/")
@@ -180,7 +180,8 @@ def list_static(root: Path, folder: Path, prefix: str = "") -> list[StaticFile]:
     return found
 
 
-def _rel(path: Path, root: Path) -> str:
+def site_relative(path: Path, root: Path) -> str:
+    """How an author sees a path in messages: relative to the site root, with forward slashes."""
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

@@ -80,16 +80,16 @@ class _SiteLinks(Treeprocessor):  # type: ignore[misc]
                     el.tag = f"h{int(el.tag[1]) + 1}"
         for el in root.iter():
             if el.tag == "a" and el.get("href"):
-                el.set("href", self._rewrite(el.get("href", ""), page_link=True))
+                el.set("href", self._rewrite(el.get("href", "")))
             elif el.tag == "img":
-                el.set("src", self._rewrite(el.get("src", ""), page_link=False))
+                el.set("src", self._rewrite(el.get("src", "")))
                 if not el.get("alt") and self.context.entry:
                     entry = self.context.entry
                     self.context.found.append(Problem(entry.source.path, _line_of(entry, el.get("src", "")),
                                                       "image without alt text",
                                                       "describe the image: ![what it shows](path)", warning=True))
 
-    def _rewrite(self, url: str, page_link: bool) -> str:
+    def _rewrite(self, url: str) -> str:
         parts = urlsplit(url)
         if parts.scheme or parts.netloc or url.startswith(("#", "/")) or not parts.path:
             return url
@@ -139,6 +139,7 @@ def convert_site(site: Site, problems: Problems, cache: MarkupCache | None = Non
         key = hashlib.sha256(json.dumps([salt, entry.source.path, entry.lang, entry.body_md,
                                          entry.summary_md]).encode("utf-8")).hexdigest()
         hit = cache.old.get(key)
+        cacheable = True
         if hit and all(context.pages.get(target) == url for target, url in hit["linked"].items()):
             html = hit
             for warning in hit["warnings"]:
@@ -154,9 +155,8 @@ def convert_site(site: Site, problems: Problems, cache: MarkupCache | None = Non
             for found in context.found:
                 report = problems.warn if found.warning else problems.error
                 report(found.path, found.line, found.message, found.hint)
-            if any(not p.warning for p in context.found):
-                html = {**html, "error": True}
-        if not html.get("error"):
+            cacheable = all(p.warning for p in context.found)
+        if cacheable:
             cache.new[key] = html
         return dataclasses.replace(
             entry, body_html=html["body"], summary_html=html["summary"], toc_html=html["toc"],

@@ -99,8 +99,7 @@ def _one_per_key(entries: tuple[Any, ...], lang: str) -> tuple[Any, ...]:
     for entry in entries:
         if entry.key not in chosen or entry.lang == lang and chosen[entry.key].lang != lang:
             chosen[entry.key] = entry
-    keys = list(chosen)
-    return tuple(chosen[k] for k in keys)
+    return tuple(chosen.values())
 
 
 def _paginate(site: Site, first_url: str, template: str, title: str, lang: str, items: tuple[Any, ...],

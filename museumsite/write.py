@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from museumsite.errors import Problems, UsageError
+from museumsite.load import site_relative
 from museumsite.model import Output, StaticFile
 
 MANIFEST = ".museumsite-output.json"
@@ -48,7 +49,7 @@ def check_collisions(outputs: list[Output], static: list[StaticFile], root: Path
     """Two sources writing the same file: reported at the content file, naming the other."""
     writers: dict[str, list[str]] = {}
     for path, origin in [*((o.path, o.origin) for o in outputs),
-                         *((s.path, _site_relative(s.source, root)) for s in static)]:
+                         *((s.path, site_relative(s.source, root)) for s in static)]:
         # Case-insensitive file systems (macOS, Windows) would merge the two.
         writers.setdefault(path.casefold(), []).append(origin)
     for path, origins in writers.items():
@@ -61,13 +62,6 @@ def check_collisions(outputs: list[Output], static: list[StaticFile], root: Path
         problems.error(where, int(line) if line else None,
                        f"writes {path}, which {' and '.join(origins[1:])} writes too",
                        "change the slug, the file name or the urls: pattern so each page has its own URL")
-
-
-def _site_relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path) -> WriteStats:
