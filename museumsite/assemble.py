@@ -30,9 +30,11 @@ from museumsite.model import (
     StaticFile,
     Talk,
 )
+from museumsite.translations import inherit_translations
 from museumsite.urls import expand, make_slug
 
-COMMON_FIELDS = {"title", "lang", "draft", "tags", "template", "summary", "description", "slug", "extra"}
+COMMON_FIELDS = {"title", "lang", "draft", "tags", "template", "summary", "description", "slug", "extra",
+                 "translation_key"}
 KIND_FIELDS = {
     "events": {"start", "end", "timezone", "venue", "city", "rooms", "tracks"},
     "talks": {"event", "speakers", "start", "end", "room", "track", "slides", "video", "language"},
@@ -50,6 +52,8 @@ class _Reader:
         self.problems = problems
 
     def error(self, key: str | None, message: str, hint: str = "") -> None:
+        if key in self.doc.inherited:
+            return  # the original has the same value and reports it
         self.problems.error(self.doc.path, self.doc.line_of(key) if key else 1, message, hint)
 
     def text(self, key: str, default: str = "", required: bool = False) -> str:
@@ -116,7 +120,7 @@ class _Reader:
         """A date or datetime; naive times are in ``tz``; a bare '09:30' falls on ``day``."""
         raw = self.doc.meta.get(key)
         if raw is None:
-            if required:
+            if required and not self.doc.original:
                 self.error(None, f"missing {key}", f"add a line '{key}: 2009-10-16' to the front matter")
             return None
         value = to_date(raw)
@@ -135,16 +139,25 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
                   static: tuple[StaticFile, ...] = (), drafts: bool = False) -> Site:
     """Build the linked site. Problems are collected; the caller raises once."""
     site_tz = zoneinfo.ZoneInfo(config.timezone)
+    tag_of, tag_labels = _tag_index(documents, config)
+
+    def tag_key(name: str) -> str:
+        return tag_of.get(make_slug(name), make_slug(name))
+
+    documents = inherit_translations(documents, config, problems, tag_key)
     by_kind: dict[str, list[Entry]] = defaultdict(list)
     builders: dict[str, Callable[[Document, _Reader, dict[str, Any], SiteConfig, dt.tzinfo], Entry | None]] = {
         "events": _event, "speakers": _speaker, "posts": _post, "pages": _page,
     }
-    events_by_key: dict[str, Document] = {d_key(d): d for d in documents if d.kind == "events"}
-    known_speakers = {d_key(d) for d in documents if d.kind == "speakers"}
+    events_by_key: dict[str, Document] = {}
+    for doc in documents:
+        if doc.kind == "events" and (doc.key not in events_by_key or not doc.original):
+            events_by_key[doc.key] = doc
+    known_speakers = {d.key for d in documents if d.kind == "speakers"}
     for doc in documents:
         reader = _Reader(doc, problems)
         _check_fields(doc, problems)
-        common = _common(doc, reader, config)
+        common = _common(doc, reader, config, tag_key)
         if common["draft"] and not drafts:
             continue
         if doc.kind == "talks":
@@ -163,11 +176,27 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
     pages = sorted(by_kind["pages"], key=lambda p: (p.menu is None, p.menu or 0, p.title, p.lang))  # type: ignore[attr-defined]
     return Site(config=config, events=tuple(events), talks=tuple(talks),  # type: ignore[arg-type]
                 speakers=tuple(speakers), posts=tuple(posts), pages=tuple(pages),  # type: ignore[arg-type]
-                static=static)
+                static=static, tag_of=tag_of, tag_labels=tag_labels)
 
 
-def d_key(doc: Document) -> str:
-    return f"{doc.kind}/{doc.slug}"
+def _tag_index(documents: list[Document], config: SiteConfig) -> tuple[dict[str, str], dict[str, str]]:
+    """Which tag each name means (slug of any name -> key), and how unnamed tags are shown.
+
+    A tag named in the config is known by its key and by each of its translated
+    names; any other tag is known by its slug, and shown as first written.
+    """
+    tag_of: dict[str, str] = {}
+    for key, names in config.tags.items():
+        for name in (key, *names.values()):
+            tag_of.setdefault(make_slug(name), key)
+    labels: dict[str, str] = {}
+    for doc in documents:
+        raw = doc.meta.get("tags")
+        for name in raw if isinstance(raw, list) else [raw] if isinstance(raw, str) else []:
+            if isinstance(name, (str, int, float)) and not isinstance(name, bool):
+                slug = make_slug(str(name).strip())
+                labels.setdefault(tag_of.get(slug, slug), str(name).strip())
+    return tag_of, labels
 
 
 def _check_fields(doc: Document, problems: Problems) -> None:
@@ -178,7 +207,7 @@ def _check_fields(doc: Document, problems: Problems) -> None:
                           did_you_mean(key, known) or "put custom values under 'extra:'")
 
 
-def _common(doc: Document, reader: _Reader, config: SiteConfig) -> dict[str, Any]:
+def _common(doc: Document, reader: _Reader, config: SiteConfig, tag_key: Callable[[str], str]) -> dict[str, Any]:
     slug = reader.text("slug") or doc.slug
     if make_slug(slug) != slug.lower() and "/" not in doc.slug:
         reader.error("slug" if "slug" in doc.meta else None, f"slug '{slug}' is not URL-safe",
@@ -191,18 +220,18 @@ def _common(doc: Document, reader: _Reader, config: SiteConfig) -> dict[str, Any
         reader.error("extra", "'extra' must be a mapping of your own fields")
         extra = {}
     return {
-        "kind": doc.kind, "key": d_key(doc), "lang": doc.lang, "slug": slug,
+        "kind": doc.kind, "key": doc.key, "lang": doc.lang, "slug": slug,
         "source": Source(path=doc.path, line=1), "body_md": doc.body, "body_line": doc.body_line,
         "summary_md": reader.text("summary"), "description": reader.text("description"),
         "template": reader.text("template"), "draft": reader.flag("draft"),
-        "tags": tuple(dict.fromkeys(reader.texts("tags"))), "extra": extra,
+        "tags": tuple(dict.fromkeys(tag_key(name) for name in reader.texts("tags"))), "extra": extra,
     }
 
 
 def _url(config: SiteConfig, pattern: str, common: dict[str, Any], date: dt.date | None = None,
          event: str = "") -> str:
     return expand(pattern, slug=common["slug"], lang=common["lang"], default_language=config.language,
-                  date=date, event=event)
+                  date=date, event=event, prefix=config.urls.language)
 
 
 def _event(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,
@@ -272,14 +301,15 @@ def _speaker(doc: Document, reader: _Reader, common: dict[str, Any], config: Sit
 def _post(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,
           site_tz: dt.tzinfo) -> Entry | None:
     title = reader.text("title", required=True)
-    date = _as_datetime(reader.when("date", site_tz, required=True), site_tz)
+    when = reader.when("date", site_tz, required=True)
+    date = _as_datetime(when, site_tz)
     updated = _as_datetime(reader.when("updated", site_tz), site_tz)
     if date is None:
         return None
     # "author: Name" is what Pelican, Hugo and Jekyll users write; it means a list of one.
     authors = reader.texts("authors") or reader.texts("author") or ((config.author,) if config.author else ())
     return Post(**common, title=title, url=_url(config, config.urls.post, common, date.date()),
-                date=date, updated=updated, authors=authors)
+                date=date, timed=isinstance(when, dt.datetime), updated=updated, authors=authors)
 
 
 def _page(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,

@@ -15,13 +15,15 @@ from pathlib import Path
 from museumsite.assemble import assemble_site
 from museumsite.config import load_config
 from museumsite.errors import ConfigError, Problems
-from museumsite.feeds import make_feeds
+from museumsite.feeds import make_feeds, plan_feeds
+from museumsite.i18n import load_interface
 from museumsite.load import list_static, load_documents
 from museumsite.markup import convert_site, read_cache, save_cache
 from museumsite.model import BuildResult
-from museumsite.render import plan_pages, render_pages, template_helpers
+from museumsite.plan import alternates, plan_pages
+from museumsite.render import render_pages, template_helpers
 from museumsite.sitemap import make_sitemap
-from museumsite.theme import check_theme, load_theme, theme_static
+from museumsite.theme import check_theme, load_theme, locale_dirs, theme_static
 from museumsite.write import check_collisions, check_output_dir, write_outputs
 
 Progress = Callable[[str, int, int], None]
@@ -48,23 +50,27 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     problems = Problems(strict=strict)
 
     step("loading", 0, 0)
+    interface, catalogue_problems = load_interface(locale_dirs(config), config.all_languages, root)
+    problems.items.extend(catalogue_problems)
     documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems)
     static = list_static(root, config.content_dir / "static") + theme_static(config)
     site = assemble_site(documents, config, problems, tuple(static), drafts=drafts)
     step("converting", 0, 0)
     cache_file = root / CACHE_DIR / "markup.json"
     cache = read_cache(cache_file) if use_cache else None
-    site = convert_site(site, problems, cache)
+    site = convert_site(site, problems, interface, cache)
     if cache is not None:
         save_cache(cache_file, cache)
     problems.raise_if_any()
 
     step("rendering", 0, 0)
-    env = load_theme(config, *template_helpers(site))
-    jobs = plan_pages(site)
-    pages = render_pages(jobs, env, site, problems, step)
-    feeds = make_feeds(site)
-    outputs = pages + feeds + make_sitemap(site, [job.url for job in jobs])
+    env = load_theme(config, *template_helpers(site, interface))
+    jobs = plan_pages(site, interface)
+    table = alternates(jobs)
+    feed_plan = plan_feeds(site, interface)
+    pages = render_pages(jobs, env, site, interface, table, feed_plan, problems, step)
+    feeds = make_feeds(site, feed_plan)
+    outputs = pages + feeds + make_sitemap(site, jobs, table)
     check_collisions(outputs, static, root, problems)
     problems.raise_if_any()
 

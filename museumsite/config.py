@@ -21,6 +21,7 @@ from museumsite.load import YamlProblem, parse_yaml
 
 CONFIG_FILE = "museumsite.yaml"
 URL_FIELDS = {"slug", "year", "month", "day", "lang", "event"}
+LANGUAGE_FIELDS = ("name", "title", "description", "menu")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,6 +43,25 @@ class UrlConfig:
     post: str = "/posts/{slug}/"
     page: str = "/{slug}/"
     tag: str = "/tags/{slug}/"
+    # Where each language other than the default lives: its home and every page under it.
+    language: str = "/{lang}/"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MenuLink:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LanguageConfig:
+    """Per-language settings; empty values fall back to the site-wide ones."""
+
+    code: str
+    name: str = ""  # how the language switcher names it; Babel's name in that language otherwise
+    title: str = ""
+    description: str = ""
+    menu: tuple[MenuLink, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,7 +74,12 @@ class SiteConfig:
     description: str = ""
     author: str = ""
     language: str = "en"
-    languages: tuple[str, ...] = ()
+    default_language: str = ""  # the same as language; whichever is given wins
+    languages: tuple[str, ...] = field(default=(), metadata={"convert": "languages"})
+    # Filled from a mapping form of ``languages``: per-language titles, names and menus.
+    language_settings: Mapping[str, LanguageConfig] = field(default_factory=dict, metadata={"internal": True})
+    # Tag names per language: {museums: {en: Museums, fr: Musées}}; any of the names finds the tag.
+    tags: Mapping[str, Mapping[str, str]] = field(default_factory=dict, metadata={"convert": "tags"})
     timezone: str = "UTC"
     theme: str = "default"
     posts_per_page: int = 10
@@ -70,6 +95,15 @@ class SiteConfig:
     def all_languages(self) -> tuple[str, ...]:
         """The default language first, then the others, each once."""
         return tuple(dict.fromkeys((self.language, *self.languages)))
+
+    def language_config(self, lang: str) -> LanguageConfig:
+        return self.language_settings.get(lang) or LanguageConfig(code=lang)
+
+    def title_in(self, lang: str) -> str:
+        return self.language_config(lang).title or self.title
+
+    def description_in(self, lang: str) -> str:
+        return self.language_config(lang).description or self.description
 
     @property
     def base_path(self) -> str:
@@ -95,6 +129,16 @@ def load_config(root: Path) -> SiteConfig:
     values = _read_section(SiteConfig, data, lines, "", problems)
     config = None
     if not problems.errors:
+        if values.get("default_language"):
+            values["language"] = values["default_language"]
+            if "language" in data and data["language"] != values["default_language"]:
+                problems.error(CONFIG_FILE, lines.get("default_language"),
+                               f"default_language '{values['language']}' contradicts language '{data['language']}'",
+                               "keep one of the two settings")
+        values["language"] = values.get("language", "en")
+        values["default_language"] = values["language"]
+        settings = values.pop("languages", ((), {}))
+        values["languages"], values["language_settings"] = settings
         config = SiteConfig(root=root, **values)
         _check_values(config, lines, problems)
     problems.raise_if_any(ConfigError)
@@ -116,7 +160,11 @@ def _read_section(
             problems.error(CONFIG_FILE, line, f"unknown setting '{name}'",
                            did_you_mean(key, fields) or f"known settings: {', '.join(sorted(fields))}")
             continue
-        converted = _convert(hints[key], value, name, line, lines, problems)
+        special = fields[key].metadata.get("convert")
+        if special:
+            converted = _SPECIAL[special](value, name, line, lines, problems)
+        else:
+            converted = _convert(hints[key], value, name, line, lines, problems)
         if converted is not _INVALID:
             values[key] = converted
     for name, f in fields.items():
@@ -161,6 +209,62 @@ def _convert(hint: Any, value: Any, name: str, line: int | None, lines: Mapping[
     return value
 
 
+def _languages(value: Any, name: str, line: int | None, lines: Mapping[str, int],
+               problems: Problems) -> Any:
+    """``[fr, ca]`` or ``{fr: {name: Français, title: ..., menu: [...]}, ca: {}}``."""
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value), {}
+    if not isinstance(value, dict):
+        problems.error(CONFIG_FILE, line, f"'{name}' must be a list of language codes or a mapping of them",
+                       "write 'languages: [fr, ca]', or 'languages: {fr: {title: ...}}'")
+        return _INVALID
+    codes, settings = [], {}
+    for code, options in value.items():
+        where = lines.get(f"{name}.{code}", line)
+        options = options or {}
+        if not isinstance(options, dict):
+            problems.error(CONFIG_FILE, where, f"settings of language '{code}' must be a mapping",
+                           f"keys: {', '.join(LANGUAGE_FIELDS)}")
+            continue
+        for key in options:
+            if key not in LANGUAGE_FIELDS:
+                problems.error(CONFIG_FILE, lines.get(f"{name}.{code}.{key}", where),
+                               f"unknown setting '{name}.{code}.{key}'",
+                               did_you_mean(str(key), LANGUAGE_FIELDS) or f"known: {', '.join(LANGUAGE_FIELDS)}")
+        texts = {key: options.get(key) or "" for key in ("name", "title", "description")}
+        if not all(isinstance(v, str) for v in texts.values()):
+            problems.error(CONFIG_FILE, where, f"name, title and description of '{code}' must be text")
+            continue
+        menu = []
+        for item in options.get("menu") or []:
+            if not (isinstance(item, dict) and isinstance(item.get("title"), str) and isinstance(item.get("url"), str)):
+                problems.error(CONFIG_FILE, lines.get(f"{name}.{code}.menu", where),
+                               f"menu items of '{code}' need a title and a url",
+                               "write '- {title: Venue, url: /fr/venue/}'")
+                continue
+            menu.append(MenuLink(title=item["title"], url=item["url"]))
+        codes.append(str(code))
+        settings[str(code)] = LanguageConfig(code=str(code), menu=tuple(menu), **texts)
+    return tuple(codes), settings
+
+
+def _tag_names(value: Any, name: str, line: int | None, lines: Mapping[str, int],
+               problems: Problems) -> Any:
+    """``{museums: {en: Museums, fr: Musées}}``: the key is the tag, the values its names."""
+    if not isinstance(value, dict) or not all(
+            isinstance(names, dict) and all(isinstance(n, str) for n in names.values())
+            for names in value.values()):
+        problems.error(CONFIG_FILE, line, f"'{name}' must map each tag to its names per language",
+                       "write 'tags: {museums: {en: Museums, fr: Musées}}'")
+        return _INVALID
+    return {str(key): {str(lang): text for lang, text in names.items()} for key, names in value.items()}
+
+
+_SPECIAL = {"languages": _languages, "tags": _tag_names}
+
+
 def _check_values(config: SiteConfig, lines: Mapping[str, int], problems: Problems) -> None:
     from babel import Locale, UnknownLocaleError
 
@@ -171,9 +275,17 @@ def _check_values(config: SiteConfig, lines: Mapping[str, int], problems: Proble
         try:
             Locale.parse(lang.replace("-", "_"))
         except (UnknownLocaleError, ValueError):
-            where = "languages" if lang in config.languages else "language"
-            problems.error(CONFIG_FILE, lines.get(where), f"unknown language code '{lang}'",
+            where = lines.get(f"languages.{lang}") or lines.get(
+                "languages" if lang in config.languages else "default_language" if "default_language" in lines
+                else "language")
+            problems.error(CONFIG_FILE, where, f"unknown language code '{lang}'",
                            "use a code such as en, fr, ca or pt-BR")
+    for tag, names in config.tags.items():
+        for lang in names:
+            if lang not in config.all_languages:
+                problems.error(CONFIG_FILE, lines.get(f"tags.{tag}.{lang}", lines.get("tags")),
+                               f"tag '{tag}' is named in '{lang}', which is not one of the site's languages",
+                               f"languages: {', '.join(config.all_languages)}")
     try:
         import zoneinfo
 
@@ -185,7 +297,15 @@ def _check_values(config: SiteConfig, lines: Mapping[str, int], problems: Proble
         problems.error(CONFIG_FILE, lines.get("posts_per_page"), "posts_per_page must be at least 1")
     if config.feeds.limit < 1:
         problems.error(CONFIG_FILE, lines.get("feeds.limit"), "feeds.limit must be at least 1")
+    language_prefix = config.urls.language
+    if not (language_prefix.startswith("/") and language_prefix.endswith("/") and "{lang}" in language_prefix
+            and set(re.findall(r"{(\w+)}", language_prefix)) == {"lang"}):
+        problems.error(CONFIG_FILE, lines.get("urls.language"),
+                       f"urls.language '{language_prefix}' must start and end with '/' and contain only {{lang}}",
+                       "for example '/{lang}/'")
     for f in dataclasses.fields(UrlConfig):
+        if f.name == "language":
+            continue
         pattern = getattr(config.urls, f.name)
         placeholders = set(re.findall(r"{(\w+)}", pattern))
         line = lines.get(f"urls.{f.name}")

@@ -1,59 +1,124 @@
-"""Feeds of posts: Atom and RSS 2.0 through feedgen.
+"""Feeds of posts: Atom and RSS 2.0 through feedgen, per language, per tag and site-wide.
 
-Input: the converted ``Site``. Output: ``Output``s under ``/feeds/``. Every time
-stamp in a feed comes from the content (the newest post), never from the clock,
-so that a rebuild with nothing changed gives the same bytes.
+Input: the converted ``Site``. Output: ``Output``s. Each language has its feeds in
+its part of the site (``/feeds/atom.xml``, ``/fr/feeds/atom.xml``) holding the posts
+written in that language, with the channel's language set; each tag has its feeds
+per language beside its page (``/tags/museums/atom.xml``); a site with several
+languages also has one feed of every post (``/feeds/all.atom.xml``). Entries carry the
+summary and the whole post (Atom ``content type="html"``, RSS ``content:encoded``).
+Every time stamp comes from the content (the newest post), never from the clock, so
+that a rebuild with nothing changed gives the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
-from feedgen.feed import FeedGenerator
-
-from museumsite.model import Output, Post, Site
-from museumsite.urls import absolute
+from museumsite.i18n import N_, Interface
+from museumsite.model import Output, Post, Site, Tag
+from museumsite.urls import absolute, localize
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+FORMATS = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 
 
-def make_feeds(site: Site) -> list[Output]:
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed to write: where, in which language ('' for all), its title and posts."""
+
+    folder: str  # site path of the folder, "/fr/feeds/" or "/tags/museums/"
+    lang: str
+    title: str
+    posts: tuple[Post, ...]
+    prefix: str = ""  # "all." for the site-wide feed: /feeds/all.atom.xml
+
+    def url(self, kind: str) -> str:
+        return f"{self.folder}{self.prefix}{kind}.xml"
+
+
+def plan_feeds(site: Site, interface: Interface) -> list[Feed]:
+    """Every post feed of the site; a feed with no post is not made."""
     config = site.config
-    if not (config.feeds.atom or config.feeds.rss):
-        return []
-    posts = site.posts[: config.feeds.limit]
+    feeds = []
+    limit = config.feeds.limit
+    for lang in config.all_languages:
+        posts = site.posts_in(lang)
+        if posts or lang == config.language:
+            folder = localize("/feeds/", lang, config.language, config.urls.language)
+            feeds.append(Feed(folder=folder, lang=lang, title=config.title_in(lang), posts=posts[:limit]))
+        for tag in site.tags_in(lang):
+            tagged = _tagged_posts(tag, lang)
+            if tagged:
+                title = interface.gettext(lang, N_("%(site)s: %(tag)s")) % {"site": config.title_in(lang),
+                                                                            "tag": tag.name}
+                feeds.append(Feed(folder=tag.url, lang=lang, title=title, posts=tagged[:limit]))
+    if len(config.all_languages) > 1 and site.posts:
+        feeds.append(Feed(folder="/feeds/", lang="", title=config.title, posts=site.posts[:limit], prefix="all."))
+    return feeds
+
+
+def _tagged_posts(tag: Tag, lang: str) -> tuple[Post, ...]:
+    return tuple(e for e in tag.entries if isinstance(e, Post) and e.lang == lang)
+
+
+def make_feeds(site: Site, feeds: list[Feed]) -> list[Output]:
+    config = site.config
     outputs = []
-    sources = tuple(p.source.path for p in posts)
-    if config.feeds.atom:
-        atom = _feed(site, posts, "/feeds/atom.xml").atom_str(pretty=True)
-        outputs.append(Output(path="feeds/atom.xml", data=atom, sources=sources, origin="the Atom feed"))
-    if config.feeds.rss:
-        rss = _feed(site, posts, "/feeds/rss.xml").rss_str(pretty=True)
-        outputs.append(Output(path="feeds/rss.xml", data=rss, sources=sources, origin="the RSS feed"))
+    for feed in feeds:
+        sources = tuple(p.source.path for p in feed.posts)
+        if config.feeds.atom:
+            data = _feed(site, feed, feed.url("atom")).atom_str(pretty=True)
+            outputs.append(Output(path=feed.url("atom").lstrip("/"), data=data, sources=sources,
+                                  origin=f"the Atom feed {feed.url('atom')}"))
+        if config.feeds.rss:
+            data = _feed(site, feed, feed.url("rss")).rss_str(pretty=True)
+            outputs.append(Output(path=feed.url("rss").lstrip("/"), data=data, sources=sources,
+                                  origin=f"the RSS feed {feed.url('rss')}"))
     return outputs
 
 
-def _feed(site: Site, posts: tuple[Post, ...], self_url: str) -> FeedGenerator:
+def feed_links(feeds: list[Feed], site: Site, lang: str, tag: Tag | None = None) -> tuple[dict[str, str], ...]:
+    """The feeds a page announces: its language's, and its tag's on a tag page."""
     config = site.config
-    home = absolute("/", config.base_url)
-    newest = max((p.updated or p.date for p in posts), default=EPOCH)
+    wanted = {localize("/feeds/", lang, config.language, config.urls.language), tag.url if tag else ""}
+    links = []
+    for feed in feeds:
+        if feed.lang == lang and feed.folder in wanted:
+            for kind, mime in FORMATS.items():
+                if getattr(config.feeds, kind):
+                    label = "Atom" if kind == "atom" else "RSS"
+                    links.append({"url": feed.url(kind), "type": mime, "title": f"{feed.title} ({label})",
+                                  "label": label, "lang": feed.lang})
+    return tuple(links)
+
+
+def _feed(site: Site, feed: Feed, self_url: str) -> Any:
+    from feedgen.feed import FeedGenerator
+
+    config = site.config
+    home = absolute(localize("/", feed.lang or config.language, config.language, config.urls.language),
+                    config.base_url)
+    newest = max((p.updated or p.date for p in feed.posts), default=EPOCH)
     fg = FeedGenerator()
-    fg.id(home)
-    fg.title(config.title)
-    fg.subtitle(config.description or config.title)  # RSS requires a description
+    fg.id(absolute(self_url, config.base_url))
+    fg.title(feed.title)
+    fg.subtitle(config.description_in(feed.lang or config.language) or feed.title)  # RSS requires one
     # feedgen takes the last link added as RSS's channel <link>: the home page goes last.
     fg.link(href=absolute(self_url, config.base_url), rel="self")
     fg.link(href=home, rel="alternate")
-    fg.language(config.language)
+    if feed.lang:
+        fg.language(feed.lang)
     fg.updated(newest)
     fg.lastBuildDate(newest)
     fg.generator("museumsite")
-    if config.author:
-        fg.author({"name": config.author})
+    # Atom requires an author for every entry; the site's stands in for posts without one.
+    fg.author({"name": config.author or config.title})
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(config.base_url))
-    for post in posts:
+    for post in feed.posts:
         entry = fg.add_entry(order="append")
         url = absolute(post.url, config.base_url)
         entry.id(url)
@@ -63,11 +128,12 @@ def _feed(site: Site, posts: tuple[Post, ...], self_url: str) -> FeedGenerator:
         entry.updated(post.updated or post.date)
         for author in post.authors:
             entry.author({"name": author})
-        for tag in post.tags:
-            entry.category(term=tag)
+        for key in post.tags:
+            found = site.tag(key, post.lang)
+            entry.category(term=found.name if found else key)
+        # summary() also sets RSS's description; content() the Atom content and RSS content:encoded.
         entry.summary(absolute_links(post.summary_html, origin), type="html")
         entry.content(absolute_links(post.body_html, origin), type="html")
-        entry.description(absolute_links(post.summary_html, origin))
     return fg
 
 

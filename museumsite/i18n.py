@@ -1,41 +1,117 @@
 """Languages for readers: interface strings, dates and language names per page language.
 
-Content is translated by authors (``post.fr.md``); the words the theme itself
-prints ("Speakers", "Read more") come from the small catalogue below, falling back
-to English for a language it lacks. Dates and times go through Babel so that a
-French page says "16 octobre 2009" and an English one "October 16, 2009".
+Content is translated by authors (``post.fr.md``). The words the theme itself prints
+("Speakers", "Read more") come from gettext catalogues: ``.po`` files in the theme's
+``locales/<lang>/LC_MESSAGES/messages.po``, which translators edit with their usual
+tools (Poedit, Weblate, ``pybabel``). They are the source of truth: they are compiled
+in memory at build time, so a plain checkout builds without a compile step. A site
+overrides any string in its own ``locales/`` folder; a string missing everywhere falls
+back to the English text. Dates, times and plural rules come from Babel (CLDR), so a
+French page says "16 octobre 2009" and "0 commentaire".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
+from gettext import GNUTranslations, NullTranslations
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
+from babel.support import Translations
 
-# English is the key; only the strings whose translation differs need listing.
-CATALOGUE: dict[str, dict[str, str]] = {
-    "fr": {
-        "Skip to content": "Aller au contenu", "Home": "Accueil", "Posts": "Billets", "Talks": "Interventions",
-        "Speakers": "Intervenants", "Events": "Événements", "Tags": "Mots-clés", "Archive": "Archives",
-        "Read more": "Lire la suite", "Published": "Publié le", "Updated": "Mis à jour le", "By": "Par",
-        "Tagged": "Mots-clés", "Also in": "Aussi en", "Contents": "Sommaire", "Slides": "Supports",
-        "Video": "Vidéo", "Room": "Salle", "Time": "Horaire", "Event": "Événement", "Schedule": "Programme",
-        "Talk": "Intervention", "Speaker": "Intervenant", "talks": "interventions", "talk": "intervention",
-        "Previous page": "Page précédente", "Next page": "Page suivante", "Page": "Page", "of": "sur",
-        "Subscribe": "S'abonner", "Main navigation": "Navigation principale", "Pagination": "Pagination",
-        "Given in": "Donnée en", "Page not found": "Page introuvable", "Latest posts": "Derniers billets",
-        "Language": "Langue", "Posts tagged": "Billets avec le mot-clé", "Posts in": "Billets de",
-        "All posts": "Tous les billets", "Talks by": "Interventions de", "Venue": "Lieu",
-        "posts": "billets", "post": "billet", "Footer": "Pied de page",
-        "Link to this section": "Lien vers cette section", "Back to the text": "Retour au texte",
-    },
-}
+from museumsite.errors import Problem
+
+LOCALES = "locales"
+DOMAIN = "messages"
 
 
-def translate(text: str, lang: str) -> str:
-    return CATALOGUE.get(lang.split("-")[0], {}).get(text, text)
+def N_(message: str) -> str:
+    """Marks a string for ``pybabel extract`` where it is translated later, per page."""
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class Interface:
+    """The interface strings of every site language, each a chain of catalogues."""
+
+    catalogues: Mapping[str, NullTranslations] = field(default_factory=dict)
+    files: tuple[str, ...] = ()  # the .po files read, for the cache key and reports
+
+    def gettext(self, lang: str, message: str) -> str:
+        return str(self._for(lang).gettext(message))
+
+    def ngettext(self, lang: str, singular: str, plural: str, number: int) -> str:
+        return str(self._for(lang).ngettext(singular, plural, number))
+
+    def translated(self, lang: str, message: str) -> bool:
+        """Whether some catalogue of ``lang`` translates ``message`` (English needs none)."""
+        if lang.split("-")[0] == "en":
+            return True
+        catalogue: object = self._for(lang)
+        while isinstance(catalogue, GNUTranslations):
+            if message in catalogue._catalog or (message, 0) in catalogue._catalog:  # type: ignore[attr-defined]
+                return True
+            catalogue = catalogue._fallback  # type: ignore[attr-defined]
+        return False
+
+    def _for(self, lang: str) -> NullTranslations:
+        return self.catalogues.get(lang) or NullTranslations()
+
+
+def load_interface(folders: Iterable[Path], languages: Iterable[str], root: Path) -> tuple[Interface, list[Problem]]:
+    """Read the catalogues of each language from ``folders``, the first one winning.
+
+    ``folders`` are ``locales/`` folders in priority order (site, site theme, default
+    theme). ``pt-BR`` also looks for ``pt``. A broken ``.po`` file is a problem naming
+    its line; the build reports it with the others.
+    """
+    folders = [f for f in folders if f.is_dir()]
+    problems: list[Problem] = []
+    catalogues: dict[str, NullTranslations] = {}
+    read: list[str] = []
+    for lang in languages:
+        chain: list[Translations] = []
+        for folder in folders:
+            for name in dict.fromkeys((lang.replace("-", "_"), lang, lang.split("-")[0])):
+                path = folder / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+                if path.is_file():
+                    compiled = _compile(path, lang, root, problems)
+                    if compiled is not None:
+                        chain.append(compiled)
+                        read.append(path.as_posix())
+                    break
+        if chain:
+            for first, then in itertools.pairwise(chain):
+                first.add_fallback(then)
+            catalogues[lang] = chain[0]
+    return Interface(catalogues=catalogues, files=tuple(read)), problems
+
+
+def _compile(path: Path, lang: str, root: Path, problems: list[Problem]) -> Translations | None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import PoFileError, read_po
+
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    try:
+        with path.open("rb") as handle:
+            catalogue = read_po(handle, locale=lang.replace("-", "_"), abort_invalid=True)
+    except PoFileError as exc:
+        problems.append(Problem(shown, getattr(exc, "lineno", None), f"broken translation catalogue: {exc}",
+                                "fix the .po file (msgfmt --check-format shows the same problems)"))
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        problems.append(Problem(shown, None, f"unreadable translation catalogue: {exc}", "save it as UTF-8"))
+        return None
+    buffer = io.BytesIO()
+    write_mo(buffer, catalogue, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
 
 
 @cache
@@ -44,12 +120,13 @@ def _locale(lang: str) -> Locale:
 
 
 def language_name(code: str, in_lang: str | None = None) -> str:
-    """'fr' -> 'français' (in French by default: how readers look for their language)."""
+    """'fr' -> 'Français' (in French by default: how readers look for their language)."""
     name = _locale(code).get_display_name(_locale(in_lang or code)) or code
     return name[:1].upper() + name[1:]
 
 
 def format_day(value: dt.date | dt.datetime, lang: str, style: str = "long") -> str:
+    """A calendar day in the page's language; a datetime shows its own local day."""
     if isinstance(value, dt.datetime):
         value = value.date()
     return format_date(value, format=style, locale=_locale(lang))
@@ -64,7 +141,8 @@ def format_moment(value: dt.datetime, lang: str) -> str:
     return format_datetime(value, format="medium", tzinfo=value.tzinfo, locale=_locale(lang))
 
 
-def plural(count: int, singular: str, plural_: str, lang: str) -> str:
-    """'1 talk', '3 talks'; Babel's plural rules decide (French says '0 intervention')."""
-    word = singular if _locale(lang).plural_form(count) == "one" else plural_
-    return f"{count} {translate(word, lang)}"
+def zone_name(value: dt.datetime, lang: str) -> str:
+    """'heure normale d’Europe centrale (Paris)'-like name of a moment's zone, in ``lang``."""
+    from babel.dates import get_timezone_name
+
+    return str(get_timezone_name(value, width="long", locale=_locale(lang)))

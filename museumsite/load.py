@@ -164,7 +164,11 @@ def _load_one(
         slug, lang = base, suffix
     if isinstance(meta.get("lang"), str):
         lang = meta["lang"]
-    return Document(path=rel, kind=kind, slug=slug, lang=lang, meta=meta,
+    # Versions of one entry share a key: the base name, or translation_key when the
+    # translated file has its own name ("compte-rendu.fr.md" of "recap.md").
+    key = meta.get("translation_key")
+    key = str(key).strip() if isinstance(key, (str, int)) and str(key).strip() else slug
+    return Document(path=rel, kind=kind, slug=slug, lang=lang, meta=meta, key=f"{kind}/{key}",
                     meta_lines=meta_lines, body=body, body_line=body_line)
 
 

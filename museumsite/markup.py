@@ -27,17 +27,20 @@ from markdown.treeprocessors import Treeprocessor
 
 from museumsite import __version__
 from museumsite.errors import Problem, Problems
-from museumsite.i18n import CATALOGUE, translate
+from museumsite.i18n import N_, Interface
 from museumsite.model import Entry, Site
+from museumsite.typography import typeset_html, typeset_text
 from museumsite.urls import link
 
 MORE = "<!--more-->"
 EXTENSIONS = ["tables", "fenced_code", "codehilite", "footnotes", "toc", "attr_list", "sane_lists"]
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "codehilite": {"css_class": "highlight", "guess_lang": False},
-    "toc": {"permalink": True, "permalink_title": "Link to this section", "toc_depth": "2-4"},
-    "footnotes": {"BACKLINK_TITLE": "Back to the text"},
+    "toc": {"permalink": True, "permalink_title": N_("Link to this section"), "toc_depth": "2-4"},
+    "footnotes": {"BACKLINK_TITLE": N_("Back to the text")},
 }
+# Markdown's own interface words, translated into each entry's language afterwards.
+MARKDOWN_TITLES = (N_("Link to this section"), N_("Back to the text"))
 
 
 @dataclasses.dataclass(slots=True)
@@ -47,10 +50,17 @@ class _Context:
     that a cached conversion can be checked and its warnings replayed."""
 
     entry: Entry | None = None
-    pages: dict[str, str] = dataclasses.field(default_factory=dict)  # "content/talks/x.md" -> url
+    site: Site | None = None
+    pages: dict[str, str] = dataclasses.field(default_factory=dict)  # "content/talks/x.md" -> entry key
     base_path: str = "/"
     linked: dict[str, str] = dataclasses.field(default_factory=dict)
     found: list[Problem] = dataclasses.field(default_factory=list)
+
+    def url_of(self, path: str, lang: str) -> str | None:
+        """The page a link to a content file leads to: its version in ``lang`` where translated."""
+        key = self.pages.get(path)
+        found = self.site.get(key, lang) if key and self.site else None
+        return found.url if found else None
 
 
 @dataclasses.dataclass(slots=True)
@@ -98,7 +108,7 @@ class _SiteLinks(Treeprocessor):  # type: ignore[misc]
         target = posixpath.normpath(posixpath.join(posixpath.dirname(entry.source.path), unquote(parts.path)))
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         if target.endswith(".md"):
-            page = self.context.pages.get(target)
+            page = self.context.url_of(target, entry.lang)
             if page is None:
                 self.context.found.append(Problem(entry.source.path, _line_of(entry, parts.path),
                                                   f"link to '{parts.path}', which is not a page of this site",
@@ -128,29 +138,31 @@ def make_markdown(context: _Context) -> markdown.Markdown:
                              extension_configs=EXTENSION_CONFIGS, output_format="html")
 
 
-def convert_site(site: Site, problems: Problems, cache: MarkupCache | None = None) -> Site:
+def convert_site(site: Site, problems: Problems, interface: Interface, cache: MarkupCache | None = None) -> Site:
     """Fill in the HTML of every entry. Problems (broken links) are collected."""
-    context = _Context(pages={e.source.path: e.url for e in site.entries}, base_path=site.config.base_path)
+    context = _Context(site=site, pages={e.source.path: e.key for e in site.entries}, base_path=site.config.base_path)
     md = make_markdown(context)
     cache = cache if cache is not None else MarkupCache()
-    salt = json.dumps([__version__, markdown.__version__, EXTENSIONS, CATALOGUE, context.base_path])
+    salt = json.dumps([__version__, markdown.__version__, EXTENSIONS, context.base_path])
 
     def convert(entry: Any) -> Any:
-        key = hashlib.sha256(json.dumps([salt, entry.source.path, entry.lang, entry.body_md,
+        titles = [interface.gettext(entry.lang, title) for title in MARKDOWN_TITLES]
+        key = hashlib.sha256(json.dumps([salt, titles, entry.source.path, entry.lang, entry.body_md,
                                          entry.summary_md]).encode("utf-8")).hexdigest()
         hit = cache.old.get(key)
         cacheable = True
-        if hit and all(context.pages.get(target) == url for target, url in hit["linked"].items()):
+        if hit and all(context.url_of(target, entry.lang) == url for target, url in hit["linked"].items()):
             html = hit
             for warning in hit["warnings"]:
                 problems.warn(*warning)
         else:
             context.entry, context.linked, context.found = entry, {}, []
-            body = _translate_titles(md.reset().convert(entry.body_md), entry.lang)
+            body = _translate_titles(md.reset().convert(entry.body_md), titles)
             toc = getattr(md, "toc", "")
             summary = md.reset().convert(entry.summary_md) if entry.summary_md else summary_of(body)
-            html = {"body": body.replace(MORE, ""), "summary": summary, "linked": context.linked,
-                    "toc": toc if len(re.findall(r"<h[2-6][ >]", body)) >= 3 else "",
+            html = {"body": typeset_html(body.replace(MORE, ""), entry.lang),
+                    "summary": typeset_html(summary, entry.lang), "linked": context.linked,
+                    "toc": typeset_html(toc, entry.lang) if len(re.findall(r"<h[2-6][ >]", body)) >= 3 else "",
                     "warnings": [[p.path, p.line, p.message, p.hint] for p in context.found if p.warning]}
             for found in context.found:
                 report = problems.warn if found.warning else problems.error
@@ -160,6 +172,7 @@ def convert_site(site: Site, problems: Problems, cache: MarkupCache | None = Non
             cache.new[key] = html
         return dataclasses.replace(
             entry, body_html=html["body"], summary_html=html["summary"], toc_html=html["toc"],
+            title=typeset_text(entry.title, entry.lang),
             description=entry.description or plain_text(html["summary"], 200),
         )
 
@@ -171,10 +184,10 @@ def convert_site(site: Site, problems: Problems, cache: MarkupCache | None = Non
     )
 
 
-def _translate_titles(body: str, lang: str) -> str:
+def _translate_titles(body: str, titles: list[str]) -> str:
     """Markdown's permalink and footnote titles are interface text: in the entry's language."""
-    for key in ("Link to this section", "Back to the text"):
-        body = body.replace(f'title="{key}"', f'title="{translate(key, lang)}"')
+    for english, translated in zip(MARKDOWN_TITLES, titles):
+        body = body.replace(f'title="{english}"', f'title="{html.escape(translated)}"')
     return body
 
 

@@ -43,6 +43,9 @@ class Document:
     meta_lines: Mapping[str, int]  # front-matter key -> line in the file
     body: str
     body_line: int  # line of the file where the body starts
+    key: str = ""  # translation key, "posts/recap": the base name or front matter's translation_key
+    original: str = ""  # path of the original this translation inherits from, if any
+    inherited: frozenset[str] = frozenset()  # front-matter keys taken from the original
 
     def line_of(self, key: str) -> int:
         return self.meta_lines.get(key, 1)
@@ -113,6 +116,7 @@ class Speaker(Entry):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Post(Entry):
     date: dt.datetime  # aware
+    timed: bool = True  # False when the author wrote a day without a time: it stays that day
     updated: dt.datetime | None = None
     authors: tuple[str, ...] = ()
 
@@ -124,10 +128,14 @@ class Page(Entry):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Tag:
+    """A tag as one language's pages show it; ``key`` is the same in every language."""
+
+    key: str
+    lang: str
     name: str
     slug: str
     url: str
-    entries: tuple[Entry, ...]  # posts first (newest first), then talks, then events
+    entries: tuple[Entry, ...]  # one version per entry, in ``lang`` where translated: posts, talks, events
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,7 +152,10 @@ class Site:
 
     The lists are in display order so templates need not sort: events newest first,
     talks by event and start time, speakers by name, posts newest first, pages by menu
-    then title. Look-up tables and tags are derived here, so a stage that replaces
+    then title. They hold every version of every entry; the queries that take a
+    ``lang`` give one version per entry (``pick``), so a page in one language lists
+    each entry once, in its language where it is translated and as the original
+    otherwise. Look-up tables and tags are derived here, so a stage that replaces
     entries (markup fills in HTML) gets consistent indices for free.
     """
 
@@ -155,84 +166,123 @@ class Site:
     posts: tuple[Post, ...] = ()
     pages: tuple[Page, ...] = ()
     static: tuple[StaticFile, ...] = ()
+    tag_of: Mapping[str, str] = field(default_factory=dict)  # slug of any tag name -> tag key
+    tag_labels: Mapping[str, str] = field(default_factory=dict)  # tag key -> name as first written
     tags: tuple[Tag, ...] = field(init=False, default=())
     _by_key: Mapping[tuple[str, str], Entry] = field(init=False, repr=False, default_factory=dict)
-    _tags_by_slug: Mapping[str, Tag] = field(init=False, repr=False, default_factory=dict)
+    _tags: Mapping[tuple[str, str], Tag] = field(init=False, repr=False, default_factory=dict)
     _translations: Mapping[str, tuple[Entry, ...]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        from museumsite.urls import expand, make_slug
-
         order = {lang: i for i, lang in enumerate(self.config.all_languages)}
         versions: dict[str, list[Entry]] = {}
         for entry in self.entries:
             versions.setdefault(entry.key, []).append(entry)
         for found in versions.values():
             found.sort(key=lambda e: (order.get(e.lang, len(order)), e.lang))
-        grouped: dict[str, list[Entry]] = {}
-        names: dict[str, str] = {}
-        for entry in (*self.posts, *self.talks, *self.events, *self.pages):
-            for name in entry.tags:
-                slug = make_slug(name)
-                names.setdefault(slug, name)
-                grouped.setdefault(slug, []).append(entry)
-        urls = self.config.urls
-        tags = tuple(
-            Tag(name=names[slug], slug=slug, entries=tuple(grouped[slug]),
-                url=expand(urls.tag, slug=slug, lang=self.config.language,
-                           default_language=self.config.language))
-            for slug in sorted(grouped)
-        )
         object.__setattr__(self, "_by_key", {(e.key, e.lang): e for e in self.entries})
         object.__setattr__(self, "_translations", {k: tuple(v) for k, v in versions.items()})
+        tags = self._make_tags()
         object.__setattr__(self, "tags", tags)
-        object.__setattr__(self, "_tags_by_slug", {t.slug: t for t in tags})
+        object.__setattr__(self, "_tags", {(t.key, t.lang): t for t in tags})
+
+    def _make_tags(self) -> tuple[Tag, ...]:
+        from museumsite.urls import expand, make_slug
+
+        config = self.config
+        tagged: dict[str, list[Entry]] = {}
+        for entry in (*self.posts, *self.talks, *self.events, *self.pages):
+            for key in entry.tags:
+                tagged.setdefault(key, []).append(entry)
+        tags = []
+        for key in sorted(tagged):
+            for lang in config.all_languages:
+                names = config.tags.get(key, {})
+                name = names.get(lang) or names.get(config.language) or self.tag_labels.get(key, key)
+                slug = make_slug(name)
+                url = expand(config.urls.tag, slug=slug, lang=lang, default_language=config.language,
+                             prefix=config.urls.language)
+                tags.append(Tag(key=key, lang=lang, name=name, slug=slug, url=url,
+                                entries=self.pick_all(tuple(tagged[key]), lang)))
+        return tuple(tags)
 
     @property
     def entries(self) -> tuple[Entry, ...]:
         return (*self.events, *self.talks, *self.speakers, *self.posts, *self.pages)
 
     def get(self, key: str, lang: str | None = None) -> Entry | None:
-        """The entry with this key, in ``lang`` if translated, else the default language."""
+        """The entry with this key in ``lang`` if translated, else its original."""
         found = self._by_key.get((key, lang or self.config.language))
         if found is None:
-            versions = self._translations.get(key, ())
-            found = versions[0] if versions else None
+            found = self.original(key)
         return found
+
+    def original(self, key: str) -> Entry | None:
+        """The version others translate: the default language's, else the first in language order."""
+        versions = self._translations.get(key, ())
+        return versions[0] if versions else None
+
+    def versions(self, entry: Entry) -> tuple[Entry, ...]:
+        """Every version of ``entry``, itself included, in the configured language order."""
+        return self._translations.get(entry.key, (entry,))
 
     def translations(self, entry: Entry) -> tuple[Entry, ...]:
         """The other-language versions of ``entry``, in the configured language order."""
-        return tuple(e for e in self._translations.get(entry.key, ()) if e.lang != entry.lang)
+        return tuple(e for e in self.versions(entry) if e.lang != entry.lang)
 
-    def talks_of(self, event: Event) -> tuple[Talk, ...]:
-        return tuple(t for t in self.talks if t.event == event.key and t.lang == event.lang) or tuple(
-            t for t in self.talks if t.event == event.key
-        )
+    def pick_all(self, entries: tuple[Any, ...], lang: str) -> tuple[Any, ...]:
+        """One version per key, in ``lang`` where there is one, keeping the order of first appearance."""
+        chosen: dict[str, Any] = {}
+        for entry in entries:
+            if entry.key not in chosen:
+                chosen[entry.key] = self.get(entry.key, lang)
+        return tuple(chosen.values())
 
-    def talks_by(self, speaker: Speaker) -> tuple[Talk, ...]:
-        return tuple(t for t in self.talks if speaker.key in t.speakers and t.lang == speaker.lang) or tuple(
-            t for t in self.talks if speaker.key in t.speakers
-        )
-
-    def speakers_of(self, talk: Talk) -> tuple[Speaker, ...]:
-        found = (self.get(key, talk.lang) for key in talk.speakers)
-        return tuple(s for s in found if isinstance(s, Speaker))
-
-    def event_of(self, talk: Talk) -> Event | None:
-        event = self.get(talk.event, talk.lang)
-        return event if isinstance(event, Event) else None
+    def posts_for(self, lang: str) -> tuple[Post, ...]:
+        """The posts a page in ``lang`` lists: every post once, in ``lang`` where translated."""
+        return self.pick_all(self.posts, lang)
 
     def posts_in(self, lang: str | None = None) -> tuple[Post, ...]:
+        """Only the posts written in ``lang`` (a language's feed)."""
         return tuple(p for p in self.posts if lang is None or p.lang == lang)
 
-    def tag(self, name: str) -> Tag | None:
-        """The tag an entry names: "Web 2.0" and "web 2.0" are one tag, as they share a slug."""
+    def events_for(self, lang: str) -> tuple[Event, ...]:
+        return self.pick_all(self.events, lang)
+
+    def talks_for(self, lang: str) -> tuple[Talk, ...]:
+        return self.pick_all(self.talks, lang)
+
+    def speakers_for(self, lang: str) -> tuple[Speaker, ...]:
+        return self.pick_all(self.speakers, lang)
+
+    def talks_of(self, event: Event, lang: str | None = None) -> tuple[Talk, ...]:
+        """Every talk of the event, whatever language its page is in, in schedule order."""
+        return self.pick_all(tuple(t for t in self.talks if t.event == event.key), lang or event.lang)
+
+    def talks_by(self, speaker: Speaker, lang: str | None = None) -> tuple[Talk, ...]:
+        return self.pick_all(tuple(t for t in self.talks if speaker.key in t.speakers), lang or speaker.lang)
+
+    def speakers_of(self, talk: Talk, lang: str | None = None) -> tuple[Speaker, ...]:
+        found = (self.get(key, lang or talk.lang) for key in talk.speakers)
+        return tuple(s for s in found if isinstance(s, Speaker))
+
+    def event_of(self, talk: Talk, lang: str | None = None) -> Event | None:
+        event = self.get(talk.event, lang or talk.lang)
+        return event if isinstance(event, Event) else None
+
+    def tag(self, name: str, lang: str | None = None) -> Tag | None:
+        """The tag an entry names, in ``lang``: "Web 2.0", "web 2.0" and its translations are one tag."""
         from museumsite.urls import make_slug
 
-        return self._tags_by_slug.get(make_slug(name))
+        slug = make_slug(name)
+        key = self.tag_of.get(slug, slug)
+        return self._tags.get((key, lang or self.config.language))
 
-    def menu_pages(self) -> tuple[Page, ...]:
-        return tuple(p for p in self.pages if p.menu is not None and p.lang == self.config.language)
+    def tags_in(self, lang: str) -> tuple[Tag, ...]:
+        return tuple(t for t in self.tags if t.lang == lang)
+
+    def menu_pages(self, lang: str | None = None) -> tuple[Page, ...]:
+        return tuple(p for p in self.pick_all(self.pages, lang or self.config.language) if p.menu is not None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,126 +1,30 @@
-"""Stage 4: plan which pages exist, then render each through the theme.
+"""Stage 4b: render each planned page through the theme.
 
-Input: the converted ``Site`` and the Jinja environment. Output: ``Output``s.
-``plan_pages`` decides every page of the site up front (one job per entry, index,
-tag, archive year, pagination page), so collisions can be found before anything is
-written and rendering is a plain loop over jobs. The context each template gets is
-documented in the README ("Theme context").
+Input: the ``Job``s of ``plan``, the converted ``Site`` and the Jinja environment.
+Output: ``Output``s. The context each template gets is documented in the README
+("Themes"); everything language-dependent in it (navigation, feeds, the language
+switcher, interface strings) is in the page's language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from museumsite.errors import Problem, Problems
-from museumsite.i18n import (
-    format_clock,
-    format_day,
-    format_moment,
-    language_name,
-    plural,
-    translate,
-)
-from museumsite.model import Entry, Event, Output, Post, Site, Speaker, Talk
-from museumsite.urls import absolute, expand, link, url_to_path
-
-ENTRY_TEMPLATES = {"events": "event.html", "talks": "talk.html", "speakers": "speaker.html",
-                   "posts": "post.html", "pages": "page.html"}
+from museumsite.feeds import Feed, feed_links
+from museumsite.i18n import N_, Interface, format_clock, format_day, format_moment, language_name
+from museumsite.model import Event, Output, Site, Speaker, Talk
+from museumsite.plan import Job, x_default
+from museumsite.urls import absolute, link, localize, url_to_path
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Job:
-    """One page to render: where it goes, with which template, from what."""
-
-    url: str
-    template: str
-    title: str
-    lang: str
-    context: dict[str, Any] = field(default_factory=dict)
-    sources: tuple[str, ...] = ()
-    entry: Entry | None = None
-
-
-def plan_pages(site: Site) -> list[Job]:
-    """Every HTML page of the site, in a stable order."""
-    config = site.config
-    default = config.language
-    jobs: list[Job] = []
-    for entry in site.entries:
-        jobs.append(Job(url=entry.url, template=entry.template or ENTRY_TEMPLATES[entry.kind],
-                        title=entry.title, lang=entry.lang, entry=entry, sources=(entry.source.path,)))
-    post_sources = tuple(p.source.path for p in site.posts)
-    jobs.append(Job(url="/", template="home.html", title=config.title, lang=default,
-                    context={"posts": _one_per_key(site.posts, default)[:5]}, sources=post_sources))
-    for lang in config.all_languages:
-        posts = _one_per_key(site.posts, lang) if lang == default else site.posts_in(lang)
-        if posts or lang == default:
-            jobs.extend(_paginate(site, expand("/posts/", slug="", lang=lang, default_language=default),
-                                  "posts.html", translate("Posts", lang), lang, posts))
-    for tag in site.tags:
-        entries = _one_per_key(tag.entries, default)
-        jobs.extend(_paginate(site, tag.url, "tag.html", tag.name, default, entries, {"tag": tag}))
-    if site.tags:
-        jobs.append(Job(url="/tags/", template="tags.html", title=translate("Tags", default), lang=default,
-                        sources=post_sources))
-    by_year: dict[int, list[Post]] = defaultdict(list)
-    for post in _one_per_key(site.posts, default):
-        by_year[post.date.year].append(post)
-    for year, in_year in sorted(by_year.items()):
-        jobs.append(Job(url=f"/archive/{year}/", template="archive.html", title=f"{translate('Archive', default)} {year}",
-                        lang=default, context={"year": year, "posts": tuple(in_year)}, sources=post_sources))
-    if by_year:
-        jobs.append(Job(url="/archive/", template="archives.html", title=translate("Archive", default), lang=default,
-                        context={"years": tuple((y, len(p)) for y, p in sorted(by_year.items(), reverse=True))},
-                        sources=post_sources))
-    if site.talks:
-        jobs.append(Job(url="/talks/", template="talks.html", title=translate("Talks", default), lang=default,
-                        sources=tuple(t.source.path for t in site.talks)))
-    if site.speakers:
-        jobs.append(Job(url="/speakers/", template="speakers.html", title=translate("Speakers", default),
-                        lang=default, sources=tuple(s.source.path for s in site.speakers)))
-    if site.events:
-        jobs.append(Job(url="/events/", template="events.html", title=translate("Events", default), lang=default,
-                        sources=tuple(e.source.path for e in site.events)))
-    jobs.append(Job(url="/404.html", template="404.html", title=translate("Page not found", default), lang=default))
-    return jobs
-
-
-def _one_per_key(entries: tuple[Any, ...], lang: str) -> tuple[Any, ...]:
-    """One version of each entry: the one in ``lang`` if there is one, else the first seen."""
-    chosen: dict[str, Any] = {}
-    for entry in entries:
-        if entry.key not in chosen or entry.lang == lang and chosen[entry.key].lang != lang:
-            chosen[entry.key] = entry
-    return tuple(chosen.values())
-
-
-def _paginate(site: Site, first_url: str, template: str, title: str, lang: str, items: tuple[Any, ...],
-              extra: dict[str, Any] | None = None) -> list[Job]:
-    size = site.config.posts_per_page
-    count = max(1, math.ceil(len(items) / size))
-    urls = [first_url] + [f"{first_url}page/{n}/" for n in range(2, count + 1)]
-    jobs = []
-    for index, url in enumerate(urls):
-        pager = {"number": index + 1, "count": count, "urls": urls,
-                 "previous": urls[index - 1] if index > 0 else None,
-                 "next": urls[index + 1] if index + 1 < count else None}
-        jobs.append(Job(url=url, template=template, lang=lang,
-                        title=title if index == 0 else f"{title} ({translate('Page', lang)} {index + 1})",
-                        context={**(extra or {}), "items": items[index * size:(index + 1) * size], "pager": pager},
-                        sources=tuple(i.source.path for i in items)))
-    return jobs
-
-
-def template_helpers(site: Site) -> tuple[dict[str, Any], dict[str, Callable[..., Any]]]:
-    """Globals and filters every template gets, bound to this site."""
+def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], dict[str, Callable[..., Any]]]:
+    """Globals and filters every template gets, bound to this site; gettext for the i18n extension."""
     config = site.config
 
     def url_for(target: Any) -> str:
@@ -128,58 +32,61 @@ def template_helpers(site: Site) -> tuple[dict[str, Any], dict[str, Callable[...
         return link(target if isinstance(target, str) else target.url, config.base_path)
 
     @jinja2.pass_context
-    def t(context: Any, text: str) -> str:
-        return translate(text, context.get("lang", config.language))
+    def url_in(context: Any, path: str) -> str:
+        """A site path in the page's language: '/posts/' on a French page is '/fr/posts/'."""
+        return url_for(localize(path, context["lang"], config.language, config.urls.language))
+
+    @jinja2.pass_context
+    def gettext(context: Any, message: str) -> str:
+        return interface.gettext(context["lang"], message)
+
+    @jinja2.pass_context
+    def ngettext(context: Any, singular: str, plural: str, number: int) -> str:
+        return interface.ngettext(context["lang"], singular, plural, number)
 
     @jinja2.pass_context
     def date(context: Any, value: dt.date, style: str = "long") -> str:
-        return format_day(value, context.get("lang", config.language), style)
+        return format_day(value, context["lang"], style)
 
     @jinja2.pass_context
     def clock(context: Any, value: dt.datetime) -> str:
-        return format_clock(value, context.get("lang", config.language))
+        return format_clock(value, context["lang"])
 
     @jinja2.pass_context
     def moment(context: Any, value: dt.datetime) -> str:
-        return format_moment(value, context.get("lang", config.language))
+        return format_moment(value, context["lang"])
+
+    def day_iso(value: Any) -> str:
+        """``datetime`` attribute of a post's date: the day alone when no time was given."""
+        if getattr(value, "timed", True) is False:
+            return str(value.date.date().isoformat())
+        when = getattr(value, "date", value)
+        return str(when.isoformat())
 
     def lang_attr(entry_lang: str, page_lang: str) -> Markup:
         """` lang="fr"` when an element's language differs from the page's, else nothing."""
         return Markup("") if entry_lang == page_lang else Markup(' lang="{}"').format(entry_lang)
 
-    @jinja2.pass_context
-    def count(context: Any, number: int, singular: str, plural_: str) -> str:
-        return plural(number, singular, plural_, context.get("lang", config.language))
-
-    globals_ = {"site": site, "config": config, "url_for": url_for, "t": t, "lang_attr": lang_attr, "count": count,
+    globals_ = {"site": site, "config": config, "url_for": url_for, "url_in": url_in, "lang_attr": lang_attr,
                 "language_name": language_name, "absolute_url": lambda u: absolute(u, config.base_url),
-                "feeds": feed_links(site)}
+                "post_datetime": day_iso, "gettext": gettext, "ngettext": ngettext}
     filters = {"date": date, "clock": clock, "moment": moment}
     return globals_, filters
 
 
-def feed_links(site: Site) -> tuple[dict[str, str], ...]:
-    """The site's post feeds, announced in every page's head."""
-    links = []
-    if site.config.feeds.atom:
-        links.append({"url": "/feeds/atom.xml", "type": "application/atom+xml", "title": f"{site.config.title} (Atom)"})
-    if site.config.feeds.rss:
-        links.append({"url": "/feeds/rss.xml", "type": "application/rss+xml", "title": f"{site.config.title} (RSS)"})
-    return tuple(links)
-
-
-def render_pages(jobs: list[Job], env: jinja2.Environment, site: Site, problems: Problems,
+def render_pages(jobs: list[Job], env: jinja2.Environment, site: Site, interface: Interface,
+                 table: Mapping[str, Mapping[str, str]], feeds: list[Feed], problems: Problems,
                  progress: Callable[[str, int, int], None] | None = None) -> list[Output]:
     """Render every job; template errors are collected (once per template and line)."""
     outputs: list[Output] = []
     seen: set[Problem] = set()
-    nav = _nav(site)
+    navs = {lang: _nav(site, interface, lang) for lang in site.config.all_languages}
     for number, job in enumerate(jobs, 1):
         if progress and number % 50 == 0:
             progress("rendering", number, len(jobs))
         try:
             template = env.get_template(job.template)
-            context = _context(job, site, nav)
+            context = _context(job, site, navs.get(job.lang, ()), table, feeds)
             data = template.render(context).encode("utf-8")
         except Exception as exc:  # noqa: BLE001 (any template failure: report it, render the rest)
             from museumsite.theme import template_problem
@@ -194,13 +101,24 @@ def render_pages(jobs: list[Job], env: jinja2.Environment, site: Site, problems:
     return outputs
 
 
-def _context(job: Job, site: Site, nav: tuple[dict[str, Any], ...]) -> dict[str, Any]:
+def _context(job: Job, site: Site, nav: tuple[dict[str, Any], ...],
+             table: Mapping[str, Mapping[str, str]], feeds: list[Feed]) -> dict[str, Any]:
     entry = job.entry
+    config = site.config
+    versions = table.get(job.page_key, {job.lang: job.url})
     context: dict[str, Any] = {
         "title": job.title, "lang": job.lang, "page_url": job.url, "nav": nav,
-        "canonical": absolute(job.url, site.config.base_url),
-        "description": entry.description if entry else site.config.description,
+        "home_url": localize("/", job.lang, config.language, config.urls.language),
+        "site_title": config.title_in(job.lang),
+        # A language without a title of its own shows the site's, which is in the default language.
+        "site_title_lang": job.lang if config.language_config(job.lang).title else config.language,
+        "canonical": absolute(job.url, config.base_url),
+        "description": entry.description if entry else config.description_in(job.lang),
         "entry": entry, "translations": site.translations(entry) if entry else (),
+        "alternates": tuple(versions.items()) if len(versions) > 1 else (),
+        "x_default": x_default(versions, site),
+        "switcher": _switcher(job, site, versions),
+        "feeds": feed_links(feeds, site, job.lang, job.context.get("tag")),
         **job.context,
     }
     if isinstance(entry, Talk):
@@ -212,12 +130,30 @@ def _context(job: Job, site: Site, nav: tuple[dict[str, Any], ...]) -> dict[str,
     return context
 
 
-def _nav(site: Site) -> tuple[dict[str, str], ...]:
-    """Menu items; built-in labels are translated (lang None), page titles keep their language."""
-    items: list[dict[str, Any]] = [{"url": "/", "label": "Home", "lang": None}]
-    for url, label, present in (("/events/", "Events", site.events), ("/talks/", "Talks", site.talks),
-                                ("/speakers/", "Speakers", site.speakers), ("/posts/", "Posts", site.posts)):
+def _switcher(job: Job, site: Site, versions: Mapping[str, str]) -> tuple[dict[str, Any], ...]:
+    """One link per site language: this page in that language, else that language's home."""
+    config = site.config
+    items = []
+    for lang in config.all_languages:
+        exists = lang in versions
+        items.append({"lang": lang, "current": lang == job.lang, "exists": exists,
+                      "name": config.language_config(lang).name or language_name(lang),
+                      "url": versions[lang] if exists else localize("/", lang, config.language, config.urls.language)})
+    return tuple(items) if len(items) > 1 else ()
+
+
+def _nav(site: Site, interface: Interface, lang: str) -> tuple[dict[str, Any], ...]:
+    """Menu items of one language's pages: its indexes, its menu pages, its configured links."""
+    config = site.config
+
+    def here(path: str) -> str:
+        return localize(path, lang, config.language, config.urls.language)
+
+    items: list[dict[str, Any]] = [{"url": here("/"), "label": interface.gettext(lang, N_("Home")), "lang": lang}]
+    for path, label, present in (("/events/", N_("Events"), site.events), ("/talks/", N_("Talks"), site.talks),
+                                 ("/speakers/", N_("Speakers"), site.speakers), ("/posts/", N_("Posts"), site.posts)):
         if present:
-            items.append({"url": url, "label": label, "lang": None})
-    items.extend({"url": p.url, "label": p.title, "lang": p.lang} for p in site.menu_pages())
+            items.append({"url": here(path), "label": interface.gettext(lang, label), "lang": lang})
+    items.extend({"url": p.url, "label": p.title, "lang": p.lang} for p in site.menu_pages(lang))
+    items.extend({"url": m.url, "label": m.title, "lang": lang} for m in config.language_config(lang).menu)
     return tuple(items)

@@ -57,10 +57,19 @@ def load_theme(config: SiteConfig, globals_: dict[str, Any], filters: dict[str, 
     env = jinja2.Environment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # The page's language picks the catalogue: the callables read ``lang`` from the context.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        globals_.pop("gettext"), globals_.pop("ngettext"), newstyle=True)
     env.globals.update(globals_)
     env.filters.update(filters)
     return env
+
+
+def locale_dirs(config: SiteConfig) -> list[Path]:
+    """Where interface strings come from, first wins: the site's ``locales/``, then each theme's."""
+    return [config.root / "locales", *(d / "locales" for d in theme_dirs(config))]
 
 
 def theme_static(config: SiteConfig) -> list[StaticFile]:

@@ -21,16 +21,23 @@ def make_slug(text: str) -> str:
 
 
 def expand(pattern: str, *, slug: str, lang: str, default_language: str,
-           date: dt.date | None = None, event: str = "") -> str:
-    """Fill a permalink pattern; non-default languages get a '/<lang>' prefix."""
+           date: dt.date | None = None, event: str = "", prefix: str = "/{lang}/") -> str:
+    """Fill a permalink pattern; other languages than the default get their prefix ('/fr/')."""
     values = {"slug": slug, "lang": lang, "event": event,
               "year": f"{date.year:04d}" if date else "",
               "month": f"{date.month:02d}" if date else "",
               "day": f"{date.day:02d}" if date else ""}
     url = pattern.format(**values)
-    if lang != default_language and "{lang}" not in pattern:
-        url = f"/{lang}{url}"
+    if "{lang}" not in pattern:
+        url = localize(url, lang, default_language, prefix)
     return posixpath.normpath(url).rstrip("/") + "/" if url != "/" else "/"
+
+
+def localize(path: str, lang: str, default_language: str, prefix: str = "/{lang}/") -> str:
+    """A site path in a language's part of the site: '/posts/' -> '/fr/posts/' (the default stays)."""
+    if lang == default_language:
+        return path
+    return prefix.format(lang=lang).rstrip("/") + path
 
 
 def url_to_path(url: str) -> str:

@@ -117,8 +117,6 @@ SMALL_SITE = {
     "content/posts/hello.fr.md": """
         ---
         title: Bonjour
-        date: 2024-05-10
-        tags: [news]
         ---
         Paragraphe d'introduction.
         """,

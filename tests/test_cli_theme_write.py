@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,7 +42,11 @@ def test_init_makes_a_site_that_builds(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["init", str(site)]) == 0
     assert main(["build", "--site", str(site)]) == 0
     summary = capsys.readouterr().out.strip().splitlines()[-1]
-    assert summary.startswith("Built ") and " pages and 2 feeds in " in summary
+    match = re.match(r"Built (\d+) pages and (\d+) feeds in ", summary)
+    assert match, summary
+    written = list((site / "_site").rglob("*"))
+    assert int(match.group(1)) == len([p for p in written if p.suffix == ".html"])
+    assert int(match.group(2)) == len([p for p in written if p.suffix == ".xml" and p.name != "sitemap.xml"]) >= 2
     kinds = {p.parent.name for p in (site / "content").glob("*/*.md")}
     assert kinds == {"events", "talks", "speakers", "posts", "pages"}
     talk = _page(site / "_site/talks/welcome/index.html")

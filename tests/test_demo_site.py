@@ -257,16 +257,25 @@ def test_every_fragment_link_has_its_target(site: Built) -> None:
     assert not missing, "fragments with no target:\n" + "\n".join(missing)
 
 
-def test_every_page_announces_both_feeds(site: Built) -> None:
+def _language_feed(site: Built, lang: str, kind: str) -> str:
+    """Output path of a language's post feed: feeds/atom.xml, fr/feeds/atom.xml."""
+    prefix = "" if lang == site.config.language else f"{lang}/"
+    return f"{prefix}{FEED_TYPES[kind]}"
+
+
+def test_every_page_announces_the_feeds_of_its_language(site: Built) -> None:
     for path, tree in site.pages.items():
         head = tree.find("head")
         assert head is not None
-        announced = {link.get("type", ""): link.get("href", "") for link in head.iter("link")
-                     if "alternate" in (link.get("rel") or "").split() and link.get("type") in FEED_TYPES}
-        assert set(announced) == set(FEED_TYPES), f"{path}: announces {sorted(announced)}"
-        for kind, href in announced.items():
-            assert href and page_path(href) == FEED_TYPES[kind], f"{path}: {kind} feed at {href}"
-            assert (site.out / FEED_TYPES[kind]).is_file()
+        lang = tree.get("lang", "")
+        announced = [(link.get("type", ""), page_path(link.get("href", ""))) for link in head.iter("link")
+                     if "alternate" in (link.get("rel") or "").split() and link.get("type") in FEED_TYPES]
+        for kind in FEED_TYPES:
+            assert (kind, _language_feed(site, lang, kind)) in announced, f"{path}: announces {announced}"
+        for kind, feed_path in announced:
+            feed = feedparser.parse((site.out / feed_path).read_bytes())
+            assert not feed.bozo, f"{path} announces {feed_path}: {feed.get('bozo_exception')}"
+            assert feed.feed.get("language") == lang, f"{path} ({lang}) announces a feed in {feed.feed.get('language')}"
 
 
 # ---------------------------------------------------------------- talks, speakers, events
@@ -397,10 +406,13 @@ def test_french_recap_marks_english_content_as_english(site: Built) -> None:
 
 def test_french_recap_has_no_untagged_english_interface_text(site: Built) -> None:
     """Words the theme or the Markdown converter adds (labels, tooltips) are French too, or marked."""
-    from museumsite.i18n import CATALOGUE
+    from babel.messages.pofile import read_po
+
     from museumsite.markup import EXTENSION_CONFIGS
 
-    interface = {en for en, fr in CATALOGUE["fr"].items() if en != fr}
+    with (REPO / "themes/default/locales/fr/LC_MESSAGES/messages.po").open("rb") as handle:
+        french = read_po(handle)
+    interface = {m.id for m in french if isinstance(m.id, str) and m.id and m.string != m.id}
     interface |= {EXTENSION_CONFIGS["toc"]["permalink_title"], EXTENSION_CONFIGS["footnotes"]["BACKLINK_TITLE"]}
     (post,) = [p for p in site.items("posts", "fr") if p.slug == "recap-of-the-day"]
     tree = site.page(site.url_of(post))
@@ -426,20 +438,31 @@ def _post_titles_from_pages(site: Built) -> dict[str, str]:
     return titles
 
 
-@pytest.mark.parametrize("name", sorted(FEED_TYPES.values()))
-def test_feed_lists_every_post_with_absolute_links(site: Built, name: str) -> None:
-    feed = feedparser.parse((site.out / name).read_bytes())
-    assert not feed.bozo, f"{name}: {feed.get('bozo_exception')}"
+@pytest.mark.parametrize("kind", sorted(FEED_TYPES))
+def test_each_language_feed_lists_its_posts_whole_with_absolute_links(site: Built, kind: str) -> None:
     posts = _post_titles_from_pages(site)
-    assert 0 < len(posts) <= site.config.feeds.limit
-    assert sorted(e.title for e in feed.entries) == sorted(posts.values())
-    for entry in feed.entries:
-        parts = urlsplit(entry.link)
-        assert parts.scheme in ("http", "https") and parts.netloc, f"{entry.link} is not absolute"
-        assert entry.link.startswith(site.config.base_url)
-        assert entry.link in posts, f"{entry.title}: links to {entry.link}, not to its page"
-        assert posts[entry.link] == entry.title
-        assert (site.out / page_path(parts.path)).is_file()
+    for lang in site.config.all_languages:
+        name = _language_feed(site, lang, kind)
+        feed = feedparser.parse((site.out / name).read_bytes())
+        assert not feed.bozo, f"{name}: {feed.get('bozo_exception')}"
+        assert feed.feed.get("language") == lang
+        mine = {url: title for url, title in posts.items()
+                if any(site.url_of(p) == urlsplit(url).path and p.lang == lang for p in site.items("posts"))}
+        assert 0 < len(mine) <= site.config.feeds.limit
+        assert sorted(" ".join(e.title.split()) for e in feed.entries) == sorted(mine.values()), name
+        for entry in feed.entries:
+            parts = urlsplit(entry.link)
+            assert parts.scheme in ("http", "https") and parts.netloc, f"{entry.link} is not absolute"
+            assert entry.link.startswith(site.config.base_url)
+            assert entry.link in mine, f"{entry.title}: links to {entry.link}, not to its page"
+            assert mine[entry.link] == " ".join(entry.title.split())
+            # The whole post, not its summary: every paragraph of the page's body is in the feed.
+            body = main_of(site.page(parts.path)).find(".//div[@class='content']")
+            assert body is not None
+            whole = entry.content[0].value if "content" in entry else ""
+            shown = html5lib.parse(whole, treebuilder="etree", namespaceHTMLElements=False)
+            paragraphs = [text_of(p) for p in body.iter("p")]
+            assert paragraphs and all(text in text_of(shown) for text in paragraphs), f"{name}: {entry.title} is cut"
 
 
 @pytest.mark.parametrize("name", sorted(FEED_TYPES.values()))

@@ -10,13 +10,14 @@ import pytest
 from museumsite.assemble import assemble_site
 from museumsite.config import load_config
 from museumsite.errors import Problems
-from museumsite.i18n import format_day, plural
+from museumsite.i18n import format_day, load_interface
+from museumsite.theme import locale_dirs
 from museumsite.load import load_documents, parse_yaml, split_front_matter
 from museumsite.markup import convert_site, plain_text, summary_of
 from museumsite.model import Speaker, Talk
 from museumsite.urls import expand, link, make_slug, url_to_path
 
-from conftest import SMALL_SITE, MakeSite
+from conftest import REPO, SMALL_SITE, MakeSite
 
 
 # urls
@@ -90,7 +91,8 @@ def _assembled(make_site: MakeSite, files: dict[str, str] | None = None, drafts:
     problems = Problems()
     docs = load_documents(root, config.content_dir, config.all_languages, config.language, problems)
     site = assemble_site(docs, config, problems, drafts=drafts)
-    return convert_site(site, problems), problems
+    interface, _ = load_interface(locale_dirs(config), config.all_languages, root)
+    return convert_site(site, problems, interface), problems
 
 
 def test_talks_link_events_and_speakers_both_ways(make_site: MakeSite) -> None:
@@ -122,7 +124,11 @@ def test_posts_newest_first_translations_and_tags(make_site: MakeSite) -> None:
     assert hello is not None and [e.lang for e in site.translations(hello)] == ["fr"]
     news = site.tag("news")
     assert news is not None and news.url == "/tags/news/"
-    assert [e.key for e in news.entries] == ["posts/second", "posts/hello", "posts/hello"]
+    # A tag counts entries, not translations; the French tag page lists the French version.
+    assert [e.key for e in news.entries] == ["posts/second", "posts/hello"]
+    french_news = site.tag("news", "fr")
+    assert french_news is not None and french_news.url == "/fr/tags/news/"
+    assert [(e.key, e.lang) for e in french_news.entries] == [("posts/second", "en"), ("posts/hello", "fr")]
 
 
 def test_drafts_are_left_out_unless_asked_for(make_site: MakeSite) -> None:
@@ -197,10 +203,18 @@ def test_dates_and_plurals_follow_the_page_language() -> None:
     day = dt.date(2009, 10, 16)
     assert format_day(day, "fr") == "16 octobre 2009"
     assert format_day(day, "en") == "October 16, 2009"
-    assert plural(1, "talk", "talks", "en") == "1 talk"
-    assert plural(2, "talk", "talks", "en") == "2 talks"
-    assert plural(0, "talk", "talks", "fr") == "0 intervention"  # French: 0 is singular
-    assert plural(0, "talk", "talks", "en") == "0 talks"
+    assert format_day(day, "ca") == "16 d’octubre del 2009"  # CLDR: "del" before a year
+    assert format_day(day, "es") == "16 de octubre de 2009"
+    interface, problems = load_interface(locale_dirs(load_config(REPO)), ("en", "fr", "ca", "es"), REPO)
+    assert not problems
+
+    def talks(lang: str, n: int) -> str:
+        return interface.ngettext(lang, "%(num)d talk", "%(num)d talks", n) % {"num": n}
+
+    assert [talks("en", n) for n in (0, 1, 2)] == ["0 talks", "1 talk", "2 talks"]
+    assert [talks("fr", n) for n in (0, 1, 2)] == ["0 intervention", "1 intervention", "2 interventions"]
+    assert [talks("ca", n) for n in (0, 1, 3)] == ["0 ponències", "1 ponència", "3 ponències"]
+    assert [talks("es", n) for n in (1, 3)] == ["1 ponencia", "3 ponencias"]
 
 
 def test_repository_root_is_a_valid_site() -> None:
