@@ -77,6 +77,11 @@ class Built:
         assert path in self.pages, f"no page for {url} (expected {path} in the output)"
         return self.pages[path]
 
+    def version(self, kind: str, slug: str, lang: str) -> Content:
+        """The version of an entry a page in ``lang`` links to: its own language's, else the default's."""
+        found = {c.lang: c for c in self.items(kind) if c.slug == slug}
+        return found.get(lang) or found[self.config.language]
+
     def items(self, kind: str, lang: str | None = None) -> list[Content]:
         return [c for c in self.content if c.kind == kind and not c.draft and (lang is None or c.lang == lang)]
 
@@ -102,6 +107,15 @@ def read_content(root: Path, languages: tuple[str, ...], default: str) -> list[C
             slug, lang = base, suffix
         found.append(Content(kind=kind, slug=slug, lang=str(meta.get("lang", lang)), meta=meta,
                              body=match.group(2), path=path))
+    # A translation inherits what it leaves out from the version in the default language.
+    originals = {(c.kind, c.slug): c for c in found if c.lang == default}
+    own = {"title", "summary", "slug", "description", "lang", "translation_key"}
+    for item in found:
+        original = originals.get((item.kind, item.slug))
+        if original is not None and original is not item:
+            for key, value in original.meta.items():
+                if key not in own:
+                    item.meta.setdefault(key, value)
     return found
 
 
@@ -282,19 +296,21 @@ def test_every_page_announces_the_feeds_of_its_language(site: Built) -> None:
 
 
 def test_talk_and_speaker_pages_link_each_other(site: Built) -> None:
-    speakers = {s.slug: s for s in site.items("speakers", site.config.language)}
     talks = site.items("talks")
     assert talks
     for talk in talks:
         talk_url = site.url_of(talk)
         main = main_of(site.page(talk_url))
+        speakers = {slug: site.version("speakers", slug, talk.lang) for slug in talk.meta.get("speakers", [])}
         speaker_urls = {site.url_of(s): s for s in speakers.values()}
         linked = [a.get("href") for a in main.iter("a") if a.get("href") in speaker_urls]
         expected = [site.url_of(speakers[slug]) for slug in talk.meta.get("speakers", [])]
         assert list(dict.fromkeys(linked)) == expected, f"{talk_url}: speaker links"
         for speaker_url in expected:
             speaker_main = main_of(site.page(speaker_url))
-            assert links_to(speaker_main, talk_url), f"{speaker_url} does not link back to {talk_url}"
+            # The speaker's page lists the talk in the speaker page's language where translated.
+            back = site.url_of(site.version("talks", talk.slug, speaker_urls[speaker_url].lang))
+            assert links_to(speaker_main, back), f"{speaker_url} does not link back to {back}"
             names = [text_of(a) for a in main.iter("a") if a.get("href") == speaker_url]
             assert speaker_urls[speaker_url].title in names, f"{talk_url}: the link shows the speaker's name"
 
@@ -302,7 +318,7 @@ def test_talk_and_speaker_pages_link_each_other(site: Built) -> None:
 def test_every_talk_links_to_its_event(site: Built) -> None:
     events = {e.slug: e for e in site.items("events", site.config.language)}
     for talk in site.items("talks"):
-        event = events[talk.meta["event"]]
+        event = site.version("events", events[talk.meta["event"]].slug, talk.lang)
         links = links_to(main_of(site.page(site.url_of(talk))), site.url_of(event))
         assert links, f"{site.url_of(talk)} does not link to its event {site.url_of(event)}"
         assert event.title in [text_of(a) for a in links]
@@ -374,7 +390,10 @@ def test_recap_markdown_links_became_links_to_pages(site: Built) -> None:
         assert any("/talks/" in target for _, target, _ in links), f"{post.path.name} links to talks"
         for label, target, fragment in links:
             linked = by_file[(post.path.parent / target).resolve()]
-            expected = site.url_of(linked) + fragment
+            # A link leads to the version in the linking post's language where there is one.
+            translated = [c for c in site.content if c.kind == linked.kind and c.slug == linked.slug
+                          and c.lang == post.lang and not c.draft]
+            expected = site.url_of(translated[0] if translated else linked) + fragment
             assert (label, expected) in anchors, f"{post.path.name}: [{label}]({target}) should link to {expected}"
             assert (site.out / page_path(expected)).is_file()
 
