@@ -1,4 +1,4 @@
-"""Command line: ``museumsite build | init | new``. The only module that prints.
+"""Command line: ``museumsite build | init | new | check``. The only module that prints.
 
 Exit codes: 0 ok, 1 content errors, 2 usage or configuration errors.
 """
@@ -69,6 +69,14 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("title", help='its title, e.g. "Évaluer nos réseaux" (slug: evaluer-nos-reseaux)')
     new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
     new.set_defaults(run=_new)
+
+    check = commands.add_parser("check", help="report what the site lacks: translations",
+                                description="Report on the site. --translations lists, per language, the entries "
+                                            "without a translation and the interface strings its catalogues lack.")
+    check.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
+    check.add_argument("--translations", action="store_true", help="report missing translations (the default)")
+    check.add_argument("--strict", action="store_true", help="exit 1 when a translation is missing")
+    check.set_defaults(run=_check)
     return parser
 
 
@@ -114,6 +122,15 @@ def _new(args: argparse.Namespace) -> int:
     path = new_file(args.site, args.kind, args.title)
     print(f"Created {_shown(path)}")
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from museumsite.check import check_translations, format_report
+
+    reports = check_translations(args.site)
+    print(format_report(reports))
+    incomplete = [r.lang for r in reports if not r.complete]
+    return 1 if args.strict and incomplete else 0
 
 
 def _shown(path: Path) -> str:

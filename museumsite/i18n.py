@@ -102,7 +102,9 @@ def _compile(path: Path, lang: str, root: Path, problems: list[Problem]) -> Tran
         with path.open("rb") as handle:
             catalogue = read_po(handle, locale=lang.replace("-", "_"), abort_invalid=True)
     except PoFileError as exc:
-        problems.append(Problem(shown, getattr(exc, "lineno", None), f"broken translation catalogue: {exc}",
+        line = getattr(exc, "lineno", None)  # Babel counts from 0
+        problems.append(Problem(shown, line + 1 if isinstance(line, int) else None,
+                                f"broken translation catalogue: {exc}",
                                 "fix the .po file (msgfmt --check-format shows the same problems)"))
         return None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
