@@ -103,7 +103,8 @@ def safe_url(url: str, *, site_paths: bool = True, mailto: bool = False) -> str 
     ``site_paths``). Anything with control characters, inner whitespace (``java\\tscript:``
     is ``javascript:`` to a browser) or a backslash (``/\\evil.example`` is
     protocol-relative to a browser) is refused, and so are credentials in the URL
-    (``https://bank.example@evil.example/`` only serves to mislead).
+    (``https://bank.example@evil.example/`` only serves to mislead). Quotes and
+    ``<`` may remain: the result is safe to link, and still escaped by the template.
     """
     url = url.strip(_ASCII_WHITESPACE)
     if not url or _CONTROLS.search(url) or "\\" in url or any(c.isspace() for c in url):
