@@ -13,11 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from museumsite.assemble import assemble_site
+from museumsite.comments import attach_threads
 from museumsite.config import load_config
 from museumsite.errors import ConfigError, Problems
-from museumsite.feeds import make_feeds, plan_feeds
+from museumsite.feeds import make_comment_feeds, make_feeds, plan_comment_feeds, plan_feeds
 from museumsite.i18n import load_interface
-from museumsite.load import list_static, load_documents
+from museumsite.load import list_static, load_comment_archives, load_documents
 from museumsite.markup import convert_site, read_cache, save_cache
 from museumsite.model import BuildResult
 from museumsite.plan import alternates, plan_pages
@@ -55,6 +56,7 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems)
     static = list_static(root, config.content_dir / "static") + theme_static(config)
     site = assemble_site(documents, config, problems, tuple(static), drafts=drafts)
+    site = attach_threads(site, load_comment_archives(root, config.content_dir, problems), problems)
     step("converting", 0, 0)
     cache_file = root / CACHE_DIR / "markup.json"
     cache = read_cache(cache_file) if use_cache else None
@@ -68,8 +70,9 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     jobs = plan_pages(site, interface)
     table = alternates(jobs)
     feed_plan = plan_feeds(site, interface)
-    pages = render_pages(jobs, env, site, interface, table, feed_plan, problems, step)
-    feeds = make_feeds(site, feed_plan)
+    comment_plan = plan_comment_feeds(site, interface)
+    pages = render_pages(jobs, env, site, interface, table, (feed_plan, comment_plan), problems, step)
+    feeds = make_feeds(site, feed_plan) + make_comment_feeds(site, comment_plan, interface)
     outputs = pages + feeds + make_sitemap(site, jobs, table)
     check_collisions(outputs, static, root, problems)
     problems.raise_if_any()

@@ -34,6 +34,24 @@ class FeedConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CommentConfig:
+    """Comment archives: how deep replies nest on the page, and how languages are detected."""
+
+    display_depth: int = 4
+    # Candidate languages for comments whose archive does not say; empty means the
+    # site's languages plus the common European ones.
+    languages: tuple[str, ...] = ()
+    threshold: float = 0.6  # below this confidence a comment's language is "und"
+
+    def candidates(self, site_languages: tuple[str, ...]) -> tuple[str, ...]:
+        from museumsite.detect import DEFAULT_CANDIDATES, known_languages
+
+        chosen = self.languages or (*site_languages, *DEFAULT_CANDIDATES)
+        known = known_languages()  # a site language the detector lacks cannot be detected
+        return tuple(dict.fromkeys(code for lang in chosen if (code := lang.split("-")[0]) in known))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UrlConfig:
     """Permalink patterns. Placeholders: {slug} {year} {month} {day} {lang} {event}."""
 
@@ -84,6 +102,7 @@ class SiteConfig:
     theme: str = "default"
     posts_per_page: int = 10
     feeds: FeedConfig = field(default_factory=FeedConfig)
+    comments: CommentConfig = field(default_factory=CommentConfig)
     urls: UrlConfig = field(default_factory=UrlConfig)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -191,6 +210,10 @@ def _convert(hint: Any, value: Any, name: str, line: int | None, lines: Mapping[
     elif hint is int:
         ok = isinstance(value, int) and not isinstance(value, bool)
         expected = "a whole number"
+    elif hint is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        expected = "a number"
+        value = float(value) if ok else value
     elif hint is str:
         ok = isinstance(value, str)
         expected = "text"
@@ -295,6 +318,17 @@ def _check_values(config: SiteConfig, lines: Mapping[str, int], problems: Proble
                        "use an IANA name such as Europe/Paris or UTC")
     if config.posts_per_page < 1:
         problems.error(CONFIG_FILE, lines.get("posts_per_page"), "posts_per_page must be at least 1")
+    if config.comments.display_depth < 1:
+        problems.error(CONFIG_FILE, lines.get("comments.display_depth"), "comments.display_depth must be at least 1")
+    if config.comments.languages:
+        from museumsite.detect import known_languages
+
+        for code in sorted(set(config.comments.languages) - known_languages()):
+            problems.error(CONFIG_FILE, lines.get("comments.languages"),
+                           f"comments.languages: the detector does not know '{code}'",
+                           "leave it out; comments in it can still say 'lang:' in the archive")
+    if not 0 <= config.comments.threshold <= 1:
+        problems.error(CONFIG_FILE, lines.get("comments.threshold"), "comments.threshold must be between 0 and 1")
     if config.feeds.limit < 1:
         problems.error(CONFIG_FILE, lines.get("feeds.limit"), "feeds.limit must be at least 1")
     language_prefix = config.urls.language

@@ -22,7 +22,7 @@ from gettext import GNUTranslations, NullTranslations
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from babel.support import Translations
 
 from museumsite.errors import Problem
@@ -140,7 +140,12 @@ def format_clock(value: dt.datetime, lang: str) -> str:
 
 
 def format_moment(value: dt.datetime, lang: str) -> str:
-    return format_datetime(value, format="medium", tzinfo=value.tzinfo, locale=_locale(lang))
+    """A day and a clock time, as the language joins them ("October 19, 2009 at 9:40 PM")."""
+    from babel.dates import get_datetime_format
+
+    pattern = str(get_datetime_format("long", locale=_locale(lang)))
+    day = format_date(value.date(), format="long", locale=_locale(lang))
+    return pattern.replace("{1}", day).replace("{0}", format_clock(value, lang)).replace("'", "")
 
 
 def zone_name(value: dt.datetime, lang: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from museumsite.errors import Problems
-from museumsite.model import KINDS, Document, StaticFile
+from museumsite.model import KINDS, Archive, Document, StaticFile
 
 FENCE = "---"
 _LANG_SUFFIX = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
@@ -90,6 +90,8 @@ def _key_lines(node: yaml.MappingNode, first_line: int, prefix: str = "") -> dic
         elif isinstance(value, yaml.SequenceNode):
             for index, item in enumerate(value.value):
                 lines[f"{name}.{index}"] = first_line + item.start_mark.line
+                if isinstance(item, yaml.MappingNode):  # comments.3.parent
+                    lines.update(_key_lines(item, first_line, f"{name}.{index}."))
     return lines
 
 
@@ -170,6 +172,33 @@ def _load_one(
     key = str(key).strip() if isinstance(key, (str, int)) and str(key).strip() else slug
     return Document(path=rel, kind=kind, slug=slug, lang=lang, meta=meta, key=f"{kind}/{key}",
                     meta_lines=meta_lines, body=body, body_line=body_line)
+
+
+def load_comment_archives(root: Path, content_dir: Path, problems: Problems) -> list[Archive]:
+    """Read every ``content/comments/<kind>/<slug>.yaml``: the comment archive of one entry."""
+    archives: list[Archive] = []
+    folder = content_dir / "comments"
+    if not folder.is_dir():
+        return archives
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        rel = site_relative(path, root)
+        if path.suffix not in (".yaml", ".yml"):
+            problems.warn(rel, None, "not a comment archive, ignored",
+                          "comment archives are content/comments/<kind>/<slug>.yaml")
+            continue
+        try:
+            data, lines = parse_yaml(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            problems.error(rel, None, f"not valid UTF-8 text ({exc.reason} at byte {exc.start})", "save it as UTF-8")
+            continue
+        except YamlProblem as exc:
+            problems.error(rel, exc.line, exc.message, "check the indentation; quote bodies with '|'")
+            continue
+        target = path.relative_to(folder).with_suffix("").as_posix()
+        archives.append(Archive(path=rel, target=target, data=data, lines=lines))
+    return archives
 
 
 def list_static(root: Path, folder: Path, prefix: str = "") -> list[StaticFile]:

@@ -52,6 +52,54 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Archive:
+    """One comment archive file, parsed but not yet checked."""
+
+    path: str  # "content/comments/posts/recap.yaml"
+    target: str  # the entry key it belongs to: "posts/recap"
+    data: Mapping[str, Any]
+    lines: Mapping[str, int]  # "comments.3.parent" -> line
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Comment:
+    """One published comment: sanitized, never an e-mail or an IP address."""
+
+    id: str
+    parent: str | None
+    author: str
+    author_url: str  # http(s) only, else empty
+    date: dt.datetime  # aware
+    lang: str  # the comment's own language; "und" when unknown
+    type: str  # comment, pingback or trackback
+    staff: bool
+    body_html: str  # sanitized
+    replies: tuple[Comment, ...] = ()  # shown inside it, oldest first
+    reply_to: Comment | None = None  # set when shown flattened below its real parent (past the display depth)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Thread:
+    """The published conversation of one entry, shared by all its translations."""
+
+    target: str  # entry key
+    source: Source
+    comments: tuple[Comment, ...]  # top-level comments, each holding its replies
+    mentions: tuple[Comment, ...]  # pingbacks and trackbacks, listed apart
+    flat: tuple[Comment, ...]  # every published comment in date order, for feeds and counts
+
+    def count(self) -> int:
+        return len(self.flat)
+
+    def languages(self) -> tuple[tuple[str, int], ...]:
+        """(language, number of comments), most used first, "und" last."""
+        counts: dict[str, int] = {}
+        for comment in self.flat:
+            counts[comment.lang] = counts.get(comment.lang, 0) + 1
+        return tuple(sorted(counts.items(), key=lambda item: (item[0] == "und", -item[1], item[0])))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Link:
     title: str
     url: str
@@ -168,6 +216,7 @@ class Site:
     static: tuple[StaticFile, ...] = ()
     tag_of: Mapping[str, str] = field(default_factory=dict)  # slug of any tag name -> tag key
     tag_labels: Mapping[str, str] = field(default_factory=dict)  # tag key -> name as first written
+    threads: Mapping[str, Thread] = field(default_factory=dict)  # entry key -> its comments
     tags: tuple[Tag, ...] = field(init=False, default=())
     _by_key: Mapping[tuple[str, str], Entry] = field(init=False, repr=False, default_factory=dict)
     _tags: Mapping[tuple[str, str], Tag] = field(init=False, repr=False, default_factory=dict)
@@ -280,6 +329,13 @@ class Site:
 
     def tags_in(self, lang: str) -> tuple[Tag, ...]:
         return tuple(t for t in self.tags if t.lang == lang)
+
+    def thread_of(self, entry: Entry) -> Thread | None:
+        return self.threads.get(entry.key)
+
+    def comment_count(self, entry: Entry) -> int:
+        thread = self.threads.get(entry.key)
+        return thread.count() if thread else 0
 
     def menu_pages(self, lang: str | None = None) -> tuple[Page, ...]:
         return tuple(p for p in self.pick_all(self.pages, lang or self.config.language) if p.menu is not None)

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from museumsite.errors import Problem, Problems
-from museumsite.feeds import Feed, feed_links
+from museumsite.feeds import CommentFeed, Feed, comment_feed_links, feed_links
 from museumsite.i18n import N_, Interface, format_clock, format_day, format_moment, language_name
 from museumsite.model import Event, Output, Site, Speaker, Talk
 from museumsite.plan import Job, x_default
@@ -75,7 +75,8 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
 
 
 def render_pages(jobs: list[Job], env: jinja2.Environment, site: Site, interface: Interface,
-                 table: Mapping[str, Mapping[str, str]], feeds: list[Feed], problems: Problems,
+                 table: Mapping[str, Mapping[str, str]], feeds: tuple[list[Feed], list[CommentFeed]],
+                 problems: Problems,
                  progress: Callable[[str, int, int], None] | None = None) -> list[Output]:
     """Render every job; template errors are collected (once per template and line)."""
     outputs: list[Output] = []
@@ -102,7 +103,7 @@ def render_pages(jobs: list[Job], env: jinja2.Environment, site: Site, interface
 
 
 def _context(job: Job, site: Site, nav: tuple[dict[str, Any], ...],
-             table: Mapping[str, Mapping[str, str]], feeds: list[Feed]) -> dict[str, Any]:
+             table: Mapping[str, Mapping[str, str]], feeds: tuple[list[Feed], list[CommentFeed]]) -> dict[str, Any]:
     entry = job.entry
     config = site.config
     versions = table.get(job.page_key, {job.lang: job.url})
@@ -118,7 +119,8 @@ def _context(job: Job, site: Site, nav: tuple[dict[str, Any], ...],
         "alternates": tuple(versions.items()) if len(versions) > 1 else (),
         "x_default": x_default(versions, site),
         "switcher": _switcher(job, site, versions),
-        "feeds": feed_links(feeds, site, job.lang, job.context.get("tag")),
+        "feeds": feed_links(feeds[0], site, job.lang, job.context.get("tag"))
+        + comment_feed_links(feeds[1], site, job.lang, entry),
         **job.context,
     }
     if isinstance(entry, Talk):

@@ -243,8 +243,11 @@ def test_an_entry_has_pages_only_in_its_languages_and_lists_mark_the_original(
     english = page(out, "/blog/en/posts/")
     assert english.get("lang") == "en"
     # The English index lists the Spanish-only note, marked as Spanish, linking to its one page.
-    notes = [a for a in english.iter("a") if a.get("href") == "/blog/es/posts/nota/"]
-    assert notes and all(lang_of(a, english) == "es" for a in notes)
+    titles = [a for h2 in english.iter("h2") for a in h2.iter("a") if a.get("href") == "/blog/es/posts/nota/"]
+    assert titles and all(lang_of(a, english) == "es" for a in titles)
+    # "Read more" is interface text: in the page's language, even inside the Spanish summary.
+    more = [a for a in english.iter("a") if a.get("href") == "/blog/es/posts/nota/" and a not in titles]
+    assert more and all(lang_of(a, english) == "en" for a in more)
 
 
 def test_a_talk_in_french_stays_in_every_schedule(built: tuple[Path, list[object]]) -> None:
