@@ -261,15 +261,15 @@ def test_comment_feeds_with_threading_and_autodiscovery(built: Path) -> None:
 BAD = {
     "an unknown parent": ("  - {id: 1, parent: 9, date: 2024-05-11 10:00:00+02:00, body: x}\n",
                           ["content/comments/posts/hello.yaml:2: comment 1 replies to 9, which is not here"]),
-    "a duplicate id": ("  - {id: 1, date: 2024-05-11 10:00:00+02:00, body: x}\n"
-                       "  - {id: 1, date: 2024-05-11 11:00:00+02:00, body: y}\n",
+    "a duplicate id": (("  - {id: 1, date: 2024-05-11 10:00:00+02:00, body: x}\n"
+                       "  - {id: 1, date: 2024-05-11 11:00:00+02:00, body: y}\n"),
                        ["content/comments/posts/hello.yaml:3: a second comment with id 1"]),
-    "a cycle": ("  - {id: 1, parent: 2, date: 2024-05-11 10:00:00+02:00, body: x}\n"
-                "  - {id: 2, parent: 1, date: 2024-05-11 11:00:00+02:00, body: y}\n",
+    "a cycle": (("  - {id: 1, parent: 2, date: 2024-05-11 10:00:00+02:00, body: x}\n"
+                "  - {id: 2, parent: 1, date: 2024-05-11 11:00:00+02:00, body: y}\n"),
                 ["content/comments/posts/hello.yaml:2: comments 1 -> 2 -> 1 reply to each other in a loop"]),
     "a date without a zone": ("  - {id: 1, date: 2024-05-11 10:00:00, body: x}\n",
-                              ["content/comments/posts/hello.yaml:2: comment 1: date 2024-05-11 10:00:00 has no "
-                               "time zone"]),
+                              [("content/comments/posts/hello.yaml:2: comment 1: date 2024-05-11 10:00:00 has no "
+                               "time zone")]),
     "spam in an archive": ("  - {id: 1, status: spam, date: 2024-05-11 10:00:00+02:00, body: x}\n",
                            ["content/comments/posts/hello.yaml:2: 'status' is 'spam'"]),
     "an e-mail field": ("  - id: 1\n    email: a@b.c\n    date: 2024-05-11 10:00:00+02:00\n    body: x\n",
