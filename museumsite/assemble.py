@@ -34,7 +34,7 @@ from museumsite.translations import inherit_translations
 from museumsite.urls import expand, make_slug
 
 COMMON_FIELDS = {"title", "lang", "draft", "tags", "template", "summary", "description", "slug", "extra",
-                 "translation_key"}
+                 "translation_key", "aliases"}
 KIND_FIELDS = {
     "events": {"start", "end", "timezone", "venue", "city", "rooms", "tracks"},
     "talks": {"event", "speakers", "start", "end", "room", "track", "slides", "video", "language"},
@@ -225,7 +225,23 @@ def _common(doc: Document, reader: _Reader, config: SiteConfig, tag_key: Callabl
         "summary_md": reader.text("summary"), "description": reader.text("description"),
         "template": reader.text("template"), "draft": reader.flag("draft"),
         "tags": tuple(dict.fromkeys(tag_key(name) for name in reader.texts("tags"))), "extra": extra,
+        "aliases": _aliases(doc, reader),
     }
+
+
+def _aliases(doc: Document, reader: _Reader) -> tuple[str, ...]:
+    """Old addresses of the entry (an import's permalinks): site paths that get a redirect page."""
+    found = []
+    for index, alias in enumerate(reader.texts("aliases")):
+        line = doc.line_of(f"aliases.{index}") if f"aliases.{index}" in doc.meta_lines else doc.line_of("aliases")
+        path = alias.split("#", 1)[0]
+        if not path.startswith("/") or path.startswith("//") or "?" in path or "\\" in path or \
+                any(part in ("..", ".") for part in path.split("/")):
+            reader.problems.error(doc.path, line, f"alias '{alias}' is not a path of this site",
+                                  "write it like /2009/10/old-slug/ (no host, query or '..')")
+            continue
+        found.append(path)
+    return tuple(found)
 
 
 def _url(config: SiteConfig, pattern: str, common: dict[str, Any], date: dt.date | None = None,

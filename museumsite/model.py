@@ -126,6 +126,7 @@ class Entry:
     template: str = ""
     draft: bool = False
     tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # old site paths that redirect here ("/2009/10/recap/")
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -47,6 +47,12 @@ def plan_pages(site: Site, interface: Interface) -> list[Job]:
                 page_key=e.key, entry=e, sources=(e.source.path,)) for e in site.entries]
     for lang in site.config.all_languages:
         jobs.extend(_language_pages(site, interface, lang))
+    for entry in site.entries:
+        for alias in entry.aliases:
+            url = alias if alias.endswith(("/", ".html", ".htm")) else alias + "/"
+            jobs.append(Job(url=url, template="redirect.html", title=entry.title, lang=entry.lang,
+                            page_key=f"redirect:{url}", entry=entry, sources=(entry.source.path,),
+                            context={"target": entry}))
     jobs.append(Job(url="/404.html", template="404.html", lang=site.config.language, page_key="404",
                     title=interface.gettext(site.config.language, N_("Page not found"))))
     return jobs

@@ -23,7 +23,7 @@ def make_sitemap(site: Site, jobs: list[Job], table: Mapping[str, Mapping[str, s
              ('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
               'xmlns:xhtml="http://www.w3.org/1999/xhtml">')]
     for job in sorted(jobs, key=lambda j: j.url):
-        if job.url.endswith("404.html"):
+        if job.url.endswith("404.html") or job.template == "redirect.html":
             continue
         lastmod = f"<lastmod>{modified[job.url].date().isoformat()}</lastmod>" if job.url in modified else ""
         lines.append(f"  <url><loc>{escape(absolute(job.url, base))}</loc>{lastmod}")
