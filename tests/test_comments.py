@@ -314,3 +314,28 @@ def test_a_catalan_comment_on_an_english_only_blog_is_tagged_catalan(make_site: 
     build(site)
     comments = comments_of(parse(site / "_site/posts/second/index.html"))
     assert comments["comment-1"].get("lang") == "ca"
+
+
+def test_xss_corpus_through_comment_bodies_authors_and_urls_of_a_built_site(make_site: MakeSite) -> None:
+    """Every payload of ../shared/corpora/xss/ as a comment's body, author and URL: nothing executable out."""
+    import yaml
+
+    from test_sanitize import CORPUS_FILES, OWN_PAYLOADS, XSS, corpus_payloads, executable_constructs
+
+    payloads = list(OWN_PAYLOADS)
+    for name in CORPUS_FILES:
+        payloads += corpus_payloads(XSS / name)
+    comments = [{"id": n + 1, "author": p[:200], "author_url": p[:300], "date": "2024-05-11 10:00:00+02:00",
+                 "lang": "en", "format": "html", "body": p} for n, p in enumerate(payloads)]
+    archive = yaml.safe_dump({"comments": comments}, allow_unicode=True).replace(
+        "'2024-05-11 10:00:00+02:00'", "2024-05-11 10:00:00+02:00")
+    site = make_site({**SMALL_SITE, "content/comments/posts/hello.yaml": archive})
+    build(site)
+    page = (site / "_site/posts/hello/index.html").read_text(encoding="utf-8")
+    section = page[page.index('<section class="comments"'):page.index("</section>", page.index('<section class="comments"'))]
+    assert section.count('class="comment"') == len(payloads)
+    assert executable_constructs(section) == []
+    for feed in (site / "_site").rglob("*comments*.xml"):
+        for entry in feedparser.parse(feed.read_bytes()).entries:
+            for content in entry.get("content", []):
+                assert executable_constructs(content.value) == [], feed
