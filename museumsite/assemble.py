@@ -36,9 +36,10 @@ from museumsite.urls import expand, make_slug
 COMMON_FIELDS = {"title", "lang", "draft", "tags", "template", "summary", "description", "slug", "extra",
                  "translation_key", "aliases"}
 KIND_FIELDS = {
-    "events": {"start", "end", "timezone", "venue", "city", "rooms", "tracks"},
-    "talks": {"event", "speakers", "start", "end", "room", "track", "slides", "video", "language"},
-    "speakers": {"name", "affiliation", "photo", "links"},
+    "events": {"start", "end", "timezone", "venue", "city", "rooms", "tracks", "breaks", "guid"},
+    "talks": {"event", "speakers", "start", "end", "room", "track", "slides", "video", "language", "type",
+              "subtitle", "guid"},
+    "speakers": {"name", "affiliation", "photo", "links", "person_id"},
     "posts": {"date", "updated", "authors", "author"},
     "pages": {"menu"},
 }
@@ -301,7 +302,8 @@ def _talk(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteCo
                 start=start if isinstance(start, dt.datetime) else None,
                 end=end if isinstance(end, dt.datetime) else None,
                 room=reader.text("room"), track=reader.text("track"), slides=reader.links("slides"),
-                video=_single_url(reader, "video"), language=reader.text("language"))
+                video=_single_url(reader, "video"), language=reader.text("language"),
+                type=reader.text("type", "talk").lower(), subtitle=reader.text("subtitle"), guid=reader.text("guid"))
 
 
 def _speaker(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,
@@ -311,7 +313,7 @@ def _speaker(doc: Document, reader: _Reader, common: dict[str, Any], config: Sit
         reader.error(None, "missing name", "add a line 'name: ...' to the front matter")
     return Speaker(**common, title=name, name=name, url=_url(config, config.urls.speaker, common),
                    affiliation=reader.text("affiliation"), photo=reader.text("photo"),
-                   links=reader.links("links"))
+                   links=reader.links("links"), person_id=reader.text("person_id"))
 
 
 def _post(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,

@@ -152,6 +152,9 @@ class Talk(Entry):
     slides: tuple[Link, ...] = ()
     video: str = ""
     language: str = ""  # language the talk was given in
+    type: str = "talk"  # talk, keynote, workshop, panel, lightning, break...
+    subtitle: str = ""
+    guid: str = ""  # the schedule's id of the talk (frab/pretalx), kept by importers
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,6 +163,7 @@ class Speaker(Entry):
     affiliation: str = ""
     photo: str = ""
     links: tuple[Link, ...] = ()
+    person_id: str = ""  # the schedule's numeric person id: one person, one page, across imports
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
