@@ -18,6 +18,7 @@ from museumsite.config import SiteConfig
 from museumsite.errors import Problems, did_you_mean
 from museumsite.load import to_date
 from museumsite.model import (
+    Break,
     Document,
     Entry,
     Event,
@@ -264,7 +265,33 @@ def _event(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteC
         return None
     return Event(**common, title=title, url=_url(config, config.urls.event, common, start),
                  start=start, end=end, timezone=tz_name, venue=reader.text("venue"), city=reader.text("city"),
-                 rooms=reader.texts("rooms"), tracks=reader.texts("tracks"))
+                 rooms=reader.texts("rooms"), tracks=reader.texts("tracks"), breaks=_breaks(doc, reader, tz, start))
+
+
+def _breaks(doc: Document, reader: _Reader, tz: dt.tzinfo, day: dt.date) -> tuple[Break, ...]:
+    """``breaks: [{title: Lunch, start: "12:30", end: "14:00"}]``: slots of the programme without a talk."""
+    value = doc.meta.get("breaks") or []
+    found = []
+    for index, item in enumerate(value if isinstance(value, list) else [None]):
+        line = doc.line_of(f"breaks.{index}") if f"breaks.{index}" in doc.meta_lines else doc.line_of("breaks")
+        times = [_moment(item.get(k), tz, day) if isinstance(item, dict) else None for k in ("start", "end")]
+        if not isinstance(item, dict) or not isinstance(item.get("title"), str) or None in times:
+            reader.problems.error(doc.path, line, "a break needs a title, a start and an end",
+                                  "write '- {title: Lunch, start: \"12:30\", end: \"14:00\"}'")
+            continue
+        start, end = times
+        assert start is not None and end is not None
+        found.append(Break(title=item["title"].strip(), start=start, end=end, room=str(item.get("room") or "")))
+    return tuple(found)
+
+
+def _moment(raw: Any, tz: dt.tzinfo, day: dt.date) -> dt.datetime | None:
+    value = to_date(raw)
+    if value is None and isinstance(raw, str):
+        value = to_date(f"{day.isoformat()} {raw.strip().zfill(5)}")
+    if not isinstance(value, dt.datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=tz)
 
 
 def _talk(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,

@@ -131,6 +131,16 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Break:
+    """A slot of the programme that is not a talk: lunch, coffee, a visit."""
+
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    room: str = ""  # empty: every room
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Event(Entry):
     start: dt.date
     end: dt.date
@@ -139,6 +149,7 @@ class Event(Entry):
     city: str = ""
     rooms: tuple[str, ...] = ()
     tracks: tuple[str, ...] = ()
+    breaks: tuple[Break, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
