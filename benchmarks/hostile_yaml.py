@@ -64,7 +64,8 @@ def run(site: Path, pythonpath: str | None, timeout: float) -> tuple[str, float,
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         child = subprocess.Popen([sys.executable, "-m", "museumsite", "build", "--site", str(site), "--quiet"],
-                                 stdout=subprocess.DEVNULL, stderr=err, env=env, preexec_fn=limit_memory)
+                                 stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=site,
+                                 preexec_fn=limit_memory)  # noqa: PLW1509 (no threads here)
         status, usage = 0, None
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
