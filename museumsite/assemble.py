@@ -60,19 +60,25 @@ class _Reader:
 
     def text(self, key: str, default: str = "", required: bool = False) -> str:
         value = self.doc.meta.get(key)
-        if value is None:
-            if required:
-                self.error(None, f"missing {key}", f"add a line '{key}: ...' to the front matter")
-            return default
         if isinstance(value, (bool, dict, list)):
             self.error(key, f"'{key}' must be text, not {value!r}")
             return default
-        return str(value).strip()
+        text = "" if value is None else str(value).strip()
+        if not text and required:
+            # 'title:' or 'title: ""' is at its own line; only a missing key is at line 1.
+            if key in self.doc.meta:
+                self.error(key, f"{key} is empty", f"write the {key} after '{key}:'")
+            else:
+                self.error(None, f"missing {key}", f"add a line '{key}: ...' to the front matter")
+        return text or default
 
     def texts(self, key: str) -> tuple[str, ...]:
         value = self.doc.meta.get(key)
         if value is None:
             return ()
+        if isinstance(value, str) and key == "tags":
+            # 'tags: museums, history' is two tags, as in Jekyll and Hugo.
+            value = [tag for tag in value.split(",") if tag.strip()]
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = [value]
         if not isinstance(value, list) or any(isinstance(v, (dict, list)) or v is None for v in value):
@@ -123,7 +129,9 @@ class _Reader:
         raw = self.doc.meta.get(key)
         if raw is None:
             if required and not self.doc.original:
-                self.error(None, f"missing {key}", f"add a line '{key}: 2009-10-16' to the front matter")
+                self.error(key if key in self.doc.meta else None,
+                           f"{key} is empty" if key in self.doc.meta else f"missing {key}",
+                           f"add a line '{key}: 2009-10-16' to the front matter")
             return None
         value = to_date(raw)
         if value is None and day is not None and isinstance(raw, str):

@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args))
     except MuseumError as exc:
         problems = getattr(exc, "problems", None)
+        if not getattr(args, "quiet", False):
+            for warning in getattr(exc, "warnings", ()):
+                print(warning, file=sys.stderr)
         if problems:
             for problem in problems:
                 print(problem, file=sys.stderr)
@@ -55,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     loud = build.add_mutually_exclusive_group()
     loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
-    loud.add_argument("--verbose", "-v", action="store_true", help="also print each warning's details and file counts")
+    loud.add_argument("--verbose", "-v", action="store_true", help="also print file counts")
     build.set_defaults(run=_build)
 
     init = commands.add_parser("init", help="create a small working site in a new folder",
@@ -99,7 +102,7 @@ def _build(args: argparse.Namespace) -> int:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
     if not args.quiet:
         for warning in result.warnings:
-            print(warning if args.verbose else str(warning).split("\n", 1)[0], file=sys.stderr)
+            print(warning, file=sys.stderr)
         if args.verbose:
             print(f"{result.written} files written, {result.unchanged} unchanged, {result.removed} removed")
         print(f"Built {result.pages} pages and {result.feeds} feeds in {result.seconds:.2f} s "

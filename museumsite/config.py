@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from museumsite.errors import ConfigError, Problem, Problems, did_you_mean
-from museumsite.load import YamlProblem, parse_yaml
+from museumsite.yamlfile import YamlProblem, read_yaml_file
 
 CONFIG_FILE = "museumsite.yaml"
 URL_FIELDS = {"slug", "year", "month", "day", "lang", "event"}
@@ -139,29 +139,29 @@ def load_config(root: Path) -> SiteConfig:
                                     "run the command from a site folder, pass --site DIR, "
                                     "or create a site with 'museumsite init DIR'")])
     try:
-        data, lines = parse_yaml(path.read_text(encoding="utf-8"))
+        data, lines = read_yaml_file(path)
     except YamlProblem as exc:
-        raise ConfigError([Problem(CONFIG_FILE, exc.line, exc.message)]) from None
-    except UnicodeDecodeError:
-        raise ConfigError([Problem(CONFIG_FILE, None, "not valid UTF-8 text", "save it as UTF-8")]) from None
+        raise ConfigError([Problem(CONFIG_FILE, exc.line, exc.message, exc.hint)]) from None
     problems = Problems()
     values = _read_section(SiteConfig, data, lines, "", problems)
-    config = None
-    if not problems.errors:
-        if values.get("default_language"):
-            values["language"] = values["default_language"]
-            if "language" in data and data["language"] != values["default_language"]:
-                problems.error(CONFIG_FILE, lines.get("default_language"),
-                               f"default_language '{values['language']}' contradicts language '{data['language']}'",
-                               "keep one of the two settings")
-        values["language"] = values.get("language", "en")
-        values["default_language"] = values["language"]
-        settings = values.pop("languages", ((), {}))
-        values["languages"], values["language_settings"] = settings
-        config = SiteConfig(root=root, **values)
-        _check_values(config, lines, problems)
+    if values.get("default_language"):
+        values["language"] = values["default_language"]
+        if "language" in data and data["language"] != values["default_language"]:
+            problems.error(CONFIG_FILE, lines.get("default_language"),
+                           f"default_language '{values['language']}' contradicts language '{data['language']}'",
+                           "keep one of the two settings")
+    values["language"] = values.get("language", "en")
+    values["default_language"] = values["language"]
+    values["languages"], values["language_settings"] = values.pop("languages", ((), {}))
+    # Check the values that could be read even when others could not, so that one run
+    # lists every problem; a setting that was missing or wrong is checked as its default.
+    placeholders: dict[str, Any] = {f.name: "" for f in dataclasses.fields(SiteConfig) if f.name not in values
+                    and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+    config = SiteConfig(root=root, **placeholders, **values)
+    _check_values(config, lines, problems)
+    if "title" in values and not config.title.strip():  # feeds cannot be written without one
+        problems.error(CONFIG_FILE, lines.get("title"), "title is empty", "write the site's name after 'title:'")
     problems.raise_if_any(ConfigError)
-    assert config is not None
     return config
 
 

@@ -39,10 +39,15 @@ class MuseumError(Exception):
 
 
 class BuildError(MuseumError):
-    """The content has problems; all of them are in ``problems``."""
+    """The content has problems; all of them are in ``problems``.
 
-    def __init__(self, problems: Iterable[Problem]):
+    ``warnings`` are those found before the build failed: an author fixing the errors
+    should see them too, not meet them only after the next run.
+    """
+
+    def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()):
         self.problems = tuple(problems)
+        self.warnings = tuple(warnings)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -82,7 +87,7 @@ class Problems:
 
     def raise_if_any(self, error_class: type[BuildError] = BuildError) -> None:
         if self.errors:
-            raise error_class(sorted(self.errors, key=_problem_order))
+            raise error_class(sorted(self.errors, key=_problem_order), self.warnings)
 
 
 def _problem_order(problem: Problem) -> tuple[str, int, str]:

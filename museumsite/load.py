@@ -13,99 +13,44 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from museumsite.errors import Problems
 from museumsite.model import KINDS, Archive, Document, StaticFile
+from museumsite.yamlfile import (
+    CONTROL_CHARS,
+    Limits,
+    YamlProblem,
+    decode_text,
+    find_control,
+    parse_yaml,
+    position,
+    read_yaml_file,
+)
 
 FENCE = "---"
+# A comment archive holds every comment of a popular post: a larger budget than front matter.
+ARCHIVE_LIMITS = Limits(max_bytes=32 << 20, max_nodes=2_000_000, max_alias_weight=100_000)
 _LANG_SUFFIX = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
-# "10:00" is a sexagesimal integer (600) in YAML 1.1; an author writing a time
-# means a time, so such scalars stay strings and the date parser reads them.
-_TIME_LIKE = re.compile(r"^[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$")
-
-
-# libyaml's parser is ~15x faster than the pure-Python one and keeps the same marks.
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """SafeLoader that keeps clock times as strings."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: ([("tag:yaml.org,2002:str", _TIME_LIKE)] if first.isdigit() else []) + list(resolvers)
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class YamlProblem(Exception):
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
-        self.line = line
-        self.message = message
-
-
-def parse_yaml(text: str, first_line: int = 1) -> tuple[dict[str, Any], dict[str, int]]:
-    """Parse a YAML mapping; also return the file line of each top-level key.
-
-    ``first_line`` is the line of the file where ``text`` starts, so lines in
-    front matter count from the top of the Markdown file.
-    """
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return {}, {}
-        if not isinstance(node, yaml.MappingNode):
-            raise YamlProblem(
-                first_line + node.start_mark.line, "expected 'key: value' lines, found a single value"
-            )
-        lines = _key_lines(node, first_line)
-        data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        # At the end of the text the problem mark points past the last line; where the
-        # unclosed bracket or quote began is what the author needs to see.
-        mark = exc.problem_mark
-        if exc.context_mark and (mark is None or mark.index >= len(text.rstrip())):
-            mark = exc.context_mark
-        line = first_line + mark.line if mark else first_line
-        problem = "; ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise YamlProblem(line, f"invalid YAML: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
-    finally:
-        loader.dispose()
-    return {str(k): v for k, v in data.items()}, lines
-
-
-def _key_lines(node: yaml.MappingNode, first_line: int, prefix: str = "") -> dict[str, int]:
-    """Lines of every key, nested ones as dotted paths ('feeds.limit')."""
-    lines: dict[str, int] = {}
-    for key, value in node.value:
-        name = prefix + str(key.value)
-        lines[name] = first_line + key.start_mark.line
-        if isinstance(value, yaml.MappingNode):
-            lines.update(_key_lines(value, first_line, name + "."))
-        elif isinstance(value, yaml.SequenceNode):
-            for index, item in enumerate(value.value):
-                lines[f"{name}.{index}"] = first_line + item.start_mark.line
-                if isinstance(item, yaml.MappingNode):  # comments.3.parent
-                    lines.update(_key_lines(item, first_line, f"{name}.{index}."))
-    return lines
+# Front matter fields read as text: their scalars are kept as written, so 'tags: 1.10'
+# is the tag '1.10' (not the number 1.1) and 'title: yes' the word, not True.
+TEXT_FIELDS = frozenset({
+    "title", "slug", "summary", "description", "template", "tags", "event", "speakers", "room",
+    "track", "video", "language", "name", "affiliation", "photo", "venue", "city", "timezone",
+    "rooms", "tracks", "authors", "author", "lang",
+})
 
 
 def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     """Return (front matter or None, its first line, body, body's first line)."""
     text = text.removeprefix("\ufeff")
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip() != FENCE:
+    # Only LF ends a line, as for YAML and editors: str.splitlines() would also split
+    # at form feeds and other separators and shift every line number after them.
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
         return None, 1, text, 1
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (FENCE, "..."):
-            front = "".join(lines[1:index])
-            body = "".join(lines[index + 1 :])
-            return front, 2, body, index + 2
+            front = "".join(line + "\n" for line in lines[1:index])
+            return front, 2, "\n".join(lines[index + 1 :]), index + 2
     raise YamlProblem(1, "front matter starts with '---' but never ends")
 
 
@@ -145,16 +90,12 @@ def _load_one(
     default_language: str, problems: Problems,
 ) -> Document | None:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.error(rel, None, f"not valid UTF-8 text ({exc.reason} at byte {exc.start})",
-                       "save the file as UTF-8")
-        return None
-    try:
+        text = _read_content(path, rel, problems)
         front, front_line, body, body_line = split_front_matter(text)
-        meta, meta_lines = parse_yaml(front, front_line) if front is not None else ({}, {})
+        meta, meta_lines = (parse_yaml(front, front_line, text_keys=TEXT_FIELDS)
+                            if front is not None else ({}, {}))
     except YamlProblem as exc:
-        problems.error(rel, exc.line, exc.message,
+        problems.error(rel, exc.line, exc.message, exc.hint or
                        "check the indentation and quote values that contain ': ' or start with '[', '{', '*', '&', '@'")
         return None
     stem = path.relative_to(folder).with_suffix("").as_posix()
@@ -189,16 +130,37 @@ def load_comment_archives(root: Path, content_dir: Path, problems: Problems) -> 
                           "comment archives are content/comments/<kind>/<slug>.yaml")
             continue
         try:
-            data, lines = parse_yaml(path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError as exc:
-            problems.error(rel, None, f"not valid UTF-8 text ({exc.reason} at byte {exc.start})", "save it as UTF-8")
-            continue
+            data, lines = read_yaml_file(path, ARCHIVE_LIMITS)
         except YamlProblem as exc:
-            problems.error(rel, exc.line, exc.message, "check the indentation; quote bodies with '|'")
+            problems.error(rel, exc.line, exc.message, exc.hint or "check the indentation; write bodies with '|'")
             continue
         target = path.relative_to(folder).with_suffix("").as_posix()
         archives.append(Archive(path=rel, target=target, data=data, lines=lines))
     return archives
+
+
+def _read_content(path: Path, rel: str, problems: Problems) -> str:
+    """The text of a content file, without the control characters no page or feed may hold.
+
+    They are removed with a warning rather than refused: form feeds come with text
+    pasted from PDFs and ESC with terminal output, invisible in the author's editor
+    and in a browser, so removing them loses nothing a reader could see. A NUL is
+    refused: it means a binary or UTF-16 file, where removing it would publish garbage.
+    """
+    text = decode_text(path.read_bytes())
+    if (nul := text.find("\x00")) >= 0:
+        line, column = position(text, nul)
+        raise YamlProblem(line, f"a NUL character at column {column} is not allowed",
+                          "this looks like a binary or UTF-16 file; save it as UTF-8 text")
+    control = find_control(text)
+    if control is not None:
+        line, column, char = control
+        count = len(CONTROL_CHARS.findall(text))
+        problems.warn(rel, line, f"removed {count} control character{'s' if count != 1 else ''} "
+                      f"(the first, U+{ord(char):04X}, at column {column})",
+                      "they are invisible and not allowed in feeds; delete them in your editor")
+        text = CONTROL_CHARS.sub("", text)
+    return text
 
 
 def list_static(root: Path, folder: Path, prefix: str = "") -> list[StaticFile]:
