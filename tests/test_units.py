@@ -18,7 +18,6 @@ from museumsite.urls import expand, link, make_slug, url_to_path
 
 from conftest import SMALL_SITE, MakeSite
 
-
 # urls
 
 @pytest.mark.parametrize("title, slug", [("Évaluer", "evaluer"), ("Musée d'art, Lyon!", "musee-d-art-lyon"),
