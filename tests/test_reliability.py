@@ -193,11 +193,16 @@ def test_a_killed_build_leaves_the_complete_old_or_new_site_and_the_next_build_r
     started = time.perf_counter()
     subprocess.run([*COMMAND, "--site", str(site)], check=True)
     duration = time.perf_counter() - started
-    for _ in range(20):
+    for attempt in range(20):
         target = "a" if current == "b" else "b"
         write_posts(site, 300, target)
         run = subprocess.Popen([*COMMAND, "--site", str(site)])
-        time.sleep(rng.uniform(0.3, 1.1) * duration)
+        if attempt % 2:  # anywhere in the build
+            time.sleep(rng.uniform(0.3, 1.1) * duration)
+        else:  # while it writes, swaps and cleans up
+            while run.poll() is None and not list(site.glob("._site.new-*")):
+                time.sleep(0.001)
+            time.sleep(rng.uniform(0, 0.3) * duration)
         run.send_signal(signal.SIGKILL)
         run.wait()
         after = snapshot(out)
