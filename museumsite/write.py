@@ -94,7 +94,7 @@ def build_lock(output: Path, waiting: Callable[[], object] = lambda: None) -> It
                     recover_output(output)
                     yield
                 finally:
-                    lock.unlink()
+                    lock.unlink(missing_ok=True)
                 return
         if attempt == 0:
             waiting()
