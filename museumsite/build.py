@@ -14,7 +14,7 @@ from pathlib import Path
 
 from museumsite.assemble import assemble_site
 from museumsite.comments import attach_threads
-from museumsite.config import load_config
+from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
 from museumsite.feeds import make_comment_feeds, make_feeds, plan_comment_feeds, plan_feeds
 from museumsite.i18n import load_interface
@@ -25,7 +25,7 @@ from museumsite.plan import alternates, plan_pages
 from museumsite.render import render_pages, template_helpers
 from museumsite.sitemap import make_sitemap
 from museumsite.theme import check_theme, load_theme, locale_dirs, theme_static
-from museumsite.write import check_collisions, check_output_dir, write_outputs
+from museumsite.write import build_lock, check_collisions, check_output_dir, write_outputs
 
 Progress = Callable[[str, int, int], None]
 CACHE_DIR = ".museumsite-cache"
@@ -48,6 +48,13 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
         raise ConfigError(theme_problems)
     output = (output or root / "_site").resolve()
     check_output_dir(output, root)
+    with build_lock(output, lambda: step("waiting for another build", 0, 0)):
+        return _build(root, config, output, drafts, strict, step, use_cache, started)
+
+
+def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: bool, step: Progress,
+           use_cache: bool, started: float) -> BuildResult:
+    """The stages, run while holding the site's build lock."""
     problems = Problems(strict=strict)
 
     step("loading", 0, 0)

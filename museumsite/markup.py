@@ -14,8 +14,10 @@ import dataclasses
 import hashlib
 import html
 import json
+import os
 import posixpath
 import re
+import secrets
 import xml.etree.ElementTree as etree
 from pathlib import Path
 from typing import Any
@@ -240,6 +242,6 @@ def save_cache(path: Path, cache: MarkupCache) -> None:
     if cache.new == cache.old:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")  # one per build
     temporary.write_text(json.dumps(cache.new, sort_keys=True, ensure_ascii=False), encoding="utf-8")
     temporary.replace(path)

@@ -10,6 +10,7 @@ datetimes built in it, and only their wall-clock values are compared here.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +59,9 @@ def make_schedule(event: Event, talks: tuple[Talk, ...]) -> Schedule:
     if not rooms:
         rooms = [""]
     days: dict[dt.date, list[Any]] = {}
-    for item in [*timed, *event.breaks]:
+    items: list[Talk | Break] = [*timed, *event.breaks]
+    for item in items:
+        assert item.start is not None
         days.setdefault(item.start.date(), []).append(item)
     laid = tuple(_day(day, items, tuple(rooms)) for day, items in sorted(days.items()))
     tracks = sorted({t.track for t in talks if t.track})
@@ -76,7 +79,7 @@ def _end(item: Any) -> dt.datetime:
 
 def _day(day: dt.date, items: list[Any], rooms: tuple[str, ...]) -> Day:
     bounds = sorted({item.start for item in items} | {_end(item) for item in items})
-    spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False)
+    spans = [(a, b) for a, b in itertools.pairwise(bounds)
              if any(item.start <= a and _end(item) >= b for item in items)]
     index = {span[0]: number for number, span in enumerate(spans)}
     grid: list[list[Cell | None | bool]] = [[False] * len(rooms) for _ in spans]  # False: free

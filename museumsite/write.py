@@ -1,26 +1,40 @@
 """Stage 5: put the outputs on disk. The only stage that writes.
 
 The new site is written into a temporary folder beside the output and swapped in
-with two renames, so a failed or killed build leaves the previous site as it was.
-Files whose bytes did not change are hard links to the previous ones, keeping
-their times, so deploy tools that compare times upload only real changes. The
-output folder carries a manifest of what museumsite wrote; files it did not write
-(a deploy tool's ``.git``, a CNAME) are carried over, never deleted.
+(in one atomic exchange on Linux, else two renames), so a failed or killed build
+leaves the previous site as it was; the next build finishes the cleanup. Files whose
+bytes did not change are hard links to the previous ones, keeping their times, so
+deploy tools that compare times upload only real changes. The output folder carries
+a manifest of what museumsite wrote; everything else in it (a deploy tool's ``.git``,
+a CNAME, empty folders, symlinks) is carried over as it is, never deleted.
+
+One build at a time: a lock beside the output serializes the builds (and ``serve``
+rebuilds) that write it, so two of them never write over each other's files.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import itertools
 import json
 import os
+import secrets
 import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from museumsite.errors import Problems, UsageError
 from museumsite.load import site_relative
 from museumsite.model import Output, StaticFile
 
 MANIFEST = ".museumsite-output.json"
+LOCK_WAIT = 60.0  # seconds a build waits for another build of the same site before giving up
+PACKAGE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +48,14 @@ def check_output_dir(output: Path, root: Path) -> None:
     """Refuse output folders a build could damage: the site itself, or someone else's folder."""
     out, site = output.resolve(), root.resolve()
     protected = [site, site / "content", site / "themes", Path.home().resolve(), Path(out.anchor)]
-    if out in protected or out in site.parents or (site / "content") in out.parents:
+    if out in protected or out in site.parents:
         raise UsageError(f"refusing to use {output} as the output folder: it holds the site's own files; "
                          "choose a new folder such as _site")
+    for source in (site / "content", site / "themes", PACKAGE):
+        if source in out.parents:
+            raise UsageError(f"refusing to use {output} as the output folder: it is inside {source}, which the "
+                             "build reads, so every build would publish the last one again; choose a folder "
+                             "outside it, such as _site")
     if out.exists() and not out.is_dir():
         raise UsageError(f"output {output} exists and is not a folder")
     if out.is_dir() and not (out / MANIFEST).is_file() and any(out.iterdir()):
@@ -44,33 +63,123 @@ def check_output_dir(output: Path, root: Path) -> None:
                          "empty it, or choose another folder with --output")
 
 
+@contextmanager
+def build_lock(output: Path, waiting: Callable[[], object] = lambda: None) -> Iterator[None]:
+    """Hold the lock of ``output`` (``.<name>.lock`` beside it), then repair what a killed build left.
+
+    A second build waits up to LOCK_WAIT seconds (calling ``waiting`` once), then gives
+    up with a UsageError rather than writing over the first one's files. The lock file
+    is removed while still held, so a finished build leaves nothing behind; a build
+    that locked a file someone has just removed tries again with the new one.
+    """
+    if sys.platform == "win32":  # no flock: builds there are not serialized
+        recover_output(output)
+        yield
+        return
+    import fcntl
+
+    lock = output.parent / f".{output.name}.lock"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + LOCK_WAIT
+    for attempt in itertools.count():
+        with lock.open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pass
+            else:
+                if not _is_file(handle.fileno(), lock):
+                    continue
+                try:
+                    recover_output(output)
+                    yield
+                finally:
+                    lock.unlink(missing_ok=True)
+                return
+        if attempt == 0:
+            waiting()
+        if time.monotonic() > deadline:
+            raise UsageError(f"another build of this site is running (it holds {lock}); "
+                             "wait for it to finish, or stop it, and build again")
+        time.sleep(0.05)
+
+
+def _is_file(fd: int, path: Path) -> bool:
+    """Whether the open file ``fd`` is still the one at ``path`` (not unlinked meanwhile)."""
+    try:
+        found, held = path.stat(), os.fstat(fd)
+    except FileNotFoundError:
+        return False
+    return (found.st_dev, found.st_ino) == (held.st_dev, held.st_ino)
+
+
+def recover_output(output: Path) -> None:
+    """Undo a killed build: roll back a swap cut between its two renames, drop temporary folders.
+
+    Only the lock holder may call this: the ``.new-`` folder of a running build looks
+    just like a killed one's.
+    """
+    new, old = f".{output.name}.new-", f".{output.name}.old-"
+    retired = sorted(output.parent.glob(old + "*"))
+    if not output.exists():
+        # Cut between the renames: the old site is complete in .old-X, the new one in .new-X.
+        # An unpaired .old- folder may be a half-deleted one: never bring that back.
+        pairs = [p for p in retired if (p.parent / (new + p.name[len(old):])).is_dir() and (p / MANIFEST).is_file()]
+        if pairs:
+            pairs[-1].rename(output)
+    for leftover in [*output.parent.glob(new + "*"), *retired]:
+        if leftover.exists():
+            shutil.rmtree(leftover)
+
+
 def check_collisions(outputs: list[Output], static: list[StaticFile], root: Path,
                      problems: Problems) -> None:
-    """Two sources writing the same file: reported at the content file, naming the other."""
+    """Two sources writing the same file, or a file where another needs a folder: reported
+    at the content file, naming the other."""
     writers: dict[str, list[str]] = {}
+    shown: dict[str, str] = {}
     for path, origin in [*((o.path, o.origin) for o in outputs),
                          *((s.path, site_relative(s.source, root)) for s in static)]:
         # Case-insensitive file systems (macOS, Windows) would merge the two.
         writers.setdefault(path.casefold(), []).append(origin)
+        shown.setdefault(path.casefold(), path)
+    hint = "change the slug, the file name or the urls: pattern so each page has its own URL"
     for path, origins in writers.items():
-        if len(origins) < 2:
-            continue
-        origins.sort(key=lambda o: not o.startswith(("content/", "themes/")))
-        where, _, line = origins[0].rpartition(":")
-        if not line.isdigit():
-            where, line = origins[0], ""
-        problems.error(where, int(line) if line else None,
-                       f"writes {path}, which {' and '.join(origins[1:])} writes too",
-                       "change the slug, the file name or the urls: pattern so each page has its own URL")
+        if len(origins) > 1:
+            first, *others = sorted(origins, key=_preferred)
+            problems.error(*_where(first), f"writes {shown[path]}, which {' and '.join(others)} writes too", hint)
+    inside: dict[str, str] = {}  # folder -> the first file written in it
+    for path in writers:
+        for parent in PurePosixPath(path).parents:
+            inside.setdefault(parent.as_posix(), path)
+    for path, origins in writers.items():
+        if path in inside:
+            file_writer, folder_writer = origins[0], writers[inside[path]][0]
+            inner = shown[inside[path]]
+            if _preferred(file_writer) <= _preferred(folder_writer):
+                problems.error(*_where(file_writer), f"writes the file {shown[path]}, but {folder_writer} "
+                               f"writes {inner}, which needs a folder of that name", hint)
+            else:
+                problems.error(*_where(folder_writer), f"writes {inner}, which needs a folder {shown[path]}/, "
+                               f"but {file_writer} writes a file of that name", hint)
+
+
+def _preferred(origin: str) -> bool:
+    """Content and theme files first: that is where the author can fix a collision."""
+    return not origin.startswith(("content/", "themes/"))
+
+
+def _where(origin: str) -> tuple[str, int | None]:
+    where, _, line = origin.rpartition(":")
+    return (where, int(line)) if line.isdigit() else (origin, None)
 
 
 def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path) -> WriteStats:
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = output.parent / f".{output.name}.new-{os.getpid()}"
-    retired = output.parent / f".{output.name}.old-{os.getpid()}"
-    for leftover in output.parent.glob(f".{output.name}.new-*"):
-        shutil.rmtree(leftover, ignore_errors=True)  # from a killed build: ours by name
+    tag = f"{os.getpid()}-{secrets.token_hex(4)}"
+    staging = output.parent / f".{output.name}.new-{tag}"
+    retired = output.parent / f".{output.name}.old-{tag}"
     staging.mkdir()
     try:
         written = unchanged = 0
@@ -88,18 +197,35 @@ def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path)
         manifest = (json.dumps({"files": ours}, indent=0) + "\n").encode("utf-8")
         _place(staging, output, MANIFEST, lambda dest: dest.write_bytes(manifest),
                lambda old: old.read_bytes() == manifest)
-        if output.exists():
+        if not output.exists():
+            staging.rename(output)
+        elif _exchange(staging, output):
+            shutil.rmtree(staging)  # it now holds the previous site
+        else:
             output.rename(retired)
             staging.rename(output)
             shutil.rmtree(retired)
-        else:
-            staging.rename(output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if retired.exists() and not output.exists():
             retired.rename(output)
         raise
     return WriteStats(written=written, unchanged=unchanged, removed=removed)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE), so a kill at any
+    moment leaves a complete site; False where the system or file system cannot."""
+    rename = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform == "linux" else None
+    if rename is None:
+        return False
+    at_cwd, exchange = -100, 2
+    if rename(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def _place(staging: Path, output: Path, rel: str, write, same_as) -> bool:  # type: ignore[no-untyped-def]
@@ -137,22 +263,53 @@ def _same_file(old: Path, src: Path) -> bool:
 
 
 def _carry_foreign(output: Path, staging: Path, ours: set[str]) -> int:
-    """Move files museumsite did not write into the new site; count our stale ones."""
+    """Carry everything museumsite did not write into the new site as it is; count our stale files.
+
+    Files become hard links (same inode and times), symlinks are copied as links,
+    and folders the build did not make (``.git``, an empty ``keep/``) keep their mode
+    and times. Folders that only held our own pages go with them.
+    """
     if not output.is_dir():
         return 0
     manifest = output / MANIFEST
     previous = set(json.loads(manifest.read_text(encoding="utf-8"))["files"]) if manifest.is_file() else set()
+    made = {parent.as_posix() for rel in previous for parent in PurePosixPath(rel).parents}
     removed = 0
-    for path in sorted(output.rglob("*"), reverse=True):
-        rel = path.relative_to(output).as_posix()
-        if rel == MANIFEST or path.is_dir() and not path.is_symlink():
-            continue
-        if rel in previous:
-            removed += rel not in ours
-            continue
-        if rel in ours:
-            continue  # a hand-placed file where the site now has a page: the page wins
+    folders: list[str] = []
+    for top, dirs, files in os.walk(output):
+        base = Path(top)
+        links = [d for d in dirs if (base / d).is_symlink()]
+        folders += [rel for d in dirs if d not in links and (rel := (base / d).relative_to(output).as_posix())
+                    not in made]
+        for name in [*files, *links]:
+            rel = (base / name).relative_to(output).as_posix()
+            if rel == MANIFEST or rel in ours:
+                continue  # a hand-placed file where the site now has a page: the page wins
+            if rel in previous:
+                removed += 1
+                continue
+            _carry(base / name, staging / rel)
+    for rel in reversed(folders):  # deepest first, so a parent's times are set after its children
         target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(path, target) if not path.is_symlink() else shutil.copy2(path, target, follow_symlinks=False)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            continue  # the site now writes a file of that name
+        shutil.copystat(output / rel, target)
     return removed
+
+
+def _carry(path: Path, target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        return  # the site now writes a file where this one's folder was: the page wins
+    if target.exists() or target.is_symlink():
+        return
+    if path.is_symlink():
+        os.symlink(os.readlink(path), target)
+        return
+    try:
+        os.link(path, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(path, target)

@@ -15,10 +15,11 @@ from pathlib import Path
 import feedparser
 import html5lib
 import pytest
-from conftest import SMALL_SITE, MakeSite
 
 from museumsite.build import build
 from museumsite.errors import BuildError
+
+from conftest import SMALL_SITE, MakeSite
 
 ARCHIVE = """\
 comments:
@@ -319,7 +320,6 @@ def test_a_catalan_comment_on_an_english_only_blog_is_tagged_catalan(make_site: 
 def test_xss_corpus_through_comment_bodies_authors_and_urls_of_a_built_site(make_site: MakeSite) -> None:
     """Every payload of ../shared/corpora/xss/ as a comment's body, author and URL: nothing executable out."""
     import yaml
-
     from test_sanitize import CORPUS_FILES, OWN_PAYLOADS, XSS, corpus_payloads, executable_constructs
 
     from museumsite.sanitize import clean_text

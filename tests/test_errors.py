@@ -33,8 +33,8 @@ Body.
 CASES = {
     "broken YAML points at the unclosed bracket": (
         {"content/posts/broken.md": "---\ntitle: Broken\ndate: 2024-01-01\ntags: [a, b\n---\nBody\n"},
-        ["content/posts/broken.md:4: invalid YAML: while parsing a flow sequence; "
-         "did not find expected ',' or ']'"],
+        [("content/posts/broken.md:4: invalid YAML: while parsing a flow sequence; "
+          "did not find expected ',' or ']'")],
     ),
     "bad indentation": (
         {"content/posts/indent.md": "---\ntitle: X\n  date: 2024-01-01\n---\n"},

@@ -17,11 +17,12 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import html5lib
 import pytest
-from conftest import REPO, MakeSite
 
 from museumsite.build import build
 from museumsite.cli import main
 from museumsite.errors import BuildError, ConfigError
+
+from conftest import REPO, MakeSite
 
 CONFIG = """\
 title: Bloc del museu

@@ -18,7 +18,6 @@ from typing import Any
 import html5lib
 import jinja2
 import pytest
-from conftest import SHARED
 
 from museumsite.sanitize import (
     ALLOWED_ATTRIBUTES,
@@ -28,6 +27,8 @@ from museumsite.sanitize import (
     clean_text,
     safe_url,
 )
+
+from conftest import SHARED
 
 XSS = SHARED / "corpora" / "xss"
 
@@ -124,7 +125,8 @@ def outside_allow_list(markup: str) -> list[str]:
             continue
         if element.tag not in ALLOWED_TAGS:
             found.append(f"<{element.tag}>")
-        allowed = ALLOWED_ATTRIBUTES.get(element.tag, set()) | ALLOWED_ATTRIBUTES["*"] | ({"rel"} if element.tag == "a" else set())
+        allowed = (ALLOWED_ATTRIBUTES.get(element.tag, set()) | ALLOWED_ATTRIBUTES["*"]
+                   | ({"rel"} if element.tag == "a" else set()))
         found += [f"{element.tag}[{name}]" for name in element.attrib if name not in allowed]
         if element.tag == "img" and not element.attrib.get("src", "/").startswith("/"):
             found.append(f"remote image {element.attrib['src']!r}")

@@ -11,14 +11,13 @@ from museumsite.assemble import assemble_site
 from museumsite.config import load_config
 from museumsite.errors import Problems
 from museumsite.i18n import format_day, load_interface
-from museumsite.theme import locale_dirs
 from museumsite.load import load_documents, parse_yaml, split_front_matter
 from museumsite.markup import convert_site, plain_text, summary_of
 from museumsite.model import Speaker, Talk
+from museumsite.theme import locale_dirs
 from museumsite.urls import expand, link, make_slug, url_to_path
 
 from conftest import REPO, SMALL_SITE, MakeSite
-
 
 # urls
 
