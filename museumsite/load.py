@@ -171,7 +171,7 @@ def list_static(root: Path, folder: Path, prefix: str = "") -> list[StaticFile]:
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
         if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-            found.append(StaticFile(source=path, path=prefix + rel.as_posix()))
+            found.append(StaticFile(source=path, path=prefix + rel.as_posix(), size=path.stat().st_size))
     return found
 
 

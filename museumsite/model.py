@@ -208,6 +208,7 @@ class StaticFile:
 
     source: Path  # absolute
     path: str  # output-relative
+    size: int = 0  # bytes, shown beside local slide files
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -325,7 +326,14 @@ class Site:
         return self.pick_all(tuple(t for t in self.talks if t.event == event.key), lang or event.lang)
 
     def talks_by(self, speaker: Speaker, lang: str | None = None) -> tuple[Talk, ...]:
-        return self.pick_all(tuple(t for t in self.talks if speaker.key in t.speakers), lang or speaker.lang)
+        """Every talk of the speaker, across events, in time order (untimed ones last)."""
+        talks = self.pick_all(tuple(t for t in self.talks if speaker.key in t.speakers), lang or speaker.lang)
+        return tuple(sorted(talks, key=lambda t: (t.start is None, t.start.timestamp() if t.start else 0, t.key)))
+
+    def static_file(self, url: str) -> StaticFile | None:
+        """The copied file a site path names ('/slides/x.pdf'), if there is one."""
+        wanted = url.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+        return next((f for f in self.static if f.path == wanted), None)
 
     def speakers_of(self, talk: Talk, lang: str | None = None) -> tuple[Speaker, ...]:
         found = (self.get(key, lang or talk.lang) for key in talk.speakers)

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from museumsite.collation import collation_key
 from museumsite.i18n import N_, Interface
 from museumsite.model import Entry, Post, Site
 from museumsite.urls import localize
@@ -95,7 +96,8 @@ def _language_pages(site: Site, interface: Interface, lang: str) -> list[Job]:
     for kind, title, template, entries in (
             ("events", N_("Events"), "events.html", site.events_for(lang)),
             ("talks", N_("Talks"), "talks.html", site.talks_for(lang)),
-            ("speakers", N_("Speakers"), "speakers.html", site.speakers_for(lang))):
+            ("speakers", N_("Speakers"), "speakers.html",
+             tuple(sorted(site.speakers_for(lang), key=lambda s: collation_key(s.name, lang))))):
         if entries:
             jobs.append(Job(url=here(f"/{kind}/"), template=template, title=_(title), lang=lang, page_key=kind,
                             context={"items": entries}, sources=tuple(e.source.path for e in entries)))

@@ -17,10 +17,17 @@ from markupsafe import Markup
 
 from museumsite.errors import Problem, Problems
 from museumsite.feeds import CommentFeed, Feed, comment_feed_links, feed_links
-from museumsite.i18n import N_, Interface, format_clock, format_day, format_moment, language_name
+from museumsite.collation import initial
+from museumsite.i18n import N_, Interface, format_clock, format_day, format_moment, language_name, zone_name
+from museumsite.media import SLIDE_KINDS, human_size, slide_kind, video_of
 from museumsite.model import Event, Output, Site, Speaker, Talk
 from museumsite.plan import Job, x_default
-from museumsite.urls import absolute, link, localize, url_to_path
+from museumsite.schedule import Schedule, make_schedule
+from museumsite.urls import absolute, link, localize, make_slug, url_to_path
+
+# Session types with a name in the interface catalogues; others are shown as written.
+SESSION_TYPES = {"talk": N_("Talk"), "keynote": N_("Keynote"), "workshop": N_("Workshop"), "panel": N_("Panel"),
+                 "lightning": N_("Lightning talk"), "tutorial": N_("Tutorial"), "break": N_("Break")}
 
 
 def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], dict[str, Callable[..., Any]]]:
@@ -63,14 +70,78 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
         when = getattr(value, "date", value)
         return str(when.isoformat())
 
+    @jinja2.pass_context
+    def schedule_of(context: Any, event: Event) -> Schedule:
+        return make_schedule(event, site.talks_of(event, context["lang"]))
+
+    @jinja2.pass_context
+    def zone_of(context: Any, event: Event) -> str:
+        """The event's time zone named in the page's language, once per page."""
+        first = next((t.start for t in site.talks_of(event) if t.start), None)
+        if first is None:
+            return event.timezone
+        return f"{zone_name(first, context['lang'])} ({event.timezone})"
+
+    @jinja2.pass_context
+    def session_type(context: Any, kind: str) -> str:
+        label = SESSION_TYPES.get(kind)
+        return interface.gettext(context["lang"], label) if label else kind
+
+    @jinja2.pass_context
+    def slide_label(context: Any, url: str) -> str:
+        return interface.gettext(context["lang"], SLIDE_KINDS[slide_kind(url)])
+
+    @jinja2.pass_context
+    def file_size(context: Any, url: str) -> str:
+        found = site.static_file(url) if url.startswith("/") else None
+        return human_size(found.size, context["lang"]) if found else ""
+
+    @jinja2.pass_context
+    def neighbours(context: Any, talk: Talk) -> tuple[Talk | None, Talk | None]:
+        """The talks before and after this one in its event's schedule."""
+        event = site.event_of(talk)
+        talks = [t for t in site.talks_of(event, context["lang"]) if t.start] if event else []
+        keys = [t.key for t in talks]
+        if talk.key not in keys:
+            return None, None
+        index = keys.index(talk.key)
+        return (talks[index - 1] if index > 0 else None, talks[index + 1] if index + 1 < len(talks) else None)
+
+    @jinja2.pass_context
+    def duration(context: Any, start: dt.datetime, end: dt.datetime) -> str:
+        """'45 min', '1 h 30 min'... in the page's language."""
+        from babel.dates import format_timedelta
+
+        minutes = int((end - start).total_seconds() // 60)
+        locale = context["lang"].replace("-", "_")
+        if minutes < 60 or minutes % 60 == 0:
+            return str(format_timedelta(end - start, format="short", threshold=1, locale=locale))
+        hours = format_timedelta(dt.timedelta(hours=minutes // 60), format="short", locale=locale)
+        rest = format_timedelta(dt.timedelta(minutes=minutes % 60), format="short", threshold=1, locale=locale)
+        return f"{hours} {rest}"
+
+    def is_site_path(url: str) -> bool:
+        return url.startswith("/") and not url.startswith("//")
+
     def lang_attr(entry_lang: str, page_lang: str) -> Markup:
         """` lang="fr"` when an element's language differs from the page's, else nothing."""
         return Markup("") if entry_lang == page_lang else Markup(' lang="{}"').format(entry_lang)
 
     globals_ = {"site": site, "config": config, "url_for": url_for, "url_in": url_in, "lang_attr": lang_attr,
                 "language_name": language_name, "absolute_url": lambda u: absolute(u, config.base_url),
-                "post_datetime": day_iso, "gettext": gettext, "ngettext": ngettext}
-    filters = {"date": date, "clock": clock, "moment": moment}
+                "post_datetime": day_iso, "gettext": gettext, "ngettext": ngettext, "schedule_of": schedule_of,
+                "zone_of": zone_of, "session_type": session_type, "slide_label": slide_label, "video_of": video_of,
+                "file_size": file_size, "neighbours": neighbours, "is_site_path": is_site_path, "duration": duration,
+                "initial": initial, "slug": make_slug}
+    @jinja2.pass_context
+    def groupby_initial(context: Any, people: Any, lang: str) -> list[tuple[str, list[Any]]]:
+        """Speakers (already in the language's order) under the letter each is filed under."""
+        groups: dict[str, list[Any]] = {}
+        for person in people:
+            groups.setdefault(initial(person.name, lang), []).append(person)
+        return list(groups.items())
+
+    filters = {"date": date, "clock": clock, "moment": moment, "groupby_initial": groupby_initial}
     return globals_, filters
 
 

@@ -22,7 +22,8 @@ from museumsite.model import Document
 # Language-specific by nature: never inherited.
 OWN_FIELDS = frozenset({"title", "summary", "slug", "description", "lang", "translation_key", "aliases"})
 # Inherited when left out, but a translation may say them in its own words without a warning.
-WORDED_FIELDS = frozenset({"name", "affiliation", "venue", "city", "template", "extra", "menu"})
+WORDED_FIELDS = frozenset({"name", "affiliation", "venue", "city", "template", "extra", "menu", "breaks", "track",
+                           "tracks"})
 
 
 def inherit_translations(documents: Iterable[Document], config: SiteConfig, problems: Problems,

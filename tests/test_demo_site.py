@@ -350,8 +350,10 @@ def test_event_page_lists_its_talks_in_schedule_order_with_speakers(site: Built)
                 assert links_to(row, site.url_of(speakers[slug])), f"{talk.slug}: speaker {slug} not in its row"
             shown.append(times[0])
         assert shown == sorted(shown), f"talks are not in schedule order: {[t.isoformat() for t in shown]}"
-        assert [talk_urls[a.get("href") or ""].slug for a in listed] == \
-            [t.slug for t in sorted(talks, key=lambda t: when(t.meta["start"], tz))]
+        # Talks at the same time sit side by side, in the event's order of rooms.
+        rooms = list(event.meta.get("rooms") or [])
+        assert [talk_urls[a.get("href") or ""].slug for a in listed] == [
+            t.slug for t in sorted(talks, key=lambda t: (when(t.meta["start"], tz), rooms.index(t.meta["room"])))]
 
 
 def test_speakers_index_is_alphabetical_with_affiliation_and_talk_count(site: Built) -> None:
