@@ -120,7 +120,9 @@ class _Reader:
                                     f"'{key}' url '{url}' must start with https://, http:// or /",
                                     "link to the web address of the file, or to a file under content/static/")
                 continue
-            found.append(Link(title=str(item.get("title") or url).strip(), url=url))
+            found.append(Link(title=str(item.get("title") or url).strip(), url=url,
+                              line=self.doc.line_of(f"{key}.{index}") if f"{key}.{index}" in self.doc.meta_lines
+                              else self.doc.line_of(key)))
         return tuple(found)
 
     def when(self, key: str, tz: dt.tzinfo, required: bool = False,
@@ -235,7 +237,7 @@ def _common(doc: Document, reader: _Reader, config: SiteConfig, tag_key: Callabl
         "summary_md": reader.text("summary"), "description": reader.text("description"),
         "template": reader.text("template"), "draft": reader.flag("draft"),
         "tags": tuple(dict.fromkeys(tag_key(name) for name in reader.texts("tags"))), "extra": extra,
-        "aliases": _aliases(doc, reader),
+        "aliases": _aliases(doc, reader), "field_lines": dict(doc.meta_lines),
     }
 
 

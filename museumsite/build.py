@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from museumsite.assemble import assemble_site
+from museumsite.checks import check_site
 from museumsite.comments import attach_threads
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
@@ -64,6 +65,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     static = list_static(root, config.content_dir / "static") + theme_static(config)
     site = assemble_site(documents, config, problems, tuple(static), drafts=drafts)
     site = attach_threads(site, load_comment_archives(root, config.content_dir, problems), problems)
+    check_site(site, problems)
     step("converting", 0, 0)
     cache_file = root / CACHE_DIR / "markup.json"
     cache = read_cache(cache_file) if use_cache else None

@@ -17,7 +17,7 @@ def collation_key(text: str, lang: str) -> tuple[str, str, str]:
     folded = text.casefold()
     if base == "ca":
         folded = folded.replace("·", "")
-    letters = []
+    letters: list[str] = []
     for char in unicodedata.normalize("NFD", folded):
         if unicodedata.combining(char):
             if base == "es" and char == "\u0303" and letters and letters[-1] == "n":

@@ -98,9 +98,10 @@ def human_size(size: int, lang: str) -> str:
 
     from museumsite.i18n import _locale
 
+    amount = float(size)
     for unit in ("B", "kB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            shown = format_decimal(round(size, 1) if unit != "B" else size, locale=_locale(lang))
+        if amount < 1000 or unit == "GB":
+            shown = format_decimal(round(amount, 1) if unit != "B" else size, locale=_locale(lang))
             return f"{shown}\u00a0{unit}"
-        size = size / 1000  # type: ignore[assignment]
+        amount /= 1000
     return ""

@@ -103,6 +103,7 @@ class Thread:
 class Link:
     title: str
     url: str
+    line: int = 1  # where the author wrote it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,6 +128,7 @@ class Entry:
     draft: bool = False
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # old site paths that redirect here ("/2009/10/recap/")
+    field_lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> line, for later checks
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -15,9 +15,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from museumsite.collation import initial
 from museumsite.errors import Problem, Problems
 from museumsite.feeds import CommentFeed, Feed, comment_feed_links, feed_links
-from museumsite.collation import initial
 from museumsite.i18n import N_, Interface, format_clock, format_day, format_moment, language_name, zone_name
 from museumsite.media import SLIDE_KINDS, human_size, slide_kind, video_of
 from museumsite.model import Event, Output, Site, Speaker, Talk
@@ -127,7 +127,7 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
         """` lang="fr"` when an element's language differs from the page's, else nothing."""
         return Markup("") if entry_lang == page_lang else Markup(' lang="{}"').format(entry_lang)
 
-    globals_ = {"site": site, "config": config, "url_for": url_for, "url_in": url_in, "lang_attr": lang_attr,
+    globals_: dict[str, Any] = {"site": site, "config": config, "url_for": url_for, "url_in": url_in, "lang_attr": lang_attr,
                 "language_name": language_name, "absolute_url": lambda u: absolute(u, config.base_url),
                 "post_datetime": day_iso, "gettext": gettext, "ngettext": ngettext, "schedule_of": schedule_of,
                 "zone_of": zone_of, "session_type": session_type, "slide_label": slide_label, "video_of": video_of,
@@ -141,7 +141,8 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
             groups.setdefault(initial(person.name, lang), []).append(person)
         return list(groups.items())
 
-    filters = {"date": date, "clock": clock, "moment": moment, "groupby_initial": groupby_initial}
+    filters: dict[str, Callable[..., Any]] = {"date": date, "clock": clock, "moment": moment,
+                                             "groupby_initial": groupby_initial}
     return globals_, filters
 
 
