@@ -17,7 +17,7 @@ from museumsite.checks import check_site
 from museumsite.comments import attach_threads
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
-from museumsite.feeds import make_comment_feeds, make_feeds, plan_comment_feeds, plan_feeds
+from museumsite.feeds import make_comment_feeds, make_event_feeds, make_feeds, plan_comment_feeds, plan_feeds
 from museumsite.i18n import load_interface
 from museumsite.load import list_static, load_comment_archives, load_documents
 from museumsite.markup import convert_site, read_cache, save_cache
@@ -81,7 +81,8 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     feed_plan = plan_feeds(site, interface)
     comment_plan = plan_comment_feeds(site, interface)
     pages = render_pages(jobs, env, site, interface, table, (feed_plan, comment_plan), problems, step)
-    feeds = make_feeds(site, feed_plan) + make_comment_feeds(site, comment_plan, interface)
+    feeds = (make_feeds(site, feed_plan) + make_comment_feeds(site, comment_plan, interface)
+             + make_event_feeds(site, interface))
     outputs = pages + feeds + make_sitemap(site, jobs, table)
     check_collisions(outputs, static, root, problems)
     problems.raise_if_any()

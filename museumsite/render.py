@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from museumsite.collation import initial
 from museumsite.errors import Problem, Problems
-from museumsite.feeds import CommentFeed, Feed, comment_feed_links, feed_links
+from museumsite.feeds import CommentFeed, Feed, comment_feed_links, event_feed_links, feed_links
 from museumsite.i18n import N_, Interface, format_clock, format_day, format_moment, language_name, zone_name
 from museumsite.media import SLIDE_KINDS, human_size, slide_kind, video_of
 from museumsite.model import Event, Output, Site, Speaker, Talk
@@ -192,7 +192,7 @@ def _context(job: Job, site: Site, nav: tuple[dict[str, Any], ...],
         "x_default": x_default(versions, site),
         "switcher": _switcher(job, site, versions),
         "feeds": feed_links(feeds[0], site, job.lang, job.context.get("tag"))
-        + comment_feed_links(feeds[1], site, job.lang, entry),
+        + comment_feed_links(feeds[1], site, job.lang, entry) + event_feed_links(site, entry),
         **job.context,
     }
     if isinstance(entry, Talk):

@@ -216,3 +216,23 @@ def test_unsafe_urls_are_errors(make_site: MakeSite, field: str, value: str) -> 
         build(site)
     assert any(p.path == "content/speakers/eve.md" and p.line == 3 for p in caught.value.problems), \
         [str(p) for p in caught.value.problems]
+
+
+def test_event_feed_lists_its_talks_with_slides_and_video_files_as_enclosures(built: Path) -> None:
+    import feedparser
+
+    for kind in ("atom", "rss"):
+        feed = feedparser.parse((built / f"events/meeting/{kind}.xml").read_bytes())
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert [e.title for e in feed.entries] == ["Opening", "Side session", "After lunch", "Day two"]
+        after = feed.entries[2]
+        content = after.content[0].value if kind == "atom" else after.get("content", [{}])[0].get("value", "")
+        shown = html5lib.parse(content, treebuilder="etree", namespaceHTMLElements=False)
+        assert [a.get("href") for a in shown.iter("a")] == [
+            "https://example.org/proc/slides/deck.pdf", "https://www.slideshare.net/x/y",
+            "https://doi.org/10.5281/zenodo.123"]
+        day_two = feed.entries[3]
+        assert [(e.href, e.type) for e in day_two.enclosures] == [
+            ("https://media.example.org/v/day-two.webm", "video/webm")]
+    page = parse(built / "events/meeting/index.html")
+    assert "/proc/events/meeting/atom.xml" in [link.get("href") for link in page.iter("link")]
