@@ -14,10 +14,12 @@ from pathlib import Path
 
 from museumsite.assemble import assemble_site
 from museumsite.checks import check_site
+from museumsite.comment_feeds import make_comment_feeds, plan_comment_feeds
 from museumsite.comments import attach_threads
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
-from museumsite.feeds import make_comment_feeds, make_event_feeds, make_feeds, plan_comment_feeds, plan_feeds
+from museumsite.event_feeds import make_event_feeds
+from museumsite.feeds import make_feeds, plan_feeds
 from museumsite.i18n import load_interface
 from museumsite.load import list_static, load_comment_archives, load_documents
 from museumsite.markup import convert_site, read_cache, save_cache

@@ -16,8 +16,10 @@ import jinja2
 from markupsafe import Markup
 
 from museumsite.collation import initial
+from museumsite.comment_feeds import CommentFeed, comment_feed_links
 from museumsite.errors import Problem, Problems
-from museumsite.feeds import CommentFeed, Feed, comment_feed_links, event_feed_links, feed_links
+from museumsite.event_feeds import event_feed_links
+from museumsite.feeds import Feed, feed_links
 from museumsite.i18n import N_, Interface, format_clock, format_day, format_moment, language_name, zone_name
 from museumsite.media import SLIDE_KINDS, human_size, slide_kind, video_of
 from museumsite.model import Event, Output, Site, Speaker, Talk
