@@ -162,8 +162,8 @@ def test_hostile_text_stays_text_in_the_calendar(make_site: MakeSite) -> None:
     assert str(events[0]["SUMMARY"]).startswith(title.split(" END")[0])
     assert "END:VEVENT" in str(events[0]["SUMMARY"])
     assert str(events[0]["LOCATION"]).startswith('Room; A, "1"')
-    assert icalendar.vText.from_ical(str(calendar["X-WR-CALNAME"])) == 'Evil; talk, with\\ backslash END:VEVENT BEGIN:VEVENT'
     raw = (site / "_site/talks/evil/calendar.ics").read_bytes()
+    assert b"\r\nX-WR-CALNAME:Evil\\; talk\\, with\\\\ backslash END:VEVENT BEGIN:VEVENT\r\n" in raw
     assert raw.count(b"\r\nBEGIN:VEVENT\r\n") == 1
 
 
