@@ -15,11 +15,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from museumsite.calendar import calendar_path, has_calendar
 from museumsite.errors import Problem, Problems
 from museumsite.feeds import CommentFeed, Feed, comment_feed_links, feed_links
 from museumsite.i18n import N_, Interface, format_clock, format_day, format_moment, language_name
 from museumsite.model import Event, Output, Site, Speaker, Talk
 from museumsite.plan import Job, x_default
+from museumsite.structured import head_html
 from museumsite.urls import absolute, link, localize, url_to_path
 
 
@@ -67,9 +69,20 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
         """` lang="fr"` when an element's language differs from the page's, else nothing."""
         return Markup("") if entry_lang == page_lang else Markup(' lang="{}"').format(entry_lang)
 
+    @jinja2.pass_context
+    def structured_head(context: Any, entry: Any = None) -> Markup:
+        """Open Graph, Twitter card and JSON-LD for the page's <head> (see ``structured``)."""
+        return head_html(site, entry, lang=context["lang"], url=context["page_url"], title=context["title"],
+                         description=context.get("description") or "")
+
+    def calendar_url(entry: Any) -> str:
+        """Site path of the entry's .ics ("add to calendar"), or "" when it has none."""
+        return calendar_path(site.original(entry.key) or entry) if has_calendar(site, entry) else ""
+
     globals_ = {"site": site, "config": config, "url_for": url_for, "url_in": url_in, "lang_attr": lang_attr,
                 "language_name": language_name, "absolute_url": lambda u: absolute(u, config.base_url),
-                "post_datetime": day_iso, "gettext": gettext, "ngettext": ngettext}
+                "post_datetime": day_iso, "gettext": gettext, "ngettext": ngettext,
+                "structured_head": structured_head, "calendar_url": calendar_url}
     filters = {"date": date, "clock": clock, "moment": moment}
     return globals_, filters
 
