@@ -239,3 +239,12 @@ def test_demo_site_structured_data(demo: Path) -> None:
         assert og.get("og:url", [""])[0].startswith("https://museumsite.example.org/"), path
         for data in _json_ld(page):  # every block parses and says what it is
             assert data["@type"] in {"Event", "Person", "BlogPosting"}, path
+
+
+def test_event_organizer_from_extra(make_site: MakeSite) -> None:
+    site = make_site({"content/events/day.md": "---\ntitle: Day\nstart: 2024-03-14\nend: 2024-03-14\n"
+                                               "extra: {organizer: Musée du Louvre}\n---\nA day.\n"})
+    build(site)
+    data = _one(site / "_site/events/day/index.html")
+    assert data["organizer"] == {"@type": "Organization", "name": "Musée du Louvre"}
+    assert "subEvent" not in data and "location" not in data
