@@ -14,10 +14,11 @@ always made absolute, since the data is read away from the page.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from museumsite.markup import plain_text
 from museumsite.model import Entry, Event, Link, Post, Site, Speaker, Talk
@@ -100,16 +101,16 @@ def open_graph(site: Site, entry: Entry | None, *, lang: str, url: str, title: s
 def head_html(site: Site, entry: Entry | None, *, lang: str, url: str, title: str, description: str) -> Markup:
     """The meta tags and the JSON-LD script for a page's <head>, escaped."""
     # Open Graph is RDFa (``property``); Twitter reads its own keys from ``name``.
-    lines = [Markup('<meta {}="{}" content="{}">').format("name" if prop.startswith("twitter:") else "property",
-                                                          prop, value)
+    lines = [f'<meta {"name" if prop.startswith("twitter:") else "property"}="{escape(prop)}" '
+             f'content="{escape(value)}">'
              for prop, value in open_graph(site, entry, lang=lang, url=url, title=title, description=description)]
     data = json_ld(site, entry)
     if data is not None:
-        lines.append(Markup('<script type="application/ld+json">') + Markup(script_json(data))
-                     + Markup("</script>"))
-    return Markup("\n").join(lines)
+        lines.append(f'<script type="application/ld+json">{script_json(data)}</script>')
+    return Markup("\n".join(lines))
 
 
+@functools.lru_cache(maxsize=64)
 def og_locale(lang: str) -> str:
     """Open Graph's language_TERRITORY form: 'fr' -> 'fr_FR', 'ca' -> 'ca_ES', 'pt-BR' -> 'pt_BR'."""
     from babel import Locale, UnknownLocaleError
