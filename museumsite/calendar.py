@@ -67,16 +67,15 @@ def make_calendars(site: Site) -> list[Output]:
     for event in _originals(site, site.events):
         talks = [t for t in site.talks_of(event) if t.start is not None]
         components = [_talk_event(site, t) for t in talks] if talks else [_all_day(site, event)]
-        outputs.append(_output(site, event, event.title, components, (event, *talks)))
+        outputs.append(_output(site, event, event.title, components, talks))
     for talk in _originals(site, site.talks):
         if talk.start is not None:
-            outputs.append(_output(site, talk, talk.title, [_talk_event(site, talk)], (talk,)))
+            outputs.append(_output(site, talk, talk.title, [_talk_event(site, talk)], [talk]))
     for speaker in _originals(site, site.speakers):
         talks = sorted((t for t in site.talks_by(speaker) if t.start is not None),
                        key=lambda t: (_utc(t.start), t.key))
         if talks:
-            outputs.append(_output(site, speaker, speaker.name, [_talk_event(site, t) for t in talks],
-                                   (speaker, *talks)))
+            outputs.append(_output(site, speaker, speaker.name, [_talk_event(site, t) for t in talks], talks))
     return outputs
 
 
@@ -84,10 +83,14 @@ def _originals(site: Site, entries: Iterable[Any]) -> list[Any]:
     return [e for e in entries if site.original(e.key) is e]
 
 
-def _output(site: Site, entry: Entry, name: str, components: list[Any], sources: tuple[Entry, ...]) -> Output:
-    calendar = _calendar(name, components)
-    return Output(path=url_to_path(calendar_path(entry)), data=calendar.to_ical(),
-                  sources=tuple(dict.fromkeys(e.source.path for e in sources)),
+def _output(site: Site, entry: Entry, name: str, components: list[Any], talks: list[Talk]) -> Output:
+    """The file; its sources are every file whose text it shows: the entry, talks, their events and speakers."""
+    used: list[Entry] = [entry]
+    for talk in talks:
+        event = site.event_of(talk, talk.lang)
+        used.extend((talk, *((event,) if event else ()), *site.speakers_of(talk, talk.lang)))
+    return Output(path=url_to_path(calendar_path(entry)), data=_calendar(name, components).to_ical(),
+                  sources=tuple(dict.fromkeys(e.source.path for e in used)),
                   origin=f"the calendar of {entry.source}")
 
 

@@ -10,7 +10,12 @@ import icalendar
 import pytest
 from conftest import REPO, SMALL_SITE, MakeSite
 
+from museumsite.assemble import assemble_site
 from museumsite.build import build
+from museumsite.calendar import make_calendars
+from museumsite.config import load_config
+from museumsite.errors import Problems
+from museumsite.load import load_documents
 
 PARIS = "Europe/Paris"
 
@@ -215,3 +220,33 @@ def test_demo_site_calendars_are_reproducible(demo: Path, tmp_path: Path) -> Non
     for data in files.values():  # the stamp is the talk's start, never the build's clock
         for event in _events(icalendar.Calendar.from_ical(data)):
             assert event.decoded("DTSTAMP") == event.decoded("DTSTART").astimezone(dt.timezone.utc)
+
+
+def test_a_speaker_across_zones_gets_one_vtimezone_per_zone(make_site: MakeSite) -> None:
+    site = make_site({
+        **SMALL_SITE,
+        "content/events/nyc.md": "---\ntitle: NYC\nstart: 2024-09-10\nend: 2024-09-10\n"
+                                 "timezone: America/New_York\n---\nIn New York.\n",
+        "content/talks/again.md": "---\ntitle: Again\nevent: nyc\nspeakers: [ada]\n"
+                                  "start: 2024-09-10 09:00\nend: 2024-09-10 10:00\n---\nAgain.\n",
+    })
+    build(site)
+    calendar = _calendar(site / "_site/speakers/ada/calendar.ics")
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/New_York", PARIS]
+    talks = _by_summary(calendar)
+    assert list(talks) == ["Opening talk", "Closing talk", "Again"]
+    again = talks["Again"].decoded("DTSTART")
+    assert (again.hour, str(again.tzinfo)) == (9, "America/New_York")
+    assert "LOCATION" not in talks["Again"], "no room, venue or city: no location"
+
+
+def test_calendar_outputs_name_every_file_they_show(small_site: Path) -> None:
+    config = load_config(small_site)
+    problems = Problems()
+    documents = load_documents(small_site, config.content_dir, config.all_languages, config.language, problems)
+    site = assemble_site(documents, config, problems, ())
+    outputs = {o.path: o for o in make_calendars(site)}
+    assert set(outputs["talks/opening/calendar.ics"].sources) == {
+        "content/talks/opening.md", "content/events/conf.md", "content/speakers/ada.md", "content/speakers/bob.md"}
+    assert "content/talks/closing.md" in outputs["speakers/ada/calendar.ics"].sources
+    assert outputs["events/conf/calendar.ics"].sources[0] == "content/events/conf.md"
