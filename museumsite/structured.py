@@ -50,7 +50,7 @@ def json_ld(site: Site, entry: Entry | None) -> dict[str, Any] | None:
         data = _event(site, entry)
         talks = site.talks_of(entry, entry.lang)
         if talks:
-            data["subEvent"] = [_talk(site, talk, entry) for talk in talks]
+            data["subEvent"] = [_talk(site, talk, entry, brief=True) for talk in talks]
     elif isinstance(entry, Talk):
         event = site.event_of(entry, entry.lang)
         data = _talk(site, entry, event)
@@ -145,30 +145,33 @@ def _event(site: Site, event: Event) -> dict[str, Any]:
     return data
 
 
-def _talk(site: Site, talk: Talk, event: Event | None) -> dict[str, Any]:
+def _talk(site: Site, talk: Talk, event: Event | None, *, brief: bool = False) -> dict[str, Any]:
+    """A talk as an Event; ``brief`` (a sub-event of an event page) leaves out what the event already says
+    and the summary, which its own page gives: a programme of 200 talks stays a reasonable page."""
     url = absolute(talk.url, site.config.base_url)
     data: dict[str, Any] = {"@type": "Event", "@id": url + "#event", "name": talk.title, "url": url}
     if talk.start is not None:
         data["startDate"] = talk.start.isoformat()
         if talk.end is not None:
             data["endDate"] = talk.end.isoformat()
-    data["eventAttendanceMode"] = f"{SCHEMA}/OfflineEventAttendanceMode"
-    data["eventStatus"] = f"{SCHEMA}/EventScheduled"
-    data["inLanguage"] = talk.language or talk.lang
-    if description := _description(talk):
-        data["description"] = description
+    if not brief:
+        data["eventAttendanceMode"] = f"{SCHEMA}/OfflineEventAttendanceMode"
+        data["eventStatus"] = f"{SCHEMA}/EventScheduled"
+        data["inLanguage"] = talk.language or talk.lang
+        if description := _description(talk):
+            data["description"] = description
     venue = _place(event.venue if event else "", event.city if event else "")
     if talk.room:
         room: dict[str, Any] = {"@type": "Place", "name": talk.room}
         if venue:
             if "address" in venue:
                 room["address"] = venue["address"]
-            if "name" in venue:
+            if "name" in venue and not brief:
                 room["containedInPlace"] = venue
         data["location"] = room
     elif venue:
         data["location"] = venue
-    performers = [_person(site, s) for s in site.speakers_of(talk, talk.lang)]
+    performers = [_person(site, s, brief=brief) for s in site.speakers_of(talk, talk.lang)]
     if performers:
         data["performer"] = performers
     slides = [_slides(site, link) for link in talk.slides]
@@ -181,10 +184,10 @@ def _talk(site: Site, talk: Talk, event: Event | None) -> dict[str, Any]:
     return data
 
 
-def _person(site: Site, speaker: Speaker, *, full: bool = False) -> dict[str, Any]:
+def _person(site: Site, speaker: Speaker, *, full: bool = False, brief: bool = False) -> dict[str, Any]:
     url = absolute(speaker.url, site.config.base_url)
     data: dict[str, Any] = {"@type": "Person", "@id": url + "#person", "name": speaker.name, "url": url}
-    if speaker.affiliation:
+    if speaker.affiliation and not brief:
         data["affiliation"] = {"@type": "Organization", "name": speaker.affiliation}
     if not full:
         return data
@@ -197,7 +200,7 @@ def _person(site: Site, speaker: Speaker, *, full: bool = False) -> dict[str, An
         data["description"] = description
     talks = site.talks_by(speaker, speaker.lang)
     if talks:
-        data["performerIn"] = [_compact(_talk(site, t, None), "@type", "@id", "name", "url", "startDate")
+        data["performerIn"] = [_compact(_talk(site, t, None, brief=True), "@type", "@id", "name", "url", "startDate")
                                for t in talks]
     return data
 

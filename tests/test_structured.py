@@ -72,10 +72,9 @@ def test_event_is_an_event_with_its_talks_as_sub_events(small: Path) -> None:
     assert [p["name"] for p in opening["performer"]] == ["Ada Lovelace", "Bob Builder"]
     assert all(p["@type"] == "Person" and p["url"].startswith("https://example.org/speakers/")
                for p in opening["performer"])
-    assert opening["performer"][0]["affiliation"] == {"@type": "Organization", "name": "Analytical Society"}
-    assert opening["location"]["name"] == "Room A"
-    assert opening["location"]["address"]["addressLocality"] == "Lyon"
-    assert opening["location"]["containedInPlace"]["name"] == "Hall"
+    assert opening["location"] == {"@type": "Place", "name": "Room A",
+                                   "address": {"@type": "PostalAddress", "addressLocality": "Lyon"}}
+    assert "description" not in opening, "a sub-event is brief: its page has the rest"
     assert opening["workFeatured"] == [{"@type": "PresentationDigitalDocument", "name": "Slides",
                                         "url": "https://example.org/slides.pdf", "encodingFormat": "application/pdf"}]
     assert opening["recordedIn"] == {"@type": "VideoObject", "name": "Opening talk", "url": "https://example.org/video"}
@@ -89,6 +88,12 @@ def test_talk_page_is_an_event_inside_its_super_event(small: Path) -> None:
     assert data["superEvent"]["name"] == "Test Conference"
     assert data["superEvent"]["@id"] == "https://example.org/events/conf/#event"
     assert data["description"] == "First paragraph of the talk."
+    assert data["performer"][0]["affiliation"] == {"@type": "Organization", "name": "Analytical Society"}
+    assert data["location"]["name"] == "Room A"
+    assert data["location"]["containedInPlace"]["name"] == "Hall"
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["workFeatured"][0]["url"] == "https://example.org/slides.pdf"
+    assert data["recordedIn"]["@type"] == "VideoObject"
 
 
 def test_speaker_page_is_a_person(small: Path) -> None:
@@ -170,7 +175,9 @@ def test_hostile_titles_and_names_stay_text(make_site: MakeSite) -> None:
         assert b"<img" not in raw and b"<!--<script" not in raw and raw.count(b"</script>") == 1, rel
         data = json.loads(scripts[0].text or "")
         names = json.dumps(data, ensure_ascii=False)
-        assert "<!--<script>alert(1)//" in names and "</script >" in names, rel
+        assert "<!--<script>alert(1)//" in names, rel
+        if not rel.startswith("events/"):
+            assert "</script >" in names, rel
         og = _og(page)
         assert og["og:title"][0] in (HOSTILE, "<!--<script>alert(1)//"), rel
     talk = _one(site / "_site/talks/opening/index.html")
