@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from museumsite.assemble import assemble_site
+from museumsite.calendar import make_calendars
 from museumsite.checks import check_site
 from museumsite.comment_feeds import make_comment_feeds, plan_comment_feeds
 from museumsite.comments import attach_threads
@@ -85,7 +86,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     pages = render_pages(jobs, env, site, interface, table, (feed_plan, comment_plan), problems, step)
     feeds = (make_feeds(site, feed_plan) + make_comment_feeds(site, comment_plan, interface)
              + make_event_feeds(site, interface))
-    outputs = pages + feeds + make_sitemap(site, jobs, table)
+    outputs = pages + feeds + make_sitemap(site, jobs, table) + make_calendars(site)
     check_collisions(outputs, static, root, problems)
     problems.raise_if_any()
 

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from museumsite.calendar import calendar_path, has_calendar
 from museumsite.collation import initial
 from museumsite.comment_feeds import CommentFeed, comment_feed_links
 from museumsite.errors import Problem, Problems
@@ -25,6 +26,7 @@ from museumsite.media import SLIDE_KINDS, human_size, slide_kind, video_of
 from museumsite.model import Event, Output, Site, Speaker, Talk
 from museumsite.plan import Job, x_default
 from museumsite.schedule import Schedule, make_schedule
+from museumsite.structured import head_html
 from museumsite.urls import absolute, link, localize, make_slug, url_to_path
 
 # Session types with a name in the interface catalogues; others are shown as written.
@@ -129,12 +131,23 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
         """` lang="fr"` when an element's language differs from the page's, else nothing."""
         return Markup("") if entry_lang == page_lang else Markup(' lang="{}"').format(entry_lang)
 
+    @jinja2.pass_context
+    def structured_head(context: Any, entry: Any = None) -> Markup:
+        """Open Graph, Twitter card and JSON-LD for the page's <head> (see ``structured``)."""
+        return head_html(site, entry, lang=context["lang"], url=context["page_url"], title=context["title"],
+                         description=context.get("description") or "")
+
+    def calendar_url(entry: Any) -> str:
+        """Site path of the entry's .ics ("add to calendar"), or "" when it has none."""
+        return calendar_path(site.original(entry.key) or entry) if has_calendar(site, entry) else ""
+
     globals_: dict[str, Any] = {"site": site, "config": config, "url_for": url_for, "url_in": url_in, "lang_attr": lang_attr,
                 "language_name": language_name, "absolute_url": lambda u: absolute(u, config.base_url),
                 "post_datetime": day_iso, "gettext": gettext, "ngettext": ngettext, "schedule_of": schedule_of,
                 "zone_of": zone_of, "session_type": session_type, "slide_label": slide_label, "video_of": video_of,
                 "file_size": file_size, "neighbours": neighbours, "is_site_path": is_site_path, "duration": duration,
-                "initial": initial, "slug": make_slug}
+                "initial": initial, "slug": make_slug, "structured_head": structured_head,
+                "calendar_url": calendar_url}
     @jinja2.pass_context
     def groupby_initial(context: Any, people: Any, lang: str) -> list[tuple[str, list[Any]]]:
         """Speakers (already in the language's order) under the letter each is filed under."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -104,7 +105,9 @@ def test_autoescaping_is_on(make_site: MakeSite) -> None:
     site = make_site({**SMALL_SITE, "content/speakers/eve.md": "---\nname: <script>alert(1)</script>\n---\nBio.\n"})
     build(site)
     page = _page(site / "_site/speakers/eve/index.html")
-    assert page.find(".//script") is None
+    scripts = page.findall(".//script")  # the JSON-LD data block is the only script, and is data
+    assert [s.get("type") for s in scripts] == ["application/ld+json"]
+    assert json.loads(scripts[0].text or "")["name"] == "<script>alert(1)</script>"
     assert page.find(".//h1").text == "<script>alert(1)</script>"  # type: ignore[union-attr]
 
 
