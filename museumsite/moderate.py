@@ -18,21 +18,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import os
-import re
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from museumsite.archivetext import (
+    NUMBER,
+    append,
+    delete,
+    item_line,
+    item_text,
+    replace_value,
+    scalar,
+)
 from museumsite.errors import BuildError, Problem, Problems, UsageError
 from museumsite.inbox import Submission, describe, read_submission
 from museumsite.model import Archive, Site
-
-_NUMBER = re.compile(r"[1-9][0-9]{0,17}")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,50 +93,47 @@ def add_comment(root: Path, source: Path) -> Done:
     items: list[Any] = []
     if old is not None:
         _require_valid(site, rel, sub.target, old, "fix the archive, then add the comment again")
-        items = list(_items(old))
+        items = _items(old, rel)
     ids = [str(item.get("id")).strip() for item in items if isinstance(item, Mapping)]
     if sub.parent is not None and sub.parent not in ids:
         raise BuildError([Problem(str(source), None, f"'parent' {sub.parent} is not a comment of {sub.target}",
                                   f"comments there: {', '.join(ids) or 'none'}; or leave 'parent' out")])
     ident = _next_id(ids)
     lang = sub.lang or _detect(site, sub.body)
+    fields = [("id", ident), ("parent", scalar(sub.parent) if sub.parent else "null"), ("author", scalar(sub.author)),
+              *([("author_url", scalar(sub.author_url))] if sub.author_url else []),
+              ("date", sub.date.replace(microsecond=0).isoformat(sep=" ")), ("lang", scalar(lang)),
+              ("status", "pending"), ("type", "comment"), ("format", "markdown")]
 
     def attempt(block: bool) -> str | None:
-        text = _append(old, rel, lambda dash, key: _item_text(sub, ident, lang, dash, key, block=block))
-        try:
-            after = _items(text, rel)
-        except BuildError:
-            return None
-        return text if after[:-1] == items and after and _same_item(after[-1], sub, ident, lang) else None
+        text = append(old, lambda dash, key: item_text(fields, sub.body, dash, key, block))
+        after = _parses(text, rel)
+        return text if after and after[:-1] == items and _same_item(after[-1], sub, ident, lang) else None
 
     # A body that YAML cannot hold as a literal block is written as a quoted string.
     new = attempt(True) or attempt(False)
     if new is None:
         raise BuildError([Problem(rel, None, f"cannot append comment {ident} without changing the others",
-                                  "this archive's layout is unusual; add the comment by hand")])
+                                  "'comments:' must be a list of '- id: ...' items; or add the comment by hand")])
     _require_valid(site, rel, sub.target, new, "this is a bug in museumsite: please report it")
     _write(path, old, new)
-    seq = _comments_node(_compose(new))
-    line = seq.value[-1].start_mark.line + 1 if isinstance(seq, yaml.SequenceNode) else 1
+    line = item_line(new, len(items))
     return Done(message=f"Added {sub.target}#{ident} as pending to {rel}:{line}", notes=sub.notes)
 
 
 def list_comments(root: Path, pending: bool = False) -> tuple[list[Row], list[Problem]]:
     """Every comment of every archive, in file order; and the archives that cannot be read."""
-    from museumsite.load import YamlProblem, parse_yaml
-
     root = root.resolve()
     rows: list[Row] = []
     problems: list[Problem] = []
     for path, rel, target in _archives(root):
         try:
-            data, _ = parse_yaml(_read(path))
-        except YamlProblem as exc:
-            problems.append(Problem(rel, exc.line, exc.message, "run 'museumsite build' to see every problem"))
+            items = _items(_read(path), rel)
+        except BuildError as exc:
+            problems.extend(exc.problems)
             continue
-        items = data.get("comments")
-        for item in items if isinstance(items, list) else []:
-            if not isinstance(item, dict):
+        for item in items:
+            if not isinstance(item, Mapping):
                 continue
             status = str(item.get("status", "approved"))
             if pending and status != "pending":
@@ -151,55 +151,38 @@ def approve(root: Path, ref: str) -> Done:
     """Set the comment's ``status`` to approved, changing only that value's characters."""
     root = root.resolve()
     found = _find(root, ref)
-    node = _item_node(found)
-    status = _value_node(node, "status")
-    if status is None or status.value == "approved":
-        line = node.start_mark.line + 1
+    before = _items(found.text, found.rel)
+    if before[found.index].get("status", "approved") == "approved":  # no status: approved, as the build reads it
+        line = item_line(found.text, found.index)
         return Done(message=f"{found.target}#{found.ident} is already approved ({found.rel}:{line}); nothing changed")
-    text = found.text
-    new = text[:status.start_mark.index] + "approved" + text[status.end_mark.index:]
-    before, after = _items(text), _items(new)
+    edited = replace_value(found.text, found.index, "status", "approved")
     expected = [dict(item) for item in before]
     expected[found.index]["status"] = "approved"
-    if after != expected:
-        raise BuildError([Problem(found.rel, status.start_mark.line + 1, "cannot change this status line alone",
+    if edited is None or _parses(edited[0], found.rel) != expected:
+        raise BuildError([Problem(found.rel, item_line(found.text, found.index), "cannot change this status alone",
                                   "set 'status: approved' by hand")])
+    new, line = edited
     _require_valid(load_site(root), found.rel, found.target, new, "fix the archive, then approve again")
-    _write(found.path, text, new)
-    return Done(message=f"Approved {found.target}#{found.ident} ({found.rel}:{status.start_mark.line + 1}); "
-                        "build the site to publish it")
+    _write(found.path, found.text, new)
+    return Done(message=f"Approved {found.target}#{found.ident} ({found.rel}:{line}); build the site to publish it")
 
 
 def reject(root: Path, ref: str) -> Done:
     """Delete the comment's lines from its archive; refuse while other comments reply to it."""
     root = root.resolve()
     found = _find(root, ref)
-    before = _items(found.text)
+    before = _items(found.text, found.rel)
     replies = [str(item.get("id")) for item in before
                if isinstance(item, Mapping) and str(item.get("parent")).strip() == found.ident]
     if replies:
         raise UsageError(f"{found.target}#{found.ident} has replies ({', '.join(replies)}); reject those first, "
                          f"or edit {found.rel} by hand")
-    text = found.text
-    tree = _compose(text)
-    seq = _comments_node(tree)
-    assert isinstance(seq, yaml.SequenceNode)
-    node = seq.value[found.index]
-    start = _dash_line(text, node.start_mark.index)
-    if found.index + 1 < len(seq.value):
-        end = _dash_line(text, seq.value[found.index + 1].start_mark.index)
-    else:
-        end = _line_start(text, seq.end_mark.index)
-        end = end if not text[end:seq.end_mark.index].strip() else seq.end_mark.index
-    end = _trim(text, start, end, node.start_mark.column)
-    new = text[:start] + text[end:]
-    if len(seq.value) == 1:
-        new = _empty_list(new)
-    if start < 0 or _items(new) != before[:found.index] + before[found.index + 1:]:
-        raise BuildError([Problem(found.rel, node.start_mark.line + 1, "cannot delete this comment's lines alone",
-                                  "delete it by hand")])
+    new = delete(found.text, found.index)
+    if new is None or _parses(new, found.rel) != before[:found.index] + before[found.index + 1:]:
+        raise BuildError([Problem(found.rel, item_line(found.text, found.index),
+                                  "cannot delete this comment's lines alone", "delete it by hand")])
     _require_valid(load_site(root), found.rel, found.target, new, "fix the archive, then reject again")
-    _write(found.path, text, new)
+    _write(found.path, found.text, new)
     return Done(message=f"Rejected {found.target}#{found.ident}: deleted from {found.rel}")
 
 
@@ -247,7 +230,15 @@ def _find(root: Path, ref: str) -> _Found:
     return candidates[0]
 
 
-def _items(text: str, rel: str = "archive") -> list[Any]:
+def _parses(text: str | None, rel: str) -> list[Any] | None:
+    """The ``comments`` list of an edited text, or None if it no longer parses."""
+    try:
+        return _items(text, rel) if text is not None else None
+    except BuildError:
+        return None
+
+
+def _items(text: str, rel: str) -> list[Any]:
     """The parsed ``comments`` list, the way the build reads it."""
     from museumsite.load import YamlProblem, parse_yaml
 
@@ -259,41 +250,11 @@ def _items(text: str, rel: str = "archive") -> list[Any]:
     return list(items) if isinstance(items, list) else []
 
 
-def _compose(text: str) -> yaml.Node:
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    if not isinstance(node, yaml.MappingNode):
-        raise BuildError([Problem("archive", 1, "an archive is a mapping with 'comments:'")])
-    return node
-
-
-def _comments_node(tree: yaml.Node) -> yaml.Node | None:
-    for key, value in tree.value:
-        if key.value == "comments":
-            return value  # type: ignore[no-any-return]
-    return None
-
-
-def _item_node(found: _Found) -> yaml.MappingNode:
-    seq = _comments_node(_compose(found.text))
-    assert isinstance(seq, yaml.SequenceNode)
-    node = seq.value[found.index]
-    if not isinstance(node, yaml.MappingNode):
-        raise BuildError([Problem(found.rel, node.start_mark.line + 1, "a comment is a mapping of fields")])
-    return node
-
-
-def _value_node(node: yaml.MappingNode, key: str) -> yaml.ScalarNode | None:
-    for name, value in node.value:
-        if name.value == key and isinstance(value, yaml.ScalarNode):
-            return value
-    return None
-
-
 # -- writing comments -------------------------------------------------------------------
 
 
 def _next_id(ids: list[str]) -> str:
-    numbers = [int(i) for i in ids if _NUMBER.fullmatch(i)]
+    numbers = [int(i) for i in ids if NUMBER.fullmatch(i)]
     candidate = max(numbers, default=0) + 1
     while str(candidate) in ids:
         candidate += 1
@@ -310,106 +271,14 @@ def _detect(site: Site, body: str) -> str:
                            comments.threshold)
 
 
-def _scalar(value: str) -> str:
-    """``value`` as one YAML flow scalar: plain when that reads back the same, else quoted."""
-    if _NUMBER.fullmatch(value):
-        return value
-    out = yaml.safe_dump(value, allow_unicode=True, width=1 << 30)
-    out = out.removesuffix("\n").removesuffix("\n...").removesuffix("\n")
-    return out if "\n" not in out else json.dumps(value, ensure_ascii=False)
-
-
-def _item_text(sub: Submission, ident: str, lang: str, dash: int, key: int, block: bool) -> str:
-    pad = " " * key
-    lines = [" " * dash + "-" + " " * (key - dash - 1) + f"id: {ident}",
-             f"{pad}parent: {_scalar(sub.parent) if sub.parent else 'null'}",
-             f"{pad}author: {_scalar(sub.author)}"]
-    if sub.author_url:
-        lines.append(f"{pad}author_url: {_scalar(sub.author_url)}")
-    date = sub.date.replace(microsecond=0).isoformat(sep=" ")
-    lines += [f"{pad}date: {date}", f"{pad}lang: {_scalar(lang)}", f"{pad}status: pending",
-              f"{pad}type: comment", f"{pad}format: markdown"]
-    if block:
-        indicator = "2" if sub.body.startswith(" ") else ""
-        lines.append(f"{pad}body: |{indicator}")
-        lines += [f"{pad}  {line}" if line else "" for line in sub.body.split("\n")]
-    else:
-        lines.append(f"{pad}body: {json.dumps(sub.body, ensure_ascii=False)}")
-    return "\n".join(lines) + "\n"
-
-
 def _same_item(item: Any, sub: Submission, ident: str, lang: str) -> bool:
     if not isinstance(item, Mapping):
         return False
-    parent = int(sub.parent) if sub.parent and _NUMBER.fullmatch(sub.parent) else sub.parent
+    parent = int(sub.parent) if sub.parent and NUMBER.fullmatch(sub.parent) else sub.parent
     return (str(item.get("id")) == ident and item.get("parent") == parent and item.get("author") == sub.author
             and item.get("author_url", "") == sub.author_url and item.get("date") == sub.date.replace(microsecond=0)
             and item.get("lang") == lang and item.get("status") == "pending"
             and item.get("body") in (sub.body, sub.body + "\n"))
-
-
-def _append(old: str | None, rel: str, item: Callable[[int, int], str]) -> str:
-    """``old`` with ``item(dash_column, key_column)`` added as the last comment."""
-    if old is None or not old.strip():
-        return (old or "") + "comments:\n" + item(2, 4)
-    tree = _compose(old)
-    seq = _comments_node(tree)
-    newline = "\r\n" if "\r\n" in old else "\n"
-    if isinstance(seq, yaml.SequenceNode) and seq.flow_style and not seq.value:  # "comments: []"
-        start = seq.start_mark.index - (1 if old[seq.start_mark.index - 1:seq.start_mark.index] == " " else 0)
-        text = old[:start] + old[seq.end_mark.index:]
-        cut = text.find("\n", start)
-        if cut < 0:
-            text += newline
-        at = len(text) if cut < 0 else cut + 1
-        return text[:at] + item(2, 4).replace("\n", newline) + text[at:]
-    if not isinstance(seq, yaml.SequenceNode) or seq.flow_style or not seq.value:
-        raise BuildError([Problem(rel, 1, "cannot append to this archive: 'comments:' is not a list of '- id:' items",
-                                  "write each comment as an item starting with '- id: ...'")])
-    dash, key = seq.start_mark.column, seq.value[0].start_mark.column
-    if tree.value[-1][1] is seq:
-        at = len(old)
-    else:
-        at = _line_start(old, seq.end_mark.index)
-    text = old[:at]
-    if text and not text.endswith("\n"):
-        text += newline
-    return text + item(dash, key).replace("\n", newline) + old[at:]
-
-
-def _empty_list(text: str) -> str:
-    """``comments:`` made ``comments: []`` once its last item is gone."""
-    tree = _compose(text)
-    for name, value in tree.value:
-        if name.value == "comments" and isinstance(value, yaml.ScalarNode) and value.value == "":
-            colon = text.index(":", name.end_mark.index)
-            return text[:colon + 1] + " []" + text[colon + 1:]
-    return text
-
-
-def _dash_line(text: str, index: int) -> int:
-    """The start of the line holding the '-' of the item that starts at ``index``; -1 if none."""
-    pos = index - 1
-    while pos >= 0 and text[pos] in " \t\r\n":
-        pos -= 1
-    return _line_start(text, pos) if pos >= 0 and text[pos] == "-" else -1
-
-
-def _line_start(text: str, index: int) -> int:
-    return text.rfind("\n", 0, index) + 1
-
-
-def _trim(text: str, start: int, end: int, column: int) -> int:
-    """``end`` moved back over blank lines and YAML comment lines that are not inside the item."""
-    while end > start:
-        line_start = _line_start(text, end - 1)
-        line = text[line_start:end]
-        stripped = line.strip()
-        indent = len(line) - len(line.lstrip(" "))
-        if stripped and not (stripped.startswith("#") and indent <= column):
-            break
-        end = line_start
-    return end
 
 
 # -- checking and writing ---------------------------------------------------------------
