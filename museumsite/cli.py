@@ -137,7 +137,12 @@ def _moderated(action: Any) -> int:
 def _comments_list(args: argparse.Namespace) -> int:
     from museumsite.moderate import list_comments
 
-    rows, problems = list_comments(args.site, pending=args.pending)
+    try:
+        rows, problems = list_comments(args.site, pending=args.pending)
+    except BuildError as exc:  # no usable museumsite.yaml
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return exc.exit_code
     for problem in problems:
         print(problem, file=sys.stderr)
     for row in rows:

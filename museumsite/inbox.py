@@ -39,6 +39,7 @@ from museumsite.errors import BuildError, Problem, UsageError, did_you_mean
 from museumsite.model import Site
 from museumsite.sanitize import clean_text, safe_url
 
+MAX_BYTES = 1_000_000  # a comment is a few kilobytes; anything this big is not one
 FORM_FIELDS = ("entry", "url", "author", "author_url", "body", "parent", "date", "lang")
 _LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
@@ -76,6 +77,9 @@ def read_submission(path: Path, site: Site) -> Submission:
         data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise _fail(str(path), None, f"{len(data)} bytes is too big for a comment (at most {MAX_BYTES})",
+                    "this is not a comment; delete it")
     suffix = path.suffix.lower()
     if suffix == ".json" or (suffix != ".eml" and data.lstrip()[:1] == b"{"):
         return _from_json(data, str(path), site)

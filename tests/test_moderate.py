@@ -347,3 +347,71 @@ def test_missing_file_and_broken_archive(site: Path, tmp_path: Path, capsys: pyt
     code, _, err = run(capsys, "comments", "add", str(FIXTURES / "form.json"), "--site", str(site))
     assert code == 1 and "content/comments/posts/hello.yaml:2" in err and "fix the archive" in err
     assert archive(site).read_bytes() == before
+
+
+# -- archive layouts written by other hands ------------------------------------------------
+
+CRLF = ("comments:\r\n  - id: 1\r\n    author: A\r\n    date: 2024-05-11 10:00:00+02:00\r\n    status: pending\r\n"
+        "    body: |\r\n      Hi there\r\n  - id: 2\r\n    author: B\r\n    date: 2024-05-11 11:00:00+02:00\r\n"
+        "    body: Yo\r\n")
+NOT_LAST = ("comments:\n- id: 1\n  author: A\n  date: 2024-05-11 10:00:00+02:00\n  status: 'pending'\n"
+            "  body: |+\n    keep\n\n# trailer\nnote: kept by hand\n")
+NO_FINAL_NEWLINE = "comments:\n  - id: 1\n    author: A\n    date: 2024-05-11 10:00:00+02:00\n    status: pending\n" \
+    "    body: Hi"
+
+
+@pytest.mark.parametrize(("layout", "approved", "rejected"), [
+    (CRLF, CRLF.replace("status: pending", "status: approved"), "comments:\r\n" + CRLF[CRLF.index("  - id: 2"):]),
+    (NOT_LAST, NOT_LAST.replace("'pending'", "approved"), "comments: []\n\n# trailer\nnote: kept by hand\n"),
+    (NO_FINAL_NEWLINE, NO_FINAL_NEWLINE.replace("pending", "approved"), "comments: []\n"),
+])
+def test_approve_reject_and_add_in_any_layout(make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              layout: str, approved: str, rejected: str) -> None:
+    root = make_site(SMALL_SITE)
+    path = archive(root, "posts/second")
+    path.parent.mkdir(parents=True)
+    for action, expected in (("approve", approved), ("reject", rejected)):
+        path.write_bytes(layout.encode())
+        code, _, err = run(capsys, "comments", action, "posts/second#1", "--site", str(root))
+        assert code == 0, err
+        assert path.read_bytes().decode() == expected
+    path.write_bytes(layout.encode())
+    form = tmp_path / "c.json"
+    form.write_text('{"entry": "posts/second", "author": "Z", "body": "A new comment here."}')
+    code, _, err = run(capsys, "comments", "add", str(form), "--site", str(root))
+    assert code == 0, err
+    text = path.read_bytes().decode()
+    head = layout if layout.endswith("\n") else layout + "\n"
+    if layout is NOT_LAST:
+        head = layout[:layout.index("note:")]
+        assert text.endswith("note: kept by hand\n")
+    assert text.startswith(head)
+    assert [c["id"] for c in comments_of(root, "posts/second")] == ([1, 2, 3] if layout is CRLF else [1, 2])
+    if layout is CRLF:
+        assert "\n" not in text.replace("\r\n", "")
+
+
+def test_address_as_display_name_is_not_kept(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mail = tmp_path / "m.eml"
+    mail.write_text('From: "someone@example.net" <someone@example.net>\nSubject: Re: Hello\n'
+                    "Date: Mon, 13 May 2024 08:00:00 +0000\nContent-Type: text/plain; charset=iso-8859-1\n"
+                    "Content-Transfer-Encoding: 8bit\n\n", encoding="ascii")
+    with mail.open("ab") as handle:
+        handle.write("Très intéressant, merci beaucoup pour ce billet.\n".encode("iso-8859-1"))
+    code, out, err = run(capsys, "comments", "add", str(mail), "--site", str(site))
+    assert code == 0, err
+    assert "cut from the author's name" in out
+    added = comments_of(site)[-1]
+    assert added["author"] == "" and added["body"] == "Très intéressant, merci beaucoup pour ce billet.\n"
+    assert "example.net" not in archive(site).read_text(encoding="utf-8")
+
+
+def test_huge_file_and_no_site(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"entry": "posts/hello", "body": "' + "x" * 1_000_001 + '"}')
+    before = archive(site).read_bytes()
+    code, _, err = run(capsys, "comments", "add", str(huge), "--site", str(site))
+    assert code == 1 and "too big for a comment" in err
+    assert archive(site).read_bytes() == before
+    code, _, err = run(capsys, "comments", "list", "--site", str(tmp_path / "nowhere"))
+    assert code == 2 and "no museumsite.yaml" in err
