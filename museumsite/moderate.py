@@ -87,7 +87,9 @@ def add_comment(root: Path, source: Path) -> Done:
     root = root.resolve()
     site = load_site(root)
     sub = read_submission(source, site)
-    path = site.config.content_dir / "comments" / f"{sub.target}.yaml"
+    base = site.config.content_dir / "comments" / sub.target
+    path = next((p for p in (base.with_name(base.name + ".yaml"), base.with_name(base.name + ".yml")) if p.exists()),
+                base.with_name(base.name + ".yaml"))
     rel = _rel(path, root)
     old = _read(path) if path.exists() else None
     items: list[Any] = []

@@ -415,3 +415,11 @@ def test_huge_file_and_no_site(site: Path, tmp_path: Path, capsys: pytest.Captur
     assert archive(site).read_bytes() == before
     code, _, err = run(capsys, "comments", "list", "--site", str(tmp_path / "nowhere"))
     assert code == 2 and "no museumsite.yaml" in err
+
+
+def test_add_uses_an_existing_yml_archive(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site({**SMALL_SITE, "content/comments/posts/hello.yml": HELLO_ARCHIVE})
+    code, _, err = run(capsys, "comments", "add", str(FIXTURES / "form.json"), "--site", str(root))
+    assert code == 0, err
+    assert not archive(root).exists()
+    assert "Merci pour ce billet" in (root / "content/comments/posts/hello.yml").read_text(encoding="utf-8")
