@@ -97,6 +97,8 @@ def _from_json(data: bytes, where: str, site: Site) -> Submission:
         raise _fail(where, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "save it as UTF-8") from None
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise _fail(where, None, "invalid JSON: nested too deeply", "a comment is one flat JSON object") from None
     except json.JSONDecodeError as exc:
         raise _fail(where, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})",
                     'a comment is one JSON object: {"entry": "posts/<slug>", "author": "...", "body": "..."}') from None
@@ -119,7 +121,7 @@ def _from_json(data: bytes, where: str, site: Site) -> Submission:
         return str(value).strip() if strip else str(value)
 
     notes = []
-    dropped = sorted(str(k) for k in doc if k not in FORM_FIELDS)
+    dropped = sorted(describe(k)[:40] for k in doc if k not in FORM_FIELDS)
     if dropped:
         notes.append(f"dropped fields not in the archive format: {', '.join(dropped)}")
     body = field("body", strip=False)
@@ -132,7 +134,7 @@ def _from_json(data: bytes, where: str, site: Site) -> Submission:
     elif url:
         target = entry_by_url(url, site)
         if target is None:
-            problems.append(Problem(where, line("url"), f"the URL {url} is not a page of an entry of the site",
+            problems.append(Problem(where, line("url"), f"the URL {describe(url)[:200]} is not a page of an entry of the site",
                                     "send the page's URL, or 'entry': 'posts/<slug>'"))
     else:
         problems.append(Problem(where, None, "the comment does not say which entry it is for",
@@ -140,7 +142,7 @@ def _from_json(data: bytes, where: str, site: Site) -> Submission:
     date = _date(field("date"), where, line("date"), problems)
     lang = field("lang")
     if lang and lang != "und" and not _LANG.fullmatch(lang):
-        problems.append(Problem(where, line("lang"), f"'{lang}' is not a language code",
+        problems.append(Problem(where, line("lang"), f"'{describe(lang)[:40]}' is not a language code",
                                 "use a code such as ca, fr, en, or leave it out to detect it"))
     parent = _parent(field("parent"), where, line("parent"), problems)
     author, author_url = _author(field("author"), field("author_url"), notes)
@@ -226,7 +228,7 @@ def _mail_target(message: EmailMessage, subject: str, text: str, site: Site, whe
         if named.lower().startswith(("http://", "https://", "/")):
             found = entry_by_url(named, site)
             if found is None:
-                raise _fail(where, None, f"X-Museumsite-Entry: {named} is not a page of an entry of the site")
+                raise _fail(where, None, f"X-Museumsite-Entry: {describe(named)[:200]} is not a page of an entry of the site")
             return found
         target = _entry_by_key(named, site, where, None, problems)
         if problems:
@@ -258,14 +260,17 @@ def _entry_by_key(name: str, site: Site, where: str, line: int | None, problems:
             return found
     keys = sorted({e.key for e in site.entries})
     hint = did_you_mean(key, keys) or "an entry is named by kind and slug, e.g. posts/recap-of-the-day"
-    problems.append(Problem(where, line, f"'{name}' is not an entry of the site", hint))
+    problems.append(Problem(where, line, f"'{describe(name)[:200]}' is not an entry of the site", hint))
     return None
 
 
 def entry_by_url(url: str, site: Site) -> str | None:
     """The key of the entry whose page is ``url``: any scheme and host, with or without the
     trailing slash, query, fragment, ``index.html`` or language prefix."""
-    path = unquote(urlsplit(url.strip()).path or "/")
+    try:
+        path = unquote(urlsplit(url.strip()).path or "/")
+    except ValueError:  # "http://[oops/": not a URL at all
+        return None
     base = site.config.base_path
     if base != "/" and (path + "/").startswith(base):
         path = "/" + path[len(base):]
@@ -288,7 +293,7 @@ def _date(text: str, where: str, line: int | None, problems: list[Problem]) -> d
     try:
         value = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
     except ValueError:
-        problems.append(Problem(where, line, f"'date' {text!r} is not an ISO date and time",
+        problems.append(Problem(where, line, f"'date' {describe(text)[:60]!r} is not an ISO date and time",
                                 "write 2024-05-11T10:00:00+02:00, or leave it out to use the time of adding"))
         return dt.datetime.now(dt.timezone.utc)
     if value.tzinfo is None:
@@ -301,7 +306,7 @@ def _parent(text: str, where: str, line: int | None, problems: list[Problem]) ->
     if not text or text in ("0", "null"):
         return None
     if not _ID.fullmatch(text):
-        problems.append(Problem(where, line, f"'parent' {text!r} is not a comment id", "use the id, e.g. 12"))
+        problems.append(Problem(where, line, f"'parent' {describe(text)[:40]!r} is not a comment id", "use the id, e.g. 12"))
     return text
 
 
