@@ -313,6 +313,8 @@ def test_list_shows_one_line_per_comment(site: Path, capsys: pytest.CaptureFixtu
     ("orphan.json", '{"entry": "posts/hello", "body": "hi", "parent": 99}', "'parent' 99 is not a comment"),
     ("lang.json", '{"entry": "posts/hello", "body": "hi", "lang": "French"}', "'French' is not a language code"),
     ("plain.eml", "just some text\n", "not an e-mail message"),
+    ("v6.json", '{"url": "http://[oops/posts/hello/", "body": "hi"}', "is not a page of an entry"),
+    ("deep.json", "[" * 100_000, "nested too deeply"),
 ])
 def test_bad_json_or_mail_writes_nothing(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                          name: str, text: str, message: str) -> None:
