@@ -1,4 +1,4 @@
-"""Command line: ``museumsite build | init | new | check``. The only module that prints.
+"""Command line: ``museumsite build | init | new | check | comments``. The only module that prints.
 
 Exit codes: 0 ok, 1 content errors, 2 usage or configuration errors.
 """
@@ -9,9 +9,10 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from museumsite import __version__
-from museumsite.errors import MuseumError
+from museumsite.errors import BuildError, MuseumError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +81,76 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--translations", action="store_true", help="report missing translations (the default)")
     check.add_argument("--strict", action="store_true", help="exit 1 when a translation is missing")
     check.set_defaults(run=_check)
+    _comments_parser(commands)
     return parser
+
+
+def _comments_parser(commands: Any) -> None:
+    group = commands.add_parser("comments", help="moderate new comments: add, list, approve, reject",
+                                description="Moderation in files: 'add' appends a comment (a form's JSON file or "
+                                            "an .eml e-mail) to its entry's archive as pending; build publishes "
+                                            "only approved ones.")
+    actions = group.add_subparsers(title="actions", metavar="ACTION")
+    add = actions.add_parser("add", help="append a comment from a JSON file or an e-mail (.eml), pending")
+    add.add_argument("file", type=Path, metavar="FILE", help="the comment: FILE.json from a form, or FILE.eml")
+    listing = actions.add_parser("list", help="one line per comment: entry#id, date, author, lang, status, words")
+    listing.add_argument("--pending", action="store_true", help="only comments waiting for approval")
+    approve = actions.add_parser("approve", help="publish a comment (status: approved) at the next build")
+    reject = actions.add_parser("reject", help="delete a comment from its archive")
+    for action, run in ((add, _comments_add), (listing, _comments_list), (approve, _comments_approve),
+                        (reject, _comments_reject)):
+        if action is approve or action is reject:
+            action.add_argument("ref", metavar="ID", help="posts/<slug>#12, or 12 when only one archive has it")
+        action.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
+        action.set_defaults(run=run)
+
+
+def _comments_add(args: argparse.Namespace) -> int:
+    from museumsite.moderate import add_comment
+
+    return _moderated(lambda: add_comment(args.site, args.file))
+
+
+def _comments_approve(args: argparse.Namespace) -> int:
+    from museumsite.moderate import approve
+
+    return _moderated(lambda: approve(args.site, args.ref))
+
+
+def _comments_reject(args: argparse.Namespace) -> int:
+    from museumsite.moderate import reject
+
+    return _moderated(lambda: reject(args.site, args.ref))
+
+
+def _moderated(action: Any) -> int:
+    try:
+        done = action()
+    except BuildError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return exc.exit_code
+    print(done.message)
+    for note in done.notes:
+        print(f"  note: {note}")
+    return 0
+
+
+def _comments_list(args: argparse.Namespace) -> int:
+    from museumsite.moderate import list_comments
+
+    try:
+        rows, problems = list_comments(args.site, pending=args.pending)
+    except BuildError as exc:  # no usable museumsite.yaml
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return exc.exit_code
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    for row in rows:
+        print(f"{row.ref}\t{row.date}\t{row.author}\t{row.lang}\t{row.status}\t{row.words}")
+    return 1 if problems else 0
 
 
 def _build(args: argparse.Namespace) -> int:

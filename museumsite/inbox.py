@@ -1,0 +1,340 @@
+"""New comments from outside: a form's JSON file or an e-mail, read into a ``Submission``.
+
+A static site cannot take comments itself, so something else does: a small serverless
+function or a form service that drops one JSON file per comment into a folder, or a
+mailbox fetched into ``.eml`` files. This module reads one such file and says which
+entry it is for; ``moderate`` appends it to that entry's archive as pending.
+
+Nothing here is trusted. The archive format keeps only what it publishes: fields a
+form adds (``email``, ``ip``, ``user_agent``...) are dropped by name, an e-mail's From
+address is never read beyond its display name, and addresses left in a body (a
+signature, an "On ..., x@y wrote:" line) are cut out. The body stays Markdown text; the
+build sanitizes it like every other comment.
+
+How an e-mail names its entry, first match wins:
+1. an ``X-Museumsite-Entry:`` header (an entry key or a page URL), which a form or a
+   notification mail can set;
+2. the Subject, ``Re: <title>`` with any ``Re:``/``Fwd:`` prefixes, equal to the title
+   of exactly one entry (in any of its languages);
+3. the URLs in the Subject and the body (quoted lines included, since replies quote the
+   notification that linked the page), when all those that are pages of the site name
+   the same entry.
+Anything else is an error that says to add the header.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from museumsite.errors import BuildError, Problem, UsageError, did_you_mean
+from museumsite.model import Site
+from museumsite.sanitize import clean_text, safe_url
+
+MAX_BYTES = 1_000_000  # a comment is a few kilobytes; anything this big is not one
+FORM_FIELDS = ("entry", "url", "author", "author_url", "body", "parent", "date", "lang")
+_LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
+ADDRESS = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+REDACTED = "[…]"
+_URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|tr|rv|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+# "On Mon, 1 Jan 2024, Ana <ana@x.org> wrote:", "Le ... a écrit :", "El ... escribió:"...
+_ATTRIBUTION = re.compile(r"(wrote|écrit|escribió|escrit|escriure|schrieb|scritto|escreveu|schreef)\s*:\s*$", re.IGNORECASE)
+_ORIGINAL = re.compile(r"^\s*-{2,}\s*(original message|message d'origine|mensaje original|missatge original)",
+                       re.IGNORECASE)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Submission:
+    """One new comment, checked, ready to be appended as pending. Never an address."""
+
+    target: str  # entry key: "posts/recap-of-the-day"
+    author: str
+    author_url: str
+    body: str  # Markdown text as written, normalised line breaks, no trailing blank lines
+    parent: str | None
+    date: dt.datetime  # aware
+    lang: str  # "" when the source did not say: detected when appended
+    notes: tuple[str, ...] = ()  # what was dropped or cut, for the moderator
+
+
+def read_submission(path: Path, site: Site) -> Submission:
+    """The comment in ``path``: JSON when it ends in .json or starts with '{', else an e-mail.
+
+    Raises UsageError when the file cannot be read, BuildError (with the file and the
+    line where known) when it is not a usable comment.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise _fail(str(path), None, f"{len(data)} bytes is too big for a comment (at most {MAX_BYTES})",
+                    "this is not a comment; delete it")
+    suffix = path.suffix.lower()
+    if suffix == ".json" or (suffix != ".eml" and data.lstrip()[:1] == b"{"):
+        return _from_json(data, str(path), site)
+    return _from_mail(data, str(path), site)
+
+
+def _fail(where: str, line: int | None, message: str, hint: str = "") -> BuildError:
+    return BuildError([Problem(where, line, message, hint)])
+
+
+def _from_json(data: bytes, where: str, site: Site) -> Submission:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _fail(where, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "save it as UTF-8") from None
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        raise _fail(where, None, "invalid JSON: nested too deeply", "a comment is one flat JSON object") from None
+    except json.JSONDecodeError as exc:
+        raise _fail(where, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})",
+                    'a comment is one JSON object: {"entry": "posts/<slug>", "author": "...", "body": "..."}') from None
+    if not isinstance(doc, dict):
+        raise _fail(where, 1, "a comment is a JSON object, not a list or a single value",
+                    'write {"entry": "posts/<slug>", "author": "...", "body": "..."}')
+    problems: list[Problem] = []
+
+    def line(key: str) -> int | None:
+        found = re.search(r'"' + re.escape(key) + r'"\s*:', text)
+        return text.count("\n", 0, found.start()) + 1 if found else None
+
+    def field(key: str, strip: bool = True) -> str:
+        value = doc.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            problems.append(Problem(where, line(key), f"'{key}' must be text, not {type(value).__name__}"))
+            return ""
+        return str(value).strip() if strip else str(value)
+
+    notes = []
+    dropped = sorted(describe(k)[:40] for k in doc if k not in FORM_FIELDS)
+    if dropped:
+        notes.append(f"dropped fields not in the archive format: {', '.join(dropped)}")
+    body = field("body", strip=False)
+    if not body.strip() and not any(p.message.startswith("'body'") for p in problems):
+        problems.append(Problem(where, line("body"), "the comment has no body", "a form must send the text as 'body'"))
+    target = None
+    entry, url = field("entry"), field("url")
+    if entry:
+        target = _entry_by_key(entry, site, where, line("entry"), problems)
+    elif url:
+        target = entry_by_url(url, site)
+        if target is None:
+            problems.append(Problem(where, line("url"), f"the URL {describe(url)[:200]} is not a page of an entry of the site",
+                                    "send the page's URL, or 'entry': 'posts/<slug>'"))
+    else:
+        problems.append(Problem(where, None, "the comment does not say which entry it is for",
+                                "add 'entry': 'posts/<slug>' or 'url': the page's URL"))
+    date = _date(field("date"), where, line("date"), problems)
+    lang = field("lang")
+    if lang and lang != "und" and not _LANG.fullmatch(lang):
+        problems.append(Problem(where, line("lang"), f"'{describe(lang)[:40]}' is not a language code",
+                                "use a code such as ca, fr, en, or leave it out to detect it"))
+    parent = _parent(field("parent"), where, line("parent"), problems)
+    author, author_url = _author(field("author"), field("author_url"), notes)
+    if problems:
+        raise BuildError(problems)
+    assert target is not None
+    body, cut = redact(body)
+    if cut:
+        notes.append(f"{cut} e-mail address{'es' if cut > 1 else ''} cut from the body")
+    return Submission(target=target, author=author, author_url=author_url, body=normalise_body(body),
+                      parent=parent, date=date, lang=lang, notes=tuple(notes))
+
+
+def _from_mail(data: bytes, where: str, site: Site) -> Submission:
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    assert isinstance(message, EmailMessage)
+    hint = "an e-mail comment is an RFC 822 message (.eml) with From, Subject and a text/plain part"
+    try:
+        sender = message["From"]
+        addresses = sender.addresses if sender is not None else ()
+    except (ValueError, IndexError, AttributeError):
+        addresses = ()
+    if not addresses:
+        raise _fail(where, None, "not an e-mail message: no From header with a sender", hint)
+    part = message.get_body(preferencelist=("plain",))
+    if part is None:
+        raise _fail(where, None, "the e-mail has no text/plain part", "ask the sender to send plain text, or "
+                    "copy the text into a JSON file and add that")
+    try:
+        raw = part.get_content()
+    except (LookupError, ValueError) as exc:
+        raise _fail(where, None, f"cannot decode the e-mail's text: {exc}", "save it as UTF-8") from None
+    notes = ["e-mail: only the sender's display name was kept"]
+    text = str(raw).replace("\r\n", "\n").replace("\r", "\n")
+    body = mail_body(text)
+    if not body.strip():
+        raise _fail(where, None, "the e-mail has no text once quoted lines and the signature are removed",
+                    "nothing to add")
+    subject = str(message.get("Subject", "") or "")
+    target = _mail_target(message, subject, text, site, where)
+    problems: list[Problem] = []
+    date = dt.datetime.now(dt.timezone.utc)
+    try:
+        header = message["Date"]
+        stamp = getattr(header, "datetime", None) if header is not None else None
+    except (ValueError, TypeError, IndexError):
+        stamp = None
+    if isinstance(stamp, dt.datetime):
+        date = stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.timezone.utc)
+    lang = str(message.get("X-Museumsite-Lang", "") or message.get("Content-Language", "") or "").strip()
+    lang = lang.split(",")[0].strip().lower() if _LANG.fullmatch(lang.split(",")[0].strip().lower()) else ""
+    parent = _parent(str(message.get("X-Museumsite-Parent", "") or "").strip(), where, None, problems)
+    if problems:
+        raise BuildError(problems)
+    author, _ = _author(str(addresses[0].display_name or ""), "", notes)
+    body, cut = redact(body)
+    if cut:
+        notes.append(f"{cut} e-mail address{'es' if cut > 1 else ''} cut from the body")
+    return Submission(target=target, author=author, author_url="", body=normalise_body(body), parent=parent,
+                      date=date, lang=lang, notes=tuple(notes))
+
+
+def mail_body(text: str) -> str:
+    """The reply itself: without quoted lines, their "On ..., X wrote:" line, or the signature."""
+    kept: list[str] = []
+    for line in text.split("\n"):
+        if line.rstrip() == "--" or _ORIGINAL.match(line):
+            break  # a signature ("-- ") or a forwarded original: the rest is not the comment
+        if line.lstrip().startswith(">"):
+            while kept and not kept[-1].strip():
+                kept.pop()
+            if kept and (_ATTRIBUTION.search(kept[-1]) or ADDRESS.search(kept[-1])) and kept[-1].rstrip().endswith(":"):
+                kept.pop()
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _mail_target(message: EmailMessage, subject: str, text: str, site: Site, where: str) -> str:
+    problems: list[Problem] = []
+    named = str(message.get("X-Museumsite-Entry", "") or "").strip()
+    if named:
+        if named.lower().startswith(("http://", "https://", "/")):
+            found = entry_by_url(named, site)
+            if found is None:
+                raise _fail(where, None, f"X-Museumsite-Entry: {describe(named)[:200]} is not a page of an entry of the site")
+            return found
+        target = _entry_by_key(named, site, where, None, problems)
+        if problems:
+            raise BuildError(problems)
+        assert target is not None
+        return target
+    title = " ".join(_REPLY_PREFIX.sub("", subject).split()).casefold()
+    by_title = sorted({e.key for e in site.entries if " ".join(e.title.split()).casefold() == title}) if title else []
+    if len(by_title) == 1:
+        return by_title[0]
+    by_url = sorted({key for url in _URL.findall(subject + "\n" + text) if (key := entry_by_url(url, site))})
+    if len(by_url) == 1:
+        return by_url[0]
+    named_many = by_title if len(by_title) > 1 else by_url
+    if named_many:
+        raise _fail(where, None, f"the e-mail could be about several entries: {', '.join(named_many)}",
+                    "add a header 'X-Museumsite-Entry: posts/<slug>' to the message")
+    raise _fail(where, None, f"the e-mail does not say which entry it is for (Subject: {clean_text(subject)!r})",
+                "add a header 'X-Museumsite-Entry: posts/<slug>', or reply to a subject 'Re: <title of the entry>'")
+
+
+def _entry_by_key(name: str, site: Site, where: str, line: int | None, problems: list[Problem]) -> str | None:
+    key = name.strip().strip("/").removeprefix("content/").removesuffix(".md")
+    if site.original(key) is not None:
+        return key
+    if key.lower().startswith(("http:", "https:")):
+        found = entry_by_url(key, site)
+        if found:
+            return found
+    keys = sorted({e.key for e in site.entries})
+    hint = did_you_mean(key, keys) or "an entry is named by kind and slug, e.g. posts/recap-of-the-day"
+    problems.append(Problem(where, line, f"'{describe(name)[:200]}' is not an entry of the site", hint))
+    return None
+
+
+def entry_by_url(url: str, site: Site) -> str | None:
+    """The key of the entry whose page is ``url``: any scheme and host, with or without the
+    trailing slash, query, fragment, ``index.html`` or language prefix."""
+    try:
+        path = unquote(urlsplit(url.strip()).path or "/")
+    except ValueError:  # "http://[oops/": not a URL at all
+        return None
+    base = site.config.base_path
+    if base != "/" and (path + "/").startswith(base):
+        path = "/" + path[len(base):]
+    path = path.removesuffix("index.html")
+    pages: dict[str, str] = {}
+    for entry in site.entries:
+        pages.setdefault(entry.url.strip("/").casefold(), entry.key)
+    wanted = path.strip("/").casefold()
+    if wanted in pages:
+        return pages[wanted]
+    first, _, rest = wanted.partition("/")
+    if first in site.config.all_languages and rest in pages:
+        return pages[rest]
+    return None
+
+
+def _date(text: str, where: str, line: int | None, problems: list[Problem]) -> dt.datetime:
+    if not text:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:
+        value = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        problems.append(Problem(where, line, f"'date' {describe(text)[:60]!r} is not an ISO date and time",
+                                "write 2024-05-11T10:00:00+02:00, or leave it out to use the time of adding"))
+        return dt.datetime.now(dt.timezone.utc)
+    if value.tzinfo is None:
+        problems.append(Problem(where, line, f"'date' {text!r} has no time zone", "add it: 2024-05-11T10:00:00+02:00"))
+    return value
+
+
+def _parent(text: str, where: str, line: int | None, problems: list[Problem]) -> str | None:
+    text = text.removeprefix("#").removeprefix("comment-")
+    if not text or text in ("0", "null"):
+        return None
+    if not _ID.fullmatch(text):
+        problems.append(Problem(where, line, f"'parent' {describe(text)[:40]!r} is not a comment id", "use the id, e.g. 12"))
+    return text
+
+
+def _author(name: str, url: str, notes: list[str]) -> tuple[str, str]:
+    name, cut = redact(" ".join(clean_text(name).split()))
+    name = name.replace(REDACTED, "").strip(" <>()\"'")
+    if cut:
+        notes.append("an e-mail address was cut from the author's name")
+    checked = safe_url(url, site_paths=False) if url else None
+    if url and (checked is None or "@" in urlsplit(checked).netloc):
+        notes.append("dropped author_url: not an http(s) link without a user name")
+        checked = None
+    return name, checked or ""
+
+
+def redact(text: str) -> tuple[str, int]:
+    """``text`` with every e-mail address replaced by "[…]", and how many there were."""
+    return ADDRESS.subn(REDACTED, text)
+
+
+def normalise_body(text: str) -> str:
+    """Line breaks as "\\n", no control characters or YAML line separators, no blank lines around."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = clean_text(text).replace("\ufeff", "")
+    lines = [line if line.strip() else "" for line in text.split("\n")]
+    return "\n".join(lines).strip("\n").rstrip()
+
+
+def describe(value: Any) -> str:
+    """A one-line, control-free rendering of untrusted text for the terminal."""
+    return " ".join(clean_text(str(value)).split())
