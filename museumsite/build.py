@@ -16,6 +16,7 @@ from museumsite.assemble import assemble_site
 from museumsite.comments import attach_threads
 from museumsite.config import load_config
 from museumsite.errors import ConfigError, Problems
+from museumsite.export import make_schedules
 from museumsite.feeds import make_comment_feeds, make_feeds, plan_comment_feeds, plan_feeds
 from museumsite.i18n import load_interface
 from museumsite.load import list_static, load_comment_archives, load_documents
@@ -73,7 +74,7 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     comment_plan = plan_comment_feeds(site, interface)
     pages = render_pages(jobs, env, site, interface, table, (feed_plan, comment_plan), problems, step)
     feeds = make_feeds(site, feed_plan) + make_comment_feeds(site, comment_plan, interface)
-    outputs = pages + feeds + make_sitemap(site, jobs, table)
+    outputs = pages + feeds + make_sitemap(site, jobs, table) + make_schedules(site)
     check_collisions(outputs, static, root, problems)
     problems.raise_if_any()
 
