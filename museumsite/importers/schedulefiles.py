@@ -179,9 +179,12 @@ def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]],
         existing.talks[key] = slug
         talks.append((f"content/talks/{slug}.md", front, import_body(session.abstract, session.description)))
 
-    event_front: dict[str, Any] = {"title": conference.title,
-                                   "start": conference.start or min(local_days, default=None),
-                                   "end": conference.end or max(local_days, default=None)}
+    # The event covers its talks even when the schedule's own dates are narrower (a talk
+    # running past midnight on the last day), so no talk falls outside its event.
+    starts = [d for d in (conference.start, min(local_days, default=None)) if d is not None]
+    ends = [d for d in (conference.end, max(local_days, default=None)) if d is not None]
+    event_front: dict[str, Any] = {"title": conference.title, "start": min(starts, default=None),
+                                   "end": max(ends, default=None)}
     if event_front["start"] is None:
         warn(None, "the schedule gives no dates at all; the event is dated today")
         event_front["start"] = event_front["end"] = dt.date.today()
