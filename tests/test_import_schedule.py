@@ -380,3 +380,17 @@ def test_import_body_keeps_safe_markdown_and_sanitizes_the_rest() -> None:
     assert "javascript:" not in hostile and "<script" not in hostile and "onclick" not in hostile
     assert "<b>b</b>" in hostile
     assert import_body("", "  ") == ""
+
+
+def test_a_talk_listed_twice_with_one_guid_gets_one_page(make_site: MakeSite, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """pretalx lists a talk given in two slots twice, with the same guid: one page, the first slot."""
+    text = (FIXTURES / "offsets.xml").read_text(encoding="utf-8")
+    twice = tmp_path / "twice.xml"
+    twice.write_text(text.replace("55555555-5555-4555-8555-555555555555", "44444444-4444-4444-8444-444444444444"),
+                     encoding="utf-8")
+    site = make_site()
+    assert run("import", "frab", twice, "--site", site) == 0
+    assert "talks: 1 created" in capsys.readouterr().out
+    assert front(site / "content/talks/opening.md")["start"] == "2025-01-20 09:00"
+    assert not (site / "content/talks/late-session.md").exists()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+import zoneinfo
 from pathlib import Path
 
 import defusedxml
@@ -129,8 +130,6 @@ def read_frab(path: Path, shown: str, site_zone: str) -> Schedule:
     for key, value in (("start", start), ("end", end)):
         raw = parse_datetime(text(conference.findtext(key)))
         if raw is not None and raw.tzinfo is not None and value is not None:
-            import zoneinfo
-
             local = raw.astimezone(zoneinfo.ZoneInfo(zone)).date()
             start, end = (local, end) if key == "start" else (start, local)
     tracks = [text(t.get("name") or t.text) for t in conference.findall("track")]

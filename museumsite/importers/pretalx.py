@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -81,8 +82,6 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 
 
 def _local_day(value: str, zone: str) -> dt.date | None:
-    import zoneinfo
-
     when = parse_datetime(value)
     if when is not None and when.tzinfo is not None:
         return when.astimezone(zoneinfo.ZoneInfo(zone)).date()

@@ -147,7 +147,14 @@ def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]],
     talks: list[tuple[str, dict[str, Any], str]] = []
     people: dict[str, tuple[str, Person]] = {}  # identity -> (slug, merged person)
     local_days: list[dt.date] = []
+    seen: set[str] = set()
     for session in schedule.sessions:
+        identity = _talk_key(session.guid, event_slug)
+        if identity in seen:  # pretalx repeats a talk given in several slots; one page per talk
+            warn(session.line, f"talk '{session.title}' appears again with the same guid {session.guid}; "
+                               "only its first slot is kept")
+            continue
+        seen.add(identity)
         speakers = [_speaker_slug(person, people, existing, warn) for person in session.persons]
         front: dict[str, Any] = {"title": session.title}
         if session.subtitle:
@@ -174,9 +181,8 @@ def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]],
         front["guid"] = session.guid
         if other:
             front["extra"] = {"links": other}
-        key = _talk_key(session.guid, event_slug)
-        slug = existing.talks.get(key) or _new_slug("talks", make_slug(session.title), existing)
-        existing.talks[key] = slug
+        slug = existing.talks.get(identity) or _new_slug("talks", make_slug(session.title), existing)
+        existing.talks[identity] = slug
         talks.append((f"content/talks/{slug}.md", front, import_body(session.abstract, session.description)))
 
     # The event covers its talks even when the schedule's own dates are narrower (a talk
