@@ -394,3 +394,16 @@ def test_a_talk_listed_twice_with_one_guid_gets_one_page(make_site: MakeSite, tm
     assert "talks: 1 created" in capsys.readouterr().out
     assert front(site / "content/talks/opening.md")["start"] == "2025-01-20 09:00"
     assert not (site / "content/talks/late-session.md").exists()
+
+
+def test_a_talk_gone_from_the_schedule_is_kept_and_reported(make_site: MakeSite, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site()
+    assert run("import", "frab", FIXTURES / "offsets.xml", "--site", site) == 0
+    text = (FIXTURES / "offsets.xml").read_text(encoding="utf-8")
+    shorter = tmp_path / "shorter.xml"
+    shorter.write_text(re.sub(r'<event guid="5555.*?</event>', "", text, flags=re.DOTALL), encoding="utf-8")
+    capsys.readouterr()
+    assert run("import", "frab", shorter, "--site", site) == 0
+    assert "content/talks/late-session.md is no longer in this schedule" in capsys.readouterr().err
+    assert (site / "content/talks/late-session.md").is_file()

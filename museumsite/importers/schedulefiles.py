@@ -46,6 +46,7 @@ class _Existing:
 
     events: dict[str, str] = field(default_factory=dict)  # guid -> slug
     talks: dict[str, str] = field(default_factory=dict)  # guid (or "event/id") -> slug
+    talk_events: dict[str, str] = field(default_factory=dict)  # talk slug -> its event's slug
     speakers: list[tuple[str, str, str]] = field(default_factory=list)  # (slug, person_id, name)
     files: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)  # path -> (meta, body)
     taken: set[str] = field(default_factory=set)  # "talks/slug" of every file, planned ones too
@@ -71,6 +72,7 @@ def _read_existing(root: Path) -> _Existing:
                 found.events.setdefault(guid, slug)
             elif kind == "talks" and guid:
                 found.talks.setdefault(_talk_key(guid, str(meta.get("event") or "")), slug)
+                found.talk_events[slug] = str(meta.get("event") or "")
             elif kind == "speakers":
                 found.speakers.append((slug, str(meta.get("person_id") or ""),
                                        str(meta.get("name") or meta.get("title") or "")))
@@ -185,6 +187,11 @@ def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]],
         existing.talks[identity] = slug
         talks.append((f"content/talks/{slug}.md", front, import_body(session.abstract, session.description)))
 
+    kept = {existing.talks[identity] for identity in seen}
+    for slug, event in sorted(existing.talk_events.items()):
+        if event == event_slug and slug not in kept:
+            warn(None, f"content/talks/{slug}.md is no longer in this schedule (cancelled or moved?); "
+                       "it is left as it is: delete it if the talk did not take place")
     # The event covers its talks even when the schedule's own dates are narrower (a talk
     # running past midnight on the last day), so no talk falls outside its event.
     starts = [d for d in (conference.start, min(local_days, default=None)) if d is not None]
