@@ -20,6 +20,7 @@ from museumsite.comments import attach_threads
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
 from museumsite.event_feeds import make_event_feeds
+from museumsite.export import make_schedules
 from museumsite.feeds import make_feeds, plan_feeds
 from museumsite.i18n import load_interface
 from museumsite.load import list_static, load_comment_archives, load_documents
@@ -86,7 +87,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     pages = render_pages(jobs, env, site, interface, table, (feed_plan, comment_plan), problems, step)
     feeds = (make_feeds(site, feed_plan) + make_comment_feeds(site, comment_plan, interface)
              + make_event_feeds(site, interface))
-    outputs = pages + feeds + make_sitemap(site, jobs, table) + make_calendars(site)
+    outputs = pages + feeds + make_sitemap(site, jobs, table) + make_calendars(site) + make_schedules(site)
     check_collisions(outputs, static, root, problems)
     problems.raise_if_any()
 

@@ -1,4 +1,4 @@
-"""Command line: ``museumsite build | init | new | check | comments``. The only module that prints.
+"""Command line: ``museumsite build | init | new | check | comments | import``. The only module that prints.
 
 Exit codes: 0 ok, 1 content errors, 2 usage or configuration errors.
 """
@@ -82,6 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="exit 1 when a translation is missing")
     check.set_defaults(run=_check)
     _comments_parser(commands)
+
+    imports = commands.add_parser("import", help="import content from another system",
+                                  description="Write content files from another system's export.")
+    _add_schedule_imports(imports.add_subparsers(title="formats", metavar="FORMAT"))
     return parser
 
 
@@ -151,6 +155,49 @@ def _comments_list(args: argparse.Namespace) -> int:
     for row in rows:
         print(f"{row.ref}\t{row.date}\t{row.author}\t{row.lang}\t{row.status}\t{row.words}")
     return 1 if problems else 0
+
+
+
+
+def _add_schedule_imports(import_subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``import frab FILE`` and ``import pretalx FILE``: schedules into events, talks and speakers."""
+    for name, what in (("frab", "a frab schedule XML (schedule.xml)"),
+                       ("pretalx", "a pretalx or frab schedule JSON (schedule.json)")):
+        command = import_subparsers.add_parser(
+            name, help=f"import {what}",
+            description=f"Import {what} as event, talk and speaker files. Re-importing updates the same files; "
+                        "files edited by hand are kept unless --force.")
+        command.add_argument("file", type=Path, metavar="FILE", help="the schedule file")
+        command.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
+                             help="the site folder (default: .)")
+        command.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+        command.add_argument("--force", action="store_true", help="also replace files edited by hand")
+        command.set_defaults(run=_import_schedule, schedule_format=name)
+
+
+def _import_schedule(args: argparse.Namespace) -> int:
+    from museumsite.config import load_config
+    from museumsite.errors import BuildError
+    from museumsite.importers.schedule import format_report
+    from museumsite.importers.schedulefiles import import_schedule
+
+    config = load_config(args.site)
+    if args.schedule_format == "frab":
+        from museumsite.importers.frab import read_frab as read
+    else:
+        from museumsite.importers.pretalx import read_pretalx as read
+    try:
+        schedule = read(args.file, str(args.file), config.timezone)
+    except BuildError as exc:  # a file we cannot read: say so plainly, nothing was written
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("Import failed; nothing was written.", file=sys.stderr)
+        return exc.exit_code
+    report = import_schedule(schedule, args.site.resolve(), dry_run=args.dry_run, force=args.force)
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
+    print(format_report(report))
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -1,0 +1,1 @@
+"""Importers: outside formats (frab and pretalx schedules, WordPress, Disqus) into ``content/``."""

@@ -1,0 +1,190 @@
+"""Schedules (frab XML, pretalx JSON) into event, talk and speaker files: the shared part.
+
+``frab`` and ``pretalx`` each read their format into the format-neutral ``Schedule``
+below; ``schedulefiles`` turns it into content files; ``write_files`` here writes
+them (kept apart so it can become ``importers.contentfile``). Decisions, and why:
+
+- **Identity.** An event is known by its ``guid`` (the conference's guid, else its
+  acronym), a talk by its ``guid`` (the schedule's GUID, else its id, which then
+  only counts within the same event), a speaker by ``person_id`` (the numeric id,
+  else pretalx's code, else the person's guid) *and* name: ids are per schedule
+  server, so the same id with another name is another person (a warning says so)
+  rather than two people merged into one page. Existing files are found by reading
+  ``content/``, so a re-import updates them even without the import record.
+- **Speakers merge.** A speaker page keeps what earlier imports (or the author,
+  with ``--force``) put there; an import only fills in or replaces fields it has a
+  value for, so a frab XML (names only) after a pretalx JSON (with biographies)
+  loses nothing.
+- **Times.** Talks are written as local times (``YYYY-MM-DD HH:MM``) in the event's
+  IANA zone (see ``choose_zone``).
+- **Text.** Plain-text fields are kept verbatim (control characters aside); the
+  templates escape them. Abstracts and descriptions go through ``import_body``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from museumsite.errors import Problem
+
+MANIFEST = ".museumsite-import.json"
+KINDS = ("events", "talks", "speakers")
+Warn = Callable[[int | None, str], None]
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RawLink:
+    """A link or attachment as the schedule gives it; sorted into slides and video later."""
+
+    url: str
+    title: str = ""
+    hint: str = ""  # an attachment's or link's type ("slides", "paper", "FEEDBACK")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    person_id: str  # numeric id, else pretalx code, else guid; "" when the schedule gives none
+    name: str
+    biography: str = ""
+    photo: str = ""
+    links: tuple[RawLink, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Session:
+    """One talk (frab ``<event>``): times aware, or naive when the schedule gives no offset."""
+
+    guid: str
+    line: int | None
+    title: str
+    subtitle: str = ""
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    room: str = ""
+    track: str = ""
+    type: str = ""
+    language: str = ""
+    abstract: str = ""
+    description: str = ""
+    persons: tuple[Person, ...] = ()
+    links: tuple[RawLink, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Conference:
+    guid: str
+    title: str
+    acronym: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    timezone: str = "UTC"  # an IANA name, chosen by choose_zone
+    venue: str = ""
+    city: str = ""
+    rooms: tuple[str, ...] = ()
+    tracks: tuple[str, ...] = ()
+    base_url: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Schedule:
+    path: str  # the input as the user named it, for messages
+    conference: Conference
+    sessions: tuple[Session, ...]
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass(slots=True)
+class WriteReport:
+    """What was (or, on a dry run, would be) done to each file; same shape as contentfile's."""
+
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportReport:
+    files: WriteReport
+    warnings: tuple[Problem, ...]
+    dry_run: bool
+
+    def counts(self, kind: str) -> dict[str, int]:
+        def number(paths: Sequence[str]) -> int:
+            return sum(1 for p in paths if p.startswith(f"content/{kind}/"))
+        return {"created": number(self.files.created), "updated": number(self.files.changed),
+                "unchanged": number(self.files.unchanged),
+                "skipped": number([p for p, _ in self.files.skipped])}
+
+# -- writing (to be replaced by importers.contentfile.apply when the branches meet) -----------
+
+def write_files(root: Path, files: Sequence[tuple[str, bytes]], *, dry_run: bool = False,
+                force: bool = False) -> WriteReport:
+    """Write ``files`` under ``root``: idempotent, and hand edits win unless ``force``.
+
+    The sha256 of every file written is recorded in ``.museumsite-import.json`` (the
+    same record, in the same shape, as ``importers.contentfile``); a file whose bytes
+    differ from the record, or that exists without one, was written or edited by hand
+    and is skipped. This is the one function the lead swaps for ``contentfile.apply``.
+    """
+    manifest_path = root / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        manifest = {"version": 1, "files": {}}
+    recorded: dict[str, str] = manifest["files"]
+    report = WriteReport()
+    for rel, data in files:
+        target = root / rel
+        current = target.read_bytes() if target.is_file() else None
+        digest = recorded.get(rel)
+        why = ""
+        if digest is None and current is not None:
+            why = "exists and was not written by an import; --force to replace it"
+        elif digest is not None and current is None:
+            why = "deleted by hand since the last import; --force to write it again"
+        elif digest is not None and current is not None and hashlib.sha256(current).hexdigest() != digest:
+            why = "edited by hand since the last import; --force to overwrite"
+        if why and not force:
+            report.skipped.append((rel, why))
+            continue
+        if current == data:
+            report.unchanged.append(rel)
+        else:
+            (report.changed if current is not None else report.created).append(rel)
+            if not dry_run:
+                _write_atomic(target, data)
+        recorded[rel] = hashlib.sha256(data).hexdigest()
+    if not dry_run:
+        manifest["files"] = dict(sorted(recorded.items()))
+        _write_atomic(manifest_path, (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    return report
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+
+def format_report(report: ImportReport) -> str:
+    """The summary the CLI prints: per kind, what changed; then what was skipped and why."""
+    verb = "would be " if report.dry_run else ""
+    lines = []
+    if report.dry_run:
+        lines += [f"create {p}" for p in report.files.created] + [f"update {p}" for p in report.files.changed]
+    lines += [f"skipped {path}: {why}" for path, why in report.files.skipped]
+    for kind in KINDS:
+        counts = report.counts(kind)
+        lines.append(f"{kind}: " + ", ".join(f"{n} {verb}{state}" if state in ("created", "updated") else
+                                             f"{n} {state}" for state, n in counts.items()))
+    lines.append(f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}"
+                 + (" (nothing written: dry run)" if report.dry_run else ""))
+    return "\n".join(lines)
