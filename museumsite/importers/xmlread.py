@@ -59,8 +59,9 @@ def parse_xml(data: bytes, shown: str) -> ET.Element:
             pass
     line = first.position[0] if first.position else None
     message = re.sub(r":\s*line \d+, column \d+$", "", str(first))
+    at_end = line is not None and line >= data.rstrip().count(b"\n") + 1
     hint = ("the file ends too early: download the export again"
-            if "no element found" in message
+            if "no element found" in message or at_end
             else "the export is not well-formed XML; open it in an editor at that line")
     raise ImportRefused(Problem(shown, line, f"malformed XML: {message}", hint))
 
