@@ -145,7 +145,7 @@ def test_corpus_into_a_fresh_site(name: str, tmp_path: Path, capsys: pytest.Capt
 def test_corpus_pygameweb_threads_on_a_matching_site(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_site({"content/pages/project/1820.md": "---\ntitle: Project 1820\n---\nA project.\n"},
                      config="title: P\nbase_url: https://www.example.com/\nlanguage: en\n")
-    code, out, err = run(capsys, "import", "disqus", CORPUS / "pygameweb-disqus-sample.xml", "--site", root)
+    code, _, err = run(capsys, "import", "disqus", CORPUS / "pygameweb-disqus-sample.xml", "--site", root)
     assert code == 0, err
     comments = archive(root / "content/comments/pages/project/1820.yaml")
     assert [(i, c["parent"]) for i, c in comments.items()] == [
