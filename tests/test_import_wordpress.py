@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import html5lib
+import markdown
 import pytest
 import yaml
 from conftest import SHARED, MakeSite
+from test_sanitize import OWN_PAYLOADS, corpus_payloads, executable_constructs
 
 from museumsite.cli import main
 from museumsite.importers.contentfile import COMMENT_FIELDS, MANIFEST
@@ -359,3 +361,46 @@ def test_corpus_xml_attacks_refused(attack: Path, tmp_path: Path, capsys: pytest
     assert snapshot(site) == before
     assert not list(site.rglob("*.tmp*"))
     shutil.rmtree(site)
+
+
+# XSS through the post-body path: sanitizer, then Markdown, then the site's Markdown converter
+
+def _rendered_body(payload: str) -> str:
+    from museumsite.importers.wordpress import convert_post
+    from museumsite.importers.wphtml import Notes
+    from museumsite.markup import EXTENSIONS
+
+    body = convert_post(payload, {}, "http://old.example", None, Notes())
+    return markdown.markdown(body, extensions=[e for e in EXTENSIONS if e != "codehilite"])
+
+
+@pytest.mark.parametrize("payload", [*OWN_PAYLOADS, "&lt;script&gt;alert(1)&lt;/script&gt; as text",
+                                     "<p>5 &lt; 6 &amp;&amp; <code>&lt;b&gt;</code></p>",
+                                     '[caption caption="<script>x</script>"]<img src=x onerror=y>[/caption]',
+                                     '[embed]javascript:alert(1)[/embed]',
+                                     '<object data="javascript:alert(1)"></object>'])
+def test_post_bodies_leak_nothing_after_markdown(payload: str) -> None:
+    html = _rendered_body(payload)
+    assert executable_constructs(html) == [], html
+    assert "[caption" not in html and "[embed" not in html
+
+
+def test_escaped_markup_in_post_text_stays_text() -> None:
+    from museumsite.importers.wordpress import convert_post
+    from museumsite.importers.wphtml import Notes
+
+    # Markdown, not the HTML fallback: "<" and "&" escaped as entities in the Markdown text
+    assert convert_post("<p>Use &lt;script&gt; carefully &amp; well</p>", {}, "", None, Notes()) == \
+        "Use &lt;script&gt; carefully &amp; well"
+    assert convert_post("Line one\nline two\n\n<pre>x < y\n\n  z</pre>", {}, "", None, Notes()) == \
+        "Line one  \nline two\n\n```\nx < y\n\n  z\n```"
+    html = _rendered_body("<p>Use &lt;script&gt; carefully &amp; well</p>")
+    assert "&lt;script&gt;" in html and "<script" not in html and "&amp; well" in html
+
+
+@needs_shared
+def test_corpus_xss_payloads_as_post_bodies() -> None:
+    payloads = [p for path in sorted((CORPUS / "xss").glob("patt-*.txt")) for p in corpus_payloads(path)]
+    assert len(payloads) > 500
+    failures = {p: found for p in payloads if (found := executable_constructs(_rendered_body(p)))}
+    assert not failures, list(failures.items())[:3]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -159,14 +160,7 @@ class _Importer:
         return found
 
     def _body(self, content: str) -> str:
-        parts = []
-        for part in _MORE.split(content, maxsplit=1):
-            text = _HTML_COMMENT.sub("", part)
-            text = replace_embeds(expand_shortcodes(text, self.attachments, self.notes), self.notes)
-            text = localize_uploads(wpautop(text), self.export.base_url, self.uploads, self.notes)
-            body, _ = to_body(clean_html(text))
-            parts.append(body.strip())
-        return "\n\n<!--more-->\n\n".join(parts)
+        return convert_post(content, self.attachments, self.export.base_url, self.uploads, self.notes)
 
     def _comments(self, item: Item) -> list[dict[str, Any]]:
         parents = {c.id: c.parent for c in item.comments}
@@ -201,6 +195,24 @@ class _Importer:
             self.report.comments_by_lang[record["lang"]] += 1
             records.append(record)
         return records
+
+
+def convert_post(content: str, attachments: Mapping[str, tuple[str, str]], base_url: str,
+                 uploads: Path | None, notes: Notes) -> str:
+    """A post's WordPress HTML as the body of a Markdown file, the ``<!--more-->`` cut kept.
+
+    Order matters: shortcodes and players are resolved while their markup is intact,
+    then paragraphs, then uploads; the sanitizer sees the final HTML, and only its
+    output is converted to Markdown.
+    """
+    parts = []
+    for part in _MORE.split(content, maxsplit=1):
+        text = _HTML_COMMENT.sub("", part)
+        text = replace_embeds(expand_shortcodes(text, attachments, notes), notes)
+        text = localize_uploads(wpautop(text), base_url, uploads, notes)
+        body, _ = to_body(clean_html(text))
+        parts.append(body.strip())
+    return "\n\n<!--more-->\n\n".join(parts)
 
 
 def old_site_path(url: str, base_url: str) -> str | None:
