@@ -404,3 +404,25 @@ def test_corpus_xss_payloads_as_post_bodies() -> None:
     assert len(payloads) > 500
     failures = {p: found for p in payloads if (found := executable_constructs(_rendered_body(p)))}
     assert not failures, list(failures.items())[:3]
+
+
+@pytest.mark.parametrize("payload", OWN_PAYLOADS)
+def test_comment_records_leak_nothing(payload: str) -> None:
+    from museumsite.importers.records import Languages, comment_record
+
+    record = comment_record(id=1, parent=None, author=payload, author_url=payload,
+                            date=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc), status="approved",
+                            type="comment", staff=False, body_html=payload, languages=Languages(("en", "fr")))
+    assert executable_constructs(record["body"]) == []
+    assert not re.search(r"<[a-zA-Z/!]", record["author"])  # no markup left in a name
+    assert record["author_url"] is None or record["author_url"].startswith(("http://", "https://"))
+
+
+def test_bad_uploads_folder_is_a_usage_error(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "import", "wordpress", WXR, "--site", site, "--uploads", site / "nope")
+    assert code == 2 and "--uploads" in err and not (site / MANIFEST).exists()
+
+
+def test_import_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["import", "--help"], ["import", "wordpress", "--help"], ["import", "disqus", "--help"]):
+        assert run(capsys, *argv)[0] == 0

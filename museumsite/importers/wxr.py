@@ -50,7 +50,6 @@ class WpComment:
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    line: int | None
     title: str
     link: str
     guid: str
@@ -130,7 +129,7 @@ def _item(element: ET.Element) -> Item:
                 tags.append(child.text.strip())  # type: ignore[union-attr]
     comments = tuple(_comment(el) for el in element if _is_wp(el, "comment"))
     return Item(
-        line=None, title=text_of(element.find("title")), link=text_of(element.find("link")).strip(),
+        title=text_of(element.find("title")), link=text_of(element.find("link")).strip(),
         guid=text_of(element.find("guid")).strip(), creator=_child(element, DC, "creator").strip(),
         content=_child(element, CONTENT, "encoded"), post_id=_wp(element, "post_id").strip(),
         post_name=_wp(element, "post_name").strip(), post_type=_wp(element, "post_type").strip(),
