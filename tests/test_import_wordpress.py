@@ -426,3 +426,16 @@ def test_bad_uploads_folder_is_a_usage_error(site: Path, capsys: pytest.CaptureF
 def test_import_help(capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (["import", "--help"], ["import", "wordpress", "--help"], ["import", "disqus", "--help"]):
         assert run(capsys, *argv)[0] == 0
+
+
+def test_blocks_markdown_cannot_say_stay_html_and_old_site_images_become_links() -> None:
+    from museumsite.importers.wordpress import convert_post
+    from museumsite.importers.wphtml import Notes
+
+    notes = Notes()
+    body = convert_post('<em>One</em>\n\n<table><tr><td>cell</td></tr></table>\n\n<img src="/theme/a.png" alt="A">',
+                        {}, "http://old.example/blog", None, notes)
+    first, table, image = body.split("\n\n")
+    assert first == "*One*" and table.startswith("<table>") and "<td>cell</td>" in table
+    assert image == "[A](http://old.example/blog/theme/a.png)"
+    assert notes.images_linked == ["http://old.example/blog/theme/a.png"]

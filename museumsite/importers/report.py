@@ -36,7 +36,7 @@ class ImportReport:
         for why, n in sorted(self.dropped.items()):
             out.append(f"  dropped {n}: {why}")
         if self.images_linked:
-            out.append(f"  {len(self.images_linked)} image(s) not copied, now plain links "
+            out.append(f"  {len(set(self.images_linked))} image(s) not copied, now plain links "
                        "(pass --uploads DIR with the old wp-content/uploads folder to copy them):")
             out.extend(f"    {url}" for url in sorted(set(self.images_linked)))
         if self.unmatched:

@@ -68,18 +68,26 @@ def to_body(clean_html: str) -> tuple[str, bool]:
     if "".join(inline).strip():
         blocks.append(_block(BeautifulSoup(f"<p>{''.join(inline).strip()}</p>", "html.parser")))
     body = "\n\n".join(b for b in blocks if b.strip())
-    if _text(markdown.markdown(body, extensions=["fenced_code", "sane_lists"])) != _text(clean_html):
+    if _text(_render(body)) != _text(clean_html):
         return clean_html, False
     return body, True
 
 
 def _block(node: Any) -> str:
+    """One top-level block as Markdown when it converts exactly, else as its HTML."""
+    original = str(node).strip()
     tags = [node] if isinstance(node, Tag) else []
     tags += list(node.find_all(True))
     if all(t.name in MARKDOWN_TAGS and set(t.attrs) <= MARKDOWN_ATTRIBUTES for t in tags) and \
             not any(t.name == "img" and not str(t.get("src", "")).startswith(LOCAL_UPLOADS) for t in tags):
-        return str(_CONVERTER.convert_soup(node)).strip()
-    return str(node).strip()
+        converted = str(_CONVERTER.convert_soup(node)).strip()
+        if _text(_render(converted)) == _text(original):
+            return converted
+    return original
+
+
+def _render(body: str) -> str:
+    return str(markdown.markdown(body, extensions=["fenced_code", "sane_lists"]))
 
 
 def _text(fragment: str) -> str:

@@ -130,6 +130,8 @@ def _shortcode(name: str, raw: str, inner: str, attachments: Mapping[str, tuple[
         caption = attrs.get("caption", "")
         media = "".join(re.findall(r"<a\b[^>]*>\s*<img\b[^>]*>\s*</a>|<img\b[^>]*>", inner, re.IGNORECASE))
         text = caption or re.sub(r"<a\b[^>]*>\s*<img\b[^>]*>\s*</a>|<img\b[^>]*>", "", inner).strip()
+        if text.count("<a") > text.count("</a"):  # a link left open around the image: drop its tag
+            text = re.sub(r"<a\b[^>]*>", "", text)
         return f"<figure>{media}<figcaption>{text}</figcaption></figure>"
     if name == "gallery":
         ids = [i.strip() for i in attrs.get("ids", attrs.get("include", "")).split(",") if i.strip()]
@@ -228,6 +230,9 @@ def localize_uploads(text: str, base_url: str, uploads_dir: Path | None, notes: 
 
     def image(match: re.Match[str]) -> str:
         tag = _HREF_SRC.sub(rewrite, match.group(0))
+        if base_url:  # a site path on the old site ("/theme/a.png") is not one on the new site
+            tag = re.sub(r"""\bsrc\s*=\s*(["'])/(?!/|uploads/)""",
+                         lambda m: f"src={m.group(1)}{base_url.rstrip('/')}/", tag, flags=re.IGNORECASE)
         src = re.search(r"""\bsrc\s*=\s*["']([^"']*)""", tag, re.IGNORECASE)
         if src and not src.group(1).startswith(LOCAL_UPLOADS):
             notes.images_linked.append(html.unescape(src.group(1)))
