@@ -166,3 +166,25 @@ def test_corpus_isso_deleted_parent_and_orphans(make_site: MakeSite, capsys: pyt
     assert list(comments) == [8]
     assert "dropped 1: posts in a thread missing from the export" in out and "dropped 1: deleted posts" in out
     assert_private(root)
+
+
+def test_hand_written_archive_is_merged_only_with_force(make_site: MakeSite, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import SMALL_SITE
+
+    root = make_site(SMALL_SITE)
+    mine = root / "content/comments/posts/hello.yaml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("comments:\n  - id: 1\n    author: Ada\n    date: 2024-05-11 09:00:00+02:00\n"
+                    "    body: Hand-written.\n", encoding="utf-8")
+    export = tmp_path / "d.xml"
+    export.write_text(NO_XMLNS, encoding="utf-8")
+    code, out, _ = run(capsys, "import", "disqus", export, "--site", root)
+    assert code == 0 and "skipped content/comments/posts/hello.yaml: exists and was not written" in out
+    assert run(capsys, "import", "disqus", export, "--site", root, "--force")[0] == 0
+    merged = archive(mine)
+    assert list(merged) == [1, 7] and merged[1]["body"] == "Hand-written."
+    mine.write_text("comments: [unclosed\n", encoding="utf-8")
+    code, out, _ = run(capsys, "import", "disqus", export, "--site", root, "--force")
+    assert code == 0 and "not a comment archive (invalid YAML)" in out
+    assert mine.read_text(encoding="utf-8") == "comments: [unclosed\n"

@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from museumsite.load import YamlProblem, parse_yaml
+
 MANIFEST = ".museumsite-import.json"
 # The order of an archive comment's fields, as README's "Comment archives" shows them.
 COMMENT_FIELDS = ("id", "parent", "author", "author_url", "date", "lang", "status", "type", "staff",
@@ -103,10 +105,10 @@ def archive_bytes(comments: Sequence[Mapping[str, Any]]) -> bytes:
 def read_archive(data: bytes) -> list[dict[str, Any]] | None:
     """The comments of an archive's bytes, or None when it is not an archive we can merge."""
     try:
-        loaded = yaml.safe_load(data.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError):
+        loaded, _ = parse_yaml(data.decode("utf-8"))  # the site's own YAML reader, as the build reads it
+    except (YamlProblem, UnicodeDecodeError):
         return None
-    if not isinstance(loaded, dict) or not isinstance(loaded.get("comments", []), list):
+    if not isinstance(loaded.get("comments", []), list):
         return None
     return [c for c in loaded.get("comments") or [] if isinstance(c, dict)]
 
