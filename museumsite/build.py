@@ -26,7 +26,7 @@ from museumsite.i18n import load_interface
 from museumsite.load import list_static, load_comment_archives, load_documents
 from museumsite.markup import convert_site, read_cache, save_cache
 from museumsite.model import BuildResult
-from museumsite.plan import alternates, plan_pages
+from museumsite.plan import alternates, drop_shadowed_redirects, plan_pages
 from museumsite.render import render_pages, template_helpers
 from museumsite.sitemap import make_sitemap
 from museumsite.theme import check_theme, load_theme, locale_dirs, theme_static
@@ -80,7 +80,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
 
     step("rendering", 0, 0)
     env = load_theme(config, *template_helpers(site, interface))
-    jobs = plan_pages(site, interface)
+    jobs = drop_shadowed_redirects(plan_pages(site, interface), problems)
     table = alternates(jobs)
     feed_plan = plan_feeds(site, interface)
     comment_plan = plan_comment_feeds(site, interface)

@@ -83,9 +83,25 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
     _comments_parser(commands)
 
-    imports = commands.add_parser("import", help="import content from another system",
-                                  description="Write content files from another system's export.")
-    _add_schedule_imports(imports.add_subparsers(title="formats", metavar="FORMAT"))
+    imports = commands.add_parser("import", help="import content: WordPress, Disqus, frab or pretalx",
+                                  description="Import an export file into the site's content folder. "
+                                              "Re-importing is safe: files edited by hand are kept.")
+    sources = imports.add_subparsers(title="sources", metavar="SOURCE")
+    for name, text in (("wordpress", "a WordPress export (WXR, Tools > Export)"),
+                       ("disqus", "a Disqus comments export (XML)")):
+        source = sources.add_parser(name, help=text, description=f"Import {text}.")
+        source.add_argument("file", type=Path, metavar="FILE", help="the export file")
+        source.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
+        if name == "wordpress":
+            source.add_argument("--uploads", type=Path, metavar="DIR",
+                                help="the old site's wp-content/uploads folder: images are copied from it")
+        else:
+            source.add_argument("--staff", action="append", default=[], metavar="USERNAME",
+                                help="a Disqus username whose comments are marked as staff (repeatable)")
+        source.add_argument("--dry-run", action="store_true", help="report what would be written; write nothing")
+        source.add_argument("--force", action="store_true", help="also overwrite files edited by hand")
+        source.set_defaults(run=_import, source=name)
+    _add_schedule_imports(sources)
     return parser
 
 
@@ -251,6 +267,20 @@ def _check(args: argparse.Namespace) -> int:
     print(format_report(reports))
     incomplete = [r.lang for r in reports if not r.complete]
     return 1 if args.strict and incomplete else 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    if args.source == "wordpress":
+        from museumsite.importers.wordpress import import_wordpress
+
+        report = import_wordpress(args.file, args.site, uploads=args.uploads, dry_run=args.dry_run,
+                                  force=args.force)
+    else:
+        from museumsite.importers.disqus import import_disqus
+
+        report = import_disqus(args.file, args.site, dry_run=args.dry_run, force=args.force, staff=args.staff)
+    print("\n".join(report.lines()))
+    return 0
 
 
 def _shown(path: Path) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from museumsite.collation import collation_key
+from museumsite.errors import Problems
 from museumsite.i18n import N_, Interface
 from museumsite.model import Entry, Post, Site
 from museumsite.urls import localize
@@ -121,6 +122,21 @@ def _paginate(site: Site, interface: Interface, first_url: str, page_key: str, t
                         context={**(extra or {}), "items": items[index * size:(index + 1) * size], "pager": pager},
                         sources=sources))
     return jobs
+
+
+def drop_shadowed_redirects(jobs: list[Job], problems: Problems) -> list[Job]:
+    """An old address (alias) that is now a page of the site stays that page: the redirect goes, with a warning."""
+    pages = {job.url for job in jobs if job.template != "redirect.html"}
+    kept = []
+    for job in jobs:
+        if job.template == "redirect.html" and job.url in pages:
+            assert job.entry is not None
+            problems.warn(job.entry.source.path, job.entry.field_lines.get("aliases", 1),
+                          f"alias {job.url} is a page of this site; no redirect is made there",
+                          "remove the alias, or give that page another URL")
+            continue
+        kept.append(job)
+    return kept
 
 
 def alternates(jobs: list[Job]) -> Mapping[str, Mapping[str, str]]:

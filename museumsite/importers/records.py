@@ -1,0 +1,85 @@
+"""One imported comment as an archive record: sanitized, language-tagged, no personal data.
+
+Both importers build their comments here, so the rules are the same whatever the
+source: the body through ``clean_html``, the author through ``clean_text``, the
+author's URL only when it is http(s), the language detected among the site's
+languages and the common European ones. The record has no field for an e-mail
+address, an IP address or a user agent, so none can be written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from museumsite.config import SiteConfig
+from museumsite.detect import (
+    DEFAULT_CANDIDATES,
+    DEFAULT_THRESHOLD,
+    detect_language,
+    known_languages,
+)
+from museumsite.sanitize import clean_html, clean_text, safe_url
+
+
+@dataclass(frozen=True, slots=True)
+class Languages:
+    """The candidate languages for detection on one site."""
+
+    candidates: tuple[str, ...]
+    threshold: float = DEFAULT_THRESHOLD
+
+    def detect(self, body_html: str) -> str:
+        return detect_language(body_html, self.candidates, self.threshold)
+
+
+def site_languages(config: SiteConfig) -> Languages:
+    """The site's languages plus DEFAULT_CANDIDATES, keeping only codes the model knows."""
+    known = known_languages()
+    wanted = dict.fromkeys((*(lang.split("-")[0].lower() for lang in config.all_languages),
+                            *DEFAULT_CANDIDATES))
+    return Languages(tuple(lang for lang in wanted if lang in known))
+
+
+def comment_record(*, id: int | str, parent: int | str | None, author: str, author_url: str,
+                   date: dt.datetime, status: str, type: str, staff: bool, body_html: str,
+                   languages: Languages) -> dict[str, Any]:
+    """An archive comment with every field in README order; the body is sanitized here."""
+    body = re.sub(r"<p>\s*</p>", "", clean_html(body_html)).strip()
+    body = re.sub(r"[ \t]+\n", "\n", body)
+    name = clean_text(author)
+    if re.search(r"<[A-Za-z/!]", name):  # markup in a name is never meant: keep its text only
+        name = html.unescape(re.sub(r"<[^>]*>?", "", name))
+    return {
+        "id": id,
+        "parent": parent,
+        "author": name.strip() or "Anonymous",
+        "author_url": safe_url(author_url, site_paths=False) if author_url.strip() else None,
+        "date": date,
+        "lang": languages.detect(body),
+        "status": status,
+        "type": type,
+        "staff": staff,
+        "format": "html",
+        "body": body + "\n" if body else "",
+    }
+
+
+def nearest_kept(parent: str | None, parents: Mapping[str, str | None], kept: set[str]) -> str | None:
+    """The closest ancestor of a comment that survives the import (None: the thread root).
+
+    A reply to a dropped comment (spam, trash, deleted) is kept and moves up to the
+    dropped one's own parent, and so on: its text still makes sense under the thread,
+    and no placeholder comment without an author has to be invented.
+    """
+    seen: set[str] = set()
+    while parent is not None and parent not in kept:
+        if parent in seen:  # a cycle in the export: give up and attach to the root
+            return None
+        seen.add(parent)
+        parent = parents.get(parent)
+    return parent

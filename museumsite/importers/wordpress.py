@@ -1,0 +1,247 @@
+"""``museumsite import wordpress``: a WXR export into posts, pages and comment archives.
+
+Posts go to ``content/posts/<slug>.md``, pages to ``content/pages/<slug>.md``, their
+comments to ``content/comments/<kind>/<slug>.yaml``; uploads found in ``--uploads``
+to ``content/static/uploads/``. The old permalinks become ``aliases`` (site paths of
+the old URLs), from which the build makes redirect pages. Attachments, menus and
+other post types are skipped and counted; spam and trashed comments are counted and
+never written. Nothing is written until the whole export has been read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from museumsite.config import SiteConfig, load_config
+from museumsite.errors import UsageError
+from museumsite.importers import contentfile
+from museumsite.importers.contentfile import ArchiveOut, FileOut
+from museumsite.importers.records import Languages, comment_record, nearest_kept, site_languages
+from museumsite.importers.report import ImportReport
+from museumsite.importers.tomarkdown import to_body
+from museumsite.importers.wphtml import (
+    Notes,
+    expand_shortcodes,
+    localize_uploads,
+    replace_embeds,
+    wpautop,
+)
+from museumsite.importers.wxr import Export, Item, read_wxr, wp_date
+from museumsite.sanitize import clean_html, clean_text
+from museumsite.urls import expand, make_slug
+
+KINDS = {"post": "posts", "page": "pages"}
+DRAFT_STATUSES = {"draft", "pending", "private", "future"}
+DROPPED_STATUSES = {"trash": "trashed posts and pages", "auto-draft": "auto-drafts (never written)"}
+COMMENT_STATUSES = {"1": "approved", "0": "pending"}
+COMMENT_TYPES = {"", "comment", "pingback", "trackback"}
+_MORE = re.compile(r"<!--more(?:\s[^>]*)?-->")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+UNCATEGORIZED = {"uncategorized", "sin-categoria", "non-classe", "sense-categoria", "allgemein"}
+
+
+def import_wordpress(export_file: Path, site: Path, *, uploads: Path | None = None, dry_run: bool = False,
+                     force: bool = False) -> ImportReport:
+    """Import ``export_file`` into the site at ``site``; return the report (also on a dry run)."""
+    root = site.resolve()
+    config = load_config(root)
+    if uploads is not None and not uploads.is_dir():
+        raise UsageError(f"--uploads {uploads}: not a folder; give the old site's wp-content/uploads folder")
+    export = read_wxr(export_file, str(export_file))
+    report = ImportReport(source=str(export_file), dry_run=dry_run)
+    notes = Notes()
+    outputs: list[FileOut | ArchiveOut] = []
+    _Importer(config, export, uploads, report, notes, site_languages(config)).run(outputs)
+    for rel, source in sorted(notes.uploads.items()):
+        outputs.append(FileOut(f"content/static/uploads/{rel}", source.read_bytes()))
+    if notes.uploads:
+        report.counts["uploads copied"] += len(notes.uploads)
+    report.images_linked = notes.images_linked
+    for name, count in sorted(notes.shortcodes_removed.items()):
+        report.notes.append(f"shortcode [{name}] removed {count} time(s) (no static equivalent)")
+    if notes.embeds_linked:
+        report.notes.append(f"{notes.embeds_linked} embedded player(s) replaced by a plain link")
+    report.files = contentfile.apply(root, outputs, dry_run=dry_run, force=force)
+    return report
+
+
+class _Importer:
+    def __init__(self, config: SiteConfig, export: Export, uploads: Path | None, report: ImportReport,
+                 notes: Notes, languages: Languages):
+        self.config, self.export, self.uploads = config, export, uploads
+        self.report, self.notes, self.languages = report, notes, languages
+        self.zone = zoneinfo.ZoneInfo(config.timezone)
+        self.display = {a.login: a.display_name for a in export.authors}
+        self.staff_ids = {a.id for a in export.authors if a.id not in ("", "0")}
+        self.staff_emails = {a.email for a in export.authors if a.email}
+        self.attachments = {i.post_id: (i.attachment_url, clean_text(i.title)) for i in export.items
+                            if i.post_type == "attachment" and i.attachment_url}
+        self.slugs: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
+        dates = [d for i in export.items if (d := wp_date(i.date_gmt, i.date_local, self.zone))]
+        self.fallback_date = max(dates) if dates else dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+    def run(self, outputs: list[FileOut | ArchiveOut]) -> None:
+        for item in self.export.items:
+            kind = KINDS.get(item.post_type)
+            if kind is None:
+                what = item.post_type or "item without a post type"
+                self.report.dropped[f"{what} (not a post or page)"] += 1
+                if item.comments:
+                    self.report.dropped["comments on skipped items"] += len(item.comments)
+                continue
+            if item.status in DROPPED_STATUSES:
+                self.report.dropped[DROPPED_STATUSES[item.status]] += 1
+                continue
+            slug = self._slug(kind, item)
+            outputs.append(FileOut(f"content/{kind}/{slug}.md", self._entry(kind, slug, item)))
+            comments = self._comments(item)
+            if comments:
+                outputs.append(ArchiveOut(f"content/comments/{kind}/{slug}.yaml", tuple(comments)))
+
+    def _slug(self, kind: str, item: Item) -> str:
+        base = make_slug(unquote(item.post_name)) if item.post_name else ""
+        if not base or base == "untitled":
+            base = make_slug(item.title) if item.title.strip() else f"{kind[:-1]}-{item.post_id or 'x'}"
+        slug, n = base, 2
+        while slug in self.slugs[kind]:
+            slug, n = f"{base}-{n}", n + 1
+        self.slugs[kind].add(slug)
+        return slug
+
+    def _entry(self, kind: str, slug: str, item: Item) -> bytes:
+        date = wp_date(item.date_gmt, item.date_local, self.zone, item.pub_date)
+        if date is None or date.year < 1971:
+            date = self.fallback_date
+        date = date.astimezone(self.zone)
+        draft = item.status in DRAFT_STATUSES or bool(item.password)
+        title = clean_text(item.title).strip() or f"Untitled ({item.post_id or slug})"
+        front: dict[str, Any] = {"title": title}
+        if kind == "posts":
+            front["date"] = date
+            authors = [self.display.get(item.creator, item.creator)] if item.creator else []
+            if authors:
+                front["authors"] = [clean_text(a) for a in authors]
+        tags = self._tags(item)
+        if tags:
+            front["tags"] = tags
+        if draft:
+            front["draft"] = True
+            self.report.counts["drafts"] += 1
+        aliases = self._aliases(kind, slug, date, item)
+        if aliases:
+            front["aliases"] = aliases
+            self.report.counts["redirects"] += len(aliases)
+        self.report.counts[kind] += 1
+        return contentfile.markdown_file(front, self._body(item.content))
+
+    def _tags(self, item: Item) -> list[str]:
+        seen: dict[str, str] = {}
+        for name in (*item.categories, *item.tags):
+            key = make_slug(name)
+            if key not in UNCATEGORIZED:
+                seen.setdefault(key, clean_text(name))
+        return list(seen.values())
+
+    def _aliases(self, kind: str, slug: str, date: dt.datetime, item: Item) -> list[str]:
+        pattern = self.config.urls.post if kind == "posts" else self.config.urls.page
+        new_url = expand(pattern, slug=slug, lang=self.config.language, default_language=self.config.language,
+                         date=date.date(), prefix=self.config.urls.language)
+        found: list[str] = []
+        for url in (item.link, item.guid):
+            path = old_site_path(url, self.export.base_url)
+            if path and path != new_url and path not in found:
+                found.append(path)
+        return found
+
+    def _body(self, content: str) -> str:
+        return convert_post(content, self.attachments, self.export.base_url, self.uploads, self.notes)
+
+    def _comments(self, item: Item) -> list[dict[str, Any]]:
+        parents = {c.id: c.parent for c in item.comments}
+        kept: dict[str, Any] = {}
+        for c in item.comments:
+            status = COMMENT_STATUSES.get(c.approved)
+            if status is None:
+                self.report.comments_by_status[c.approved or "unknown"] += 1
+                self.report.dropped[f"comments marked {c.approved or 'without a status'}"] += 1
+                continue
+            if c.type not in COMMENT_TYPES:
+                self.report.dropped[f"'{c.type}' comments (not a comment, pingback or trackback)"] += 1
+                continue
+            if c.id in kept or not c.id:
+                self.report.dropped["comments with a duplicate or missing id"] += 1
+                continue
+            kept[c.id] = c
+        records = []
+        for c in kept.values():
+            date = wp_date(c.date_gmt, c.date_local, self.zone)
+            if date is None:
+                self.report.dropped["comments without a date"] += 1
+                continue
+            staff = (c.user_id not in ("", "0") and c.user_id in self.staff_ids) or \
+                (bool(c.author_email) and c.author_email in self.staff_emails)
+            parent = nearest_kept(c.parent, parents, set(kept))
+            record = comment_record(
+                id=_number(c.id), parent=_number(parent) if parent else None, author=c.author,
+                author_url=c.author_url, date=date, status=COMMENT_STATUSES[c.approved], type=c.type or "comment",
+                staff=staff, body_html=wpautop(c.content), languages=self.languages)
+            self.report.comments_by_status[record["status"]] += 1
+            self.report.comments_by_lang[record["lang"]] += 1
+            records.append(record)
+        return records
+
+
+def convert_post(content: str, attachments: Mapping[str, tuple[str, str]], base_url: str,
+                 uploads: Path | None, notes: Notes) -> str:
+    """A post's WordPress HTML as the body of a Markdown file, the ``<!--more-->`` cut kept.
+
+    Order matters: shortcodes and players are resolved while their markup is intact,
+    then paragraphs, then uploads; the sanitizer sees the final HTML, and only its
+    output is converted to Markdown.
+    """
+    parts = []
+    for part in _MORE.split(content, maxsplit=1):
+        text = _HTML_COMMENT.sub("", part)
+        text = replace_embeds(expand_shortcodes(text, attachments, notes), notes)
+        text = localize_uploads(wpautop(text), base_url, uploads, notes)
+        body, _ = to_body(clean_html(text))
+        parts.append(body.strip())
+    return "\n\n<!--more-->\n\n".join(parts)
+
+
+def old_site_path(url: str, base_url: str) -> str | None:
+    """'/2009/10/old-slug/' for an old permalink on the exported site; None for others.
+
+    URLs with a query (``/?p=12``) cannot be static pages, and URLs on another host
+    are not the site's; both give None.
+    """
+    parts = urlsplit(url.strip())
+    base = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or parts.query or not parts.hostname:
+        return None
+    if base.hostname and _host(parts.hostname) != _host(base.hostname):
+        return None
+    path = re.sub(r"/{2,}", "/", unquote(parts.path)) or "/"  # 'http://blog//greek/x/' is '/greek/x/'
+    prefix = base.path.rstrip("/")
+    if prefix and (path + "/").startswith(prefix + "/"):
+        path = path[len(prefix):] or "/"
+    if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+        path += "/"
+    if path == "/" or ".." in path.split("/") or "\\" in path or any(ord(ch) < 32 for ch in path):
+        return None
+    return path
+
+
+def _host(host: str) -> str:
+    host = host.lower()
+    return host.removeprefix("www.")
+
+
+def _number(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
