@@ -74,7 +74,7 @@ def comment_feed_links(feeds: list[CommentFeed], site: Site, lang: str,
                 if getattr(config.feeds, kind):
                     label = "Atom" if kind == "atom" else "RSS"
                     links.append({"url": feed.url(kind), "type": mime, "title": f"{feed.title} ({label})",
-                                  "label": label, "lang": feed.lang})
+                                  "label": label, "lang": feed.lang, "kind": "comments"})
     return tuple(links)
 
 

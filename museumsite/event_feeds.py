@@ -31,7 +31,7 @@ def event_feed_links(site: Site, entry: Entry | None) -> tuple[dict[str, str], .
         if getattr(site.config.feeds, kind):
             label = "Atom" if kind == "atom" else "RSS"
             links.append({"url": f"{entry.url}{kind}.xml", "type": mime, "title": f"{entry.title} ({label})",
-                          "label": label, "lang": entry.lang})
+                          "label": label, "lang": entry.lang, "kind": "event"})
     return tuple(links)
 
 

@@ -92,7 +92,8 @@ def feed_links(feeds: list[Feed], site: Site, lang: str, tag: Tag | None = None)
                 if getattr(config.feeds, kind):
                     label = "Atom" if kind == "atom" else "RSS"
                     links.append({"url": feed.url(kind), "type": mime, "title": f"{feed.title} ({label})",
-                                  "label": label, "lang": feed.lang})
+                                  "label": label, "lang": feed.lang,
+                                  "kind": "tag" if tag and feed.folder == tag.url else "posts"})
     return tuple(links)
 
 
