@@ -565,3 +565,41 @@ def test_rebuild_in_the_same_folder_leaves_every_file_untouched(tmp_path: Path) 
     assert sorted(after) == sorted(before)
     changed = [rel for rel in before if after[rel] != before[rel]]
     assert not changed, f"bytes or time changed on a rebuild with nothing new: {changed}"
+
+
+# ---------------------------------------------------------------- a whole site per language
+
+
+def test_every_demo_page_is_reachable_from_a_home_page(site: Built) -> None:
+    homes = ["index.html"] + [f"{lang}/index.html" for lang in site.config.all_languages if lang != site.config.language]
+    seen: set[str] = set()
+    todo = list(homes)
+    while todo:
+        path = todo.pop()
+        if path in seen or path not in site.pages:
+            continue
+        seen.add(path)
+        for a in site.pages[path].iter("a"):
+            href = a.get("href") or ""
+            if href.startswith("/") and not href.startswith("//"):
+                todo.append(page_path(href))
+    orphans = sorted(set(site.pages) - seen - {"404.html"})
+    redirects = {p for p, tree in site.pages.items()
+                 if any(m.get("http-equiv") == "refresh" for m in tree.iter("meta"))}
+    assert not set(orphans) - redirects, f"pages no link leads to: {orphans}"
+
+
+def test_demo_hreflang_sets_are_reciprocal_with_self_and_x_default(site: Built) -> None:
+    sets = {}
+    for path, tree in site.pages.items():
+        head = tree.find("head")
+        assert head is not None
+        found = {link.get("hreflang", ""): page_path(urlsplit(link.get("href", "")).path) for link in head.iter("link")
+                 if link.get("rel") == "alternate" and link.get("hreflang") and not link.get("type")}
+        if found:
+            sets[path] = found
+    assert len(sets) > len(site.config.all_languages) * 5, "translated pages and every list page have versions"
+    for path, found in sets.items():
+        assert found.get(site.pages[path].get("lang", "")) == path and "x-default" in found, path
+        for other in found.values():
+            assert sets.get(other) == found, f"{path} -> {other} is not reciprocal"
