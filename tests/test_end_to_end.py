@@ -70,11 +70,14 @@ def files_under(*folders: Path) -> Iterator[Path]:
         yield from (p for p in sorted(folder.rglob("*")) if p.is_file())
 
 
-def markup_problems(page: Path) -> list[str]:
-    """What in ``page`` could run script: script elements other than JSON-LD and the theme's own
-    scripts, ``on*`` attributes, ``javascript:``/``vbscript:``/``data:`` URLs, and embedding elements."""
+def markup_problems(page: Path, data: bytes | None = None) -> list[str]:
+    """What in ``page`` (or ``data``, HTML from it) could run script: script elements other than JSON-LD
+    and the theme's own scripts, ``on*`` attributes, ``javascript:``/``vbscript:``/``data:`` URLs, and
+    embedding elements."""
     found = []
-    for element in parse_html(page).iter():
+    tree = html5lib.parse(data if data is not None else page.read_bytes(), treebuilder="etree",
+                          namespaceHTMLElements=False)
+    for element in tree.iter():
         tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""  # svg, math: namespaced
         if tag == "script" and element.get("type") != "application/ld+json" and not (
                 element.get("src") or "").startswith("/theme/"):
@@ -102,6 +105,21 @@ def test_the_markup_checker_finds_each_way_to_run_script(tmp_path: Path) -> None
     assert len(found) == 6, found  # script, onerror, javascript:, iframe, svg and its onload
     page.write_text('<!DOCTYPE html><script type="application/ld+json">{}</script><p>x</p>', encoding="utf-8")
     assert markup_problems(page) == []
+
+
+def feed_problems(feed: Path) -> list[str]:
+    """``markup_problems`` of the HTML a feed reader renders: Atom content and summary, RSS description."""
+    found = []
+    for element in ET.parse(feed).getroot().iter():
+        if isinstance(element.tag, str) and element.tag.rsplit("}", 1)[-1] in ("content", "summary", "description"):
+            found += markup_problems(feed, (element.text or "").encode("utf-8"))
+    return found
+
+
+def output_problems(out: Path) -> list[str]:
+    return ([p for page in sorted(out.rglob("*.html")) for p in markup_problems(page)]
+            + [p for feed in sorted(out.rglob("*.xml")) if feed.name not in ("sitemap.xml", "schedule.xml")
+               for p in feed_problems(feed)])
 
 
 # -- issue 7: WordPress, then Disqus ------------------------------------------------------------------
@@ -197,8 +215,7 @@ def test_comments_are_threaded_by_nesting_language_tagged_and_dated(blog: Blog) 
 
 
 def test_no_page_of_the_blog_can_run_script_from_an_import(blog: Blog, merged: Path) -> None:
-    problems = [p for site in (blog.site, merged) for page in (site / "_site").rglob("*.html")
-                for p in markup_problems(page)]
+    problems = [p for site in (blog.site, merged) for p in output_problems(site / "_site")]
     assert problems == []
     # Mallory's comment survives as text, without its payloads, in the page and the feeds.
     assert "comment-9" in comment_items(blog.site / "_site/posts/quina-jornada/index.html")
@@ -275,6 +292,15 @@ def test_disqus_comments_merge_into_the_same_archive_and_are_rendered(blog: Blog
     assert len(second) == 2  # Alice from WordPress, Bob from Disqus (his script removed)
     feed = feedparser.parse((merged / "_site/posts/quina-jornada/comments.atom.xml").read_bytes())
     assert not feed.bozo and any("Jordi Soler" in e.get("author", "") for e in feed.entries)
+
+
+@pytest.mark.xfail(strict=True, reason="theme bug: base.html writes hreflang=\"\" for the per-entry and site-wide "
+                                       "comment feeds (CommentFeed.lang is '' since comments are multilingual)")
+def test_no_link_has_an_empty_hreflang(blog: Blog) -> None:
+    """hreflang must be a BCP 47 tag; a feed in several languages should carry none."""
+    empty = [(page, link.get("href")) for page in (blog.site / "_site").rglob("*.html")
+             for link in parse_html(page).iter() if link.get("hreflang") == ""]
+    assert empty == []
 
 
 # -- issue 8: frab schedules ---------------------------------------------------------------------------
@@ -395,8 +421,18 @@ def test_json_ld_is_an_event_with_its_talks_as_sub_events(proceedings: Proceedin
 
 
 def test_no_text_of_the_schedule_injects_markup(proceedings: Proceedings) -> None:
-    problems = [p for page in (proceedings.site / "_site").rglob("*.html") for p in markup_problems(page)]
+    problems = output_problems(proceedings.site / "_site")
     assert problems == []
     if proceedings.event == "museumday":  # the hostile fixture: its titles show as the characters they are
         talk = parse_html(proceedings.site / "_site/talks/b-x-b/index.html")
         assert talk.findtext(".//h1") == "<b>x</b>" and talk.find(".//h1/b") is None
+
+
+@pytest.mark.xfail(strict=True, reason="theme bug: talk.html's <div class=\"content\"> (abstract and description) "
+                                       "carries no lang of the talk's language (issue 8, item 8)")
+def test_an_abstract_in_another_language_is_marked_with_it(proceedings: Proceedings) -> None:
+    if proceedings.event != "museumday":
+        pytest.skip("checked on our own fixture, whose first talk is given in French on an English site")
+    page = parse_html(proceedings.site / "_site/talks/b-x-b/index.html")
+    (content,) = [div for div in page.iter("div") if "content" in classes(div)]
+    assert content.get("lang") == "fr" or any(e.get("lang") == "fr" for e in content)
