@@ -103,6 +103,8 @@ def test_drafts_pages_and_skipped_items(imported: tuple[Path, str]) -> None:
     site, out = imported
     draft, _ = front_matter(site / "content/posts/esborrany.md")  # no post_name: slug from the title
     assert draft["draft"] is True and draft["title"] == "Esborrany"
+    # Its pubDate is WordPress's "never set" (Mon, 30 Nov -0001), not a date: the export's latest instead.
+    assert draft["date"] == dt.datetime(2009, 11, 1, 10, tzinfo=dt.timezone.utc)
     page, body = front_matter(site / "content/pages/qui-som.md")
     assert page == {"title": "Qui som"}  # the old URL /qui-som/ is the new one: no alias
     assert body == "Som un petit museu.\n\nEscriu-nos!\n"

@@ -1,8 +1,8 @@
 """frab schedule XML (``schedule.xml`` of frab, pretalx, wafer, FOSDEM's Pentabarf) into a ``Schedule``.
 
-The XML is untrusted: it is parsed by defusedxml with DTDs forbidden, since a
-DOCTYPE is what every XML attack needs (entity bombs, external entities) and no
-schedule has one; such a file is refused before anything is read from it. Real
+The XML is untrusted: it is read by ``xmlread``, the importers' one XML reader
+(defusedxml with DTDs forbidden, since a DOCTYPE is what every XML attack needs and
+no schedule has one; such a file is refused before anything is read from it). Real
 schedules deviate from the c3voc XSD (no ``guid``, no ``<version>``, empty
 ``<recording/>``): deviations are warnings naming the line, and only a talk
 without any identity or title is left out.
@@ -15,10 +15,8 @@ import xml.etree.ElementTree as ET
 import zoneinfo
 from pathlib import Path
 
-import defusedxml
-import defusedxml.ElementTree as SafeET
-
 from museumsite.errors import BuildError, Problem
+from museumsite.importers import ImportRefused, xmlread
 from museumsite.importers.schedule import (
     Conference,
     Person,
@@ -33,21 +31,6 @@ from museumsite.urls import make_slug
 MAX_BYTES = 256 * 1024 * 1024
 
 
-class _LineBuilder(ET.TreeBuilder):
-    """Remembers the line each element starts on, for messages."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parser: SafeET.DefusedXMLParser | None = None
-        self.lines: dict[ET.Element, int] = {}
-
-    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
-        element = super().start(tag, attrs)
-        if self.parser is not None:
-            self.lines[element] = self.parser.parser.CurrentLineNumber
-        return element
-
-
 def read_bytes(path: Path, shown: str) -> bytes:
     try:
         data = path.read_bytes()
@@ -60,25 +43,13 @@ def read_bytes(path: Path, shown: str) -> bytes:
 
 
 def parse_xml(data: bytes, shown: str) -> tuple[ET.Element, dict[ET.Element, int]]:
-    """The root element and element lines; BuildError with the line for bad or hostile XML."""
-    builder = _LineBuilder()
-    parser = SafeET.DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True,
-                                     forbid_external=True)
-    builder.parser = parser
+    """The root element and element lines, read by ``xmlread`` (the importers' one safe XML reader)."""
+    lines: dict[ET.Element, int] = {}
     try:
-        parser.feed(data)
-        root = parser.close()
-    except defusedxml.DefusedXmlException:
-        line = data[: max(data.find(b"<!DOCTYPE"), 0)].count(b"\n") + 1
-        raise BuildError([Problem(shown, line, "refused: the file declares a DTD (<!DOCTYPE ...>)",
-                                  "schedules never need one; entities and DTDs are how XML attacks work. "
-                                  "Export the schedule again from frab or pretalx")]) from None
-    except ET.ParseError as exc:
-        line = exc.position[0] if exc.position else None
-        message = str(exc).split(": line", 1)[0]
-        raise BuildError([Problem(shown, line, f"not well-formed XML: {message}",
-                                  "the file is damaged or not a frab schedule.xml; download it again")]) from None
-    return root, builder.lines
+        root = xmlread.parse_xml(data, shown, lines)
+    except ImportRefused as exc:
+        raise BuildError([exc.problem]) from None
+    return root, lines
 
 
 def read_frab(path: Path, shown: str, site_zone: str) -> Schedule:

@@ -1,8 +1,9 @@
 """Schedules (frab XML, pretalx JSON) into event, talk and speaker files: the shared part.
 
 ``frab`` and ``pretalx`` each read their format into the format-neutral ``Schedule``
-below; ``schedulefiles`` turns it into content files; ``write_files`` here writes
-them (kept apart so it can become ``importers.contentfile``). Decisions, and why:
+below; ``schedulefiles`` turns it into content files and hands them to
+``importers.contentfile.apply``, the one writer of every importer (same import
+record, same rules for hand-edited files). Decisions, and why:
 
 - **Identity.** An event is known by its ``guid`` (the conference's guid, else its
   acronym), a talk by its ``guid`` (the schedule's GUID, else its id, which then
@@ -24,16 +25,12 @@ them (kept apart so it can become ``importers.contentfile``). Decisions, and why
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from museumsite.errors import Problem
+from museumsite.importers.contentfile import WriteReport
 
-MANIFEST = ".museumsite-import.json"
 KINDS = ("events", "talks", "speakers")
 Warn = Callable[[int | None, str], None]
 
@@ -98,16 +95,6 @@ class Schedule:
     warnings: tuple[Problem, ...] = ()
 
 
-@dataclass(slots=True)
-class WriteReport:
-    """What was (or, on a dry run, would be) done to each file; same shape as contentfile's."""
-
-    created: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ImportReport:
     files: WriteReport
@@ -121,58 +108,6 @@ class ImportReport:
                 "unchanged": number(self.files.unchanged),
                 "skipped": number([p for p, _ in self.files.skipped])}
 
-# -- writing (to be replaced by importers.contentfile.apply when the branches meet) -----------
-
-def write_files(root: Path, files: Sequence[tuple[str, bytes]], *, dry_run: bool = False,
-                force: bool = False) -> WriteReport:
-    """Write ``files`` under ``root``: idempotent, and hand edits win unless ``force``.
-
-    The sha256 of every file written is recorded in ``.museumsite-import.json`` (the
-    same record, in the same shape, as ``importers.contentfile``); a file whose bytes
-    differ from the record, or that exists without one, was written or edited by hand
-    and is skipped. This is the one function the lead swaps for ``contentfile.apply``.
-    """
-    manifest_path = root / MANIFEST
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        manifest = None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
-        manifest = {"version": 1, "files": {}}
-    recorded: dict[str, str] = manifest["files"]
-    report = WriteReport()
-    for rel, data in files:
-        target = root / rel
-        current = target.read_bytes() if target.is_file() else None
-        digest = recorded.get(rel)
-        why = ""
-        if digest is None and current is not None:
-            why = "exists and was not written by an import; --force to replace it"
-        elif digest is not None and current is None:
-            why = "deleted by hand since the last import; --force to write it again"
-        elif digest is not None and current is not None and hashlib.sha256(current).hexdigest() != digest:
-            why = "edited by hand since the last import; --force to overwrite"
-        if why and not force:
-            report.skipped.append((rel, why))
-            continue
-        if current == data:
-            report.unchanged.append(rel)
-        else:
-            (report.changed if current is not None else report.created).append(rel)
-            if not dry_run:
-                _write_atomic(target, data)
-        recorded[rel] = hashlib.sha256(data).hexdigest()
-    if not dry_run:
-        manifest["files"] = dict(sorted(recorded.items()))
-        _write_atomic(manifest_path, (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    return report
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
-    temporary.write_bytes(data)
-    temporary.replace(target)
 
 def format_report(report: ImportReport) -> str:
     """The summary the CLI prints: per kind, what changed; then what was skipped and why."""

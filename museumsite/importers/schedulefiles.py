@@ -22,6 +22,8 @@ from urllib.parse import urljoin
 import yaml
 
 from museumsite.errors import Problem
+from museumsite.importers import contentfile
+from museumsite.importers.contentfile import FileOut
 from museumsite.importers.media import slide_kind, video_kind, video_rank
 from museumsite.importers.schedule import (
     KINDS,
@@ -30,7 +32,6 @@ from museumsite.importers.schedule import (
     RawLink,
     Schedule,
     Warn,
-    write_files,
 )
 from museumsite.importers.scheduletext import import_body, language_code, talk_type, text
 from museumsite.load import split_front_matter
@@ -277,5 +278,5 @@ def _speaker_file(slug: str, person: Person, existing: _Existing, base_url: str,
 def import_schedule(schedule: Schedule, root: Path, *, dry_run: bool = False, force: bool = False) -> ImportReport:
     """Plan every file first, then write: a schedule that fails to read writes nothing."""
     files, problems = plan_files(schedule, root)
-    report = write_files(root, files, dry_run=dry_run, force=force)
+    report = contentfile.apply(root, [FileOut(path, data) for path, data in files], dry_run=dry_run, force=force)
     return ImportReport(files=report, warnings=(*schedule.warnings, *problems), dry_run=dry_run)

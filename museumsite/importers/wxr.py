@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,7 +155,9 @@ def _comment(element: ET.Element) -> WpComment:
 def wp_date(gmt: str, local_text: str, zone: dt.tzinfo, pub_date: str = "") -> dt.datetime | None:
     """An aware datetime: the GMT field when valid, else the local one in the site's zone.
 
-    WordPress writes ``0000-00-00 00:00:00`` for dates it never set (drafts).
+    WordPress writes ``0000-00-00 00:00:00`` for dates it never set (drafts), and that
+    zero date formatted as a pubDate, ``Mon, 30 Nov -0001 00:00:00 +0000``, which the
+    e-mail date parser misreads as November 2000: both mean "no date".
     """
     for text, tz in ((gmt, dt.timezone.utc), (local_text, zone)):
         if text and not text.startswith("0000"):
@@ -162,7 +165,7 @@ def wp_date(gmt: str, local_text: str, zone: dt.tzinfo, pub_date: str = "") -> d
                 return dt.datetime.fromisoformat(text).replace(tzinfo=tz)
             except ValueError:
                 continue
-    if pub_date:
+    if pub_date and not re.search(r"\s-0*1\s", pub_date):
         try:
             return email.utils.parsedate_to_datetime(pub_date)
         except (TypeError, ValueError):

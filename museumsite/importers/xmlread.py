@@ -44,17 +44,18 @@ def read_xml(path: Path, shown: str) -> ET.Element:
     return parse_xml(data, shown)
 
 
-def parse_xml(data: bytes, shown: str) -> ET.Element:
+def parse_xml(data: bytes, shown: str, lines: dict[ET.Element, int] | None = None) -> ET.Element:
+    """The root element of ``data``; when ``lines`` is given, it is filled with each element's line."""
     try:
-        return _strict(data)
+        return _strict(data, lines)
     except defusedxml.DefusedXmlException as exc:
         raise _refusal(data, shown, exc) from None
     except ET.ParseError as exc:
         first = exc
-    repaired = _repair_cdata(data)
+    repaired = _repair_cdata(data)  # adds no line breaks: the lines stay those of the file
     if repaired != data:
         try:
-            return _strict(repaired)
+            return _strict(repaired, lines)
         except (defusedxml.DefusedXmlException, ET.ParseError):
             pass
     line = first.position[0] if first.position else None
@@ -66,8 +67,30 @@ def parse_xml(data: bytes, shown: str) -> ET.Element:
     raise ImportRefused(Problem(shown, line, f"malformed XML: {message}", hint))
 
 
-def _strict(data: bytes) -> ET.Element:
-    parser = SafeET.DefusedXMLParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+class _LineBuilder(ET.TreeBuilder):
+    """Records the line each element starts on, for messages that name it."""
+
+    def __init__(self, lines: dict[ET.Element, int]) -> None:
+        super().__init__()
+        self.parser: SafeET.DefusedXMLParser | None = None
+        self.lines = lines
+
+    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
+        element = super().start(tag, attrs)
+        if self.parser is not None:
+            self.lines[element] = self.parser.parser.CurrentLineNumber
+        return element
+
+
+def _strict(data: bytes, lines: dict[ET.Element, int] | None = None) -> ET.Element:
+    builder = None
+    if lines is not None:
+        lines.clear()
+        builder = _LineBuilder(lines)
+    parser = SafeET.DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True,
+                                     forbid_external=True)
+    if builder is not None:
+        builder.parser = parser
     parser.feed(data)
     root: ET.Element = parser.close()
     return root
@@ -78,7 +101,7 @@ def _refusal(data: bytes, shown: str, exc: Exception) -> ImportRefused:
     line = data.count(b"\n", 0, match.start()) + 1 if match else None
     return ImportRefused(Problem(
         shown, line, f"the file declares a DOCTYPE ({type(exc).__name__}); refused, nothing was imported",
-        "exports from WordPress and Disqus never have one: this file was altered or is not an export"))
+        "exports from WordPress, Disqus, frab and pretalx never have one: this file was altered or is not an export"))
 
 
 def _repair_cdata(data: bytes) -> bytes:
