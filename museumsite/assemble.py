@@ -32,7 +32,7 @@ from museumsite.model import (
     Talk,
 )
 from museumsite.translations import inherit_translations
-from museumsite.urls import expand, make_slug
+from museumsite.urls import check_url, expand, make_slug, tag_slug
 
 COMMON_FIELDS = {"title", "lang", "draft", "tags", "template", "summary", "description", "slug", "extra",
                  "translation_key", "aliases"}
@@ -154,7 +154,7 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
     tag_of, tag_labels = _tag_index(documents, config)
 
     def tag_key(name: str) -> str:
-        return tag_of.get(make_slug(name), make_slug(name))
+        return tag_of.get(tag_slug(name), tag_slug(name))
 
     documents = inherit_translations(documents, config, problems, tag_key)
     by_kind: dict[str, list[Entry]] = defaultdict(list)
@@ -179,6 +179,9 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
         # An entry with a bad reference still goes on to markup, so its broken links are
         # reported in the same run; the build stops before rendering anyway.
         if entry is not None:
+            if _slug_is_safe(doc, entry.slug) and (problem := check_url(entry.url)):
+                reader.error("slug" if "slug" in doc.meta else None, f"URL '{entry.url}' {problem}",
+                             "check the slug, the file's folder and the permalink pattern in museumsite.yaml")
             by_kind[doc.kind].append(entry)
 
     events = sorted(by_kind["events"], key=lambda e: (-_ordinal(e.start), e.slug, e.lang))  # type: ignore[attr-defined]
@@ -200,13 +203,13 @@ def _tag_index(documents: list[Document], config: SiteConfig) -> tuple[dict[str,
     tag_of: dict[str, str] = {}
     for key, names in config.tags.items():
         for name in (key, *names.values()):
-            tag_of.setdefault(make_slug(name), key)
+            tag_of.setdefault(tag_slug(name), key)
     labels: dict[str, str] = {}
     for doc in documents:
         raw = doc.meta.get("tags")
         for name in raw if isinstance(raw, list) else [raw] if isinstance(raw, str) else []:
             if isinstance(name, (str, int, float)) and not isinstance(name, bool):
-                slug = make_slug(str(name).strip())
+                slug = tag_slug(str(name).strip())
                 labels.setdefault(tag_of.get(slug, slug), str(name).strip())
     return tag_of, labels
 
@@ -221,8 +224,9 @@ def _check_fields(doc: Document, problems: Problems) -> None:
 
 def _common(doc: Document, reader: _Reader, config: SiteConfig, tag_key: Callable[[str], str]) -> dict[str, Any]:
     slug = reader.text("slug") or doc.slug
-    if make_slug(slug) != slug.lower() and "/" not in doc.slug:
-        reader.error("slug" if "slug" in doc.meta else None, f"slug '{slug}' is not URL-safe",
+    if not _slug_is_safe(doc, slug):
+        shown = slug if len(slug) <= 80 else slug[:80] + "…"
+        reader.error("slug" if "slug" in doc.meta else None, f"slug '{shown}' is not URL-safe",
                      f"rename the file or set 'slug: {make_slug(slug)}'")
     if doc.lang not in config.all_languages:
         reader.error("lang" if "lang" in doc.meta else None, f"language '{doc.lang}' is not one of the site's languages",
@@ -241,16 +245,22 @@ def _common(doc: Document, reader: _Reader, config: SiteConfig, tag_key: Callabl
     }
 
 
+def _slug_is_safe(doc: Document, slug: str) -> bool:
+    """A file in a subfolder keeps its folders in its URL, each checked like a file name;
+    a 'slug:' is one name: '../..' or 'a/b' there would move the page elsewhere."""
+    parts = doc.slug.split("/") if slug == doc.slug else [slug]
+    return all(make_slug(part) == part.lower() for part in parts)
+
+
 def _aliases(doc: Document, reader: _Reader) -> tuple[str, ...]:
     """Old addresses of the entry (an import's permalinks): site paths that get a redirect page."""
     found = []
     for index, alias in enumerate(reader.texts("aliases")):
         line = doc.line_of(f"aliases.{index}") if f"aliases.{index}" in doc.meta_lines else doc.line_of("aliases")
         path = alias.split("#", 1)[0]
-        if not path.startswith("/") or path.startswith("//") or "?" in path or "\\" in path or \
-                any(part in ("..", ".") for part in path.split("/")):
+        if problem := check_url(path):
             reader.problems.error(doc.path, line, f"alias '{alias}' is not a path of this site",
-                                  "write it like /2009/10/old-slug/ (no host, query or '..')")
+                                  f"it {problem}; write it like /2009/10/old-slug/ (no host, query or '..')")
             continue
         found.append(path)
     return tuple(found)
@@ -339,8 +349,26 @@ def _talk(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteCo
                 start=start if isinstance(start, dt.datetime) else None,
                 end=end if isinstance(end, dt.datetime) else None,
                 room=reader.text("room"), track=reader.text("track"), slides=reader.links("slides"),
-                video=_single_url(reader, "video"), language=reader.text("language"),
+                video=_single_url(reader, "video"), language=_delivery_language(reader),
                 type=reader.text("type", "talk").lower(), subtitle=reader.text("subtitle"), guid=reader.text("guid"))
+
+
+def _delivery_language(reader: _Reader) -> str:
+    """The language a talk is given in, if it is a code the interface can name ('fr', 'pt-BR').
+
+    Schedules imported from frab or pretalx carry whatever was typed there; an unknown
+    code is a warning at its line and is not shown, rather than a template error.
+    """
+    from babel import Locale, UnknownLocaleError
+
+    code = reader.text("language")
+    try:
+        Locale.parse(code.replace("-", "_")) if code else None
+    except (UnknownLocaleError, ValueError):
+        reader.problems.warn(reader.doc.path, reader.doc.line_of("language"), f"unknown language code '{code}'",
+                             "write a code such as en, fr or pt-BR; the talk page leaves it out")
+        return ""
+    return code
 
 
 def _speaker(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,

@@ -25,7 +25,7 @@ from museumsite.feeds import make_feeds, plan_feeds
 from museumsite.i18n import load_interface
 from museumsite.load import list_static, load_comment_archives, load_documents
 from museumsite.markup import convert_site, read_cache, save_cache
-from museumsite.model import BuildResult
+from museumsite.model import BuildResult, Document
 from museumsite.plan import alternates, drop_shadowed_redirects, plan_pages
 from museumsite.render import render_pages, template_helpers
 from museumsite.sitemap import make_sitemap
@@ -66,7 +66,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     interface, catalogue_problems = load_interface(locale_dirs(config), config.all_languages, root)
     problems.items.extend(catalogue_problems)
     documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems)
-    static = list_static(root, config.content_dir / "static") + theme_static(config)
+    static = list_static(root, config.content_dir / "static", problems) + theme_static(config, problems)
     site = assemble_site(documents, config, problems, tuple(static), drafts=drafts)
     site = attach_threads(site, load_comment_archives(root, config.content_dir, problems), problems)
     check_site(site, problems)
@@ -95,4 +95,15 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     stats = write_outputs(outputs, static, output)
     return BuildResult(output_dir=output, pages=len(pages), feeds=len(feeds), files=len(outputs) + len(static),
                        written=stats.written, unchanged=stats.unchanged, removed=stats.removed,
-                       seconds=time.perf_counter() - started, warnings=tuple(problems.warnings))
+                       seconds=time.perf_counter() - started, warnings=tuple(problems.warnings),
+                       drafts=0 if drafts else _count_drafts(documents, config))
+
+
+def _count_drafts(documents: list[Document], config: SiteConfig) -> int:
+    """Files left out as drafts: marked so, or translations of a draft that do not say otherwise."""
+    order = {lang: index for index, lang in enumerate(config.all_languages)}
+    originals: dict[str, Document] = {}
+    for doc in sorted(documents, key=lambda d: (order.get(d.lang, len(order)), d.lang, d.path)):
+        originals.setdefault(doc.key, doc)
+    return sum(1 for doc in documents
+               if doc.meta.get("draft", originals[doc.key].meta.get("draft")) is True)

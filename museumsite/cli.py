@@ -241,6 +241,9 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Built {result.pages} pages and {result.feeds} feeds in {result.seconds:.2f} s "
               f"into {_shown(result.output_dir)}"
               + (f" ({len(result.warnings)} warnings)" if result.warnings else ""))
+        if result.drafts:
+            print(f"{result.drafts} draft{'s' if result.drafts != 1 else ''} left out: "
+                  "build with --drafts to include them")
     return 0
 
 

@@ -17,10 +17,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from museumsite.errors import ConfigError, Problem, Problems, did_you_mean
+from museumsite.urls import check_url
 from museumsite.yamlfile import YamlProblem, read_yaml_file
 
 CONFIG_FILE = "museumsite.yaml"
 URL_FIELDS = {"slug", "year", "month", "day", "lang", "event"}
+_SAMPLE = {"slug": "s", "year": "2024", "month": "01", "day": "01", "lang": "en", "event": "e"}
 LANGUAGE_FIELDS = ("name", "title", "description", "menu")
 
 
@@ -333,7 +335,8 @@ def _check_values(config: SiteConfig, lines: Mapping[str, int], problems: Proble
         problems.error(CONFIG_FILE, lines.get("feeds.limit"), "feeds.limit must be at least 1")
     language_prefix = config.urls.language
     if not (language_prefix.startswith("/") and language_prefix.endswith("/") and "{lang}" in language_prefix
-            and set(re.findall(r"{(\w+)}", language_prefix)) == {"lang"}):
+            and set(re.findall(r"{(\w+)}", language_prefix)) == {"lang"}
+            and check_url(language_prefix.format_map(_SAMPLE)) is None):
         problems.error(CONFIG_FILE, lines.get("urls.language"),
                        f"urls.language '{language_prefix}' must start and end with '/' and contain only {{lang}}",
                        "for example '/{lang}/'")
@@ -349,3 +352,5 @@ def _check_values(config: SiteConfig, lines: Mapping[str, int], problems: Proble
         for unknown in sorted(placeholders - URL_FIELDS):
             problems.error(CONFIG_FILE, line, f"urls.{f.name} uses unknown placeholder {{{unknown}}}",
                            did_you_mean(unknown, URL_FIELDS) or f"placeholders: {', '.join(sorted(URL_FIELDS))}")
+        if not placeholders - URL_FIELDS and (problem := check_url(pattern.format_map(_SAMPLE))):
+            problems.error(CONFIG_FILE, line, f"urls.{f.name} '{pattern}' {problem}", "write a path inside the site")

@@ -9,6 +9,7 @@ French version of the talk ``keynote``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -71,9 +72,7 @@ def load_documents(
         folder = content_dir / kind
         if not folder.is_dir():
             continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_dir() or path.name.startswith("."):
-                continue
+        for path in walk_files(folder, root, root, problems):
             rel = site_relative(path, root)
             if path.suffix != ".md":
                 problems.warn(rel, None, "not a Markdown file, ignored",
@@ -121,9 +120,7 @@ def load_comment_archives(root: Path, content_dir: Path, problems: Problems) -> 
     folder = content_dir / "comments"
     if not folder.is_dir():
         return archives
-    for path in sorted(folder.rglob("*")):
-        if path.is_dir() or path.name.startswith("."):
-            continue
+    for path in walk_files(folder, root, root, problems):
         rel = site_relative(path, root)
         if path.suffix not in (".yaml", ".yml"):
             problems.warn(rel, None, "not a comment archive, ignored",
@@ -163,15 +160,62 @@ def _read_content(path: Path, rel: str, problems: Problems) -> str:
     return text
 
 
-def list_static(root: Path, folder: Path, prefix: str = "") -> list[StaticFile]:
+def list_static(root: Path, folder: Path, problems: Problems, prefix: str = "",
+                boundary: Path | None = None) -> list[StaticFile]:
     """Files to copy as is, sorted; hidden files (``.DS_Store``, ``.git``) are skipped."""
     if not folder.is_dir():
         return []
-    found = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-            found.append(StaticFile(source=path, path=prefix + rel.as_posix(), size=path.stat().st_size))
+    return [StaticFile(source=path, path=prefix + path.relative_to(folder).as_posix(), size=path.stat().st_size)
+            for path in walk_files(folder, boundary or root, root, problems)]
+
+
+def walk_files(folder: Path, boundary: Path, root: Path, problems: Problems) -> list[Path]:
+    """Every file under ``folder`` in path order; hidden names ('.git', '.DS_Store') skipped.
+
+    A symbolic link is followed only when it points inside ``boundary`` (the site):
+    a link that leaves it would publish what it points at (``static/passwd ->
+    /etc/passwd``, a post linked from a private folder), so it is an error naming
+    the link and its target, as is a link to nothing. Links to folders inside the
+    site are walked once each, so a loop of links ends.
+    """
+    limit = boundary.resolve()
+    found: list[Path] = []
+
+    def refuse(path: Path, message: str, hint: str) -> None:
+        problems.error(site_relative(path, root), None, message, hint)
+
+    def visit(directory: Path, seen: frozenset[Path]) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            refuse(directory, f"cannot read this folder: {exc.strerror}", "check its permissions")
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                target = Path(os.path.realpath(path))
+                if not target.exists():
+                    refuse(path, f"a symbolic link to {os.readlink(path)}, which does not exist",
+                           "remove the link, or fix its target")
+                    continue
+                if not target.is_relative_to(limit):
+                    refuse(path, f"a symbolic link to {target}, outside the site; not published",
+                           f"copy the file into the site; links are followed only inside {limit}")
+                    continue
+                if target.is_dir():
+                    if target not in seen:
+                        visit(path, seen | {target})
+                elif target.is_file():
+                    found.append(path)
+            elif entry.is_dir(follow_symlinks=False):
+                visit(path, seen | {Path(os.path.realpath(path))})
+            elif entry.is_file(follow_symlinks=False):
+                found.append(path)
+
+    if folder.is_dir():
+        visit(folder, frozenset({Path(os.path.realpath(folder))}))
     return found
 
 

@@ -10,6 +10,7 @@ only ``<h1>``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import html
@@ -229,19 +230,45 @@ def _line_of(entry: Entry, needle: str) -> int:
 
 
 def read_cache(path: Path) -> MarkupCache:
-    """The previous build's conversions; an unreadable cache is an empty one, never an error."""
+    """The previous build's conversions; an unreadable cache is an empty one, never an error.
+
+    A cache that is corrupt, truncated, from another version or edited by hand is
+    only a cache: each entry of the wrong shape is dropped (and converted again),
+    so a bad file costs one slower build and is replaced, never a failed build.
+    """
     try:
         old = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         old = {}
-    return MarkupCache(old=old if isinstance(old, dict) else {})
+    if not isinstance(old, dict):
+        return MarkupCache(old={})
+    return MarkupCache(old={key: value for key, value in old.items() if _cached_shape(value)})
+
+
+def _cached_shape(value: Any) -> bool:
+    """True if ``value`` is what ``convert_site`` stores: HTML strings, links and warnings."""
+    if not isinstance(value, dict) or not all(isinstance(value.get(k), str) for k in ("body", "summary", "toc")):
+        return False
+    linked, warnings = value.get("linked"), value.get("warnings")
+    return (isinstance(linked, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in linked.items())
+            and isinstance(warnings, list)
+            and all(isinstance(w, list) and len(w) == 4 and isinstance(w[0], str) and isinstance(w[2], str)
+                    and isinstance(w[3], str) and (w[1] is None or type(w[1]) is int) for w in warnings))
 
 
 def save_cache(path: Path, cache: MarkupCache) -> None:
-    """Keep only what this build used, so the cache never outgrows the site."""
+    """Keep only what this build used, so the cache never outgrows the site.
+
+    A cache that cannot be written (read-only site, a folder in its place) is skipped:
+    the next build converts again, which is slower but correct.
+    """
     if cache.new == cache.old:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")  # one per build
-    temporary.write_text(json.dumps(cache.new, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-    temporary.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(cache.new, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)

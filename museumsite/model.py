@@ -255,7 +255,7 @@ class Site:
         object.__setattr__(self, "_tags", {(t.key, t.lang): t for t in tags})
 
     def _make_tags(self) -> tuple[Tag, ...]:
-        from museumsite.urls import expand, make_slug
+        from museumsite.urls import expand, tag_slug
 
         config = self.config
         tagged: dict[str, list[Entry]] = {}
@@ -267,7 +267,7 @@ class Site:
             for lang in config.all_languages:
                 names = config.tags.get(key, {})
                 name = names.get(lang) or names.get(config.language) or self.tag_labels.get(key, key)
-                slug = make_slug(name)
+                slug = tag_slug(name)
                 url = expand(config.urls.tag, slug=slug, lang=lang, default_language=config.language,
                              prefix=config.urls.language)
                 tags.append(Tag(key=key, lang=lang, name=name, slug=slug, url=url,
@@ -347,9 +347,9 @@ class Site:
 
     def tag(self, name: str, lang: str | None = None) -> Tag | None:
         """The tag an entry names, in ``lang``: "Web 2.0", "web 2.0" and its translations are one tag."""
-        from museumsite.urls import make_slug
+        from museumsite.urls import tag_slug
 
-        slug = make_slug(name)
+        slug = tag_slug(name)
         key = self.tag_of.get(slug, slug)
         return self._tags.get((key, lang or self.config.language))
 
@@ -388,3 +388,4 @@ class BuildResult:
     removed: int
     seconds: float
     warnings: tuple[Any, ...] = ()
+    drafts: int = 0  # draft files left out (0 when built with drafts)

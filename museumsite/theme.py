@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from museumsite.config import SiteConfig
-from museumsite.errors import Problem
+from museumsite.errors import Problem, Problems
 from museumsite.load import list_static
 from museumsite.model import StaticFile
 
@@ -72,11 +72,17 @@ def locale_dirs(config: SiteConfig) -> list[Path]:
     return [config.root / "locales", *(d / "locales" for d in theme_dirs(config))]
 
 
-def theme_static(config: SiteConfig) -> list[StaticFile]:
-    """Theme assets under /theme/: a site theme's file replaces the default's of the same name."""
+def theme_static(config: SiteConfig, problems: Problems) -> list[StaticFile]:
+    """Theme assets under /theme/: a site theme's file replaces the default's of the same name.
+
+    Symbolic links may point anywhere inside the site (a theme in the site), or inside
+    the theme itself (the packaged default, wherever it is installed); not elsewhere.
+    """
     chosen: dict[str, StaticFile] = {}
+    root = config.root.resolve()
     for directory in reversed(theme_dirs(config)):
-        for static in list_static(config.root, directory / "static", THEME_STATIC_PREFIX):
+        boundary = root if directory.resolve().is_relative_to(root) else directory
+        for static in list_static(config.root, directory / "static", problems, THEME_STATIC_PREFIX, boundary):
             chosen[static.path] = static
     return [chosen[path] for path in sorted(chosen)]
 

@@ -9,15 +9,111 @@ checked to stay inside the output folder.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
-from urllib.parse import quote, urljoin
+import re
+import unicodedata
+from urllib.parse import quote, unquote, urljoin
 
 from slugify import slugify as _slugify
 
+# File systems refuse names over 255 bytes; a segment (one folder or file name of a URL)
+# stays well under that, and a whole URL under what every server and OS path accepts.
+MAX_SEGMENT_BYTES = 200
+MAX_URL_BYTES = 1800
+# A slug is shorter still, so a pattern can add to it ('{slug}.ics', a language prefix).
+MAX_SLUG_BYTES = 100
+# Symbols that name things in tags ('C++', 'C#'): spelt out rather than dropped, so
+# 'C++', 'C#' and 'C' are three tags, not one.
+_SYMBOLS = {"+": " plus ", "#": " sharp "}
+_SYMBOL = re.compile("[" + re.escape("".join(_SYMBOLS)) + "]")
+# Bidirectional overrides and isolates: invisible, and used to disguise names.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
 
 def make_slug(text: str) -> str:
-    """ASCII slug for a title or tag: "Évaluer l'usage" -> "evaluer-l-usage"."""
-    return _slugify(text) or "untitled"
+    """ASCII slug for a title or a file name: "Évaluer l'usage" -> "evaluer-l-usage".
+
+    Always a valid URL segment (see ``check_url``): a slug longer than MAX_SLUG_BYTES
+    is cut and given a short hash of the text, so it stays distinct. Text with no
+    letter or digit is "untitled" (callers put a better name in its place).
+    """
+    return _shorten(_slugify(text), text) or "untitled"
+
+
+def tag_slug(name: str) -> str:
+    """The slug of a tag's page: like ``make_slug``, but fit for names in any script.
+
+    Latin letters lose their accents ("Musées" -> "musees"); letters of other scripts
+    are kept as written ("日本語" stays "日本語", percent-encoded in links), because
+    transliteration guesses the language: Japanese kanji came out as Chinese pinyin,
+    Arabic as bare consonants. 'C++' and 'C#' are spelt out, so they, and 'C', are three
+    tags; a name with no letter or digit ('***') is 'untitled-' and a hash of the name,
+    so two such tags never share a page. File names keep ``make_slug``'s ASCII, which
+    every keyboard can type.
+    """
+    text = unicodedata.normalize("NFKC", name).strip()
+    spelt = _SYMBOL.sub(lambda m: _SYMBOLS[m.group()], text)
+    latin = "".join(_slugify(ch, lowercase=False) or " " if _is_latin(ch) else ch for ch in spelt)
+    slug = _shorten(_slugify(latin, allow_unicode=True), text)
+    if not slug:
+        return f"untitled-{_digest(text)}" if text else "untitled"
+    return slug
+
+
+def _shorten(slug: str, text: str) -> str:
+    if len(slug.encode("utf-8")) <= MAX_SLUG_BYTES:
+        return slug
+    cut = slug.encode("utf-8")[: MAX_SLUG_BYTES - 10].decode("utf-8", "ignore")
+    head, dash, _ = cut.rpartition("-")
+    cut = head if dash and len(head) >= len(cut) // 2 else cut
+    return f"{cut.strip('-')}-{_digest(text)}"
+
+
+def _is_latin(char: str) -> bool:
+    return ord(char) > 127 and unicodedata.name(char, "").startswith("LATIN")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def check_url(url: str) -> str | None:
+    """What is wrong with a site path as the address of a page or file, or None if it is safe.
+
+    The one check every URL goes through, whatever made it (a slug, a permalink
+    pattern, a translated slug, an alias from an import, a tag): a URL that passes
+    maps to a file inside the output folder (no '..', no '//', no backslash, no
+    hidden '.name' that could reach a '.git' kept in the output), holds no control
+    character or NUL, and has segments short enough for any file system.
+    """
+    if not url.startswith("/"):
+        return "does not start with '/'"
+    if url.startswith("//"):
+        return "starts with '//', which names another host"
+    for char in url:
+        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI:
+            return f"contains the control character U+{ord(char):04X}"
+    for char in "\\?#":
+        if char in url:
+            return f"contains '{char}'"
+    if len(url.encode("utf-8")) > MAX_URL_BYTES:
+        return f"is longer than {MAX_URL_BYTES} bytes"
+    segments = url[1:].split("/")
+    for index, segment in enumerate(segments):
+        decoded = unquote(segment)
+        if not segment:
+            if index < len(segments) - 1:
+                return "contains '//'"
+        elif decoded in (".", ".."):
+            return f"contains '{segment}'"
+        elif any(c in decoded for c in "/\\\x00"):
+            return f"contains an encoded '/', '\\' or NUL in '{segment}'"
+        elif segment.startswith(".") or decoded.startswith("."):
+            return f"has a hidden name '{segment}'"
+        elif len(segment.encode("utf-8")) > MAX_SEGMENT_BYTES:
+            return f"has a part longer than {MAX_SEGMENT_BYTES} bytes"
+    return None
 
 
 def expand(pattern: str, *, slug: str, lang: str, default_language: str,
@@ -30,7 +126,10 @@ def expand(pattern: str, *, slug: str, lang: str, default_language: str,
     url = pattern.format(**values)
     if "{lang}" not in pattern:
         url = localize(url, lang, default_language, prefix)
-    return posixpath.normpath(url).rstrip("/") + "/" if url != "/" else "/"
+    # Empty values ('{year}' of an undated page) leave '//', which is closed up; '..'
+    # is kept as written, for check_url to refuse, never flattened into another path.
+    url = re.sub("/{2,}", "/", url)
+    return url.rstrip("/") + "/" if url != "/" else "/"
 
 
 def localize(path: str, lang: str, default_language: str, prefix: str = "/{lang}/") -> str:
@@ -43,9 +142,11 @@ def localize(path: str, lang: str, default_language: str, prefix: str = "/{lang}
 def url_to_path(url: str) -> str:
     """Output path for a site URL: '/talks/x/' -> 'talks/x/index.html', '/feed.xml' -> 'feed.xml'.
 
-    Raises ValueError for a URL that would leave the output folder.
+    Raises ValueError for a URL that ``check_url`` refuses: the last guard before a write.
     """
     path = url.split("#", 1)[0].split("?", 1)[0]
+    if problem := check_url(path):
+        raise ValueError(f"URL {url!r} {problem}")
     if path.endswith("/"):
         path += "index.html"
     clean = posixpath.normpath(path.lstrip("/"))
