@@ -172,7 +172,7 @@ def test_broken_front_matter_and_config_name_their_file_and_line(served: DevServ
         assert events.next_event() == "problems"
         _, _, body = get(served, "/")
         text = "".join(overlay_of(body).itertext())
-        assert "content/posts/second.md:" in text
+        assert "content/posts/second.md:4" in text and "invalid YAML" in text
         post.write_text(good, encoding="utf-8")
         assert events.next_event() == "reload"
         config.write_text(good_config + "posts_per_pag: 3\n", encoding="utf-8")
