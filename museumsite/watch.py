@@ -13,7 +13,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path, PurePath
 
-from watchdog.events import DirModifiedEvent, FileSystemEvent, FileSystemEventHandler
+from watchdog import events as fs
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
@@ -23,6 +24,9 @@ CONFIG_FILE = "museumsite.yaml"
 # Files editors write beside the one being saved: vim (.swp, .swx, 4913, foo~), emacs (.#foo), others (.tmp).
 EDITOR_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp")
 EDITOR_NAMES = ("4913",)
+# What changes a file's bytes or its place. Not "opened" nor "closed_no_write": the build itself
+# opens every source, so counting reads would make each build start the next one, forever.
+CHANGES = ("created", "deleted", "modified", "moved", "closed")
 
 
 def is_relevant(path: str | Path, root: Path) -> bool:
@@ -50,7 +54,7 @@ class _Changes(FileSystemEventHandler):
         self.changed = changed
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if isinstance(event, DirModifiedEvent):
+        if event.event_type not in CHANGES or (event.is_directory and event.event_type == "modified"):
             return  # a folder's times change with any file in it; the file's own event counts
         paths = [event.src_path, getattr(event, "dest_path", "") or ""]
         if any(p and is_relevant(_text(p), self.root) for p in paths):
@@ -81,7 +85,7 @@ class Watcher:
         self.thread = threading.Thread(target=self._loop, name="museumsite-rebuild", daemon=True)
 
     def start(self) -> None:
-        self.observer.schedule(self.handler, str(self.root), recursive=False)
+        self._schedule(self.root, recursive=False)
         self._watch_new_folders()
         self.observer.start()  # watches are in place when this returns
         self.thread.start()
@@ -100,8 +104,18 @@ class Watcher:
         for name in WATCHED_DIRS:
             folder = self.root / name
             if name not in self.watched and folder.is_dir():
-                self.observer.schedule(self.handler, str(folder), recursive=True)
+                self._schedule(folder, recursive=True)
                 self.watched.add(name)
+
+    def _schedule(self, folder: Path, recursive: bool) -> None:
+        """Ask the system for changes only (watchdog 4+), so reads by the build are not even reported."""
+        kinds = [getattr(fs, name) for name in ("FileCreatedEvent", "FileDeletedEvent", "FileModifiedEvent",
+                                                "FileMovedEvent", "FileClosedEvent", "DirCreatedEvent",
+                                                "DirDeletedEvent", "DirMovedEvent") if hasattr(fs, name)]
+        try:
+            self.observer.schedule(self.handler, str(folder), recursive=recursive, event_filter=kinds)
+        except TypeError:  # watchdog 3: no event_filter; _Changes drops the reads
+            self.observer.schedule(self.handler, str(folder), recursive=recursive)
 
     def _loop(self) -> None:
         while not self.stopping.is_set():

@@ -11,17 +11,19 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import html5lib
 import pytest
+from watchdog import events as fs
 
 from museumsite.build import build
 from museumsite.cli import _parser, main
 from museumsite.live import EVENTS_PATH, SCRIPT_PATH
 from museumsite.serve import SERVE_OUTPUT, DevServer, is_loopback, locate
-from museumsite.watch import is_relevant
+from museumsite.watch import _Changes, is_relevant
 from museumsite.write import MANIFEST
 
 from conftest import SMALL_SITE, MakeSite
@@ -232,6 +234,22 @@ def test_editor_files_and_outputs_never_trigger_a_rebuild(tmp_path: Path) -> Non
                  "README.md", "museumsite.yaml~", "content/.git/config"]:
         assert not is_relevant(root / name, root), name
     assert not is_relevant(tmp_path.parent / "other", root)
+
+
+def test_reading_a_source_is_not_a_change(tmp_path: Path) -> None:
+    """Every build opens every source; were an open a change, each build would start the next."""
+    changed = threading.Event()
+    handler = _Changes(tmp_path, changed)
+    post, folder = str(tmp_path / "content/posts/a.md"), str(tmp_path / "content/posts")
+    for event in [fs.FileOpenedEvent(post), fs.FileClosedNoWriteEvent(post), fs.DirModifiedEvent(folder)]:
+        handler.dispatch(event)
+        assert not changed.is_set(), event
+    for event in [fs.FileModifiedEvent(post), fs.FileClosedEvent(post), fs.FileCreatedEvent(post),
+                  fs.FileDeletedEvent(post), fs.DirDeletedEvent(folder), fs.DirCreatedEvent(folder),
+                  fs.FileMovedEvent(str(tmp_path / "content/posts/.a.md.swp"), post)]:
+        changed.clear()
+        handler.dispatch(event)
+        assert changed.is_set(), event
 
 
 def test_stop_ends_open_streams_and_joins_threads(make_site: MakeSite) -> None:
