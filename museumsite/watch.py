@@ -16,7 +16,7 @@ from pathlib import Path, PurePath
 from watchdog import events as fs
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import BaseObserver, ObservedWatch
 
 DEBOUNCE = 0.15  # seconds without a relevant change before rebuilding
 WATCHED_DIRS = ("content", "themes", "locales")
@@ -81,7 +81,7 @@ class Watcher:
         self.stopping = threading.Event()
         self.observer: BaseObserver = Observer()
         self.handler = _Changes(root, self.changed)
-        self.watched: set[str] = set()
+        self.watched: dict[str, ObservedWatch] = {}
         self.thread = threading.Thread(target=self._loop, name="museumsite-rebuild", daemon=True)
 
     def start(self) -> None:
@@ -101,21 +101,23 @@ class Watcher:
             self.thread.join()
 
     def _watch_new_folders(self) -> None:
+        """Follow source folders appearing and disappearing (a theme folder made mid-session)."""
         for name in WATCHED_DIRS:
             folder = self.root / name
+            if name in self.watched and not folder.is_dir():
+                self.observer.unschedule(self.watched.pop(name))
             if name not in self.watched and folder.is_dir():
-                self._schedule(folder, recursive=True)
-                self.watched.add(name)
+                self.watched[name] = self._schedule(folder, recursive=True)
 
-    def _schedule(self, folder: Path, recursive: bool) -> None:
+    def _schedule(self, folder: Path, recursive: bool) -> ObservedWatch:
         """Ask the system for changes only (watchdog 4+), so reads by the build are not even reported."""
         kinds = [getattr(fs, name) for name in ("FileCreatedEvent", "FileDeletedEvent", "FileModifiedEvent",
                                                 "FileMovedEvent", "FileClosedEvent", "DirCreatedEvent",
                                                 "DirDeletedEvent", "DirMovedEvent") if hasattr(fs, name)]
         try:
-            self.observer.schedule(self.handler, str(folder), recursive=recursive, event_filter=kinds)
+            return self.observer.schedule(self.handler, str(folder), recursive=recursive, event_filter=kinds)
         except TypeError:  # watchdog 3: no event_filter; _Changes drops the reads
-            self.observer.schedule(self.handler, str(folder), recursive=recursive)
+            return self.observer.schedule(self.handler, str(folder), recursive=recursive)
 
     def _loop(self) -> None:
         while not self.stopping.is_set():

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -129,6 +131,15 @@ def test_an_edit_rebuilds_and_sends_a_reload(served: DevServer) -> None:
         edit(template, "version 1", "version 2")
         assert events.next_event() == "reload"
         assert b"Lost, version 2" in get(served, "/nowhere/")[2]
+        shutil.rmtree(served.root / "themes")  # back to the packaged theme, then a new theme folder again
+        assert events.next_event() == "reload"
+        assert b"Lost, version" not in get(served, "/nowhere/")[2]
+        template.parent.mkdir(parents=True)
+        template.write_text("<!doctype html><title>x</title><p>Lost, version 3</p>\n", encoding="utf-8")
+        assert events.next_event() == "reload"
+        edit(template, "version 3", "version 4")
+        assert events.next_event() == "reload"
+        assert b"Lost, version 4" in get(served, "/nowhere/")[2]
         edit(served.root / "museumsite.yaml", "title: Test site", "title: Renamed site")
         assert events.next_event() == "reload"
         _, _, body = get(served, "/")
@@ -273,8 +284,8 @@ def test_a_site_that_never_built_shows_the_overlay_then_the_site(make_site: Make
         status, _, body = get(server, "/")
         assert status == 503
         assert "content/posts/third.md" in "".join(overlay_of(body).itertext())
-        (server.root / "content/posts/third.md").write_text(SMALL_SITE["content/posts/third.md"].replace(
-            "        ", "").lstrip("\n"), encoding="utf-8")
+        (server.root / "content/posts/third.md").write_text(
+            textwrap.dedent(SMALL_SITE["content/posts/third.md"]).lstrip("\n"), encoding="utf-8")
         assert events.next_event() == "reload"
         status, _, body = get(server, "/")
         assert status == 200 and overlay_of(body) is None
