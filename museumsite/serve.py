@@ -268,13 +268,16 @@ class DevServer:
         except OSError as exc:
             raise UsageError(f"cannot listen on {self.bind}:{self.port}: {exc.strerror}; "
                              "choose another port with --port or another address with --bind") from exc
-        self.thread = threading.Thread(target=self.server.serve_forever, name="museumsite-serve")
+        self.thread = threading.Thread(target=self.server.serve_forever, name="museumsite-serve", daemon=True)
         self.thread.start()
         self.watcher.start()
 
     def stop(self) -> None:
-        """Stop watching (after a build in progress), close every connection, join every thread."""
-        self.watcher.stop()
+        """Close every connection and join every thread, then stop watching (after a build in progress).
+
+        Event streams end first: should a second Ctrl-C cut this short, no request thread is left
+        waiting for a build that will never come, so the process can still exit.
+        """
         self.live.stop()
         if self.server is not None:
             self.server.shutdown()
@@ -282,6 +285,7 @@ class DevServer:
             self.server.server_close()
         if self.thread is not None:
             self.thread.join()
+        self.watcher.stop()
 
     def rebuild(self) -> None:
         """One full build; its problems (or none) go to every open page. Never raises but UsageError
