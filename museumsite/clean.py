@@ -23,6 +23,9 @@ def clean_site(root: Path) -> list[Path]:
     Everything is checked before anything is removed, so a refusal removes nothing.
     """
     root = root.resolve()
+    if not (root / "museumsite.yaml").is_file():
+        raise UsageError(f"{root} has no museumsite.yaml, so it is not a site folder: nothing removed; "
+                         "give the site folder with --site DIR")
     output, cache = root / OUTPUT_DIR, root / CACHE_DIR
     for folder in (output, cache):
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):

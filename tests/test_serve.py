@@ -345,3 +345,8 @@ def test_clean_refuses_an_output_museumsite_did_not_write(make_site: MakeSite,
     err = capsys.readouterr().err
     assert "refusing to remove" in err and MANIFEST in err
     assert (root / "_site" / "index.html").is_file() and (root / ".museumsite-cache").is_dir()  # nothing removed
+    (root / "museumsite.yaml").rename(root / "museumsite.yaml.bak")  # not a site folder any more
+    (root / "_site" / MANIFEST).write_text('{"files": []}\n', encoding="utf-8")
+    assert main(["clean", "--site", str(root)]) == 2
+    assert "no museumsite.yaml" in capsys.readouterr().err
+    assert (root / "_site" / "index.html").is_file() and (root / ".museumsite-cache").is_dir()
