@@ -1,4 +1,4 @@
-"""Command line: ``museumsite build | init | new | check | comments | import``. The only module that prints.
+"""Command line: ``museumsite build | init | new | check | comments | import | serve | clean``. The only module that prints.
 
 Exit codes: 0 ok, 1 content errors, 2 usage or configuration errors.
 """
@@ -102,7 +102,49 @@ def _parser() -> argparse.ArgumentParser:
         source.add_argument("--force", action="store_true", help="also overwrite files edited by hand")
         source.set_defaults(run=_import, source=name)
     _add_schedule_imports(sources)
+    _serve_parsers(commands)
     return parser
+
+
+def _serve_parsers(commands: Any) -> None:
+    serve = commands.add_parser("serve", help="serve the site locally, rebuilding and reloading on every save",
+                                description="Build the site into .museumsite-cache/serve/, serve it on "
+                                            "127.0.0.1, rebuild when content, themes, locales or the config "
+                                            "change, and reload open pages. Ctrl-C stops it.")
+    serve.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
+    serve.add_argument("--port", type=int, default=8000, metavar="N", help="the port (default: 8000)")
+    serve.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
+                       help="the address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--drafts", action="store_true", help="include entries marked 'draft: true'")
+    serve.set_defaults(run=_serve)
+    clean = commands.add_parser("clean", help="remove the output (_site) and the cache (.museumsite-cache)",
+                                description="Remove _site/ (only if museumsite wrote it) and .museumsite-cache/.")
+    clean.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
+    clean.set_defaults(run=_clean)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from museumsite.serve import DevServer
+
+    server = DevServer(args.site, bind=args.bind, port=args.port, drafts=args.drafts,
+                       log=lambda message: print(message, file=sys.stderr, flush=True))
+    server.start()
+    print(f"Serving {_shown(args.site)} at {server.url} (Ctrl-C to stop)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+        print("Stopped.", file=sys.stderr)
+    return 0
+
+
+def _clean(args: argparse.Namespace) -> int:
+    from museumsite.clean import clean_site
+
+    removed = clean_site(args.site)
+    print("\n".join(f"Removed {_shown(path)}" for path in removed) or "Nothing to remove.")
+    return 0
 
 
 def _comments_parser(commands: Any) -> None:
