@@ -100,7 +100,7 @@ LINK_ATTRIBUTES = {("a", "href"), ("area", "href"), ("link", "href"), ("script",
 class Finding:
     """One thing wrong with the built site, on one page (a site path such as '/fr/posts/x/')."""
 
-    kind: str  # link, anchor, image, feed, hreflang, orphan, size, external, translation
+    kind: str  # errors: link, anchor, image, feed, external; warnings: hreflang, orphan, size, unreachable
     page: str
     target: str
     message: str
