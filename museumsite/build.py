@@ -23,6 +23,7 @@ from museumsite.event_feeds import make_event_feeds
 from museumsite.export import make_schedules
 from museumsite.feeds import make_feeds, plan_feeds
 from museumsite.i18n import load_interface
+from museumsite.jsonfeed import make_json_feeds
 from museumsite.load import list_static, load_comment_archives, load_documents
 from museumsite.markup import convert_site, read_cache, save_cache
 from museumsite.model import BuildResult, Document
@@ -85,7 +86,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     feed_plan = plan_feeds(site, interface)
     comment_plan = plan_comment_feeds(site, interface)
     pages = render_pages(jobs, env, site, interface, table, (feed_plan, comment_plan), problems, step)
-    feeds = (make_feeds(site, feed_plan) + make_comment_feeds(site, comment_plan, interface)
+    feeds = (make_feeds(site, feed_plan) + make_json_feeds(site, feed_plan) + make_comment_feeds(site, comment_plan, interface)
              + make_event_feeds(site, interface))
     outputs = pages + feeds + make_sitemap(site, jobs, table) + make_calendars(site) + make_schedules(site)
     check_collisions(outputs, static, root, problems)

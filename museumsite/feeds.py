@@ -37,7 +37,7 @@ class Feed:
     prefix: str = ""  # "all." for the site-wide feed: /feeds/all.atom.xml
 
     def url(self, kind: str) -> str:
-        return f"{self.folder}{self.prefix}{kind}.xml"
+        return f"{self.folder}{self.prefix}feed.json" if kind == "json" else f"{self.folder}{self.prefix}{kind}.xml"
 
 
 def plan_feeds(site: Site, interface: Interface) -> list[Feed]:
@@ -94,6 +94,9 @@ def feed_links(feeds: list[Feed], site: Site, lang: str, tag: Tag | None = None)
                     links.append({"url": feed.url(kind), "type": mime, "title": f"{feed.title} ({label})",
                                   "label": label, "lang": feed.lang,
                                   "kind": "tag" if tag and feed.folder == tag.url else "posts"})
+            links.append({"url": feed.url("json"), "type": "application/feed+json", "title": f"{feed.title} (JSON Feed)",
+                          "label": "JSON Feed", "lang": feed.lang,
+                          "kind": "tag" if tag and feed.folder == tag.url else "posts"})
     return tuple(links)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from museumsite.collation import collation_key
 from museumsite.errors import Problems
+from museumsite.feedindex import feeds_for_page
 from museumsite.i18n import N_, Interface
 from museumsite.model import Entry, Post, Site
 from museumsite.urls import localize
@@ -102,6 +103,9 @@ def _language_pages(site: Site, interface: Interface, lang: str) -> list[Job]:
         if entries:
             jobs.append(Job(url=here(f"/{kind}/"), template=template, title=_(title), lang=lang, page_key=kind,
                             context={"items": entries}, sources=tuple(e.source.path for e in entries)))
+    jobs.append(Job(url=here("/feeds/"), template="feeds.html", title=_(N_("Feeds")), lang=lang, page_key="feeds",
+                    context={"listings": feeds_for_page(site, interface, lang)},
+                    sources=tuple(e.source.path for e in site.entries)))
     return jobs
 
 

@@ -48,7 +48,8 @@ def test_init_makes_a_site_that_builds(tmp_path: Path, capsys: pytest.CaptureFix
     assert match, summary
     written = list((site / "_site").rglob("*"))
     assert int(match.group(1)) == len([p for p in written if p.suffix == ".html"])
-    feeds = [p for p in written if p.suffix == ".xml" and p.name not in ("sitemap.xml", "schedule.xml")]
+    feeds = [p for p in written if (p.suffix == ".xml" and p.name not in ("sitemap.xml", "schedule.xml"))
+             or p.name.endswith("feed.json")]
     assert int(match.group(2)) == len(feeds) >= 2
     kinds = {p.parent.name for p in (site / "content").glob("*/*.md")}
     assert kinds == {"events", "talks", "speakers", "posts", "pages"}

@@ -457,7 +457,7 @@ def test_each_language_has_feeds_declaring_it_with_whole_posts(built: tuple[Path
         _check_structure((folder / name).read_bytes(), f"https://example.org{PREFIX[lang]}feeds/{name}")
     home = page(out, PREFIX[lang])
     announced = {urlsplit(link.get("href", "")).path for link in home.iter("link") if link.get("type")}
-    assert announced == {f"{PREFIX[lang]}feeds/atom.xml", f"{PREFIX[lang]}feeds/rss.xml"}
+    assert announced == {f"{PREFIX[lang]}feeds/atom.xml", f"{PREFIX[lang]}feeds/rss.xml", f"{PREFIX[lang]}feeds/feed.json"}
 
 
 def test_catalan_feed_carries_the_part_after_the_cut(built: tuple[Path, list[object]]) -> None:
