@@ -70,6 +70,19 @@ def test_axe_finds_nothing(page: Any, demo_url: str, name: str, path: str, width
     assert result["incomplete"] == [], "\n".join(result["incomplete"])
 
 
+@pytest.mark.parametrize(("name", "path"), PAGE_TYPES, ids=[name for name, _ in PAGE_TYPES])
+def test_axe_finds_nothing_in_dark_mode(page: Any, demo_url: str, name: str, path: str) -> None:
+    page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    try:
+        page.get(demo_url + path)
+        assert page.execute_script("return matchMedia('(prefers-color-scheme: dark)').matches")
+        result = run_axe(page)
+    finally:
+        page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+    assert result["violations"] == [], json.dumps(result["violations"], indent=1)
+    assert result["incomplete"] == [], "\n".join(result["incomplete"])
+
+
 def nu_messages(site: Path) -> list[dict[str, Any]]:
     java = shutil.which("java")
     if not java:

@@ -228,3 +228,30 @@ def test_syntax_colours_are_linked_only_by_pages_with_code(demo_site: Path) -> N
     assert 'class="highlight"' in with_code and "pygments.css" in with_code
     assert 'class="highlight"' not in without and "pygments.css" not in without
     assert 'media="print"' in without and "print.css" in without
+
+
+def test_the_logo_keeps_a_light_backdrop_in_dark_mode(page: Any, demo_url: str) -> None:
+    page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    try:
+        page.get(demo_url + "/about/")
+        logo = by_css(page, "main img[src$='logo.svg']")
+        backdrop = page.execute_script("return getComputedStyle(arguments[0]).backgroundColor", logo)
+        page_bg = page.execute_script("return getComputedStyle(document.body).backgroundColor")
+    finally:
+        page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+    assert backdrop == "rgb(243, 239, 230)" and page_bg != backdrop
+
+
+def test_printing_hides_the_navigation_and_prints_link_addresses(page: Any, demo_url: str) -> None:
+    page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        page.get(demo_url + "/talks/a-flickr-competition-in-barcelona/")
+        menu_shown = by_css(page, "header nav").is_displayed()
+        article_break = page.execute_script("return getComputedStyle(document.querySelector('article.talk')).breakBefore")
+        link = all_css(page, "main p a[href^='/'], main li a[href^='/']")[0]
+        after = page.execute_script("return getComputedStyle(arguments[0], '::after').content", link)
+    finally:
+        page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert not menu_shown
+    assert article_break == "page"
+    assert link.get_attribute("href").endswith(after.strip('" <>').split("/", 1)[-1]) and "<" in after
