@@ -228,6 +228,8 @@ def test_syntax_colours_are_linked_only_by_pages_with_code(demo_site: Path) -> N
     assert 'class="highlight"' in with_code and "pygments.css" in with_code
     assert 'class="highlight"' not in without and "pygments.css" not in without
     assert 'media="print"' in without and "print.css" in without
+    # A post without code stays under 12 KB of HTML (issue 11's budget): no syntax colours, no inlined CSS.
+    assert len(without.encode("utf-8")) < 12 * 1024
 
 
 def test_the_logo_keeps_a_light_backdrop_in_dark_mode(page: Any, demo_url: str) -> None:
