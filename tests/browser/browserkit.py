@@ -55,7 +55,10 @@ PAGE_TYPES = [
 
 def chromium_binary() -> str | None:
     """The Debian Chromium, or whatever ``MUSEUMSITE_CHROMIUM`` names."""
-    return os.environ.get("MUSEUMSITE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    named = os.environ.get("MUSEUMSITE_CHROMIUM")
+    if named:
+        return named if Path(named).is_file() else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def need_browser() -> tuple[str, str]:
