@@ -102,6 +102,9 @@ def _language_pages(site: Site, interface: Interface, lang: str) -> list[Job]:
         if entries:
             jobs.append(Job(url=here(f"/{kind}/"), template=template, title=_(title), lang=lang, page_key=kind,
                             context={"items": entries}, sources=tuple(e.source.path for e in entries)))
+    if config.search.enabled:
+        jobs.append(Job(url=here("/search/"), template="search.html", title=_(N_("Search")), lang=lang,
+                        page_key="search"))
     return jobs
 
 
