@@ -37,7 +37,10 @@ BUNDLE = "pagefind"  # the index folder in the output; the search page loads /pa
 # contents, the comment language filter, the search form itself.
 ROOT_SELECTOR = "main"
 EXCLUDE_SELECTORS = ("nav", ".toc", ".translations", ".comment-filter", ".pagination", "form")
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
+# Pagefind also indexes the parts of "l'escafandre" and "d'accord" (so "escafandre" finds it), but only
+# with the ASCII apostrophe; the typography pass writes the typographic one, so the copy it reads has ASCII.
+TYPOGRAPHIC_APOSTROPHE = "\u2019".encode()
 
 
 def indexed_paths(jobs: Iterable[Job]) -> set[str]:
@@ -69,7 +72,7 @@ def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Proble
         for page in chosen:
             dest = site / page.path
             dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(page.data)
+            dest.write_bytes(page.data.replace(TYPOGRAPHIC_APOSTROPHE, b"'"))
         site.mkdir(exist_ok=True)
         command = [str(binary), "--site", str(site), "--output-path", str(bundle),
                    "--root-selector", ROOT_SELECTOR, "--silent"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import html5lib
@@ -56,7 +58,7 @@ FILES = {
             author: Marta
             date: 2024-05-11 10:00:00+02:00
             lang: ca
-            body: M'encanta l'escafandre antic de la sala gran.
+            body: M’encanta l’escafandre antic de la sala gran.
           - id: 2
             parent: 1
             author: Claire
@@ -196,3 +198,24 @@ def test_missing_pagefind_is_a_clear_error(make_site: MakeSite, monkeypatch: pyt
     message = str(caught.value)
     assert "search needs the Pagefind program" in message and "search: false" in message
     assert not (site / "_site").exists()
+
+
+def query(bundle: Path, lang: str, words: str) -> list[str]:
+    """Search ``bundle`` as the search page of ``lang`` does, with pagefind.js run by Node."""
+    done = subprocess.run(["node", str(Path(__file__).parent / "fixtures" / "search" / "query.mjs"), str(bundle),
+                           lang, words], capture_output=True, text=True, timeout=60, check=True)
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed: no real query without it")
+def test_real_queries_find_catalan_french_english_and_comment_words(make_site: MakeSite) -> None:
+    site = make_site(FILES, config=CONFIG)
+    build(site)
+    bundle = site / "_site" / "pagefind"
+    assert query(bundle, "en", "lighthouse") == ["/posts/harbour/"]
+    assert query(bundle, "fr", "phare") == ["/fr/posts/harbour/"]
+    assert query(bundle, "ca", "fareros") == ["/ca/posts/harbour/"]
+    assert query(bundle, "ca", "escafandre") == ["/ca/posts/harbour/"]  # only in a comment
+    assert query(bundle, "en", "scaphandrier") == ["/posts/harbour/"]  # a French comment on the English page
+    assert query(bundle, "ca", "lighthouse") == []  # each language searches its own pages
+    assert query(bundle, "en", "zzqqxx") == []
