@@ -37,7 +37,10 @@ BUNDLE = "pagefind"  # the index folder in the output; the search page loads /pa
 # contents, the comment language filter, the search form itself.
 ROOT_SELECTOR = "main"
 EXCLUDE_SELECTORS = ("nav", ".toc", ".translations", ".comment-filter", ".pagination", "form")
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
+# Pagefind's ready-made interfaces: the search page has its own (theme/js/search.js), so these 400 KB
+# (which carry their authors' e-mail addresses) are not published.
+UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 # Pagefind also indexes the parts of "l'escafandre" and "d'accord" (so "escafandre" finds it), but only
 # with the ASCII apostrophe; the typography pass writes the typographic one, so the copy it reads has ASCII.
 TYPOGRAPHIC_APOSTROPHE = "\u2019".encode()
@@ -86,6 +89,9 @@ def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Proble
                            "upgrade it with 'pip install -U pagefind[bin]', or turn search off with 'search: false'")
             return []
         _sort_entry(bundle / "pagefind-entry.json")
+        for unused in bundle.glob("pagefind-*"):
+            if unused.name.startswith(UNUSED):
+                unused.unlink()
         outputs = _read_bundle(bundle)
         if cache_dir is not None:
             _write_cache(cache_dir, key, bundle)

@@ -94,6 +94,11 @@ def test_each_language_has_its_own_index_with_its_words_comments_included(make_s
     assert list(entry["languages"]) == sorted(entry["languages"])  # a fixed order: same pages, same bytes
     for asset in ("pagefind.js", "pagefind-worker.js", "wasm.ca.pagefind", "wasm.fr.pagefind"):
         assert (out / "pagefind" / asset).is_file(), asset
+    # Only what the search page uses: Pagefind's own UI bundles (400 KB, with their authors' e-mail
+    # addresses in them) are not published.
+    assert not [p.name for p in (out / "pagefind").iterdir() if p.name.startswith(("pagefind-ui", "pagefind-modular",
+                                                                                   "pagefind-component", "pagefind-highlight"))]
+    assert not [p for p in (out / "pagefind").rglob("*.js") if b"@cloudcannon" in p.read_bytes()]
     text = fragments(out)
     assert "lighthouse keepers" in text["en"]["/posts/harbour/"]
     assert "gardiens du phare" in text["fr"]["/fr/posts/harbour/"]
