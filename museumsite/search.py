@@ -33,11 +33,11 @@ from museumsite.plan import Job
 from museumsite.urls import url_to_path
 
 BUNDLE = "pagefind"  # the index folder in the output; the search page loads /pagefind/pagefind.js
-# What is indexed of a page, and what is left out of it: navigation, the table of
+# What is indexed of a page, and what is left out of it: navigation, heading permalinks (¶), the table of
 # contents, the comment language filter, the search form itself.
 ROOT_SELECTOR = "main"
-EXCLUDE_SELECTORS = ("nav", ".toc", ".translations", ".comment-filter", ".pagination", "form")
-CACHE_VERSION = "3"
+EXCLUDE_SELECTORS = ("nav", ".toc", ".headerlink", ".translations", ".comment-filter", ".pagination", "form")
+CACHE_VERSION = "4"
 # Pagefind's ready-made interfaces: the search page has its own (theme/js/search.js), so these 400 KB
 # (which carry their authors' e-mail addresses) are not published.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")

@@ -39,6 +39,10 @@ FILES = {
         tags: [museums]
         ---
         The lighthouse keepers kept a logbook of every storm.
+
+        ## Storms
+
+        The worst came in 1910.
         """,
     "content/posts/harbour.fr.md": """
         ---
@@ -111,6 +115,7 @@ def test_each_language_has_its_own_index_with_its_words_comments_included(make_s
     english = text["en"]["/posts/harbour/"]
     assert "Main navigation" not in english and "Skip to content" not in english
     assert "Français" not in english and "Subscribe" not in english
+    assert "Storms" in english and "¶" not in english  # headings, without their permalink sign
 
 
 def test_search_page_per_language_is_local_and_says_what_to_do_without_javascript(make_site: MakeSite) -> None:
