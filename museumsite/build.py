@@ -29,6 +29,7 @@ from museumsite.markup import convert_site, read_cache, save_cache
 from museumsite.model import BuildResult, Document
 from museumsite.plan import alternates, drop_shadowed_redirects, plan_pages
 from museumsite.render import render_pages, template_helpers
+from museumsite.search import make_search_index
 from museumsite.sitemap import make_sitemap
 from museumsite.theme import check_theme, load_theme, locale_dirs, theme_static
 from museumsite.write import build_lock, check_collisions, check_output_dir, write_outputs
@@ -89,6 +90,9 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     feeds = (make_feeds(site, feed_plan) + make_json_feeds(site, feed_plan) + make_comment_feeds(site, comment_plan, interface)
              + make_event_feeds(site, interface))
     outputs = pages + feeds + make_sitemap(site, jobs, table) + make_calendars(site) + make_schedules(site)
+    if config.search.enabled:
+        step("indexing for search", 0, 0)
+        outputs += make_search_index(pages, jobs, problems, root / CACHE_DIR / "search" if use_cache else None)
     check_collisions(outputs, static, root, problems)
     problems.raise_if_any()
 

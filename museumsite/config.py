@@ -54,6 +54,13 @@ class CommentConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SearchConfig:
+    """Client-side search (Pagefind): ``search: false`` or ``search: {enabled: false}`` turns it off."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UrlConfig:
     """Permalink patterns. Placeholders: {slug} {year} {month} {day} {lang} {event}."""
 
@@ -105,6 +112,7 @@ class SiteConfig:
     posts_per_page: int = 10
     feeds: FeedConfig = field(default_factory=FeedConfig)
     comments: CommentConfig = field(default_factory=CommentConfig)
+    search: SearchConfig = field(default_factory=SearchConfig, metadata={"convert": "search"})
     urls: UrlConfig = field(default_factory=UrlConfig)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -287,7 +295,14 @@ def _tag_names(value: Any, name: str, line: int | None, lines: Mapping[str, int]
     return {str(key): {str(lang): text for lang, text in names.items()} for key, names in value.items()}
 
 
-_SPECIAL = {"languages": _languages, "tags": _tag_names}
+def _search(value: Any, name: str, line: int | None, lines: Mapping[str, int], problems: Problems) -> Any:
+    """``search: false`` is short for ``search: {enabled: false}``."""
+    if isinstance(value, bool):
+        return SearchConfig(enabled=value)
+    return _convert(SearchConfig, value, name, line, lines, problems)
+
+
+_SPECIAL = {"languages": _languages, "tags": _tag_names, "search": _search}
 
 
 def _check_values(config: SiteConfig, lines: Mapping[str, int], problems: Problems) -> None:

@@ -106,6 +106,9 @@ def _language_pages(site: Site, interface: Interface, lang: str) -> list[Job]:
     jobs.append(Job(url=here("/feeds/"), template="feeds.html", title=_(N_("Feeds")), lang=lang, page_key="feeds",
                     context={"listings": feeds_for_page(site, interface, lang)},
                     sources=tuple(e.source.path for e in site.entries)))
+    if config.search.enabled:
+        jobs.append(Job(url=here("/search/"), template="search.html", title=_(N_("Search")), lang=lang,
+                        page_key="search"))
     return jobs
 
 

@@ -1,0 +1,100 @@
+// The search page: queries this site's Pagefind index (/pagefind/, written by `museumsite build`) in the
+// browser. Pagefind loads the index of the page's <html lang>, so each language searches its own pages.
+// Every string the reader sees comes from the page (data attributes, translated by the theme).
+(function () {
+  "use strict";
+  var box = document.getElementById("search");
+  if (!box || !window.fetch) { return; }
+  var form = box.querySelector("form"), input = box.querySelector("input[type=search]");
+  var status = document.getElementById("search-status"), list = document.getElementById("search-results");
+  var elsewhere = box.querySelector(".search-elsewhere");
+  var pagefind = null, latest = 0, timer = 0;
+
+  box.querySelector(".search-no-js").hidden = true;
+  form.hidden = false;
+
+  function say(template, query, count) {
+    status.textContent = template.replace("{query}", query).replace("{count}", String(count));
+  }
+
+  // Pagefind's excerpt is HTML with <mark> around the matched words: keep the text and the marks, nothing else.
+  function excerpt(html) {
+    var p = document.createElement("p");
+    var parsed = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html").body;
+    parsed.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        p.appendChild(mark);
+      } else {
+        p.appendChild(document.createTextNode(node.textContent || ""));
+      }
+    });
+    return p;
+  }
+
+  function show(data, lang) {
+    var item = document.createElement("li");
+    item.lang = lang;
+    var link = document.createElement("a");
+    link.href = data.url;
+    link.textContent = (data.meta && data.meta.title) || data.url;
+    var heading = document.createElement("p");
+    heading.appendChild(link);
+    var language = document.createElement("p");
+    language.className = "meta";
+    language.lang = document.documentElement.lang;
+    language.textContent = box.dataset.languageName;
+    item.append(heading, language, excerpt(data.excerpt || ""));
+    list.appendChild(item);
+  }
+
+  function load() {
+    if (!pagefind) {
+      pagefind = import(box.dataset.bundle + "pagefind.js").then(function (module) {
+        return module.options({ baseUrl: box.dataset.base }).then(function () { return module; });
+      });
+    }
+    return pagefind;
+  }
+
+  function run(query) {
+    var ticket = ++latest;
+    query = query.trim();
+    var url = new URL(window.location.href);
+    if (query) { url.searchParams.set("q", query); } else { url.searchParams.delete("q"); }
+    window.history.replaceState(null, "", url);
+    if (elsewhere) {
+      elsewhere.querySelectorAll("a").forEach(function (a) {
+        var target = new URL(a.href);
+        target.searchParams.set("q", query);
+        a.href = target.href;
+      });
+    }
+    if (!query) { list.replaceChildren(); status.textContent = ""; return; }
+    load().then(function (module) {
+      return module.search(query);
+    }).then(function (search) {
+      return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }))
+        .then(function (pages) {
+          if (ticket !== latest) { return; }
+          list.replaceChildren();
+          pages.forEach(function (data) { show(data, document.documentElement.lang); });
+          say(pages.length ? box.dataset.found : box.dataset.none, query, search.results.length);
+        });
+    }).catch(function () {
+      if (ticket === latest) { status.textContent = box.dataset.failed; }
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    run(input.value);
+  });
+  input.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () { run(input.value); }, 300);
+  });
+  var initial = new URL(window.location.href).searchParams.get("q");
+  if (initial) { input.value = initial; run(initial); }
+}());
