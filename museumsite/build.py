@@ -12,25 +12,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from museumsite.assemble import assemble_site
-from museumsite.calendar import make_calendars
-from museumsite.checks import check_site
-from museumsite.comment_feeds import make_comment_feeds, plan_comment_feeds
-from museumsite.comments import attach_threads
+from museumsite import manifest
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
-from museumsite.event_feeds import make_event_feeds
-from museumsite.export import make_schedules
-from museumsite.feeds import make_feeds, plan_feeds
-from museumsite.i18n import load_interface
-from museumsite.load import list_static, load_comment_archives, load_documents
-from museumsite.markup import convert_site, read_cache, save_cache
 from museumsite.model import BuildResult
-from museumsite.plan import alternates, drop_shadowed_redirects, plan_pages
-from museumsite.render import render_pages, template_helpers
-from museumsite.sitemap import make_sitemap
-from museumsite.theme import check_theme, load_theme, locale_dirs, theme_static
-from museumsite.write import build_lock, check_collisions, check_output_dir, write_outputs
+from museumsite.theme import check_theme, theme_dirs
+from museumsite.write import build_lock, check_output_dir
 
 Progress = Callable[[str, int, int], None]
 CACHE_DIR = ".museumsite-cache"
@@ -54,12 +41,41 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     output = (output or root / "_site").resolve()
     check_output_dir(output, root)
     with build_lock(output, lambda: step("waiting for another build", 0, 0)):
-        return _build(root, config, output, drafts, strict, step, use_cache, started)
+        if not use_cache:
+            return _build(root, config, output, drafts, strict, step, use_cache, started)
+        record = manifest.record_path(root / CACHE_DIR, output)
+        inputs = manifest.inputs_fingerprint(root, theme_dirs(config), [output, root / CACHE_DIR],
+                                             (drafts, strict, str(output)))
+        if done := manifest.unchanged(record, inputs, output, time.perf_counter() - started):
+            return done
+        manifest.forget(record)
+        result = _build(root, config, output, drafts, strict, step, use_cache, started)
+        manifest.remember(record, inputs, result)
+        return result
 
 
 def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: bool, step: Progress,
            use_cache: bool, started: float) -> BuildResult:
     """The stages, run while holding the site's build lock."""
+    # The pipeline is imported here, not at the top: a no-op rebuild never needs it.
+    from museumsite.assemble import assemble_site
+    from museumsite.calendar import make_calendars
+    from museumsite.checks import check_site
+    from museumsite.comment_feeds import make_comment_feeds, plan_comment_feeds
+    from museumsite.comments import attach_threads
+    from museumsite.event_feeds import make_event_feeds
+    from museumsite.export import make_schedules
+    from museumsite.feeds import make_feeds, plan_feeds
+    from museumsite.i18n import load_interface
+    from museumsite.load import list_static, load_comment_archives, load_documents
+    from museumsite.markup import convert_site
+    from museumsite.markup_cache import MarkupCache, read_cache
+    from museumsite.plan import alternates, drop_shadowed_redirects, plan_pages
+    from museumsite.render import render_pages, template_helpers
+    from museumsite.sitemap import make_sitemap
+    from museumsite.theme import load_theme, locale_dirs, theme_static
+    from museumsite.write import check_collisions, write_outputs
+
     problems = Problems(strict=strict)
 
     step("loading", 0, 0)
@@ -71,11 +87,9 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     site = attach_threads(site, load_comment_archives(root, config.content_dir, problems), problems)
     check_site(site, problems)
     step("converting", 0, 0)
-    cache_file = root / CACHE_DIR / "markup.json"
-    cache = read_cache(cache_file) if use_cache else None
+    cache = read_cache(root / CACHE_DIR / "markup.sqlite3") if use_cache else MarkupCache()
     site = convert_site(site, problems, interface, cache)
-    if cache is not None:
-        save_cache(cache_file, cache)
+    cache.save()
     problems.raise_if_any()
 
     step("rendering", 0, 0)
