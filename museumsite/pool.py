@@ -26,7 +26,13 @@ _JOB: list[tuple[Callable[[Any, Any], Any], Any, Sequence[Any]]] = []  # what fo
 
 
 def cores() -> int:
-    """The cores this process may run on (its CPU affinity, not the machine's count)."""
+    """The cores this process may run on (its CPU affinity, not the machine's count).
+
+    ``MUSEUMSITE_WORKERS=1`` makes a build serial (a shared CI runner, a debugger).
+    """
+    given = os.environ.get("MUSEUMSITE_WORKERS", "")
+    if given.isdigit() and int(given) > 0:
+        return int(given)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
