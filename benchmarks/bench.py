@@ -137,9 +137,10 @@ def main() -> int:
                 if result.error:
                     say(f"  run {run_no} {TOOL_NAMES[tool.name]}: FAILED: {result.error.splitlines()[0]}")
                 else:
+                    done = [s for s in SCENARIOS if result.times[s]]  # Pelican has no warm build
                     say(f"  run {run_no} {TOOL_NAMES[tool.name]:<10} " + "  ".join(
-                        f"{s} {fmt_seconds(result.times[s][-1])}" for s in SCENARIOS)
-                        + f"  peak {fmt_bytes(max(result.rss[s][-1] for s in SCENARIOS))}")
+                        f"{s} {fmt_seconds(result.times[s][-1])}" for s in done)
+                        + f"  peak {fmt_bytes(max(result.rss[s][-1] for s in done))}")
         results.extend(by_tool.values())
 
     say("\n## Figures (medians; peak memory is the largest of all the tool's builds)\n")
