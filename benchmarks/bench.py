@@ -52,7 +52,7 @@ from museumbench.common import (
     say,
 )
 from museumbench.measure import Result, measure
-from museumbench.report import figures_table, machine_report, ratio_lines, ratio_table, target_table
+from museumbench.report import cpu_table, figures_table, machine_report, ratio_lines, ratio_table, target_table
 from museumbench.tools import find_museumsite, setup_peers, setup_sites
 
 
@@ -146,6 +146,9 @@ def main() -> int:
     say("\n## Figures (medians; peak memory is the largest of all the tool's builds)\n")
     for line in figures_table(results, versions):
         say(line)
+    say("\n## CPU time (medians; a busy machine stretches the wall-clock figures, much less these)\n")
+    for line in cpu_table(results, versions):
+        say(line)
     ratios = ratio_table(results)
     if ratios:
         say("\n## museumsite / peer, measured in this run (below 1: museumsite is faster or smaller)\n")
@@ -180,7 +183,7 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "machine": header, "sizes": args.sizes, "runs": args.runs, "versions": versions,
-        "results": [{"n": r.n, "tool": r.tool, "seconds": r.times, "maxrss_bytes": r.rss,
+        "results": [{"n": r.n, "tool": r.tool, "seconds": r.times, "maxrss_bytes": r.rss, "cpu_seconds": r.cpu,
                      "html_pages": r.pages, "warnings": r.warnings, "edit_seen": r.edit_seen,
                      "error": r.error} for r in results],
         "skipped": skipped}, indent=2) + "\n", encoding="utf-8")

@@ -97,6 +97,7 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for (pool workers)
 
 
 def run_process(argv: list[str], cwd: Path, env: dict[str, str] | None = None,
@@ -116,7 +117,8 @@ def run_process(argv: list[str], cwd: Path, env: dict[str, str] | None = None,
         out.seek(0)
         err.seek(0)
         return Run(seconds, maxrss_bytes(usage.ru_maxrss), proc.returncode,
-                   out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+                   out.read().decode(errors="replace"), err.read().decode(errors="replace"),
+                   usage.ru_utime + usage.ru_stime)
 
 
 def capture(argv: list[str], cwd: Path | None = None) -> str:

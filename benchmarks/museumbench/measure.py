@@ -17,6 +17,7 @@ class Result:
     n: int
     times: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in SCENARIOS})
     rss: dict[str, list[int]] = field(default_factory=lambda: {s: [] for s in SCENARIOS})
+    cpu: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in SCENARIOS})
     pages: int = 0
     warnings: int = 0
     first_warning: str = ""
@@ -26,6 +27,10 @@ class Result:
 
     def median(self, scenario: str) -> float | None:
         values = self.times[scenario]
+        return statistics.median(values) if values else None
+
+    def median_cpu(self, scenario: str) -> float | None:
+        values = self.cpu[scenario]
         return statistics.median(values) if values else None
 
     def peak(self) -> int | None:
@@ -51,6 +56,7 @@ def measure(tool: Tool, result: Result, run_no: int, edit_file: Path) -> None:
             return False
         result.times[scenario].append(run.seconds)
         result.rss[scenario].append(run.maxrss)
+        result.cpu[scenario].append(run.cpu)
         return True
 
     tool.clean()

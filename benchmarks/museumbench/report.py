@@ -61,6 +61,17 @@ def figures_table(results: list[Result], versions: dict[str, str]) -> list[str]:
     return rows
 
 
+def cpu_table(results: list[Result], versions: dict[str, str]) -> list[str]:
+    """CPU seconds (user + system, workers included): the figure to trust when the machine is busy."""
+    rows = ["| N | tool | " + " | ".join(f"CPU, {SCENARIO_NAMES[s]}" for s in SCENARIOS) + " |",
+            "|---|---|" + "---|" * len(SCENARIOS)]
+    for r in results:
+        if r.times["cold"]:
+            rows.append(f"| {r.n:,} | {versions.get(r.tool, TOOL_NAMES[r.tool])} | "
+                        + " | ".join(fmt_seconds(r.median_cpu(s)) for s in SCENARIOS) + " |")
+    return rows
+
+
 def target_table(results: list[Result]) -> list[str]:
     """museumsite's figures over Hugo's COLD build, the yardstick of issue 10's targets."""
     by_key = {(r.n, r.tool): r for r in results}
