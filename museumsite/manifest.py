@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import secrets
@@ -25,13 +26,16 @@ from museumsite.errors import Problem
 from museumsite.model import BuildResult
 
 PACKAGE = Path(__file__).resolve().parent
+# Libraries whose upgrade can change the output; known by their files' sizes and times, not imported.
+LIBRARIES = ("jinja2", "markupsafe", "markdown", "yaml", "feedgen", "slugify", "babel", "pygments", "lxml", "nh3",
+             "icalendar")
 HASHED_UP_TO = 1 << 20  # bytes: smaller files are hashed; larger ones (video, audio) are known by size and time
 
 
 def inputs_fingerprint(root: Path, extra_dirs: list[Path], skip: list[Path], options: object) -> str:
     """A hash of everything a build of ``root`` reads, with the options that change its output."""
     digest = hashlib.sha256(json.dumps([__version__, sys.version, str(options)]).encode())
-    for path in sorted(_files(PACKAGE, [])):  # a changed installation (an editable one, say) is a change
+    for path in sorted(_files(PACKAGE, [])) + _libraries():  # a changed installation (even editable) is a change
         stat = path.stat()
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     seen: set[Path] = set()
@@ -47,6 +51,17 @@ def inputs_fingerprint(root: Path, extra_dirs: list[Path], skip: list[Path], opt
             else:
                 digest.update(f"{stat.st_mtime_ns}\0{stat.st_ino}\n".encode())
     return digest.hexdigest()
+
+
+def _libraries() -> list[Path]:
+    """The entry file of each library, found without importing it (or nothing, when it cannot be found)."""
+    found = []
+    for name in LIBRARIES:
+        with contextlib.suppress(ImportError, ValueError):
+            spec = importlib.util.find_spec(name)
+            if spec is not None and spec.origin and Path(spec.origin).is_file():
+                found.append(Path(spec.origin))
+    return found
 
 
 def output_fingerprint(output: Path) -> str:
