@@ -71,6 +71,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     from museumsite.markup import convert_site
     from museumsite.markup_cache import MarkupCache, read_cache
     from museumsite.plan import alternates, drop_shadowed_redirects, plan_pages
+    from museumsite.pool import map_entries
     from museumsite.render import render_pages, template_helpers
     from museumsite.sitemap import make_sitemap
     from museumsite.theme import load_theme, locale_dirs, theme_static
@@ -99,8 +100,9 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     feed_plan = plan_feeds(site, interface)
     comment_plan = plan_comment_feeds(site, interface)
     pages = render_pages(jobs, env, site, interface, table, (feed_plan, comment_plan), problems, step)
-    feeds = (make_feeds(site, feed_plan) + make_comment_feeds(site, comment_plan, interface)
-             + make_event_feeds(site, interface))
+    # Post feeds (one per language and tag: hundreds on a large site) are made on every core, in order.
+    post_feeds = [o for made in map_entries(lambda s, feed: make_feeds(s, [feed]), site, feed_plan) for o in made]
+    feeds = post_feeds + make_comment_feeds(site, comment_plan, interface) + make_event_feeds(site, interface)
     outputs = pages + feeds + make_sitemap(site, jobs, table) + make_calendars(site) + make_schedules(site)
     check_collisions(outputs, static, root, problems)
     problems.raise_if_any()
