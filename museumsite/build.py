@@ -12,27 +12,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from museumsite.assemble import assemble_site
-from museumsite.calendar import make_calendars
-from museumsite.checks import check_site
-from museumsite.comment_feeds import make_comment_feeds, plan_comment_feeds
-from museumsite.comments import attach_threads
+from museumsite import manifest
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
-from museumsite.event_feeds import make_event_feeds
-from museumsite.export import make_schedules
-from museumsite.feeds import make_feeds, plan_feeds
-from museumsite.i18n import load_interface
-from museumsite.jsonfeed import make_json_feeds
-from museumsite.load import list_static, load_comment_archives, load_documents
-from museumsite.markup import convert_site, read_cache, save_cache
 from museumsite.model import BuildResult, Document
-from museumsite.plan import alternates, drop_shadowed_redirects, plan_pages
-from museumsite.render import render_pages, template_helpers
-from museumsite.search import make_search_index
-from museumsite.sitemap import make_sitemap
-from museumsite.theme import check_theme, load_theme, locale_dirs, theme_static
-from museumsite.write import build_lock, check_collisions, check_output_dir, write_outputs
+from museumsite.theme import check_theme, theme_dirs
+from museumsite.write import build_lock, check_output_dir
 
 Progress = Callable[[str, int, int], None]
 CACHE_DIR = ".museumsite-cache"
@@ -56,12 +41,44 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     output = (output or root / "_site").resolve()
     check_output_dir(output, root)
     with build_lock(output, lambda: step("waiting for another build", 0, 0)):
-        return _build(root, config, output, drafts, strict, step, use_cache, started)
+        if not use_cache:
+            return _build(root, config, output, drafts, strict, step, use_cache, started)
+        record = manifest.record_path(root / CACHE_DIR, output)
+        inputs = manifest.inputs_fingerprint(root, theme_dirs(config), [output, root / CACHE_DIR],
+                                             (drafts, strict, str(output)))
+        if done := manifest.unchanged(record, inputs, output, time.perf_counter() - started):
+            return done
+        manifest.forget(record)
+        result = _build(root, config, output, drafts, strict, step, use_cache, started)
+        manifest.remember(record, inputs, result)
+        return result
 
 
 def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: bool, step: Progress,
            use_cache: bool, started: float) -> BuildResult:
     """The stages, run while holding the site's build lock."""
+    # The pipeline is imported here, not at the top: a no-op rebuild never needs it.
+    from museumsite.assemble import assemble_site
+    from museumsite.calendar import make_calendars
+    from museumsite.checks import check_site
+    from museumsite.comment_feeds import make_comment_feeds, plan_comment_feeds
+    from museumsite.comments import attach_threads
+    from museumsite.event_feeds import make_event_feeds
+    from museumsite.export import make_schedules
+    from museumsite.feeds import make_feeds, plan_feeds
+    from museumsite.i18n import load_interface
+    from museumsite.jsonfeed import make_json_feeds
+    from museumsite.load import list_static, load_comment_archives, load_documents
+    from museumsite.markup import convert_site
+    from museumsite.markup_cache import MarkupCache, read_cache
+    from museumsite.plan import alternates, drop_shadowed_redirects, plan_pages
+    from museumsite.pool import map_entries
+    from museumsite.render import render_pages, template_helpers
+    from museumsite.search import make_search_index
+    from museumsite.sitemap import make_sitemap
+    from museumsite.theme import load_theme, locale_dirs, theme_static
+    from museumsite.write import check_collisions, write_outputs
+
     problems = Problems(strict=strict)
 
     step("loading", 0, 0)
@@ -73,11 +90,9 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     site = attach_threads(site, load_comment_archives(root, config.content_dir, problems), problems)
     check_site(site, problems)
     step("converting", 0, 0)
-    cache_file = root / CACHE_DIR / "markup.json"
-    cache = read_cache(cache_file) if use_cache else None
+    cache = read_cache(root / CACHE_DIR / "markup.sqlite3") if use_cache else MarkupCache()
     site = convert_site(site, problems, interface, cache)
-    if cache is not None:
-        save_cache(cache_file, cache)
+    cache.save()
     problems.raise_if_any()
 
     step("rendering", 0, 0)
@@ -87,7 +102,9 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     feed_plan = plan_feeds(site, interface)
     comment_plan = plan_comment_feeds(site, interface)
     pages = render_pages(jobs, env, site, interface, table, (feed_plan, comment_plan), problems, step)
-    feeds = (make_feeds(site, feed_plan) + make_json_feeds(site, feed_plan) + make_comment_feeds(site, comment_plan, interface)
+    # Post feeds (one per language and tag: hundreds on a large site) are made on every core, in order.
+    post_feeds = [o for made in map_entries(lambda s, feed: make_feeds(s, [feed]), site, feed_plan) for o in made]
+    feeds = (post_feeds + make_json_feeds(site, feed_plan) + make_comment_feeds(site, comment_plan, interface)
              + make_event_feeds(site, interface))
     outputs = pages + feeds + make_sitemap(site, jobs, table) + make_calendars(site) + make_schedules(site)
     if config.search.enabled:

@@ -10,17 +10,14 @@ only ``<h1>``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import html
+import itertools
 import json
-import os
 import posixpath
 import re
-import secrets
 import xml.etree.ElementTree as etree
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -31,7 +28,9 @@ from markdown.treeprocessors import Treeprocessor
 from museumsite import __version__
 from museumsite.errors import Problem, Problems
 from museumsite.i18n import N_, Interface
+from museumsite.markup_cache import MarkupCache
 from museumsite.model import Entry, Site
+from museumsite.pool import map_entries
 from museumsite.typography import typeset_html, typeset_text
 from museumsite.urls import link
 
@@ -64,20 +63,6 @@ class _Context:
         key = self.pages.get(path)
         found = self.site.get(key, lang) if key and self.site else None
         return found.url if found else None
-
-
-@dataclasses.dataclass(slots=True)
-class MarkupCache:
-    """Converted HTML from the previous build (``old``) and this one (``new``).
-
-    A document is converted again when its Markdown, its path, its language, the
-    base path or the converter's version change, or when a page it links to has
-    moved; otherwise its HTML is taken as it is. Documents with errors are never
-    cached, so their errors are found again.
-    """
-
-    old: dict[str, Any] = dataclasses.field(default_factory=dict)
-    new: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class _SiteLinks(Treeprocessor):  # type: ignore[misc]
@@ -141,50 +126,99 @@ def make_markdown(context: _Context) -> markdown.Markdown:
                              extension_configs=EXTENSION_CONFIGS, output_format="html")
 
 
-def convert_site(site: Site, problems: Problems, interface: Interface, cache: MarkupCache | None = None) -> Site:
-    """Fill in the HTML of every entry. Problems (broken links) are collected."""
+def convert_site(site: Site, problems: Problems, interface: Interface, cache: MarkupCache | None = None,
+                 workers: int | None = None) -> Site:
+    """Fill in the HTML of every entry. Problems (broken links) are collected.
+
+    Entries the cache does not hold are converted on every core when there are
+    enough of them (see ``pool.py``); the results and the order in which problems
+    are reported are those of the serial path.
+    """
     context = _Context(site=site, pages={e.source.path: e.key for e in site.entries}, base_path=site.config.base_path)
-    md = make_markdown(context)
     cache = cache if cache is not None else MarkupCache()
     salt = json.dumps([__version__, markdown.__version__, EXTENSIONS, context.base_path])
+    entries = site.entries
+    titles = {lang: [interface.gettext(lang, title) for title in MARKDOWN_TITLES] for lang in {e.lang for e in entries}}
+    keys = [hashlib.sha256(json.dumps([salt, titles[e.lang], e.source.path, e.lang, e.body_md, e.summary_md])
+                           .encode("utf-8")).hexdigest() for e in entries]
+    results: list[dict[str, Any] | None] = []
+    for entry, key in zip(entries, keys):
+        hit = cache.get(key)
+        fresh = hit is not None and all(context.url_of(target, entry.lang) == url
+                                        for target, url in hit["linked"].items())
+        results.append(hit if fresh else None)
+    missing = [index for index, found in enumerate(results) if found is None]
+    converted = map_entries(_convert_entry, (context, titles), [entries[i] for i in missing], workers)
+    found_by_index = dict(zip(missing, converted))
 
-    def convert(entry: Any) -> Any:
-        titles = [interface.gettext(entry.lang, title) for title in MARKDOWN_TITLES]
-        key = hashlib.sha256(json.dumps([salt, titles, entry.source.path, entry.lang, entry.body_md,
-                                         entry.summary_md]).encode("utf-8")).hexdigest()
-        hit = cache.old.get(key)
-        cacheable = True
-        if hit and all(context.url_of(target, entry.lang) == url for target, url in hit["linked"].items()):
-            html = hit
-            for warning in hit["warnings"]:
-                problems.warn(*warning)
+    def finish(index: int, entry: Entry) -> Entry:
+        if index in found_by_index:
+            html, found = found_by_index[index]
+            for problem in found:
+                report = problems.warn if problem.warning else problems.error
+                report(problem.path, problem.line, problem.message, problem.hint)
+            if all(p.warning for p in found):
+                cache.put(keys[index], html)
         else:
-            context.entry, context.linked, context.found = entry, {}, []
-            body = _translate_titles(md.reset().convert(entry.body_md), titles)
-            toc = getattr(md, "toc", "")
-            summary = md.reset().convert(entry.summary_md) if entry.summary_md else summary_of(body)
-            html = {"body": typeset_html(body.replace(MORE, ""), entry.lang),
-                    "summary": typeset_html(summary, entry.lang), "linked": context.linked,
-                    "toc": typeset_html(toc, entry.lang) if len(re.findall(r"<h[2-6][ >]", body)) >= 3 else "",
-                    "warnings": [[p.path, p.line, p.message, p.hint] for p in context.found if p.warning]}
-            for found in context.found:
-                report = problems.warn if found.warning else problems.error
-                report(found.path, found.line, found.message, found.hint)
-            cacheable = all(p.warning for p in context.found)
-        if cacheable:
-            cache.new[key] = html
+            cached = results[index]
+            assert cached is not None
+            html = cached
+            for warning in html["warnings"]:
+                problems.warn(*warning)
+            cache.put(keys[index], html)
         return dataclasses.replace(
             entry, body_html=html["body"], summary_html=html["summary"], toc_html=html["toc"],
             title=typeset_text(entry.title, entry.lang),
             description=entry.description or plain_text(html["summary"], 200),
         )
 
+    done: list[Any] = [finish(index, entry) for index, entry in enumerate(entries)]  # in Site.entries' order
+    ends = list(itertools.accumulate(map(len, (site.events, site.talks, site.speakers, site.posts, site.pages))))
     return dataclasses.replace(
-        site,
-        events=tuple(map(convert, site.events)), talks=tuple(map(convert, site.talks)),
-        speakers=tuple(map(convert, site.speakers)), posts=tuple(map(convert, site.posts)),
-        pages=tuple(map(convert, site.pages)),
-    )
+        site, events=tuple(done[:ends[0]]), talks=tuple(done[ends[0]:ends[1]]),
+        speakers=tuple(done[ends[1]:ends[2]]), posts=tuple(done[ends[2]:ends[3]]), pages=tuple(done[ends[3]:]))
+
+
+_CONVERTER: list[tuple[_Context, markdown.Markdown]] = []  # one per process and build (a worker makes its own)
+
+
+def _convert_entry(shared: tuple[_Context, dict[str, list[str]]], entry: Entry) -> tuple[dict[str, Any], list[Problem]]:
+    """One entry's HTML (body, summary, toc) and the problems found in it; one Markdown conversion."""
+    context, all_titles = shared
+    if not _CONVERTER or _CONVERTER[0][0] is not context:
+        _CONVERTER[:] = [(context, make_markdown(context))]
+    md = _CONVERTER[0][1]
+    titles = all_titles[entry.lang]
+    context.entry, context.linked, context.found = entry, {}, []
+    body = _translate_titles(md.reset().convert(entry.body_md), titles)
+    toc = getattr(md, "toc", "")
+    if not entry.summary_md:
+        summary = summary_of(body)
+    elif (plain := plain_paragraph(entry.summary_md)) is not None:
+        summary = plain
+    else:
+        summary = md.reset().convert(entry.summary_md)
+    html = {"body": typeset_html(body.replace(MORE, ""), entry.lang),
+            "summary": typeset_html(summary, entry.lang), "linked": context.linked,
+            "toc": typeset_html(toc, entry.lang) if len(re.findall(r"<h[2-6][ >]", body)) >= 3 else "",
+            "warnings": [[p.path, p.line, p.message, p.hint] for p in context.found if p.warning]}
+    return html, list(context.found)
+
+
+# One line of prose with nothing Markdown would act on: letters first, no markup characters.
+_PLAIN = re.compile(r"[^\W\d_][^\W_]*(?:[ ,.;:?!'\"()’«»…–—%/-]+[^\W_]*)*[.?!…)»\"’]?")
+
+
+def plain_paragraph(text: str) -> str | None:
+    """``<p>text</p>`` when Markdown would make exactly that of ``text``, else None.
+
+    Most front-matter summaries are one sentence of prose; converting them with the
+    full converter cost as much as a body. The test suite checks the equivalence
+    against Python-Markdown on generated text.
+    """
+    if "  " in text or not _PLAIN.fullmatch(text):
+        return None
+    return f"<p>{text}</p>"
 
 
 def _translate_titles(body: str, titles: list[str]) -> str:
@@ -229,46 +263,3 @@ def _line_of(entry: Entry, needle: str) -> int:
     return entry.body_line + entry.body_md.count("\n", 0, index)
 
 
-def read_cache(path: Path) -> MarkupCache:
-    """The previous build's conversions; an unreadable cache is an empty one, never an error.
-
-    A cache that is corrupt, truncated, from another version or edited by hand is
-    only a cache: each entry of the wrong shape is dropped (and converted again),
-    so a bad file costs one slower build and is replaced, never a failed build.
-    """
-    try:
-        old = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        old = {}
-    if not isinstance(old, dict):
-        return MarkupCache(old={})
-    return MarkupCache(old={key: value for key, value in old.items() if _cached_shape(value)})
-
-
-def _cached_shape(value: Any) -> bool:
-    """True if ``value`` is what ``convert_site`` stores: HTML strings, links and warnings."""
-    if not isinstance(value, dict) or not all(isinstance(value.get(k), str) for k in ("body", "summary", "toc")):
-        return False
-    linked, warnings = value.get("linked"), value.get("warnings")
-    return (isinstance(linked, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in linked.items())
-            and isinstance(warnings, list)
-            and all(isinstance(w, list) and len(w) == 4 and isinstance(w[0], str) and isinstance(w[2], str)
-                    and isinstance(w[3], str) and (w[1] is None or type(w[1]) is int) for w in warnings))
-
-
-def save_cache(path: Path, cache: MarkupCache) -> None:
-    """Keep only what this build used, so the cache never outgrows the site.
-
-    A cache that cannot be written (read-only site, a folder in its place) is skipped:
-    the next build converts again, which is slower but correct.
-    """
-    if cache.new == cache.old:
-        return
-    temporary = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")  # one per build
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(cache.new, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)

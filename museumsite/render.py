@@ -8,8 +8,10 @@ switcher, interface strings) is in the page's language.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
@@ -25,6 +27,7 @@ from museumsite.i18n import N_, Interface, format_clock, format_day, format_mome
 from museumsite.media import SLIDE_KINDS, human_size, slide_kind, video_of
 from museumsite.model import Event, Output, Site, Speaker, Talk
 from museumsite.plan import Job, x_default
+from museumsite.pool import map_entries
 from museumsite.schedule import Schedule, make_schedule
 from museumsite.structured import head_html
 from museumsite.urls import absolute, link, localize, make_slug, url_to_path
@@ -164,33 +167,82 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
 def render_pages(jobs: list[Job], env: jinja2.Environment, site: Site, interface: Interface,
                  table: Mapping[str, Mapping[str, str]], feeds: tuple[list[Feed], list[CommentFeed]],
                  problems: Problems,
-                 progress: Callable[[str, int, int], None] | None = None) -> list[Output]:
-    """Render every job; template errors are collected (once per template and line)."""
+                 progress: Callable[[str, int, int], None] | None = None, workers: int | None = None) -> list[Output]:
+    """Render every job, on every core for a large site; template errors are collected (once per template and line).
+
+    The templates are compiled here, before the workers fork, so each is compiled once;
+    the pages come back in the order of the jobs, so the output is the serial one.
+    """
+    for name in dict.fromkeys(job.template for job in jobs):
+        with contextlib.suppress(Exception):  # reported with the page that uses it, below
+            env.get_template(name)
+    navs = {lang: _nav(site, interface, lang) for lang in site.config.all_languages}
+    shared = _Shared(env, site, navs, table, feeds, _FeedIndex(feeds))
+    if progress:
+        progress("rendering", 0, len(jobs))
+    rendered = map_entries(_render_one, shared, jobs, workers)
     outputs: list[Output] = []
     seen: set[Problem] = set()
-    navs = {lang: _nav(site, interface, lang) for lang in site.config.all_languages}
-    for number, job in enumerate(jobs, 1):
-        if progress and number % 50 == 0:
-            progress("rendering", number, len(jobs))
-        try:
-            template = env.get_template(job.template)
-            context = _context(job, site, navs.get(job.lang, ()), table, feeds)
-            data = template.render(context).encode("utf-8")
-        except Exception as exc:  # noqa: BLE001 (any template failure: report it, render the rest)
-            from museumsite.theme import template_problem
-
-            problem = template_problem(exc, job.template)
-            if problem not in seen:
-                seen.add(problem)
-                problems.items.append(problem)
+    for job, result in zip(jobs, rendered):
+        if isinstance(result, Problem):
+            if result not in seen:
+                seen.add(result)
+                problems.items.append(result)
             continue
         origin = f"{job.entry.source}" if job.entry else f"the page made by {job.template}"
-        outputs.append(Output(path=url_to_path(job.url), data=data, sources=job.sources, origin=origin))
+        outputs.append(Output(path=url_to_path(job.url), data=result, sources=job.sources, origin=origin))
     return outputs
 
 
+class _FeedIndex:
+    """The feeds each page announces, found by (language, folder) and by entry instead of scanning every feed."""
+
+    def __init__(self, feeds: tuple[list[Feed], list[CommentFeed]]):
+        self.post_feeds: dict[tuple[str, str], list[tuple[int, Feed]]] = {}
+        for number, feed in enumerate(feeds[0]):
+            self.post_feeds.setdefault((feed.lang, feed.folder), []).append((number, feed))
+        self.comment_feeds: dict[str, list[tuple[int, CommentFeed]]] = {}
+        for number, comment_feed in enumerate(feeds[1]):
+            self.comment_feeds.setdefault(f"path:{comment_feed.path}", []).append((number, comment_feed))
+            if comment_feed.entry_key:
+                self.comment_feeds.setdefault(f"entry:{comment_feed.entry_key}", []).append((number, comment_feed))
+
+    def links(self, site: Site, lang: str, tag: Any, entry: Any) -> tuple[dict[str, str], ...]:
+        config = site.config
+        own = localize("/feeds/", lang, config.language, config.urls.language)
+        posts = sorted(self.post_feeds.get((lang, own), []) + (self.post_feeds.get((lang, tag.url), [])
+                                                                if tag and tag.url != own else []))
+        key = f"entry:{entry.key}" if entry is not None else f"path:{own}comments"
+        comments = self.comment_feeds.get(key, [])
+        return (feed_links([f for _, f in posts], site, lang, tag)
+                + comment_feed_links([f for _, f in comments], site, lang, entry) + event_feed_links(site, entry))
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """What every page's rendering reads; built once, shared with the workers by fork."""
+
+    env: jinja2.Environment
+    site: Site
+    navs: dict[str, tuple[dict[str, Any], ...]]
+    table: Mapping[str, Mapping[str, str]]
+    feeds: tuple[list[Feed], list[CommentFeed]]
+    index: _FeedIndex
+
+
+def _render_one(shared: _Shared, job: Job) -> bytes | Problem:
+    try:
+        template = shared.env.get_template(job.template)
+        context = _context(job, shared.site, shared.navs.get(job.lang, ()), shared.table, shared.index)
+        return template.render(context).encode("utf-8")
+    except Exception as exc:  # noqa: BLE001 (any template failure: report it, render the rest)
+        from museumsite.theme import template_problem
+
+        return template_problem(exc, job.template)
+
+
 def _context(job: Job, site: Site, nav: tuple[dict[str, Any], ...],
-             table: Mapping[str, Mapping[str, str]], feeds: tuple[list[Feed], list[CommentFeed]]) -> dict[str, Any]:
+             table: Mapping[str, Mapping[str, str]], feeds: _FeedIndex) -> dict[str, Any]:
     entry = job.entry
     config = site.config
     versions = table.get(job.page_key, {job.lang: job.url})
@@ -206,8 +258,7 @@ def _context(job: Job, site: Site, nav: tuple[dict[str, Any], ...],
         "alternates": tuple(versions.items()) if len(versions) > 1 else (),
         "x_default": x_default(versions, site),
         "switcher": _switcher(job, site, versions),
-        "feeds": feed_links(feeds[0], site, job.lang, job.context.get("tag"))
-        + comment_feed_links(feeds[1], site, job.lang, entry) + event_feed_links(site, entry),
+        "feeds": feeds.links(site, job.lang, job.context.get("tag"), entry),
         **job.context,
     }
     if isinstance(entry, Talk):

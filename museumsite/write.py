@@ -176,6 +176,8 @@ def _where(origin: str) -> tuple[str, int | None]:
 
 def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path) -> WriteStats:
     output = output.resolve()
+    if _all_unchanged(outputs, static, output):  # nothing to swap: the folder and its files stay untouched
+        return WriteStats(written=0, unchanged=len(outputs) + len(static), removed=0)
     output.parent.mkdir(parents=True, exist_ok=True)
     tag = f"{os.getpid()}-{secrets.token_hex(4)}"
     staging = output.parent / f".{output.name}.new-{tag}"
@@ -211,6 +213,34 @@ def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path)
             retired.rename(output)
         raise
     return WriteStats(written=written, unchanged=unchanged, removed=removed)
+
+
+def _all_unchanged(outputs: list[Output], static: list[StaticFile], output: Path) -> bool:
+    """True when ``output`` already holds exactly these files, byte for byte, and none of ours is stale.
+
+    A rebuild that changes nothing (a template edit that renders the same bytes, a
+    build whose no-op record was lost) then writes nothing at all; any difference,
+    or any doubt, means the full write with its atomic swap.
+    """
+    try:
+        previous = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if previous != sorted({o.path for o in outputs} | {s.path for s in static}):
+        return False
+    try:
+        for item in outputs:
+            old = _inside(output, item.path)
+            if (old.is_symlink() or not old.is_file() or old.stat().st_size != len(item.data)
+                    or old.read_bytes() != item.data):
+                return False
+        for static_file in static:
+            old = _inside(output, static_file.path)
+            if old.is_symlink() or not old.is_file() or not _same_file(old, static_file.source):
+                return False
+    except (OSError, UsageError):
+        return False
+    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -176,7 +176,7 @@ def test_warm_build_equals_cold_build(make_site: MakeSite, tmp_path: Path) -> No
     assert not (site / ".museumsite-cache").exists()
     build(site, tmp_path / "first")  # writes the cache
     build(site, tmp_path / "warm")  # reads it
-    assert (site / ".museumsite-cache/markup.json").stat().st_size > 0
+    assert (site / ".museumsite-cache/markup.sqlite3").stat().st_size > 0
     cold = {p.relative_to(tmp_path / "cold"): p.read_bytes() for p in (tmp_path / "cold").rglob("*") if p.is_file()}
     warm = {p.relative_to(tmp_path / "warm"): p.read_bytes() for p in (tmp_path / "warm").rglob("*") if p.is_file()}
     assert cold == warm

@@ -1,0 +1,1 @@
+"""The build benchmark behind ``benchmarks/bench.py``: common, tools, measure, report."""

@@ -1,0 +1,135 @@
+"""No-op rebuilds: what a build read and wrote, so that the next one can see nothing changed.
+
+Before building, the build takes a fingerprint of its inputs: every file of the site
+(sources, templates, static files, catalogues, config; hidden files and folders, the
+output and the cache left out), the site theme wherever it is, the installed package,
+and the options. After a successful build it records that fingerprint with one of the
+output folder (the name, size, time and inode of each file) and the build's figures.
+When both fingerprints match at the next build, the previous output is exactly what
+this build would write: nothing is rendered or written, and the recorded warnings are
+reported again. Any doubt (a missing, unreadable or foreign record) means a full build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from museumsite import __version__
+from museumsite.errors import Problem
+from museumsite.model import BuildResult
+
+PACKAGE = Path(__file__).resolve().parent
+# Libraries whose upgrade can change the output; known by their files' sizes and times, not imported.
+LIBRARIES = ("jinja2", "markupsafe", "markdown", "yaml", "feedgen", "slugify", "babel", "pygments", "lxml", "nh3",
+             "icalendar")
+HASHED_UP_TO = 1 << 20  # bytes: smaller files are hashed; larger ones (video, audio) are known by size and time
+
+
+def inputs_fingerprint(root: Path, extra_dirs: list[Path], skip: list[Path], options: object) -> str:
+    """A hash of everything a build of ``root`` reads, with the options that change its output."""
+    digest = hashlib.sha256(json.dumps([__version__, sys.version, str(options)]).encode())
+    for path in sorted(_files(PACKAGE, [])) + _libraries():  # a changed installation (even editable) is a change
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    seen: set[Path] = set()
+    for folder in [root, *extra_dirs]:
+        for path in sorted(_files(folder, skip)):
+            if path in seen:
+                continue
+            seen.add(path)
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_size}\n".encode())
+            if stat.st_size <= HASHED_UP_TO:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            else:
+                digest.update(f"{stat.st_mtime_ns}\0{stat.st_ino}\n".encode())
+    return digest.hexdigest()
+
+
+def _libraries() -> list[Path]:
+    """The entry file of each library, found without importing it (or nothing, when it cannot be found)."""
+    found = []
+    for name in LIBRARIES:
+        with contextlib.suppress(ImportError, ValueError):
+            spec = importlib.util.find_spec(name)
+            if spec is not None and spec.origin and Path(spec.origin).is_file():
+                found.append(Path(spec.origin))
+    return found
+
+
+def output_fingerprint(output: Path) -> str:
+    """A hash of the output folder as it is on disk (names, sizes, times, inodes; not the bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(_files(output, [], hidden=True)):
+        stat = path.stat(follow_symlinks=False)
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n".encode())
+    return digest.hexdigest()
+
+
+def record_path(cache: Path, output: Path) -> Path:
+    return cache / f"build-{hashlib.sha256(str(output).encode()).hexdigest()[:16]}.json"
+
+
+def unchanged(record: Path, inputs: str, output: Path, seconds: float) -> BuildResult | None:
+    """The previous build's result when neither its inputs nor its output changed since, else None."""
+    try:
+        saved = json.loads(record.read_text(encoding="utf-8"))
+        if saved["inputs"] != inputs or saved["output"] != output_fingerprint(output):
+            return None
+        warnings = tuple(Problem(str(p), int(line) if line is not None else None, str(m), str(h), warning=True)
+                         for p, line, m, h in saved["warnings"])
+        figures = {k: int(saved[k]) for k in ("pages", "feeds", "files")}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return BuildResult(output_dir=output, written=0, unchanged=figures["files"], removed=0, seconds=seconds,
+                       warnings=warnings, **figures)
+
+
+def remember(record: Path, inputs: str, result: BuildResult) -> None:
+    """Record a successful build (atomically: a torn record is never read as a good one)."""
+    data = {"inputs": inputs, "output": output_fingerprint(result.output_dir), "pages": result.pages,
+            "feeds": result.feeds, "files": result.files,
+            "warnings": [[w.path, w.line, w.message, w.hint] for w in result.warnings]}
+    with contextlib.suppress(OSError):
+        record.parent.mkdir(parents=True, exist_ok=True)
+        temporary = record.with_name(f"{record.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        temporary.replace(record)
+
+
+def forget(record: Path) -> None:
+    """A build that fails or changes the output leaves no record behind that could vouch for it."""
+    with contextlib.suppress(OSError):
+        record.unlink()
+
+
+def _files(folder: Path, skip: list[Path], hidden: bool = False, visited: set[Path] | None = None) -> list[Path]:
+    """Files under ``folder``; inputs follow linked folders as the loader does, the output does not."""
+    found: list[Path] = []
+    visited = set() if visited is None else visited
+    try:
+        entries = list(os.scandir(folder))
+        real = folder.resolve()
+    except OSError:
+        return found
+    if real in visited:
+        return found
+    visited.add(real)
+    for entry in entries:
+        path = Path(entry.path)
+        if (not hidden and entry.name.startswith(".")) or entry.name == "__pycache__" or path in skip:
+            continue
+        if entry.is_dir(follow_symlinks=not hidden):
+            found.extend(_files(path, skip, hidden, visited))
+        elif entry.is_file(follow_symlinks=not hidden) or (hidden and entry.is_symlink()):
+            found.append(path)
+    return found
+
+
