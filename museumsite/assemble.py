@@ -9,6 +9,7 @@ nothing is rendered until the whole site is known to be consistent.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable
@@ -35,7 +36,7 @@ from museumsite.translations import inherit_translations
 from museumsite.urls import check_url, expand, make_slug, tag_slug
 
 COMMON_FIELDS = {"title", "lang", "draft", "tags", "template", "summary", "description", "slug", "extra",
-                 "translation_key", "aliases"}
+                 "translation_key", "aliases", "body_lang"}
 KIND_FIELDS = {
     "events": {"start", "end", "timezone", "venue", "city", "rooms", "tracks", "breaks", "guid"},
     "talks": {"event", "speakers", "start", "end", "room", "track", "slides", "video", "language", "type",
@@ -241,7 +242,7 @@ def _common(doc: Document, reader: _Reader, config: SiteConfig, tag_key: Callabl
         "summary_md": reader.text("summary"), "description": reader.text("description"),
         "template": reader.text("template"), "draft": reader.flag("draft"),
         "tags": tuple(dict.fromkeys(tag_key(name) for name in reader.texts("tags"))), "extra": extra,
-        "aliases": _aliases(doc, reader), "field_lines": dict(doc.meta_lines),
+        "aliases": _aliases(doc, reader), "field_lines": dict(doc.meta_lines), "body_lang": _body_lang(reader),
     }
 
 
@@ -250,6 +251,15 @@ def _slug_is_safe(doc: Document, slug: str) -> bool:
     a 'slug:' is one name: '../..' or 'a/b' there would move the page elsewhere."""
     parts = doc.slug.split("/") if slug == doc.slug else [slug]
     return all(make_slug(part) == part.lower() for part in parts)
+
+
+def _body_lang(reader: _Reader) -> str:
+    """A language code; any BCP 47-looking code is accepted, the site need not list it."""
+    code = reader.text("body_lang")
+    if code and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", code):
+        reader.error("body_lang", f"'{code}' is not a language code", "write a code such as de, fr or pt-BR")
+        return ""
+    return code
 
 
 def _aliases(doc: Document, reader: _Reader) -> tuple[str, ...]:

@@ -294,8 +294,6 @@ def test_disqus_comments_merge_into_the_same_archive_and_are_rendered(blog: Blog
     assert not feed.bozo and any("Jordi Soler" in e.get("author", "") for e in feed.entries)
 
 
-@pytest.mark.xfail(strict=True, reason="theme bug: base.html writes hreflang=\"\" for the per-entry and site-wide "
-                                       "comment feeds (CommentFeed.lang is '' since comments are multilingual)")
 def test_no_link_has_an_empty_hreflang(blog: Blog) -> None:
     """hreflang must be a BCP 47 tag; a feed in several languages should carry none."""
     empty = [(page, link.get("href")) for page in (blog.site / "_site").rglob("*.html")
@@ -428,8 +426,6 @@ def test_no_text_of_the_schedule_injects_markup(proceedings: Proceedings) -> Non
         assert talk.findtext(".//h1") == "<b>x</b>" and talk.find(".//h1/b") is None
 
 
-@pytest.mark.xfail(strict=True, reason="theme bug: talk.html's <div class=\"content\"> (abstract and description) "
-                                       "carries no lang of the talk's language (issue 8, item 8)")
 def test_an_abstract_in_another_language_is_marked_with_it(proceedings: Proceedings) -> None:
     if proceedings.event != "museumday":
         pytest.skip("checked on our own fixture, whose first talk is given in French on an English site")

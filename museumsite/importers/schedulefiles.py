@@ -177,6 +177,8 @@ def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]],
         language = language_code(session.language, warn, session.line)
         if language:
             front["language"] = language
+            # The abstract is in the language the talk was given in: pages in another language mark it so.
+            front["body_lang"] = language
         slides, video, other = _sort_links(session.links, conference.base_url, warn, session.line)
         if slides:
             front["slides"] = slides
