@@ -128,6 +128,8 @@ def test_narrow_screens_read_the_grid_as_a_list(built: Path) -> None:
     narrow = narrow[:narrow.index("\n}\n")]
     assert ".schedule-grid, .schedule-grid tbody, .schedule-grid tr, .schedule-grid th, .schedule-grid td" in narrow
     assert "display: block" in narrow and ".schedule-grid td.free { display: none; }" in narrow
+    # The first talk of the day comes before the filters on a phone.
+    assert ".schedule .schedule-filter { order: 1; }" in narrow and ".schedule { display: flex; flex-direction: column; }" in css
 
 
 def test_talk_page_facts_typed_slides_and_click_to_load_video(built: Path) -> None:
