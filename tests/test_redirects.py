@@ -48,3 +48,11 @@ def test_an_alias_on_an_existing_page_leaves_the_page_with_a_warning(make_site: 
     tree = html5lib.parse((site / "_site/about/index.html").read_bytes(), treebuilder="etree",
                           namespaceHTMLElements=False)
     assert not [m for m in tree.iter("meta") if m.get("http-equiv") == "refresh"], "the page stays"
+
+
+def test_the_404_page_names_no_address_of_its_own(make_site: MakeSite) -> None:
+    site = make_site(SMALL_SITE)
+    build(site)
+    tree = html5lib.parse((site / "_site/404.html").read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
+    assert not [link for link in tree.iter("link") if link.get("rel") == "canonical"]
+    assert not [m for m in tree.iter("meta") if m.get("property") == "og:url"]
