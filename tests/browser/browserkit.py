@@ -50,6 +50,10 @@ PAGE_TYPES = [
     ("archive-year", "/archive/2009/"),
     ("page", "/about/"),
     ("404", "/404.html"),
+    ("search", "/search/"),
+    ("search-ca", "/ca/search/"),
+    ("feeds", "/feeds/"),
+    ("talk-with-video", "/talks/from-conservation-to-conversation/"),
 ]
 
 
