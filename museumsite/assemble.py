@@ -17,13 +17,13 @@ from typing import Any
 
 from museumsite.config import SiteConfig
 from museumsite.errors import Problems, did_you_mean
+from museumsite.fields import Fields
 from museumsite.load import to_date
 from museumsite.model import (
     Break,
     Document,
     Entry,
     Event,
-    Link,
     Page,
     Post,
     Site,
@@ -47,107 +47,6 @@ KIND_FIELDS = {
 }
 
 
-class _Reader:
-    """Typed access to one document's front matter, reporting problems at the key's line."""
-
-    def __init__(self, doc: Document, problems: Problems):
-        self.doc = doc
-        self.problems = problems
-
-    def error(self, key: str | None, message: str, hint: str = "") -> None:
-        if key in self.doc.inherited:
-            return  # the original has the same value and reports it
-        self.problems.error(self.doc.path, self.doc.line_of(key) if key else 1, message, hint)
-
-    def text(self, key: str, default: str = "", required: bool = False) -> str:
-        value = self.doc.meta.get(key)
-        if isinstance(value, (bool, dict, list)):
-            self.error(key, f"'{key}' must be text, not {value!r}")
-            return default
-        text = "" if value is None else str(value).strip()
-        if not text and required:
-            # 'title:' or 'title: ""' is at its own line; only a missing key is at line 1.
-            if key in self.doc.meta:
-                self.error(key, f"{key} is empty", f"write the {key} after '{key}:'")
-            else:
-                self.error(None, f"missing {key}", f"add a line '{key}: ...' to the front matter")
-        return text or default
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self.doc.meta.get(key)
-        if value is None:
-            return ()
-        if isinstance(value, str) and key == "tags":
-            # 'tags: museums, history' is two tags, as in Jekyll and Hugo.
-            value = [tag for tag in value.split(",") if tag.strip()]
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            value = [value]
-        if not isinstance(value, list) or any(isinstance(v, (dict, list)) or v is None for v in value):
-            self.error(key, f"'{key}' must be a list of names, like [a, b]")
-            return ()
-        return tuple(str(v).strip() for v in value)
-
-    def flag(self, key: str) -> bool:
-        value = self.doc.meta.get(key, False)
-        if not isinstance(value, bool):
-            self.error(key, f"'{key}' must be true or false, not {value!r}")
-            return False
-        return value
-
-    def number(self, key: str) -> int | None:
-        value = self.doc.meta.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(key, f"'{key}' must be a whole number, not {value!r}")
-            return None
-        return value
-
-    def links(self, key: str) -> tuple[Link, ...]:
-        """A list of {title, url} mappings, or plain URLs (titled with the URL)."""
-        value = self.doc.meta.get(key) or []
-        if isinstance(value, (str, dict)):
-            value = [value]
-        found = []
-        for index, item in enumerate(value if isinstance(value, list) else [None]):
-            if isinstance(item, str):
-                item = {"url": item}
-            if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-                self.error(key, f"'{key}' entries need a url", "write '- {title: Slides, url: https://...}'")
-                continue
-            url = item["url"].strip()
-            if not url.lower().startswith(("http://", "https://", "/")):
-                self.problems.error(self.doc.path, self.doc.line_of(f"{key}.{index}"),
-                                    f"'{key}' url '{url}' must start with https://, http:// or /",
-                                    "link to the web address of the file, or to a file under content/static/")
-                continue
-            found.append(Link(title=str(item.get("title") or url).strip(), url=url,
-                              line=self.doc.line_of(f"{key}.{index}") if f"{key}.{index}" in self.doc.meta_lines
-                              else self.doc.line_of(key)))
-        return tuple(found)
-
-    def when(self, key: str, tz: dt.tzinfo, required: bool = False,
-             day: dt.date | None = None) -> dt.datetime | dt.date | None:
-        """A date or datetime; naive times are in ``tz``; a bare '09:30' falls on ``day``."""
-        raw = self.doc.meta.get(key)
-        if raw is None:
-            if required and not self.doc.original:
-                self.error(key if key in self.doc.meta else None,
-                           f"{key} is empty" if key in self.doc.meta else f"missing {key}",
-                           f"add a line '{key}: 2009-10-16' to the front matter")
-            return None
-        value = to_date(raw)
-        if value is None and day is not None and isinstance(raw, str):
-            value = to_date(f"{day.isoformat()} {raw.strip().zfill(5)}")
-        if value is None:
-            self.error(key, f"cannot read {key} {raw!r} as a date",
-                       "write it as 2009-10-16, or 2009-10-16 09:30 for a time")
-            return None
-        if isinstance(value, dt.datetime) and value.tzinfo is None:
-            value = value.replace(tzinfo=tz)
-        return value
-
-
 def assemble_site(documents: list[Document], config: SiteConfig, problems: Problems,
                   static: tuple[StaticFile, ...] = (), drafts: bool = False) -> Site:
     """Build the linked site. Problems are collected; the caller raises once."""
@@ -159,7 +58,7 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
 
     documents = inherit_translations(documents, config, problems, tag_key)
     by_kind: dict[str, list[Entry]] = defaultdict(list)
-    builders: dict[str, Callable[[Document, _Reader, dict[str, Any], SiteConfig, dt.tzinfo], Entry | None]] = {
+    builders: dict[str, Callable[[Document, Fields, dict[str, Any], SiteConfig, dt.tzinfo], Entry | None]] = {
         "events": _event, "speakers": _speaker, "posts": _post, "pages": _page,
     }
     events_by_key: dict[str, Document] = {}
@@ -168,7 +67,7 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
             events_by_key[doc.key] = doc
     known_speakers = {d.key for d in documents if d.kind == "speakers"}
     for doc in documents:
-        reader = _Reader(doc, problems)
+        reader = Fields(doc, problems)
         _check_fields(doc, problems)
         common = _common(doc, reader, config, tag_key)
         if common["draft"] and not drafts:
@@ -223,7 +122,7 @@ def _check_fields(doc: Document, problems: Problems) -> None:
                           did_you_mean(key, known) or "put custom values under 'extra:'")
 
 
-def _common(doc: Document, reader: _Reader, config: SiteConfig, tag_key: Callable[[str], str]) -> dict[str, Any]:
+def _common(doc: Document, reader: Fields, config: SiteConfig, tag_key: Callable[[str], str]) -> dict[str, Any]:
     slug = reader.text("slug") or doc.slug
     if not _slug_is_safe(doc, slug):
         shown = slug if len(slug) <= 80 else slug[:80] + "…"
@@ -253,7 +152,7 @@ def _slug_is_safe(doc: Document, slug: str) -> bool:
     return all(make_slug(part) == part.lower() for part in parts)
 
 
-def _body_lang(reader: _Reader) -> str:
+def _body_lang(reader: Fields) -> str:
     """A language code; any BCP 47-looking code is accepted, the site need not list it."""
     code = reader.text("body_lang")
     if code and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", code):
@@ -262,7 +161,7 @@ def _body_lang(reader: _Reader) -> str:
     return code
 
 
-def _aliases(doc: Document, reader: _Reader) -> tuple[str, ...]:
+def _aliases(doc: Document, reader: Fields) -> tuple[str, ...]:
     """Old addresses of the entry (an import's permalinks): site paths that get a redirect page."""
     found = []
     for index, alias in enumerate(reader.texts("aliases")):
@@ -282,7 +181,7 @@ def _url(config: SiteConfig, pattern: str, common: dict[str, Any], date: dt.date
                   date=date, event=event, prefix=config.urls.language)
 
 
-def _event(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,
+def _event(doc: Document, reader: Fields, common: dict[str, Any], config: SiteConfig,
            site_tz: dt.tzinfo) -> Entry | None:
     title = reader.text("title", required=True)
     tz_name = reader.text("timezone", config.timezone)
@@ -298,7 +197,7 @@ def _event(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteC
                  rooms=reader.texts("rooms"), tracks=reader.texts("tracks"), breaks=_breaks(doc, reader, tz, start))
 
 
-def _breaks(doc: Document, reader: _Reader, tz: dt.tzinfo, day: dt.date) -> tuple[Break, ...]:
+def _breaks(doc: Document, reader: Fields, tz: dt.tzinfo, day: dt.date) -> tuple[Break, ...]:
     """``breaks: [{title: Lunch, start: "12:30", end: "14:00"}]``: slots of the programme without a talk."""
     value = doc.meta.get("breaks") or []
     found = []
@@ -324,7 +223,7 @@ def _moment(raw: Any, tz: dt.tzinfo, day: dt.date) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=tz)
 
 
-def _talk(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,
+def _talk(doc: Document, reader: Fields, common: dict[str, Any], config: SiteConfig,
           events: dict[str, Document], speakers: set[str], problems: Problems) -> Entry | None:
     title = reader.text("title", required=True)
     event_slug = reader.text("event", required=True)
@@ -363,7 +262,7 @@ def _talk(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteCo
                 type=reader.text("type", "talk").lower(), subtitle=reader.text("subtitle"), guid=reader.text("guid"))
 
 
-def _delivery_language(reader: _Reader) -> str:
+def _delivery_language(reader: Fields) -> str:
     """The language a talk is given in, if it is a code the interface can name ('fr', 'pt-BR').
 
     Schedules imported from frab or pretalx carry whatever was typed there; an unknown
@@ -381,7 +280,7 @@ def _delivery_language(reader: _Reader) -> str:
     return code
 
 
-def _speaker(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,
+def _speaker(doc: Document, reader: Fields, common: dict[str, Any], config: SiteConfig,
              site_tz: dt.tzinfo) -> Entry | None:
     name = reader.text("name") or reader.text("title")
     if not name:
@@ -391,7 +290,7 @@ def _speaker(doc: Document, reader: _Reader, common: dict[str, Any], config: Sit
                    links=reader.links("links"), person_id=reader.text("person_id"))
 
 
-def _post(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,
+def _post(doc: Document, reader: Fields, common: dict[str, Any], config: SiteConfig,
           site_tz: dt.tzinfo) -> Entry | None:
     title = reader.text("title", required=True)
     when = reader.when("date", site_tz, required=True)
@@ -405,13 +304,13 @@ def _post(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteCo
                 date=date, timed=isinstance(when, dt.datetime), updated=updated, authors=authors)
 
 
-def _page(doc: Document, reader: _Reader, common: dict[str, Any], config: SiteConfig,
+def _page(doc: Document, reader: Fields, common: dict[str, Any], config: SiteConfig,
           site_tz: dt.tzinfo) -> Entry | None:
     title = reader.text("title", required=True)
     return Page(**common, title=title, url=_url(config, config.urls.page, common), menu=reader.number("menu"))
 
 
-def _zone(name: str, reader: _Reader | None) -> dt.tzinfo | None:
+def _zone(name: str, reader: Fields | None) -> dt.tzinfo | None:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -420,7 +319,7 @@ def _zone(name: str, reader: _Reader | None) -> dt.tzinfo | None:
         return None
 
 
-def _single_url(reader: _Reader, key: str) -> str:
+def _single_url(reader: Fields, key: str) -> str:
     url = reader.text(key)
     if url and not url.lower().startswith(("http://", "https://", "/")):
         reader.error(key, f"'{key}' must be a URL starting with https://, http:// or /",
