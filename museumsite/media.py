@@ -73,8 +73,9 @@ def video_of(url: str) -> Video:
     if host == "youtu.be" and path.strip("/"):
         return Video(url=url, provider="YouTube",
                      embed=f"https://www.youtube-nocookie.com/embed/{path.strip('/').split('/')[0]}")
-    if host == "vimeo.com" and re.fullmatch(r"/\d+/?", path):
-        return Video(url=url, provider="Vimeo", embed=f"https://player.vimeo.com/video/{path.strip('/')}?dnt=1")
+    vimeo = re.fullmatch(r"/(?:video/)?(\d+)/?", path)
+    if host in ("vimeo.com", "player.vimeo.com") and vimeo:
+        return Video(url=url, provider="Vimeo", embed=f"https://player.vimeo.com/video/{vimeo.group(1)}?dnt=1")
     if host == "media.ccc.de" and path.startswith("/v/"):
         slug = path.split("/")[2]
         return Video(url=url, provider="media.ccc.de", embed=f"https://media.ccc.de/v/{slug}/oembed")

@@ -19,7 +19,7 @@ import pytest
 from museumsite.build import build
 from museumsite.errors import BuildError
 
-from conftest import SMALL_SITE, MakeSite
+from conftest import BASE_CONFIG, SMALL_SITE, MakeSite
 
 ARCHIVE = """\
 comments:
@@ -100,16 +100,7 @@ comments:
     body: ok
 """
 
-CONFIG = """\
-title: Test site
-base_url: https://example.org/
-language: en
-languages: [en, fr]
-timezone: Europe/Paris
-posts_per_page: 2
-comments:
-  display_depth: 3
-"""
+CONFIG = BASE_CONFIG + "comments:\n  display_depth: 3\n"
 
 
 @pytest.fixture
