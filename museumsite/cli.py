@@ -292,7 +292,8 @@ def _build(args: argparse.Namespace) -> int:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
         if args.verbose:
-            print(f"{result.written} files written, {result.unchanged} unchanged, {result.removed} removed")
+            print(f"{result.written} files written, {result.unchanged} unchanged, {result.removed} removed; "
+                  f"{result.rendered} pages and feeds made, {result.kept} kept from the last build")
         print(f"Built {result.pages} pages and {result.feeds} feeds in {result.seconds:.2f} s "
               f"into {_shown(result.output_dir)}"
               + (f" ({len(result.warnings)} warnings)" if result.warnings else ""))

@@ -35,9 +35,7 @@ HASHED_UP_TO = 1 << 20  # bytes: smaller files are hashed; larger ones (video, a
 def inputs_fingerprint(root: Path, extra_dirs: list[Path], skip: list[Path], options: object) -> str:
     """A hash of everything a build of ``root`` reads, with the options that change its output."""
     digest = hashlib.sha256(json.dumps([__version__, sys.version, str(options)]).encode())
-    for path in sorted(_files(PACKAGE, [])) + _libraries():  # a changed installation (even editable) is a change
-        stat = path.stat()
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    digest.update(code_fingerprint().encode())
     seen: set[Path] = set()
     for folder in [root, *extra_dirs]:
         for path in sorted(_files(folder, skip)):
@@ -51,6 +49,20 @@ def inputs_fingerprint(root: Path, extra_dirs: list[Path], skip: list[Path], opt
             else:
                 digest.update(f"{stat.st_mtime_ns}\0{stat.st_ino}\n".encode())
     return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """The installed package and libraries, by their files' sizes and times: an upgrade (even editable) is a change."""
+    digest = hashlib.sha256()
+    for path in sorted(_files(PACKAGE, [])) + _libraries():
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def files_under(folder: Path) -> list[Path]:
+    """The files a build reads under ``folder`` (hidden ones and ``__pycache__`` left out)."""
+    return _files(folder, [])
 
 
 def _libraries() -> list[Path]:

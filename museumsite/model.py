@@ -376,6 +376,8 @@ class Output:
     data: bytes
     sources: tuple[str, ...] = ()  # content files it was made from
     origin: str = ""  # who made it, for error messages: "content/talks/x.md:1", "the tag page"
+    reads: tuple[str, ...] = ()  # the entries whose bodies it shows ("key\0lang"): see reuse.py
+    kept: bool = False  # read back from the previous build's output, where it still is, unchanged
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -390,3 +392,5 @@ class BuildResult:
     seconds: float
     warnings: tuple[Any, ...] = ()
     drafts: int = 0  # draft files left out (0 when built with drafts)
+    rendered: int = 0  # pages and post feeds rendered by this build
+    kept: int = 0  # pages and post feeds read back from the previous build instead (reuse.py)

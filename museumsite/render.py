@@ -30,6 +30,7 @@ from museumsite.plan import Job, x_default
 from museumsite.pool import map_entries
 from museumsite.schedule import Schedule, make_schedule
 from museumsite.structured import head_html
+from museumsite.theme import ThemeEnvironment
 from museumsite.urls import absolute, link, localize, make_slug, url_to_path
 
 # Session types with a name in the interface catalogues; others are shown as written.
@@ -164,7 +165,7 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
     return globals_, filters
 
 
-def render_pages(jobs: list[Job], env: jinja2.Environment, site: Site, interface: Interface,
+def render_pages(jobs: list[Job], env: ThemeEnvironment, site: Site, interface: Interface,
                  table: Mapping[str, Mapping[str, str]], feeds: tuple[list[Feed], list[CommentFeed]],
                  problems: Problems,
                  progress: Callable[[str, int, int], None] | None = None, workers: int | None = None) -> list[Output]:
@@ -190,7 +191,8 @@ def render_pages(jobs: list[Job], env: jinja2.Environment, site: Site, interface
                 problems.items.append(result)
             continue
         origin = f"{job.entry.source}" if job.entry else f"the page made by {job.template}"
-        outputs.append(Output(path=url_to_path(job.url), data=result, sources=job.sources, origin=origin))
+        data, reads = result
+        outputs.append(Output(path=url_to_path(job.url), data=data, sources=job.sources, origin=origin, reads=reads))
     return outputs
 
 
@@ -222,7 +224,7 @@ class _FeedIndex:
 class _Shared:
     """What every page's rendering reads; built once, shared with the workers by fork."""
 
-    env: jinja2.Environment
+    env: ThemeEnvironment
     site: Site
     navs: dict[str, tuple[dict[str, Any], ...]]
     table: Mapping[str, Mapping[str, str]]
@@ -230,11 +232,15 @@ class _Shared:
     index: _FeedIndex
 
 
-def _render_one(shared: _Shared, job: Job) -> bytes | Problem:
+def _render_one(shared: _Shared, job: Job) -> tuple[bytes, tuple[str, ...]] | Problem:
+    """The page's bytes and the entries whose bodies it read (see reuse.py)."""
+    env = shared.env
     try:
-        template = shared.env.get_template(job.template)
+        template = env.get_template(job.template)
         context = _context(job, shared.site, shared.navs.get(job.lang, ()), shared.table, shared.index)
-        return template.render(context).encode("utf-8")
+        env.reads = set()
+        data = template.render(context).encode("utf-8")
+        return data, tuple(sorted(env.reads))
     except Exception as exc:  # noqa: BLE001 (any template failure: report it, render the rest)
         from museumsite.theme import template_problem
 

@@ -17,7 +17,8 @@ import jinja2
 from museumsite.config import SiteConfig
 from museumsite.errors import Problem, Problems
 from museumsite.load import list_static
-from museumsite.model import StaticFile
+from museumsite.model import Entry, StaticFile
+from museumsite.reuse import BODY_FIELDS, read_name
 
 THEME_STATIC_PREFIX = "theme/"
 
@@ -46,7 +47,28 @@ def check_theme(config: SiteConfig) -> list[Problem]:
     return []
 
 
-def load_theme(config: SiteConfig, globals_: dict[str, Any], filters: dict[str, Any]) -> jinja2.Environment:
+class ThemeEnvironment(jinja2.Environment):
+    """The Jinja environment, noting which entries' bodies the page being rendered reads.
+
+    Templates reach attributes through ``getattr``/``getitem`` here, whichever template
+    (or site override) does it, so ``reads`` is exactly the set of bodies a page shows:
+    reuse.py keeps a page from the previous build when none of them changed.
+    """
+
+    reads: set[str]
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if attribute in BODY_FIELDS and isinstance(obj, Entry):
+            self.reads.add(read_name(obj))
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(argument, str) and argument in BODY_FIELDS and isinstance(obj, Entry):
+            self.reads.add(read_name(obj))
+        return super().getitem(obj, argument)
+
+
+def load_theme(config: SiteConfig, globals_: dict[str, Any], filters: dict[str, Any]) -> ThemeEnvironment:
     dirs = theme_dirs(config)
     default_loader = jinja2.FileSystemLoader(str(dirs[-1] / "templates"))
     loader = jinja2.ChoiceLoader([
@@ -54,7 +76,7 @@ def load_theme(config: SiteConfig, globals_: dict[str, Any], filters: dict[str, 
         jinja2.PrefixLoader({"default": default_loader}),
         default_loader,
     ])
-    env = jinja2.Environment(
+    env = ThemeEnvironment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
@@ -64,6 +86,7 @@ def load_theme(config: SiteConfig, globals_: dict[str, Any], filters: dict[str, 
         globals_.pop("gettext"), globals_.pop("ngettext"), newstyle=True)
     env.globals.update(globals_)
     env.filters.update(filters)
+    env.reads = set()
     return env
 
 

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from museumsite import patch
 from museumsite.errors import Problems, UsageError
 from museumsite.load import site_relative
 from museumsite.model import Output, StaticFile
@@ -119,6 +120,7 @@ def recover_output(output: Path) -> None:
     Only the lock holder may call this: the ``.new-`` folder of a running build looks
     just like a killed one's.
     """
+    patch.recover(output)
     new, old = f".{output.name}.new-", f".{output.name}.old-"
     retired = sorted(output.parent.glob(old + "*"))
     if not output.exists():
@@ -176,8 +178,16 @@ def _where(origin: str) -> tuple[str, int | None]:
 
 def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path) -> WriteStats:
     output = output.resolve()
-    if _all_unchanged(outputs, static, output):  # nothing to swap: the folder and its files stay untouched
-        return WriteStats(written=0, unchanged=len(outputs) + len(static), removed=0)
+    ours = sorted({o.path for o in outputs} | {s.path for s in static})
+    manifest = (json.dumps({"files": ours}, indent=0) + "\n").encode("utf-8")
+    total = len(outputs) + len(static)
+    change = _change(outputs, static, output)
+    if change is not None and not change.writes and not change.removes and _holds(output / MANIFEST, manifest):
+        return WriteStats(written=0, unchanged=total, removed=0)  # nothing to do: the folder stays untouched
+    if change is not None and patch.fits(change, output):
+        patch.apply(change, output, MANIFEST, manifest)
+        return WriteStats(written=len(change.writes), unchanged=total - len(change.writes),
+                          removed=len(change.removes))
     output.parent.mkdir(parents=True, exist_ok=True)
     tag = f"{os.getpid()}-{secrets.token_hex(4)}"
     staging = output.parent / f".{output.name}.new-{tag}"
@@ -185,20 +195,20 @@ def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path)
     staging.mkdir()
     try:
         written = unchanged = 0
+        folders: set[Path] = set()
         for item in outputs:
             same = _place(staging, output, item.path, lambda dest, data=item.data: dest.write_bytes(data),
-                          lambda old, data=item.data: old.stat().st_size == len(data) and old.read_bytes() == data)
+                          lambda old, item=item: item.kept or (old.stat().st_size == len(item.data)
+                                                               and old.read_bytes() == item.data), folders)
             written, unchanged = written + (not same), unchanged + same
         for static_file in static:
             src = static_file.source
             same = _place(staging, output, static_file.path, lambda dest, src=src: shutil.copy2(src, dest),
-                          lambda old, src=src: _same_file(old, src))
+                          lambda old, src=src: _same_file(old, src), folders)
             written, unchanged = written + (not same), unchanged + same
-        ours = sorted({o.path for o in outputs} | {s.path for s in static})
         removed = _carry_foreign(output, staging, set(ours))
-        manifest = (json.dumps({"files": ours}, indent=0) + "\n").encode("utf-8")
         _place(staging, output, MANIFEST, lambda dest: dest.write_bytes(manifest),
-               lambda old: old.read_bytes() == manifest)
+               lambda old: old.read_bytes() == manifest, folders)
         if not output.exists():
             staging.rename(output)
         elif _exchange(staging, output):
@@ -215,32 +225,45 @@ def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path)
     return WriteStats(written=written, unchanged=unchanged, removed=removed)
 
 
-def _all_unchanged(outputs: list[Output], static: list[StaticFile], output: Path) -> bool:
-    """True when ``output`` already holds exactly these files, byte for byte, and none of ours is stale.
+def _change(outputs: list[Output], static: list[StaticFile], output: Path) -> patch.Change | None:
+    """What this build changes in ``output``, file by file; None when there is no previous build to change.
 
-    A rebuild that changes nothing (a template edit that renders the same bytes, a
-    build whose no-op record was lost) then writes nothing at all; any difference,
-    or any doubt, means the full write with its atomic swap.
+    Outputs read back from the previous build (``kept``) are known to be there; every
+    other file is compared byte for byte. Any doubt means None: the full write with its swap.
     """
     try:
         previous = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    if previous != sorted({o.path for o in outputs} | {s.path for s in static}):
-        return False
-    try:
+        if not isinstance(previous, list) or not all(isinstance(p, str) for p in previous):
+            return None
+        writes: list[tuple[str, bytes | Path]] = []
         for item in outputs:
+            if item.kept:  # read from this very file a moment ago (reuse.py checked its size, time and inode)
+                continue
             old = _inside(output, item.path)
             if (old.is_symlink() or not old.is_file() or old.stat().st_size != len(item.data)
                     or old.read_bytes() != item.data):
-                return False
+                writes.append((item.path, item.data))
         for static_file in static:
             old = _inside(output, static_file.path)
             if old.is_symlink() or not old.is_file() or not _same_file(old, static_file.source):
-                return False
-    except (OSError, UsageError):
+                writes.append((static_file.path, static_file.source))
+        ours = {o.path for o in outputs} | {s.path for s in static}
+        removes = []
+        for rel in sorted(set(previous) - ours):
+            old = _inside(output, rel)
+            if old.is_symlink() or old.is_file():
+                removes.append(rel)
+    except (OSError, ValueError, KeyError, TypeError, UsageError):
+        return None
+    made = frozenset(p.as_posix() for rel in previous for p in PurePosixPath(rel).parents) - {"."}
+    return patch.Change(writes=tuple(writes), removes=tuple(removes), made=made)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
         return False
-    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -258,10 +281,12 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def _place(staging: Path, output: Path, rel: str, write, same_as) -> bool:  # type: ignore[no-untyped-def]
+def _place(staging: Path, output: Path, rel: str, write, same_as, folders: set[Path]) -> bool:  # type: ignore[no-untyped-def]
     """Write one file into staging; hard-link the previous one if its bytes are the same."""
     dest = _inside(staging, rel)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.parent not in folders:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(dest.parent)
     old = output / rel
     if old.is_file() and not old.is_symlink() and same_as(old):
         try:
