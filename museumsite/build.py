@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from museumsite import manifest, reuse
@@ -78,7 +77,6 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     from museumsite.search import make_search_index
     from museumsite.sitemap import make_sitemap
     from museumsite.theme import load_theme, locale_dirs, theme_static
-    from museumsite.urls import url_to_path
     from museumsite.write import check_collisions, write_outputs
 
     problems = Problems(strict=strict)
@@ -104,28 +102,15 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     feed_plan = plan_feeds(site, interface)
     comment_plan = plan_comment_feeds(site, interface)
     # Pages and post feeds whose inputs did not change since the last build are read back, not made again.
-    render_record = reuse.record_path(root / CACHE_DIR, output)
-    previous = reuse.read_record(render_record) if use_cache else None
-    shape = reuse.shape_digest(site, theme_dirs(config), (drafts, strict))
-    bodies = reuse.Bodies(site)
-    page_ids = [(url_to_path(job.url), reuse.identity(job.url, job.template, job.page_key, job.lang, job.title))
-                for job in jobs]
-    kept = reuse.keep(page_ids, previous, shape, bodies, output) if len(set(page_ids)) == len(page_ids) else {}
-    made = render_pages([job for job, (path, _) in zip(jobs, page_ids) if path not in kept], env, site, interface,
-                        table, (feed_plan, comment_plan), problems, step)
-    pages = reuse.in_order([path for path, _ in page_ids], kept, made)
+    reused = reuse.Reuse.start(root / CACHE_DIR if use_cache else None, output, site, theme_dirs(config),
+                               (drafts, strict))
+    pages = reused.pages(jobs, lambda todo: render_pages(todo, env, site, interface, table, (feed_plan, comment_plan),
+                                                          problems, step))
     # Post feeds (one per language and tag: hundreds on a large site) are made on every core, in order.
-    feed_ids = [(feed, reuse.identity(feed.folder, feed.prefix, feed.lang, feed.title,
-                                      [reuse.read_name(p) for p in feed.posts])) for feed in feed_plan]
-    feed_paths = [(feed.url(kind).lstrip("/"), ident) for feed, ident in feed_ids for kind in ("atom", "rss")]
-    kept_feeds = reuse.keep(feed_paths, previous, shape, bodies, output)
-    todo_feeds = [feed for feed in feed_plan if not all(feed.url(k).lstrip("/") in kept_feeds for k in ("atom", "rss"))]
-    made_feeds = [replace(o, reads=tuple(reuse.read_name(p) for p in feed.posts))
-                  for feed, made in zip(todo_feeds, map_entries(lambda s, f: make_feeds(s, [f]), site, todo_feeds))
-                  for o in made]
-    post_feeds = reuse.in_order([path for path, _ in feed_paths], kept_feeds, made_feeds)
-    feeds = (post_feeds + make_json_feeds(site, feed_plan) + make_comment_feeds(site, comment_plan, interface)
-             + make_event_feeds(site, interface))
+    post_feeds = reused.feeds(feed_plan, ("atom", "rss"), lambda todo: [
+        o for made in map_entries(lambda s, feed: make_feeds(s, [feed]), site, todo) for o in made])
+    json_feeds = reused.feeds(feed_plan, ("json",), lambda todo: make_json_feeds(site, todo))
+    feeds = post_feeds + json_feeds + make_comment_feeds(site, comment_plan, interface) + make_event_feeds(site, interface)
     outputs = pages + feeds + make_sitemap(site, jobs, table) + make_calendars(site) + make_schedules(site)
     if config.search.enabled:
         step("indexing for search", 0, 0)
@@ -135,14 +120,12 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
 
     step("writing", 0, 0)
     stats = write_outputs(outputs, static, output)
-    if use_cache:
-        identities = dict(page_ids + feed_paths)
-        reuse.save(render_record, shape, ((o, identities[o.path]) for o in pages + post_feeds), bodies, output)
+    reused.save(pages + post_feeds + json_feeds)
     return BuildResult(output_dir=output, pages=len(pages), feeds=len(feeds), files=len(outputs) + len(static),
                        written=stats.written, unchanged=stats.unchanged, removed=stats.removed,
                        seconds=time.perf_counter() - started, warnings=tuple(problems.warnings),
                        drafts=0 if drafts else _count_drafts(documents, config),
-                       rendered=len(made) + len(made_feeds), kept=len(kept) + len(kept_feeds))
+                       rendered=reused.made, kept=reused.kept)
 
 
 def _count_drafts(documents: list[Document], config: SiteConfig) -> int:

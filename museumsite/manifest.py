@@ -29,6 +29,7 @@ PACKAGE = Path(__file__).resolve().parent
 # Libraries whose upgrade can change the output; known by their files' sizes and times, not imported.
 LIBRARIES = ("jinja2", "markupsafe", "markdown", "yaml", "feedgen", "slugify", "babel", "pygments", "lxml", "nh3",
              "icalendar")
+OUTPUT_MANIFEST = ".museumsite-output.json"  # the list of files a build wrote, in the output folder (write.py)
 HASHED_UP_TO = 1 << 20  # bytes: smaller files are hashed; larger ones (video, audio) are known by size and time
 
 
@@ -77,11 +78,24 @@ def _libraries() -> list[Path]:
 
 
 def output_fingerprint(output: Path) -> str:
-    """A hash of the output folder as it is on disk (names, sizes, times, inodes; not the bytes)."""
+    """A hash of our files in the output folder as they are on disk (names, sizes, times, inodes; not the bytes).
+
+    Only the files the output's manifest lists (and the manifest) count: a deploy tool's
+    files beside them change nothing this build would write.
+    """
     digest = hashlib.sha256()
-    for path in sorted(_files(output, [], hidden=True)):
-        stat = path.stat(follow_symlinks=False)
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n".encode())
+    base = os.fspath(output)
+    try:
+        listed = json.loads((output / OUTPUT_MANIFEST).read_text(encoding="utf-8"))["files"]
+        names = [OUTPUT_MANIFEST, *(str(name) for name in listed)]
+    except (OSError, ValueError, KeyError, TypeError):
+        return secrets.token_hex(16)  # no manifest: this folder can never match a record
+    for name in names:
+        try:
+            stat = os.stat(os.path.join(base, name), follow_symlinks=False)
+            digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0{stat.st_mode}\n".encode())
+        except OSError:
+            digest.update(f"{name}\0missing\n".encode())
     return digest.hexdigest()
 
 

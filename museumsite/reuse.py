@@ -27,13 +27,17 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from museumsite import __version__, manifest
 from museumsite.model import Entry, Output, Site
+
+if TYPE_CHECKING:
+    from museumsite.feeds import Feed
+    from museumsite.plan import Job
 
 BODY_FIELDS = frozenset({"body_md", "body_html", "toc_html"})
 RECORD_VERSION = 1
@@ -172,3 +176,62 @@ def in_order(paths: Sequence[str], kept: dict[str, Output], made: Sequence[Outpu
     for path in dict.fromkeys(paths):
         result.extend([kept[path]] if path in kept else fresh.get(path, []))
     return result
+
+
+@dataclass
+class Reuse:
+    """One build's use of the record: what it keeps, what it makes, and the new record it leaves."""
+
+    path: Path | None  # the record; None: neither read nor written (a build without cache)
+    previous: Record | None
+    shape: str
+    bodies: Bodies
+    output: Path
+    identities: dict[str, str] = field(default_factory=dict)
+    made: int = 0
+    kept: int = 0
+
+    @classmethod
+    def start(cls, cache: Path | None, output: Path, site: Site, theme_dirs: Sequence[Path],
+              options: object) -> Reuse:
+        path = record_path(cache, output) if cache is not None else None
+        return cls(path, read_record(path) if path else None, shape_digest(site, theme_dirs, options),
+                   Bodies(site), output)
+
+    def pages(self, jobs: Sequence[Job], render: Callable[[list[Job]], list[Output]]) -> list[Output]:
+        """Every job's page, in order: kept ones read back, the others rendered by ``render``."""
+        from museumsite.urls import url_to_path
+
+        ids = [(url_to_path(job.url), identity(job.url, job.template, job.page_key, job.lang, job.title))
+               for job in jobs]
+        # Two jobs writing one file are an error reported later, with both named: render both.
+        kept = self._keep(ids) if len({path for path, _ in ids}) == len(ids) else {}
+        made = render([job for job, (path, _) in zip(jobs, ids) if path not in kept])
+        self.made, self.kept = self.made + len(made), self.kept + len(kept)
+        return in_order([path for path, _ in ids], kept, made)
+
+    def feeds(self, feeds: Sequence[Feed], kinds: Sequence[str], make: Callable[[list[Feed]], list[Output]],
+              ) -> list[Output]:
+        """The ``kinds`` ("atom", "rss", "json") of each post feed, in order; a feed is made again when
+        one of its files cannot be kept. A feed prints the whole text of its posts."""
+        paths = [(feed.url(kind).lstrip("/"), ident) for feed in feeds
+                 for ident in [identity(feed.folder, feed.prefix, feed.lang, feed.title,
+                                        [read_name(p) for p in feed.posts])]
+                 for kind in kinds]
+        kept = self._keep(paths)
+        todo = [feed for feed in feeds if not all(feed.url(kind).lstrip("/") in kept for kind in kinds)]
+        reads = {feed.url(kind).lstrip("/"): tuple(read_name(p) for p in feed.posts) for feed in todo for kind in kinds}
+        made = [replace(o, reads=reads.get(o.path, ())) for o in make(todo)]
+        kept = {path: o for path, o in kept.items() if path not in reads}
+        self.made, self.kept = self.made + len(made), self.kept + len(kept)
+        return in_order([path for path, _ in paths], kept, made)
+
+    def _keep(self, wanted: list[tuple[str, str]]) -> dict[str, Output]:
+        self.identities.update(wanted)
+        return keep(wanted, self.previous, self.shape, self.bodies, self.output)
+
+    def save(self, outputs: Iterable[Output]) -> None:
+        """Record the outputs of a successful build, after they are written."""
+        if self.path is not None:
+            save(self.path, self.shape, ((o, self.identities[o.path]) for o in outputs if o.path in self.identities),
+                 self.bodies, self.output)

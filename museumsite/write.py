@@ -31,9 +31,10 @@ from pathlib import Path, PurePosixPath
 from museumsite import patch
 from museumsite.errors import Problems, UsageError
 from museumsite.load import site_relative
+from museumsite.manifest import OUTPUT_MANIFEST
 from museumsite.model import Output, StaticFile
 
-MANIFEST = ".museumsite-output.json"
+MANIFEST = OUTPUT_MANIFEST
 LOCK_WAIT = 60.0  # seconds a build waits for another build of the same site before giving up
 PACKAGE = Path(__file__).resolve().parent
 
@@ -152,8 +153,9 @@ def check_collisions(outputs: list[Output], static: list[StaticFile], root: Path
             problems.error(*_where(first), f"writes {shown[path]}, which {' and '.join(others)} writes too", hint)
     inside: dict[str, str] = {}  # folder -> the first file written in it
     for path in writers:
-        for parent in PurePosixPath(path).parents:
-            inside.setdefault(parent.as_posix(), path)
+        parts = path.split("/")
+        for end in range(1, len(parts)):
+            inside.setdefault("/".join(parts[:end]), path)
     for path, origins in writers.items():
         if path in inside:
             file_writer, folder_writer = origins[0], writers[inside[path]][0]
@@ -239,18 +241,18 @@ def _change(outputs: list[Output], static: list[StaticFile], output: Path) -> pa
         for item in outputs:
             if item.kept:  # read from this very file a moment ago (reuse.py checked its size, time and inode)
                 continue
-            old = _inside(output, item.path)
+            old = _within(output, item.path)
             if (old.is_symlink() or not old.is_file() or old.stat().st_size != len(item.data)
                     or old.read_bytes() != item.data):
                 writes.append((item.path, item.data))
         for static_file in static:
-            old = _inside(output, static_file.path)
+            old = _within(output, static_file.path)
             if old.is_symlink() or not old.is_file() or not _same_file(old, static_file.source):
                 writes.append((static_file.path, static_file.source))
         ours = {o.path for o in outputs} | {s.path for s in static}
         removes = []
         for rel in sorted(set(previous) - ours):
-            old = _inside(output, rel)
+            old = _within(output, rel)
             if old.is_symlink() or old.is_file():
                 removes.append(rel)
     except (OSError, ValueError, KeyError, TypeError, UsageError):
@@ -296,6 +298,15 @@ def _place(staging: Path, output: Path, rel: str, write, same_as, folders: set[P
         return True
     write(dest)
     return False
+
+
+def _within(folder: Path, rel: str) -> Path:
+    """``folder / rel`` for reading, checked by its words (no ``..``, not absolute): resolving every
+    path of a large site costs seconds, and what is written goes through ``_inside`` or patch.fits."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts) or "\0" in rel:
+        raise UsageError(f"refusing to write {rel!r}: it points outside the output folder")
+    return folder / rel
 
 
 def _inside(folder: Path, rel: str) -> Path:
