@@ -111,7 +111,8 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
         o for made in map_entries(lambda s, feed: make_feeds(s, [feed]), site, todo) for o in made])
     json_feeds = reused.feeds(feed_plan, ("json",), lambda todo: make_json_feeds(site, todo))
     feeds = post_feeds + json_feeds + make_comment_feeds(site, comment_plan, interface) + make_event_feeds(site, interface)
-    outputs = pages + feeds + make_sitemap(site, jobs, table) + make_calendars(site) + make_schedules(site)
+    sitemap = reused.shaped(["sitemap.xml", "robots.txt"], lambda: make_sitemap(site, jobs, table))
+    outputs = pages + feeds + sitemap + make_calendars(site) + make_schedules(site)
     if config.search.enabled:
         step("indexing for search", 0, 0)
         outputs += make_search_index(pages, jobs, problems, root / CACHE_DIR / "search" if use_cache else None)
@@ -120,7 +121,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
 
     step("writing", 0, 0)
     stats = write_outputs(outputs, static, output)
-    reused.save(pages + post_feeds + json_feeds)
+    reused.save(pages + post_feeds + json_feeds + sitemap)
     return BuildResult(output_dir=output, pages=len(pages), feeds=len(feeds), files=len(outputs) + len(static),
                        written=stats.written, unchanged=stats.unchanged, removed=stats.removed,
                        seconds=time.perf_counter() - started, warnings=tuple(problems.warnings),

@@ -226,6 +226,16 @@ class Reuse:
         self.made, self.kept = self.made + len(made), self.kept + len(kept)
         return in_order([path for path, _ in paths], kept, made)
 
+    def shaped(self, paths: Sequence[str], make: Callable[[], list[Output]]) -> list[Output]:
+        """Outputs that print no body (the sitemap, robots.txt): kept whole while the shape is the same."""
+        kept = self._keep([(path, identity("shape only", path)) for path in paths])
+        if len(kept) == len(paths):
+            self.kept += len(kept)
+            return [kept[path] for path in paths]
+        made = make()
+        self.made += len(made)
+        return made
+
     def _keep(self, wanted: list[tuple[str, str]]) -> dict[str, Output]:
         self.identities.update(wanted)
         return keep(wanted, self.previous, self.shape, self.bodies, self.output)
