@@ -24,13 +24,15 @@ CACHE_DIR = ".museumsite-cache"
 
 
 def build(root: Path, output: Path | None = None, *, drafts: bool = False, strict: bool = False,
-          progress: Progress | None = None, use_cache: bool = True) -> BuildResult:
+          progress: Progress | None = None, use_cache: bool = True, in_place: bool = False) -> BuildResult:
     """Build the site in ``root`` into ``output`` (default ``root/_site``).
 
     Raises ConfigError (exit 2), UsageError (exit 2) or BuildError (exit 1) with
     every problem found; returns the result, warnings included, on success.
     Converted Markdown is kept in ``root/.museumsite-cache/`` (``use_cache=False``
-    neither reads nor writes it).
+    neither reads nor writes it). ``in_place`` lets a build that changes few files
+    write them into the output one by one instead of swapping in a whole new tree
+    (``serve`` does; see patch.py for what a reader may see meanwhile).
     """
     started = time.perf_counter()
     step = progress or (lambda stage, done, total: None)
@@ -42,20 +44,20 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     check_output_dir(output, root)
     with build_lock(output, lambda: step("waiting for another build", 0, 0)):
         if not use_cache:
-            return _build(root, config, output, drafts, strict, step, use_cache, started)
+            return _build(root, config, output, drafts, strict, step, use_cache, in_place, started)
         record = manifest.record_path(root / CACHE_DIR, output)
         inputs = manifest.inputs_fingerprint(root, theme_dirs(config), [output, root / CACHE_DIR],
                                              (drafts, strict, str(output)))
         if done := manifest.unchanged(record, inputs, output, time.perf_counter() - started):
             return done
         manifest.forget(record)
-        result = _build(root, config, output, drafts, strict, step, use_cache, started)
+        result = _build(root, config, output, drafts, strict, step, use_cache, in_place, started)
         manifest.remember(record, inputs, result)
         return result
 
 
 def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: bool, step: Progress,
-           use_cache: bool, started: float) -> BuildResult:
+           use_cache: bool, in_place: bool, started: float) -> BuildResult:
     """The stages, run while holding the site's build lock."""
     # The pipeline is imported here, not at the top: a no-op rebuild never needs it.
     from museumsite.assemble import assemble_site
@@ -120,7 +122,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     problems.raise_if_any()
 
     step("writing", 0, 0)
-    stats = write_outputs(outputs, static, output)
+    stats = write_outputs(outputs, static, output, in_place=in_place)
     reused.save(pages + post_feeds + json_feeds + sitemap)
     return BuildResult(output_dir=output, pages=len(pages), feeds=len(feeds), files=len(outputs) + len(static),
                        written=stats.written, unchanged=stats.unchanged, removed=stats.removed,

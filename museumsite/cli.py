@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="the site folder, holding museumsite.yaml (default: the current folder)")
     build.add_argument("--output", type=Path, metavar="DIR", help="where to write the site (default: DIR/_site)")
     build.add_argument("--drafts", action="store_true", help="include entries marked 'draft: true'")
+    build.add_argument("--in-place", action="store_true",
+                       help="write a small change into the output file by file instead of swapping in a new "
+                            "tree: faster on a large site, but a web server reading the output meanwhile may "
+                            "briefly serve old and new pages together")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     loud = build.add_mutually_exclusive_group()
     loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
@@ -284,7 +288,8 @@ def _build(args: argparse.Namespace) -> int:
             print(f"\r\033[K{stage}{counts}…", end="", file=sys.stderr, flush=True)
 
     try:
-        result = build(args.site, args.output, drafts=args.drafts, strict=args.strict, progress=progress)
+        result = build(args.site, args.output, drafts=args.drafts, strict=args.strict, progress=progress,
+                       in_place=args.in_place)
     finally:
         if live and time.perf_counter() - started > 1.0:
             print("\r\033[K", end="", file=sys.stderr, flush=True)

@@ -10,7 +10,9 @@ output's manifest last. A build killed before the commit leaves the output as it
 (the next build deletes the folder); one killed after it leaves a journal that the
 next build, before anything else, rolls forward to the complete new site. A web
 server reading the output during those few renames may see some new files beside
-old ones, never a partly written file.
+old ones, never a partly written file. That is why only ``serve`` (whose reader is
+the author, reloaded once the build is done) and ``build --in-place`` use it; a plain
+``build`` keeps the whole-tree swap, after which a reader sees the old or the new site.
 """
 
 from __future__ import annotations

@@ -293,7 +293,7 @@ class DevServer:
         started = time.perf_counter()
         first = self.live.version == 0
         try:
-            result = build(self.root, self.output, drafts=self.drafts)
+            result = build(self.root, self.output, drafts=self.drafts, in_place=True)
             self.base_path = load_config(self.root).base_path
         except BuildError as exc:  # ConfigError too: a broken config is one more problem to show
             self.live.publish(exc.problems)

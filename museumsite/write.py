@@ -178,7 +178,13 @@ def _where(origin: str) -> tuple[str, int | None]:
     return (where, int(line)) if line.isdigit() else (origin, None)
 
 
-def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path) -> WriteStats:
+def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path, *,
+                  in_place: bool = False) -> WriteStats:
+    """Make ``output`` hold exactly these files (and whatever else it held that is not ours).
+
+    By default the new site is swapped in whole, so a reader never sees old and new pages
+    together; ``in_place`` writes a small change file by file through patch.py's journal.
+    """
     output = output.resolve()
     ours = sorted({o.path for o in outputs} | {s.path for s in static})
     manifest = (json.dumps({"files": ours}, indent=0) + "\n").encode("utf-8")
@@ -186,7 +192,7 @@ def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path)
     change = _change(outputs, static, output)
     if change is not None and not change.writes and not change.removes and _holds(output / MANIFEST, manifest):
         return WriteStats(written=0, unchanged=total, removed=0)  # nothing to do: the folder stays untouched
-    if change is not None and patch.fits(change, output):
+    if in_place and change is not None and patch.fits(change, output):
         patch.apply(change, output, MANIFEST, manifest)
         return WriteStats(written=len(change.writes), unchanged=total - len(change.writes),
                           removed=len(change.removes))

@@ -23,7 +23,7 @@ from museumsite.build import CACHE_DIR, build
 
 from conftest import SMALL_SITE, MakeSite
 
-COMMAND = [sys.executable, "-m", "museumsite", "build", "--quiet"]
+COMMAND = [sys.executable, "-m", "museumsite", "build", "--quiet", "--in-place"]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -111,7 +111,7 @@ def test_a_small_rebuild_changes_the_output_in_place_and_keeps_foreign_files(mak
     subprocess.run(["git", "init", "-q", str(out)], check=True)
     folder, untouched = out.stat().st_ino, (out / "posts/second/index.html").stat()
     append(site / "content/posts/hello.md", "\nIn place.\n")
-    build(site)
+    build(site, in_place=True)
     assert out.stat().st_ino == folder  # no swap: the same folder
     again = (out / "posts/second/index.html").stat()
     assert (again.st_ino, again.st_mtime_ns) == (untouched.st_ino, untouched.st_mtime_ns)
@@ -125,7 +125,7 @@ def test_a_small_rebuild_removes_a_deleted_post_and_its_empty_folder(make_site: 
     site = make_site({**SMALL_SITE, "content/posts/third.md": "---\ntitle: Third\ndate: 2024-01-02\n---\nBody.\n"})
     build(site)
     (site / "content/posts/third.md").unlink()
-    build(site)
+    build(site, in_place=True)
     assert not (site / "_site/posts/third").exists()
     assert same_as_clean(site, tmp_path / "clean")
 
@@ -168,3 +168,14 @@ def test_a_small_rebuild_killed_anywhere_is_completed_by_the_next_build(make_sit
         subprocess.run([*COMMAND, "--site", str(site)], check=True)
         assert snapshot(out) == new
         assert [p.name for p in site.iterdir() if p.name.startswith("._site.")] == []
+
+
+def test_by_default_even_a_small_change_swaps_in_a_whole_new_site(make_site: MakeSite) -> None:
+    site = make_site(SMALL_SITE)
+    build(site)
+    out = site / "_site"
+    folder = out.stat().st_ino
+    append(site / "content/posts/hello.md", "\nSwapped.\n")
+    build(site)
+    assert out.stat().st_ino != folder  # a reader of the output never sees old and new pages together
+    assert "Swapped." in (out / "posts/hello/index.html").read_text(encoding="utf-8")
