@@ -13,6 +13,10 @@ scratch folder and builds both once to know what a complete old and new site hol
           appears), where the swap and the cleanup happen. The kill is survived
           when the output is then exactly the old or the new site, and the next build
           succeeds, gives exactly the new site and leaves no temporary folder or lock.
+  in-place kills  edit one post, start ``museumsite build --in-place``, SIGKILL it at a
+          random 50-105 % of a one-edit build's time. Survived when the output is the old
+          site, the new one, or the old one being rolled forward from a committed journal,
+          and the next build completes it to exactly the new site.
   races   start two builds of one site at the same moment. The site is broken when a
           build fails or the output differs from the reference build.
 
@@ -98,6 +102,44 @@ def kills(work: Path, count: int, posts: int, rng: random.Random) -> None:
           f"neither {seen['neither']} times)")
 
 
+def in_place_kills(work: Path, count: int, posts: int, rng: random.Random) -> None:
+    """``build --in-place`` after a one-post edit, killed at a random moment near its end (where it writes)."""
+    site, out = work / "in-place", work / "in-place/_site"
+    site.mkdir()
+    write_site(site, posts, "a")
+    command = [*BUILD[:-1], "--in-place", "--site", str(site)]
+    subprocess.run(command, check=True)
+    started = time.perf_counter()
+    edit(site, 0, "warm-up")
+    subprocess.run(command, check=True)
+    duration = time.perf_counter() - started
+    survived, seen = 0, {"old": 0, "new": 0, "journal": 0, "neither": 0}
+    for attempt in range(count):
+        before = snapshot(out)
+        edit(site, rng.randrange(posts), f"edit {attempt}")
+        run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.5, 1.05) * duration)
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        reference = work / "reference-in-place"
+        shutil.rmtree(reference, ignore_errors=True)
+        build(site, reference)
+        after, new = snapshot(out), snapshot(reference)
+        state = ("old" if after == before else "new" if after == new
+                 else "journal" if any(site.glob("._site.commit-*")) else "neither")
+        seen[state] += 1
+        recovered = subprocess.run(command, check=False).returncode == 0 and snapshot(out) == new
+        survived += state != "neither" and recovered and not leftovers(out)
+    print(f"in-place kills: {survived}/{count} survived (a one-edit build takes {duration:.2f} s; after the kill "
+          f"the output was the old site {seen['old']} times, the new site {seen['new']} times, being rolled "
+          f"forward from its committed journal {seen['journal']} times, neither {seen['neither']} times)")
+
+
+def edit(site: Path, number: int, words: str) -> None:
+    path = site / f"content/posts/post-{number:04d}.md"
+    path.write_text(path.read_text(encoding="utf-8") + f"\nOne more paragraph: {words}.\n", encoding="utf-8")
+
+
 def races(work: Path, count: int, posts: int) -> None:
     site, out = work / "races", work / "races/_site"
     site.mkdir()
@@ -127,6 +169,7 @@ def main() -> int:
     try:
         print(f"museumsite reliability, {args.posts} posts, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
         kills(work, args.kills, args.posts, random.Random(args.seed))
+        in_place_kills(work, args.kills, args.posts, random.Random(args.seed))
         races(work, args.races, args.posts)
     finally:
         if args.work is None:
