@@ -290,8 +290,12 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _place(staging: Path, output: Path, rel: str, write, same_as, folders: set[Path]) -> bool:  # type: ignore[no-untyped-def]
-    """Write one file into staging; hard-link the previous one if its bytes are the same."""
-    dest = _inside(staging, rel)
+    """Write one file into staging; hard-link the previous one if its bytes are the same.
+
+    The staging folder is new and holds only folders made here until the foreign files
+    are carried over, after every output is placed: checking ``rel`` by its words is enough.
+    """
+    dest = _within(staging, rel)
     if dest.parent not in folders:
         dest.parent.mkdir(parents=True, exist_ok=True)
         folders.add(dest.parent)
@@ -307,19 +311,13 @@ def _place(staging: Path, output: Path, rel: str, write, same_as, folders: set[P
 
 
 def _within(folder: Path, rel: str) -> Path:
-    """``folder / rel`` for reading, checked by its words (no ``..``, not absolute): resolving every
-    path of a large site costs seconds, and what is written goes through ``_inside`` or patch.fits."""
+    """``folder / rel``, checked by its words (no ``..``, not absolute): resolving every path of a large
+    site costs seconds. For reading the output, or writing where no link can be (a new staging
+    folder; patch.fits checks the output's folders)."""
     parts = rel.split("/")
-    if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts) or "\0" in rel:
+    if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\0" in rel:
         raise UsageError(f"refusing to write {rel!r}: it points outside the output folder")
     return folder / rel
-
-
-def _inside(folder: Path, rel: str) -> Path:
-    dest = (folder / rel).resolve()
-    if folder.resolve() not in dest.parents:
-        raise UsageError(f"refusing to write {rel!r}: it points outside the output folder")
-    return dest
 
 
 def _same_file(old: Path, src: Path) -> bool:
