@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""From saving a post to the browser's reload event, under ``museumsite serve``.
+
+    .venv/bin/python benchmarks/serve_latency.py [--posts 1000] [--edits 5] [--work DIR]
+
+Run it with the Python of a venv where museumsite is installed. It makes a site of
+``--posts`` synthetic posts with ``../shared/bench/make_corpus.py`` (the benchmark's
+corpus and config), starts ``museumsite serve`` on a free loopback port, listens to
+its server-sent events like an open page does, then appends a sentence to a post
+``--edits`` times and prints, for each save, the seconds until the ``reload`` event
+arrives (the watcher's debounce, 0.15 s, included), and the median.
+
+Only the standard library is used; nothing in this repository is written to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from museumbench.common import MUSEUMSITE_YAML
+
+REPO = Path(__file__).resolve().parent.parent
+MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_server(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("serve_latency.py: the server did not answer in time")
+
+
+def next_event(stream: http.client.HTTPResponse) -> str:
+    """The name of the next event on the stream (comments and keepalives skipped)."""
+    while True:
+        line = stream.readline().decode()
+        if not line:
+            raise SystemExit("serve_latency.py: the events stream closed")
+        if line.startswith("event:"):
+            return line.split(":", 1)[1].strip()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a new temporary one, removed after)")
+    args = parser.parse_args()
+    if not MAKE_CORPUS.is_file():
+        print(f"serve_latency.py: {MAKE_CORPUS} is missing (the shared/ folder beside the repository)",
+              file=sys.stderr)
+        return 2
+    work = args.work or Path(tempfile.mkdtemp(prefix="museumsite-serve-"))
+    server = None
+    try:
+        corpus, site = work / "corpus", work / "site"
+        shutil.rmtree(work / "corpus", ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(args.posts), str(corpus)], check=True,
+                       stdout=subprocess.DEVNULL)
+        (site / "content").mkdir(parents=True)
+        shutil.copytree(corpus / "neutral" / "posts", site / "content" / "posts")
+        (site / "museumsite.yaml").write_text(MUSEUMSITE_YAML, encoding="utf-8")
+        port = free_port()
+        started = time.monotonic()
+        server = subprocess.Popen([sys.executable, "-m", "museumsite", "serve", "--site", str(site),
+                                   "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_server(port, started + 1800)
+        first = time.monotonic() - started
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        connection.request("GET", "/__museumsite/events")
+        stream = connection.getresponse()
+        posts = sorted((site / "content" / "posts").glob("*.md"))
+        rng = random.Random(1)
+        seconds = []
+        for number in range(args.edits):
+            time.sleep(1.0)  # a writer does not save twice within the debounce
+            post = rng.choice(posts)
+            saved = time.monotonic()
+            with post.open("a", encoding="utf-8") as handle:
+                handle.write(f"\nOne more sentence, saved for the {number + 1}th time.\n")
+            event = next_event(stream)
+            seconds.append(time.monotonic() - saved)
+            if event != "reload":
+                print(f"save {number + 1}: the server reported problems instead of reloading", file=sys.stderr)
+                return 1
+        print(f"museumsite serve, {args.posts} posts: first build and start {first:.1f} s; save to reload event "
+              f"{', '.join(f'{s:.2f}' for s in seconds)} s; median {statistics.median(seconds):.2f} s")
+        return 0
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
