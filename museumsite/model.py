@@ -241,6 +241,9 @@ class Site:
     _by_key: Mapping[tuple[str, str], Entry] = field(init=False, repr=False, default_factory=dict)
     _tags: Mapping[tuple[str, str], Tag] = field(init=False, repr=False, default_factory=dict)
     _translations: Mapping[str, tuple[Entry, ...]] = field(init=False, repr=False, default_factory=dict)
+    # Look-ups a page makes many times: an event's talks (each talk page finds its neighbours), static files.
+    _event_talks: Mapping[str, tuple[Talk, ...]] = field(init=False, repr=False, default_factory=dict)
+    _static_at: Mapping[str, StaticFile] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         order = {lang: i for i, lang in enumerate(self.config.all_languages)}
@@ -251,6 +254,11 @@ class Site:
             found.sort(key=lambda e: (order.get(e.lang, len(order)), e.lang))
         object.__setattr__(self, "_by_key", {(e.key, e.lang): e for e in self.entries})
         object.__setattr__(self, "_translations", {k: tuple(v) for k, v in versions.items()})
+        event_talks: dict[str, list[Talk]] = {}
+        for talk in self.talks:
+            event_talks.setdefault(talk.event, []).append(talk)
+        object.__setattr__(self, "_event_talks", {k: tuple(v) for k, v in event_talks.items()})
+        object.__setattr__(self, "_static_at", {f.path: f for f in reversed(self.static)})
         tags = self._make_tags()
         object.__setattr__(self, "tags", tags)
         object.__setattr__(self, "_tags", {(t.key, t.lang): t for t in tags})
@@ -326,7 +334,7 @@ class Site:
 
     def talks_of(self, event: Event, lang: str | None = None) -> tuple[Talk, ...]:
         """Every talk of the event, whatever language its page is in, in schedule order."""
-        return self.pick_all(tuple(t for t in self.talks if t.event == event.key), lang or event.lang)
+        return self.pick_all(self._event_talks.get(event.key, ()), lang or event.lang)
 
     def talks_by(self, speaker: Speaker, lang: str | None = None) -> tuple[Talk, ...]:
         """Every talk of the speaker, across events, in time order (untimed ones last)."""
@@ -336,7 +344,7 @@ class Site:
     def static_file(self, url: str) -> StaticFile | None:
         """The copied file a site path names ('/slides/x.pdf'), if there is one."""
         wanted = url.split("#", 1)[0].split("?", 1)[0].lstrip("/")
-        return next((f for f in self.static if f.path == wanted), None)
+        return self._static_at.get(wanted)
 
     def speakers_of(self, talk: Talk, lang: str | None = None) -> tuple[Speaker, ...]:
         found = (self.get(key, lang or talk.lang) for key in talk.speakers)
