@@ -128,8 +128,12 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(lang.replace("-", "_"))
 
 
+@functools.lru_cache(maxsize=1024)
 def language_name(code: str, in_lang: str | None = None) -> str:
-    """'fr' -> 'Français' (in French by default: how readers look for their language)."""
+    """'fr' -> 'Français' (in French by default: how readers look for their language).
+
+    Asked for by every page's language switcher: each answer is looked up once.
+    """
     name = _locale(code).get_display_name(_locale(in_lang or code)) or code
     return name[:1].upper() + name[1:]
 
