@@ -42,15 +42,20 @@ _NO_MARKUP = Markup("")
 def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], dict[str, Callable[..., Any]]]:
     """Globals and filters every template gets, bound to this site; gettext for the i18n extension."""
     config = site.config
+    # Read once: templates ask for dozens of links a page.
+    base_path, base_url, language, prefix = config.base_path, config.base_url, config.language, config.urls.language
 
     def url_for(target: Any) -> str:
         """A link to an entry, a tag (anything with a ``url``) or a site path such as '/posts/'."""
-        return link(target if isinstance(target, str) else target.url, config.base_path)
+        return link(target if isinstance(target, str) else target.url, base_path)
 
     @jinja2.pass_context
     def url_in(context: Any, path: str) -> str:
         """A site path in the page's language: '/posts/' on a French page is '/fr/posts/'."""
-        return url_for(localize(path, context["lang"], config.language, config.urls.language))
+        return link(localize(path, context["lang"], language, prefix), base_path)
+
+    def absolute_url(url: str) -> str:
+        return absolute(url, base_url)
 
     @jinja2.pass_context
     def gettext(context: Any, message: str) -> str:
@@ -168,7 +173,7 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
         return calendar_path(site.original(entry.key) or entry) if has_calendar(site, entry) else ""
 
     globals_: dict[str, Any] = {"site": site, "config": config, "url_for": url_for, "url_in": url_in, "lang_attr": lang_attr,
-                "language_name": language_name, "absolute_url": lambda u: absolute(u, config.base_url),
+                "language_name": language_name, "absolute_url": absolute_url,
                 "post_datetime": day_iso, "gettext": gettext, "ngettext": ngettext, "_": underscore, "schedule_of": schedule_of,
                 "zone_of": zone_of, "session_type": session_type, "slide_label": slide_label, "video_of": video_of,
                 "file_size": file_size, "neighbours": neighbours, "is_site_path": is_site_path, "duration": duration,
