@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import html5lib
+import pytest
 
 from museumsite.build import build
 from museumsite.i18n import format_clock, format_day
+from museumsite.typography import typeset_html, typeset_text
 
 from conftest import BASE_CONFIG, SMALL_SITE, MakeSite
 
@@ -114,3 +116,18 @@ def test_a_post_in_many_feeds_has_absolute_links_in_each(make_site: MakeSite) ->
         assert 'href="https://example.org/talks/"' in entries["Links"].summary, name
         if "museums" not in name:
             assert entries["Plain"].content[0].value.strip() == "<p>No link at all.</p>", name
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("fr", "Une phrase sans ponctuation haute", "Une phrase sans ponctuation haute"),
+    ("fr", "Vraiment ? Oui : « bien »", "Vraiment\u202f? Oui\u00a0: «\u202fbien\u202f»"),
+    ("fr", "Voir https://example.org/a:b ; fin", "Voir https://example.org/a:b\u202f; fin"),
+    ("ca", "Una frase. Una altra.", "Una frase. Una altra."),
+    ("ca", "col.lecció sense apòstrof", "col·lecció sense apòstrof"),
+    ("ca", "l'art", "l’art"),
+    ("ca-ES", "Al.la i l'obra", "Al·la i l’obra"),
+])
+def test_typography_is_applied_only_where_a_rule_can_apply(lang: str, text: str, expected: str) -> None:
+    """Text without the characters a rule needs is skipped; text with them is still set."""
+    assert typeset_text(text, lang) == expected
+    assert typeset_html(f"<p>{text}</p><code>{text}</code>", lang) == f"<p>{expected}</p><code>{text}</code>"
