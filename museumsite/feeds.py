@@ -13,6 +13,7 @@ that a rebuild with nothing changed gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -70,12 +71,19 @@ def make_feeds(site: Site, feeds: list[Feed]) -> list[Output]:
     outputs = []
     for feed in feeds:
         sources = tuple(p.source.path for p in feed.posts)
+        # One generator serves both formats: only the feed's own address differs.
+        generator = None
         if config.feeds.atom:
-            data = _feed(site, feed, feed.url("atom")).atom_str(pretty=True)
+            generator = _feed(site, feed, feed.url("atom"))
+            data = generator.atom_str(pretty=True)
             outputs.append(Output(path=feed.url("atom").lstrip("/"), data=data, sources=sources,
                                   origin=f"the Atom feed {feed.url('atom')}"))
         if config.feeds.rss:
-            data = _feed(site, feed, feed.url("rss")).rss_str(pretty=True)
+            if generator is None:
+                generator = _feed(site, feed, feed.url("rss"))
+            else:
+                _address(generator, site, feed, feed.url("rss"))
+            data = generator.rss_str(pretty=True)
             outputs.append(Output(path=feed.url("rss").lstrip("/"), data=data, sources=sources,
                                   origin=f"the RSS feed {feed.url('rss')}"))
     return outputs
@@ -104,16 +112,11 @@ def _feed(site: Site, feed: Feed, self_url: str) -> Any:
     from feedgen.feed import FeedGenerator
 
     config = site.config
-    home = absolute(localize("/", feed.lang or config.language, config.language, config.urls.language),
-                    config.base_url)
     newest = max((p.updated or p.date for p in feed.posts), default=EPOCH)
     fg = FeedGenerator()
-    fg.id(absolute(self_url, config.base_url))
+    _address(fg, site, feed, self_url)
     fg.title(feed.title)
     fg.subtitle(config.description_in(feed.lang or config.language) or feed.title)  # RSS requires one
-    # feedgen takes the last link added as RSS's channel <link>: the home page goes last.
-    fg.link(href=absolute(self_url, config.base_url), rel="self")
-    fg.link(href=home, rel="alternate")
     if feed.lang:
         fg.language(feed.lang)
     fg.updated(newest)
@@ -141,6 +144,28 @@ def _feed(site: Site, feed: Feed, self_url: str) -> Any:
     return fg
 
 
+def _address(fg: Any, site: Site, feed: Feed, self_url: str) -> None:
+    """The feed's id and links: its own address (Atom or RSS), then its home page."""
+    config = site.config
+    home = absolute(localize("/", feed.lang or config.language, config.language, config.urls.language),
+                    config.base_url)
+    fg.id(absolute(self_url, config.base_url))
+    # feedgen takes the last link added as RSS's channel <link>: the home page goes last.
+    fg.link(href=absolute(self_url, config.base_url), rel="self", replace=True)
+    fg.link(href=home, rel="alternate")
+
+
+_SITE_LINK = re.compile(r'(href|src)="/(?!/)')
+
+
+@functools.lru_cache(maxsize=2048)
 def absolute_links(fragment: str, origin: str) -> str:
-    """Feed readers have no page to resolve '/x/' against: make links absolute."""
-    return re.sub(r'(href|src)="/(?!/)', rf'\1="{origin}/', fragment)
+    """Feed readers have no page to resolve '/x/' against: make links absolute.
+
+    A post is in several feeds (its language's, its tags', all languages', each in
+    Atom, RSS and JSON): its summary and body are rewritten once. A fragment with no
+    site link (no '="/') is returned without running the pattern over it.
+    """
+    if '="/' not in fragment:
+        return fragment
+    return _SITE_LINK.sub(rf'\1="{origin}/', fragment)

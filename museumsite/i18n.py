@@ -13,6 +13,7 @@ French page says "16 octobre 2009" and "0 commentaire".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import itertools
 from collections.abc import Iterable, Mapping
@@ -42,9 +43,15 @@ class Interface:
 
     catalogues: Mapping[str, NullTranslations] = field(default_factory=dict)
     files: tuple[str, ...] = ()  # the .po files read, for the cache key and reports
+    # Each (language, message) is looked up once: a page asks for a dozen strings, the
+    # same on every page, and a lookup walks the chain of catalogues.
+    _memo: dict[tuple[str, str], str] = field(default_factory=dict, compare=False, repr=False)
 
     def gettext(self, lang: str, message: str) -> str:
-        return str(self._for(lang).gettext(message))
+        found = self._memo.get((lang, message))
+        if found is None:
+            found = self._memo[lang, message] = str(self._for(lang).gettext(message))
+        return found
 
     def ngettext(self, lang: str, singular: str, plural: str, number: int) -> str:
         return str(self._for(lang).ngettext(singular, plural, number))
@@ -121,8 +128,12 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(lang.replace("-", "_"))
 
 
+@functools.lru_cache(maxsize=1024)
 def language_name(code: str, in_lang: str | None = None) -> str:
-    """'fr' -> 'Français' (in French by default: how readers look for their language)."""
+    """'fr' -> 'Français' (in French by default: how readers look for their language).
+
+    Asked for by every page's language switcher: each answer is looked up once.
+    """
     name = _locale(code).get_display_name(_locale(in_lang or code)) or code
     return name[:1].upper() + name[1:]
 
@@ -131,12 +142,27 @@ def format_day(value: dt.date | dt.datetime, lang: str, style: str = "long") -> 
     """A calendar day in the page's language; a datetime shows its own local day."""
     if isinstance(value, dt.datetime):
         value = value.date()
-    return format_date(value, format=style, locale=_locale(lang))
+    return _format_day(value, lang, style)
+
+
+# Babel reads the locale's patterns anew on every call; a post's date is shown on its
+# page, on index, tag and archive pages, in every language: each is formatted once.
+@functools.lru_cache(maxsize=1 << 16)
+def _format_day(value: dt.date, lang: str, style: str) -> str:
+    return str(format_date(value, format=style, locale=_locale(lang)))
 
 
 def format_clock(value: dt.datetime, lang: str) -> str:
     """Local time of the event, as the event's own time zone reads it."""
-    return format_time(value, format="short", tzinfo=value.tzinfo, locale=_locale(lang))
+    # Keyed by the wall-clock time, its fold and its zone: aware datetimes that are the
+    # same instant in two zones are equal, and would share an entry.
+    return _format_clock(value.replace(tzinfo=None), value.fold, value.tzinfo, lang)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _format_clock(wall: dt.datetime, fold: int, zone: dt.tzinfo | None, lang: str) -> str:
+    value = wall.replace(tzinfo=zone, fold=fold)
+    return str(format_time(value, format="short", tzinfo=zone, locale=_locale(lang)))
 
 
 def format_moment(value: dt.datetime, lang: str) -> str:
@@ -144,7 +170,7 @@ def format_moment(value: dt.datetime, lang: str) -> str:
     from babel.dates import get_datetime_format
 
     pattern = str(get_datetime_format("long", locale=_locale(lang)))
-    day = format_date(value.date(), format="long", locale=_locale(lang))
+    day = format_day(value, lang, "long")
     return pattern.replace("{1}", day).replace("{0}", format_clock(value, lang)).replace("'", "")
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from museumsite.calendar import calendar_path, has_calendar
 from museumsite.collation import initial
@@ -37,23 +37,51 @@ from museumsite.urls import absolute, link, localize, make_slug, url_to_path
 SESSION_TYPES = {"talk": N_("Talk"), "keynote": N_("Keynote"), "workshop": N_("Workshop"), "panel": N_("Panel"),
                  "lightning": N_("Lightning talk"), "tutorial": N_("Tutorial"), "break": N_("Break")}
 
+_NO_MARKUP = Markup("")
+
 
 def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], dict[str, Callable[..., Any]]]:
     """Globals and filters every template gets, bound to this site; gettext for the i18n extension."""
     config = site.config
+    # Read once: templates ask for dozens of links a page.
+    base_path, base_url, language, prefix = config.base_path, config.base_url, config.language, config.urls.language
 
     def url_for(target: Any) -> str:
         """A link to an entry, a tag (anything with a ``url``) or a site path such as '/posts/'."""
-        return link(target if isinstance(target, str) else target.url, config.base_path)
+        return link(target if isinstance(target, str) else target.url, base_path)
 
     @jinja2.pass_context
     def url_in(context: Any, path: str) -> str:
         """A site path in the page's language: '/posts/' on a French page is '/fr/posts/'."""
-        return url_for(localize(path, context["lang"], config.language, config.urls.language))
+        return link(localize(path, context["lang"], language, prefix), base_path)
+
+    def absolute_url(url: str) -> str:
+        return absolute(url, base_url)
 
     @jinja2.pass_context
     def gettext(context: Any, message: str) -> str:
         return interface.gettext(context["lang"], message)
+
+    made: dict[tuple[str, str, bool], str] = {}
+
+    @jinja2.pass_context
+    def underscore(context: Any, message: str, **variables: Any) -> str:
+        """``_()``, the i18n extension's newstyle gettext without its two indirect calls.
+
+        The same string: the translation, made Markup under autoescape, then formatted
+        with the variables (with none, '%%' still becomes '%'). A string without
+        variables is the same on every page of a language, so it is made once.
+        """
+        autoescape = context.eval_ctx.autoescape
+        if variables:
+            text = interface.gettext(context["lang"], message)
+            return (Markup(text) if autoescape else text) % variables
+        key = (context["lang"], message, autoescape)
+        found = made.get(key)
+        if found is None:
+            text = interface.gettext(key[0], message)
+            found = made[key] = (Markup(text) if autoescape else text) % {}
+        return found
 
     @jinja2.pass_context
     def ngettext(context: Any, singular: str, plural: str, number: int) -> str:
@@ -133,7 +161,7 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
 
     def lang_attr(entry_lang: str, page_lang: str) -> Markup:
         """` lang="fr"` when an element's language differs from the page's, else nothing."""
-        return Markup("") if entry_lang == page_lang else Markup(' lang="{}"').format(entry_lang)
+        return _NO_MARKUP if entry_lang == page_lang else Markup(f' lang="{escape(entry_lang)}"')
 
     @jinja2.pass_context
     def structured_head(context: Any, entry: Any = None) -> Markup:
@@ -146,8 +174,8 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
         return calendar_path(site.original(entry.key) or entry) if has_calendar(site, entry) else ""
 
     globals_: dict[str, Any] = {"site": site, "config": config, "url_for": url_for, "url_in": url_in, "lang_attr": lang_attr,
-                "language_name": language_name, "absolute_url": lambda u: absolute(u, config.base_url),
-                "post_datetime": day_iso, "gettext": gettext, "ngettext": ngettext, "schedule_of": schedule_of,
+                "language_name": language_name, "absolute_url": absolute_url,
+                "post_datetime": day_iso, "gettext": gettext, "ngettext": ngettext, "_": underscore, "schedule_of": schedule_of,
                 "zone_of": zone_of, "session_type": session_type, "slide_label": slide_label, "video_of": video_of,
                 "file_size": file_size, "neighbours": neighbours, "is_site_path": is_site_path, "duration": duration,
                 "initial": initial, "slug": make_slug, "structured_head": structured_head,

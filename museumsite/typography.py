@@ -32,6 +32,9 @@ _CATALAN = [
     (re.compile(r"(?<=[aeiouàèéíòóúïüAEIOU])([lL])[.•]([lL])(?=[aeiouàèéíòóúïü])"), r"\1·\2"),
 ]
 RULES = {"fr": _FRENCH, "ca": _CATALAN}
+# Every rule of a language needs one of these characters: text without any is left as
+# it is without running the rules (most of a page's text: a sentence between two tags).
+_TRIGGERS = {"fr": re.compile("[;!?:«»]"), "ca": re.compile("'|[lL][.•][lL]")}
 
 
 def has_rules(lang: str) -> bool:
@@ -40,8 +43,9 @@ def has_rules(lang: str) -> bool:
 
 def typeset_text(text: str, lang: str) -> str:
     """Apply the language's rules to plain text (a title), leaving URL-like words alone."""
-    rules = RULES.get(lang.split("-")[0])
-    if not rules or not text:
+    base = lang.split("-")[0]
+    rules = RULES.get(base)
+    if not rules or not text or not _TRIGGERS[base].search(text):
         return text
     pieces = []
     last = 0

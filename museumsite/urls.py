@@ -9,6 +9,7 @@ checked to stay inside the output folder.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import posixpath
 import re
@@ -23,6 +24,9 @@ MAX_SEGMENT_BYTES = 200
 MAX_URL_BYTES = 1800
 # A slug is shorter still, so a pattern can add to it ('{slug}.ics', a language prefix).
 MAX_SLUG_BYTES = 100
+# Pure functions called for every link of every page (a tag list, a feed entry) keep
+# their answers: the same few thousand names and paths recur on thousands of pages.
+_MEMO = 1 << 16
 # Symbols that name things in tags ('C++', 'C#'): spelt out rather than dropped, so
 # 'C++', 'C#' and 'C' are three tags, not one.
 _SYMBOLS = {"+": " plus ", "#": " sharp "}
@@ -41,6 +45,7 @@ def make_slug(text: str) -> str:
     return _shorten(_slugify(text), text) or "untitled"
 
 
+@functools.lru_cache(maxsize=_MEMO)
 def tag_slug(name: str) -> str:
     """The slug of a tag's page: like ``make_slug``, but fit for names in any script.
 
@@ -155,10 +160,13 @@ def url_to_path(url: str) -> str:
     return clean
 
 
+@functools.lru_cache(maxsize=_MEMO)
 def link(url: str, base_path: str) -> str:
     """A root-relative link that works when the site lives under a sub-path."""
     return base_path.rstrip("/") + quote(url, safe="/#?=&%:@~!$'()*+,;")
 
 
+@functools.lru_cache(maxsize=_MEMO)
 def absolute(url: str, base_url: str) -> str:
+    """The whole address of a site path, for feeds, canonical links and alternates."""
     return urljoin(base_url if base_url.endswith("/") else base_url + "/", url.lstrip("/"))
