@@ -79,6 +79,7 @@ def load_theme(config: SiteConfig, globals_: dict[str, Any], filters: dict[str, 
     env = ThemeEnvironment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to check each template's time on every page
         extensions=["jinja2.ext.i18n"],
     )
     # The page's language picks the catalogue: the callables read ``lang`` from the context.
