@@ -1,4 +1,4 @@
-"""Stage 4c: the client-side search index, one per language, made by Pagefind.
+"""Stage 4c: the client-side search index, one per language, made by Pagefind, in shards.
 
 Pagefind (the ``pagefind`` package from PyPI, with the binary from ``pagefind-bin``)
 reads HTML and writes a static index that the browser queries in pieces: no server,
@@ -13,8 +13,18 @@ the output manifest lists them, and when a page changes the files of the old ind
 pages (posts, pages, talks, speakers, events) are indexed, from their ``<main>``,
 comments included; lists would repeat every summary in the results.
 
-Pagefind writes the same files from the same pages, so the index is cached by a hash
-of the pages it reads: a build whose entry pages did not change does not run it.
+Pagefind has no incremental mode: it reads every page it is given, about 1.5 ms of CPU
+each. So a large site's pages are split into shards by a hash of their output path
+(stable whatever the rendering order; one shard per ~SHARD_SIZE pages, a single one for
+a small site), each shard is a Pagefind bundle of its own, cached by a hash of its own
+pages, and an edit re-runs Pagefind over one shard only. The search page loads the first
+shard holding its language and merges the others in the browser (``mergeIndex``).
+
+Layout: shard 0 is ``/pagefind/`` (so a one-shard site has exactly the bundle it always
+had), shard N is ``/pagefind/N/``, and ``/pagefind/shards.json`` maps each language to
+the shards holding pages in it, in order (``{"en": ["", "1/"], ...}``, relative to
+``/pagefind/``). Pagefind's script, worker and language modules are only fetched from
+the first shard of a language, so the other shards publish only their index files.
 """
 
 from __future__ import annotations
@@ -25,25 +35,52 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from museumsite.errors import Problems
 from museumsite.model import Output
 from museumsite.plan import Job
+from museumsite.pool import cores
 from museumsite.urls import url_to_path
 
-BUNDLE = "pagefind"  # the index folder in the output; the search page loads /pagefind/pagefind.js
+BUNDLE = "pagefind"  # the index folder in the output; the search page loads /pagefind/shards.json first
+SHARDS_FILE = "shards.json"
+# About this many indexed pages per shard (Pagefind spends ~0.4 s of CPU on 250 pages), and at most so many
+# shards (each costs the search page two small requests when it loads, one per word searched).
+SHARD_SIZE = 250
+MAX_SHARDS = 64
 # What is indexed of a page, and what is left out of it: navigation, heading permalinks (¶), the table of
 # contents, the comment language filter, the search form itself.
 ROOT_SELECTOR = "main"
 EXCLUDE_SELECTORS = ("nav", ".toc", ".headerlink", ".translations", ".comment-filter", ".pagination", "form")
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 # Pagefind's ready-made interfaces: the search page has its own (theme/js/search.js), so these 400 KB
 # (which carry their authors' e-mail addresses) are not published.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+# What the search page fetches from the first shard of its language only: the script, its worker and
+# the language's WebAssembly module (wasm.<language>.pagefind).
+RUNTIME = ("pagefind.js", "pagefind-worker.js")
 # Pagefind also indexes the parts of "l'escafandre" and "d'accord" (so "escafandre" finds it), but only
 # with the ASCII apostrophe; the typography pass writes the typographic one, so the copy it reads has ASCII.
 TYPOGRAPHIC_APOSTROPHE = "\u2019".encode()
+CACHE_FILES = "files.json"  # in each cached shard: the name and sha256 of every file of its bundle
+CACHE_BUNDLE = "bundle"
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """Some of the indexed pages, indexed together; ``key`` names its cached bundle."""
+
+    number: int
+    pages: tuple[Output, ...]
+    key: str
+
+    @property
+    def prefix(self) -> str:
+        """Where its files go in the output, and (after ``/pagefind/``) in shards.json."""
+        return "" if self.number == 0 else f"{self.number}/"
 
 
 def indexed_paths(jobs: Iterable[Job]) -> set[str]:
@@ -51,51 +88,53 @@ def indexed_paths(jobs: Iterable[Job]) -> set[str]:
     return {url_to_path(job.url) for job in jobs if job.entry is not None and job.template != "redirect.html"}
 
 
-def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Problems,
-                      cache_dir: Path | None = None) -> list[Output]:
-    """The Pagefind bundle for ``pages`` as outputs under ``pagefind/``; [] with an error if it cannot be made.
+def shard_count(pages: int, shard_size: int = SHARD_SIZE) -> int:
+    """How many shards for so many indexed pages: fixed thresholds, so the same pages give the same split."""
+    if pages <= shard_size:
+        return 1
+    return min(MAX_SHARDS, -(-pages // shard_size))
 
-    ``cache_dir`` (``.museumsite-cache/search``) keeps the last index made, by the hash of
-    the pages it was made from.
+
+def shard_of(path: str, count: int) -> int:
+    """The shard of the page at ``path``: a hash of the path, so a page stays in its shard while it exists."""
+    return int.from_bytes(hashlib.sha256(path.encode("utf-8")).digest()[:8], "big") % count
+
+
+def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Problems,
+                      cache_dir: Path | None = None, *, shard_size: int | None = None) -> list[Output]:
+    """The Pagefind bundles for ``pages`` as outputs under ``pagefind/``; [] with an error if they cannot be made.
+
+    ``cache_dir`` (``.museumsite-cache/search``) keeps the bundle of each shard of the last
+    build, in a folder named by the hash of the shard's pages; Pagefind runs only for the
+    shards without one. ``shard_size`` (default SHARD_SIZE) is the pages per shard.
     """
     wanted = indexed_paths(jobs)
     chosen = sorted((page for page in pages if page.path in wanted), key=lambda page: page.path)
     if not chosen:  # Pagefind refuses to make an empty index; the search page then says it found nothing
-        return []
+        return [_shards_output({})]
     binary = pagefind_binary()
     if binary is None:
         problems.error("museumsite.yaml", None, "search needs the Pagefind program, which is not installed",
                        "install it with 'pip install pagefind[bin]', or turn search off with 'search: false'")
         return []
-    key = _cache_key(chosen, binary)
-    if cache_dir is not None and (cached := _read_cached(cache_dir / key)) is not None:
-        return cached
-    with tempfile.TemporaryDirectory(prefix="museumsite-search-") as tmp:
-        site, bundle = Path(tmp) / "site", Path(tmp) / "bundle"
-        for page in chosen:
-            dest = site / page.path
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(page.data.replace(TYPOGRAPHIC_APOSTROPHE, b"'"))
-        site.mkdir(exist_ok=True)
-        command = [str(binary), "--site", str(site), "--output-path", str(bundle),
-                   "--root-selector", ROOT_SELECTOR, "--silent"]
-        for selector in EXCLUDE_SELECTORS:
-            command += ["--exclude-selectors", selector]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
-            message = (done.stderr or done.stdout).strip().splitlines()
-            problems.error("museumsite.yaml", None,
-                           f"Pagefind could not index the site: {message[-1] if message else 'no output'}",
+    shards = _split(chosen, binary, SHARD_SIZE if shard_size is None else shard_size)
+    cache = _usable_cache(cache_dir)
+    bundles: dict[int, dict[str, bytes]] = {}
+    for shard in shards:
+        if cache is not None and (cached := _read_cached(cache / shard.key)) is not None:
+            bundles[shard.number] = cached
+    missing = [shard for shard in shards if shard.number not in bundles]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(missing), cores()))) as pool:
+        made = list(pool.map(lambda shard: _run_pagefind(shard, binary, cache), missing))
+    for shard, (files, failure) in zip(missing, made, strict=True):
+        if files is None:
+            problems.error("museumsite.yaml", None, f"Pagefind could not index the site: {failure}",
                            "upgrade it with 'pip install -U pagefind[bin]', or turn search off with 'search: false'")
             return []
-        _sort_entry(bundle / "pagefind-entry.json")
-        for unused in bundle.glob("pagefind-*"):
-            if unused.name.startswith(UNUSED):
-                unused.unlink()
-        outputs = _read_bundle(bundle)
-        if cache_dir is not None:
-            _write_cache(cache_dir, key, bundle)
-    return outputs
+        bundles[shard.number] = files
+    if cache is not None:
+        _forget_others(cache, {shard.key for shard in shards})
+    return _outputs(shards, bundles)
 
 
 def pagefind_binary() -> Path | None:
@@ -112,13 +151,58 @@ def pagefind_binary() -> Path | None:
     return binary if binary is not None and binary.is_file() else None
 
 
-def _cache_key(pages: list[Output], binary: Path) -> str:
-    version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=False).stdout
-    digest = hashlib.sha256(f"{CACHE_VERSION}\0{version}\0{ROOT_SELECTOR}\0{EXCLUDE_SELECTORS}\0".encode())
+def _split(pages: list[Output], binary: Path, shard_size: int) -> list[Shard]:
+    """The shards of ``pages`` (sorted by path), each keyed by Pagefind's version, its options and its pages."""
+    count = shard_count(len(pages), shard_size)
+    groups: list[list[Output]] = [[] for _ in range(count)]
     for page in pages:
-        digest.update(page.path.encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(page.data).digest())
-    return digest.hexdigest()[:32]
+        groups[shard_of(page.path, count) if count > 1 else 0].append(page)
+    version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=False).stdout
+    base = hashlib.sha256(f"{CACHE_VERSION}\0{version}\0{ROOT_SELECTOR}\0{EXCLUDE_SELECTORS}\0".encode())
+    shards = []
+    for number, group in enumerate(groups):
+        if not group:  # a shard the hash left empty (only on a site barely over the threshold)
+            continue
+        digest = base.copy()
+        for page in group:
+            digest.update(page.path.encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(page.data).digest())
+        shards.append(Shard(number=number, pages=tuple(group), key=digest.hexdigest()[:32]))
+    return shards
+
+
+def _run_pagefind(shard: Shard, binary: Path, cache: Path | None) -> tuple[dict[str, bytes] | None, str]:
+    """Index one shard: (its files by bundle-relative name, "") or (None, Pagefind's complaint).
+
+    Pagefind works in a folder inside the cache, which is then renamed to the shard's key:
+    the bundle is kept without being copied, and a half-written one never has a key's name.
+    """
+    work = Path(tempfile.mkdtemp(prefix=".work-", dir=cache))
+    try:
+        site, bundle = work / "site", work / CACHE_BUNDLE
+        for page in shard.pages:
+            dest = site / page.path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(page.data.replace(TYPOGRAPHIC_APOSTROPHE, b"'"))
+        command = [str(binary), "--site", str(site), "--output-path", str(bundle),
+                   "--root-selector", ROOT_SELECTOR, "--silent"]
+        for selector in EXCLUDE_SELECTORS:
+            command += ["--exclude-selectors", selector]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
+            message = (done.stderr or done.stdout).strip().splitlines()
+            return None, message[-1] if message else "no output"
+        _sort_entry(bundle / "pagefind-entry.json")
+        for unused in bundle.glob("pagefind-*"):
+            if unused.name.startswith(UNUSED):
+                unused.unlink()
+        files = {path.relative_to(bundle).as_posix(): path.read_bytes()
+                 for path in sorted(bundle.rglob("*")) if path.is_file()}
+        if cache is not None:
+            _keep(work, files, cache / shard.key)
+        return files, ""
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _sort_entry(entry: Path) -> None:
@@ -129,24 +213,80 @@ def _sort_entry(entry: Path) -> None:
     entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _read_bundle(bundle: Path) -> list[Output]:
-    return [Output(path=f"{BUNDLE}/{path.relative_to(bundle).as_posix()}", data=path.read_bytes(),
-                   origin="the search index (Pagefind)")
-            for path in sorted(bundle.rglob("*")) if path.is_file()]
+def _outputs(shards: list[Shard], bundles: dict[int, dict[str, bytes]]) -> list[Output]:
+    """Every shard's files under its prefix, and shards.json; the script, worker and language modules
+    only where the search page of some language starts (shard 0 keeps the whole bundle, as a site of
+    one shard always had)."""
+    languages: dict[str, list[Shard]] = {}
+    wasm: dict[str, str] = {}
+    for shard in shards:
+        entry = json.loads(bundles[shard.number]["pagefind-entry.json"])
+        for lang, index in entry.get("languages", {}).items():
+            languages.setdefault(lang, []).append(shard)
+            wasm[lang] = index.get("wasm") or "unknown"
+    starts: dict[int, set[str]] = {}
+    for lang, holding in languages.items():
+        starts.setdefault(holding[0].number, set()).update(RUNTIME + (f"wasm.{wasm[lang]}.pagefind",))
+    outputs = []
+    for shard in shards:
+        for name, data in bundles[shard.number].items():
+            runtime = name in RUNTIME or (name.startswith("wasm.") and "/" not in name)
+            if shard.number == 0 or not runtime or name in starts.get(shard.number, ()):
+                outputs.append(Output(path=f"{BUNDLE}/{shard.prefix}{name}", data=data,
+                                      origin="the search index (Pagefind)"))
+    outputs.append(_shards_output({lang: [shard.prefix for shard in holding] for lang, holding in languages.items()}))
+    return sorted(outputs, key=lambda output: output.path)
 
 
-def _read_cached(folder: Path) -> list[Output] | None:
-    if not (folder / "pagefind.js").is_file():
+def _shards_output(languages: dict[str, list[str]]) -> Output:
+    data = json.dumps(dict(sorted(languages.items())), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return Output(path=f"{BUNDLE}/{SHARDS_FILE}", data=data.encode("utf-8"), origin="the search index (Pagefind)")
+
+
+def _usable_cache(cache_dir: Path | None) -> Path | None:
+    """``cache_dir``, made if missing; None (no cache: every shard is indexed) if it cannot be."""
+    if cache_dir is None:
         return None
-    return _read_bundle(folder)
-
-
-def _write_cache(cache_dir: Path, key: str, bundle: Path) -> None:
-    """Keep only the latest index: an older one is never asked for again once the pages changed."""
     try:
-        if cache_dir.is_dir():
-            shutil.rmtree(cache_dir)
-        cache_dir.mkdir(parents=True)
-        shutil.copytree(bundle, cache_dir / key)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return cache_dir if cache_dir.is_dir() else None
+
+
+def _read_cached(folder: Path) -> dict[str, bytes] | None:
+    """A cached shard's files, or None when it is missing, incomplete or altered (then Pagefind runs again)."""
+    try:
+        listed = json.loads((folder / CACHE_FILES).read_text(encoding="utf-8"))
+        files = {name: (folder / CACHE_BUNDLE / name).read_bytes() for name in listed}
+    except (OSError, ValueError, TypeError):
+        return None
+    if any(hashlib.sha256(data).hexdigest() != listed[name] for name, data in files.items()):
+        return None
+    return files if "pagefind.js" in files and "pagefind-entry.json" in files else None
+
+
+def _keep(work: Path, files: dict[str, bytes], folder: Path) -> None:
+    """Make ``work`` (the bundle Pagefind wrote, and the list of its files) the cached shard ``folder``."""
+    try:
+        shutil.rmtree(work / "site")
+        listed = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+        (work / CACHE_FILES).write_text(json.dumps(listed, sort_keys=True), encoding="utf-8")
+        if folder.exists():  # a damaged copy of the same shard
+            shutil.rmtree(folder)
+        work.rename(folder)
     except OSError:  # a cache that cannot be written only costs time
-        shutil.rmtree(cache_dir, ignore_errors=True)
+        pass
+
+
+def _forget_others(cache: Path, keys: set[str]) -> None:
+    """Keep only the current shards: an older one is never asked for again once its pages changed."""
+    try:
+        for folder in cache.iterdir():
+            if folder.name not in keys:
+                if folder.is_dir() and not folder.is_symlink():
+                    shutil.rmtree(folder, ignore_errors=True)
+                else:
+                    folder.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -2,23 +2,28 @@
 bundle it writes is read back: one index per language, the words of each language (and
 words found only in comments) in that language's fragments, navigation left out; the
 search page per language works without another host and says what to do without
-JavaScript; ``search: false`` turns it all off; the index follows the pages.
+JavaScript; ``search: false`` turns it all off; the index follows the pages. A site with
+more pages than a shard holds is indexed in shards that the queries merge, and an edit
+re-indexes only the shard of the page it changed.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import html5lib
 import pytest
 
-from museumsite.build import build
+from museumsite import search
+from museumsite.build import CACHE_DIR, build
 from museumsite.errors import BuildError, ConfigError
-from museumsite.search import pagefind_binary
+from museumsite.search import MAX_SHARDS, pagefind_binary, shard_count, shard_of
 
 from conftest import MakeSite
 
@@ -76,9 +81,9 @@ pytestmark = pytest.mark.skipif(pagefind_binary() is None, reason="the Pagefind 
 
 
 def fragments(site: Path) -> dict[str, dict[str, str]]:
-    """language -> {url: indexed text}, decoded from the gzipped fragment files."""
+    """language -> {url: indexed text}, decoded from the gzipped fragment files of every shard."""
     found: dict[str, dict[str, str]] = {}
-    for path in sorted((site / "pagefind" / "fragment").iterdir()):
+    for path in sorted((site / "pagefind").glob("**/fragment/*")):
         data = gzip.decompress(path.read_bytes())
         record = json.loads(data[data.index(b"{"):])
         found.setdefault(path.name.split("_")[0], {})[record["url"]] = record["content"]
@@ -229,3 +234,140 @@ def test_real_queries_find_catalan_french_english_and_comment_words(make_site: M
     assert query(bundle, "en", "scaphandrier") == ["/posts/harbour/"]  # a French comment on the English page
     assert query(bundle, "ca", "lighthouse") == []  # each language searches its own pages
     assert query(bundle, "en", "zzqqxx") == []
+
+
+# A site of 19 indexed pages (14 English posts, 4 French translations, 1 Catalan post), indexed in shards
+# of about 4 pages: 5 shards. Every English post has "lighthouse" and a word of its own.
+WORDS = ("alder", "birch", "cedar", "damson", "elder", "fig", "ginkgo", "hazel", "juniper", "larch", "maple",
+         "nutmeg", "olive", "poplar")
+SMALL_SHARDS = 4
+
+
+def sharded_files(catalan_slug: str) -> dict[str, str]:
+    files = {}
+    for number, word in enumerate(WORDS):
+        files[f"content/posts/{word}.md"] = f"""
+            ---
+            title: Notes on the {word} tree
+            date: 2024-03-{number + 1:02d}
+            ---
+            The lighthouse garden has a {word} planted by the keepers.
+            """
+    for word in WORDS[:4]:
+        files[f"content/posts/{word}.fr.md"] = f"""
+            ---
+            title: Le {word} du jardin
+            ---
+            Le jardin du phare a un {word} planté par les gardiens.
+            """
+    files[f"content/posts/{catalan_slug}.md"] = """
+        ---
+        title: La tramuntana
+        date: 2024-04-01
+        lang: ca
+        ---
+        La tramuntana bufa sobre el far.
+        """
+    return files
+
+
+def catalan_slug() -> str:
+    """A slug for the one Catalan post whose page falls outside shard 0, so that its shard is the first
+    (and only) one of its language: the one the Catalan search page loads Pagefind from."""
+    count = shard_count(19, SMALL_SHARDS)
+    return next(slug for slug in (f"vent-{n}" for n in range(100))
+                if shard_of(f"ca/posts/{slug}/index.html", count) != 0)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_shard_count_has_fixed_thresholds_and_a_page_keeps_its_shard() -> None:
+    assert shard_count(1) == shard_count(search.SHARD_SIZE) == 1  # a small site keeps one bundle at /pagefind/
+    assert shard_count(search.SHARD_SIZE + 1) == 2
+    assert shard_count(10 * search.SHARD_SIZE) == 10
+    assert shard_count(10_000 * search.SHARD_SIZE) == MAX_SHARDS
+    assert shard_count(9, 4) == 3
+    # A hash of the path, not Python's hash(): the same in every process, whatever PYTHONHASHSEED.
+    assert [shard_of(f"posts/{word}/index.html", 5) for word in WORDS[:6]] == [
+        shard_of(f"posts/{word}/index.html", 5) for word in WORDS[:6]]
+    code = "from museumsite.search import shard_of; print([shard_of(f'p{n}/index.html', 7) for n in range(20)])"
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(seen) == 1 and len(set(json.loads(seen.pop()))) > 1
+
+
+def test_a_large_site_is_indexed_in_shards_that_every_query_merges(make_site: MakeSite,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)
+    slug = catalan_slug()
+    site = make_site(sharded_files(slug), config=CONFIG)
+    build(site)
+    bundle = site / "_site" / "pagefind"
+    shards = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
+    assert sorted(shards) == ["ca", "en", "fr"]
+    assert len(shards["en"]) >= 3 and shards["en"][0] == "" and shards["en"] == sorted(shards["en"], key=len)
+    catalan_shard = f"{shard_of(f'ca/posts/{slug}/index.html', 5)}/"
+    assert shards["ca"] == [catalan_shard]
+    every = {prefix for prefixes in shards.values() for prefix in prefixes}
+    for prefix in every:  # each shard is a Pagefind index: its entry, one meta file per language, its fragments
+        entry = json.loads((bundle / prefix / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert sorted(entry["languages"]) == sorted(lang for lang, held in shards.items() if prefix in held)
+        for index in entry["languages"].values():
+            assert (bundle / prefix / f"pagefind.{index['hash']}.pf_meta").is_file()
+        assert list((bundle / prefix / "fragment").iterdir())
+    # The script, its worker and a language's module only where a search page starts: shard 0 (the whole
+    # bundle, as with one shard), and the Catalan shard, the first of its language (with Catalan only).
+    with_script = sorted(prefix for prefix in every if (bundle / prefix / "pagefind.js").is_file())
+    assert with_script == sorted(["", catalan_shard])
+    assert (bundle / catalan_shard / "pagefind-worker.js").is_file()
+    assert sorted(p.name for p in (bundle / catalan_shard).glob("wasm.*")) == ["wasm.ca.pagefind"]
+    assert len(list(bundle.glob("**/pagefind.js"))) == 2
+    # Queries merge the shards of their language: every English post is found, from several shards.
+    found = query(bundle, "en", "lighthouse")
+    assert found == sorted(f"/posts/{word}/" for word in WORDS)
+    assert len({shard_of(url.strip("/") + "/index.html", 5) for url in found}) >= 3
+    assert query(bundle, "en", WORDS[9]) == [f"/posts/{WORDS[9]}/"]
+    assert query(bundle, "fr", "gardiens") == sorted(f"/fr/posts/{word}/" for word in WORDS[:4])
+    assert query(bundle, "ca", "tramuntana") == [f"/ca/posts/{slug}/"]
+    assert query(bundle, "ca", "lighthouse") == [] and query(bundle, "en", "tramuntana") == []
+    assert set(fragments(site / "_site")) == {"ca", "en", "fr"}
+
+
+def test_an_edit_reindexes_one_shard_and_equals_a_clean_build(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
+                                                              tmp_path: Path) -> None:
+    monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)
+    site = make_site(sharded_files(catalan_slug()), config=CONFIG)
+    cache = site / CACHE_DIR / "search"
+    build(site)
+    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert len(before) == 5  # one cached bundle per shard, named by the hash of its pages
+    post = site / "content" / "posts" / f"{WORDS[5]}.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("keepers", "quincunx keepers"), encoding="utf-8")
+    build(site)
+    after = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert len(set(after) - set(before)) == 1 and len(set(before) - set(after)) == 1  # Pagefind ran once
+    assert all(after[name] == before[name] for name in set(after) & set(before))  # the others were not touched
+    assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)
+    assert query(site / "_site" / "pagefind", "en", "quincunx") == [f"/posts/{WORDS[5]}/"]
+    # A post removed: its shard's old files go like a stale page (the clean build has none of them).
+    (site / "content" / "posts" / f"{WORDS[10]}.md").unlink()
+    build(site)
+    shutil.rmtree(tmp_path / "clean")
+    assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)
+    shards = json.loads((site / "_site" / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    assert len(list(cache.iterdir())) == len({prefix for held in shards.values() for prefix in held})
+
+
+def test_sharded_index_is_the_same_whatever_the_hash_seed_and_the_workers(make_site: MakeSite,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)
+    site = make_site(sharded_files(catalan_slug()), config=CONFIG)
+    build(site, use_cache=False)
+    code = ("import sys; from pathlib import Path; import museumsite.search as s; s.SHARD_SIZE = 4; "
+            "from museumsite.build import build; build(Path(sys.argv[1]), Path(sys.argv[2]), use_cache=False)")
+    other = site.parent / "other-seed"
+    subprocess.run([sys.executable, "-c", code, str(site), str(other)], check=True,
+                   env={**os.environ, "PYTHONHASHSEED": "12345", "MUSEUMSITE_WORKERS": "1"})
+    assert snapshot(site / "_site") == snapshot(other)
