@@ -14,17 +14,20 @@ pages (posts, pages, talks, speakers, events) are indexed, from their ``<main>``
 comments included; lists would repeat every summary in the results.
 
 Pagefind has no incremental mode: it reads every page it is given, about 1.5 ms of CPU
-each. So a large site's pages are split into shards by a hash of their output path
-(stable whatever the rendering order; one shard per ~SHARD_SIZE pages, a single one for
-a small site), each shard is a Pagefind bundle of its own, cached by a hash of its own
-pages, and an edit re-runs Pagefind over one shard only. The search page loads the first
-shard holding its language and merges the others in the browser (``mergeIndex``).
+each. So the pages of a site with more than SHARD_SIZE of them are split into shards, by
+language, then by a hash of their output path (stable whatever the rendering order), one
+shard per ~SHARD_SIZE pages of a language. Each shard is a Pagefind bundle of its own,
+cached by a hash of its own pages, and an edit re-runs Pagefind over one shard only. The
+search page loads the first shard of its language and merges the others into it in the
+browser (``mergeIndex``): splitting by language first keeps a search page from fetching
+the shards of the other languages (each merged shard costs a request per word searched).
 
-Layout: shard 0 is ``/pagefind/`` (so a one-shard site has exactly the bundle it always
-had), shard N is ``/pagefind/N/``, and ``/pagefind/shards.json`` maps each language to
-the shards holding pages in it, in order (``{"en": ["", "1/"], ...}``, relative to
-``/pagefind/``). Pagefind's script, worker and language modules are only fetched from
-the first shard of a language, so the other shards publish only their index files.
+Layout: a site of one shard has the whole bundle in ``/pagefind/``, as it always had; a
+sharded one has ``/pagefind/<lang>-<n>/`` (``en-0``, ``en-1``, ``fr-0``...). In both,
+``/pagefind/shards.json`` maps each language of the index to its shards, in order,
+relative to ``/pagefind/`` (``{"en": ["en-0/", "en-1/"], ...}``, or ``{"en": [""], ...}``).
+Pagefind's script, worker and language module are fetched from the first shard of a
+language only, so the other shards publish only their index files.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+import zlib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -48,9 +52,9 @@ from museumsite.urls import url_to_path
 BUNDLE = "pagefind"  # the index folder in the output; the search page loads /pagefind/shards.json first
 SHARDS_FILE = "shards.json"
 # About this many indexed pages per shard (Pagefind spends ~0.4 s of CPU on 250 pages), and at most so many
-# shards (each costs the search page two small requests when it loads, one per word searched).
+# shards per language (each costs its search page two small requests when it loads, one per word searched).
 SHARD_SIZE = 250
-MAX_SHARDS = 64
+MAX_SHARDS = 32
 # What is indexed of a page, and what is left out of it: navigation, heading permalinks (¶), the table of
 # contents, the comment language filter, the search form itself.
 ROOT_SELECTOR = "main"
@@ -65,7 +69,7 @@ RUNTIME = ("pagefind.js", "pagefind-worker.js")
 # Pagefind also indexes the parts of "l'escafandre" and "d'accord" (so "escafandre" finds it), but only
 # with the ASCII apostrophe; the typography pass writes the typographic one, so the copy it reads has ASCII.
 TYPOGRAPHIC_APOSTROPHE = "\u2019".encode()
-CACHE_FILES = "files.json"  # in each cached shard: the name and sha256 of every file of its bundle
+CACHE_FILES = "files.json"  # in each cached shard: the name and CRC-32 of every file of its bundle
 CACHE_BUNDLE = "bundle"
 
 
@@ -73,19 +77,20 @@ CACHE_BUNDLE = "bundle"
 class Shard:
     """Some of the indexed pages, indexed together; ``key`` names its cached bundle."""
 
-    number: int
+    name: str  # "" for the one shard of a small site, else "<lang>-<n>"
     pages: tuple[Output, ...]
     key: str
 
     @property
     def prefix(self) -> str:
         """Where its files go in the output, and (after ``/pagefind/``) in shards.json."""
-        return "" if self.number == 0 else f"{self.number}/"
+        return f"{self.name}/" if self.name else ""
 
 
-def indexed_paths(jobs: Iterable[Job]) -> set[str]:
-    """The output paths of the pages a reader can find by searching: every entry page, no list or redirect."""
-    return {url_to_path(job.url) for job in jobs if job.entry is not None and job.template != "redirect.html"}
+def indexed_paths(jobs: Iterable[Job]) -> dict[str, str]:
+    """The output paths of the pages a reader can find by searching (every entry page, no list or
+    redirect), with their languages."""
+    return {url_to_path(job.url): job.lang for job in jobs if job.entry is not None and job.template != "redirect.html"}
 
 
 def shard_count(pages: int, shard_size: int = SHARD_SIZE) -> int:
@@ -117,23 +122,24 @@ def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Proble
         problems.error("museumsite.yaml", None, "search needs the Pagefind program, which is not installed",
                        "install it with 'pip install pagefind[bin]', or turn search off with 'search: false'")
         return []
-    shards = _split(chosen, binary, SHARD_SIZE if shard_size is None else shard_size)
+    shards = _split(chosen, wanted, binary, SHARD_SIZE if shard_size is None else shard_size)
     cache = _usable_cache(cache_dir)
-    bundles: dict[int, dict[str, bytes]] = {}
+    bundles: dict[str, dict[str, bytes]] = {}
     for shard in shards:
         if cache is not None and (cached := _read_cached(cache / shard.key)) is not None:
-            bundles[shard.number] = cached
-    missing = [shard for shard in shards if shard.number not in bundles]
-    with ThreadPoolExecutor(max_workers=max(1, min(len(missing), cores()))) as pool:
+            bundles[shard.name] = cached
+    missing = [shard for shard in shards if shard.name not in bundles]
+    stale = _stale(cache, {shard.key for shard in shards})
+    with ThreadPoolExecutor(max_workers=max(1, min(len(missing), cores())) + (1 if stale else 0)) as pool:
+        forgotten = pool.submit(_forget, stale)  # while Pagefind runs: deleting a shard's files takes a while
         made = list(pool.map(lambda shard: _run_pagefind(shard, binary, cache), missing))
+        forgotten.result()
     for shard, (files, failure) in zip(missing, made, strict=True):
         if files is None:
             problems.error("museumsite.yaml", None, f"Pagefind could not index the site: {failure}",
                            "upgrade it with 'pip install -U pagefind[bin]', or turn search off with 'search: false'")
             return []
-        bundles[shard.number] = files
-    if cache is not None:
-        _forget_others(cache, {shard.key for shard in shards})
+        bundles[shard.name] = files
     return _outputs(shards, bundles)
 
 
@@ -151,23 +157,30 @@ def pagefind_binary() -> Path | None:
     return binary if binary is not None and binary.is_file() else None
 
 
-def _split(pages: list[Output], binary: Path, shard_size: int) -> list[Shard]:
-    """The shards of ``pages`` (sorted by path), each keyed by Pagefind's version, its options and its pages."""
-    count = shard_count(len(pages), shard_size)
-    groups: list[list[Output]] = [[] for _ in range(count)]
-    for page in pages:
-        groups[shard_of(page.path, count) if count > 1 else 0].append(page)
+def _split(pages: list[Output], langs: dict[str, str], binary: Path, shard_size: int) -> list[Shard]:
+    """The shards of ``pages`` (sorted by path) in order, each keyed by Pagefind's version, its options and
+    its pages: one for a small site, else by language (``langs``: path -> language), then by path hash."""
+    groups: dict[tuple[str, int], list[Output]] = {}
+    if len(pages) <= shard_size:
+        groups[("", 0)] = pages
+    else:
+        by_lang: dict[str, list[Output]] = {}
+        for page in pages:
+            by_lang.setdefault(langs[page.path].lower(), []).append(page)
+        for lang, group in sorted(by_lang.items()):
+            count = shard_count(len(group), shard_size)
+            for page in group:
+                groups.setdefault((lang, shard_of(page.path, count)), []).append(page)
     version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=False).stdout
     base = hashlib.sha256(f"{CACHE_VERSION}\0{version}\0{ROOT_SELECTOR}\0{EXCLUDE_SELECTORS}\0".encode())
     shards = []
-    for number, group in enumerate(groups):
-        if not group:  # a shard the hash left empty (only on a site barely over the threshold)
-            continue
+    for (lang, number), group in sorted(groups.items()):  # a shard the hash left empty is not made
         digest = base.copy()
         for page in group:
             digest.update(page.path.encode("utf-8") + b"\0")
             digest.update(hashlib.sha256(page.data).digest())
-        shards.append(Shard(number=number, pages=tuple(group), key=digest.hexdigest()[:32]))
+        shards.append(Shard(name=f"{lang}-{number}" if lang else "", pages=tuple(group),
+                            key=digest.hexdigest()[:32]))
     return shards
 
 
@@ -213,25 +226,25 @@ def _sort_entry(entry: Path) -> None:
     entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _outputs(shards: list[Shard], bundles: dict[int, dict[str, bytes]]) -> list[Output]:
+def _outputs(shards: list[Shard], bundles: dict[str, dict[str, bytes]]) -> list[Output]:
     """Every shard's files under its prefix, and shards.json; the script, worker and language modules
-    only where the search page of some language starts (shard 0 keeps the whole bundle, as a site of
-    one shard always had)."""
+    only where the search page of some language starts (the one shard of a small site keeps the
+    whole bundle, as it always had)."""
     languages: dict[str, list[Shard]] = {}
     wasm: dict[str, str] = {}
-    for shard in shards:
-        entry = json.loads(bundles[shard.number]["pagefind-entry.json"])
+    for shard in shards:  # a shard's languages are Pagefind's, read from the <html lang> of its pages
+        entry = json.loads(bundles[shard.name]["pagefind-entry.json"])
         for lang, index in entry.get("languages", {}).items():
             languages.setdefault(lang, []).append(shard)
             wasm[lang] = index.get("wasm") or "unknown"
-    starts: dict[int, set[str]] = {}
+    starts: dict[str, set[str]] = {}
     for lang, holding in languages.items():
-        starts.setdefault(holding[0].number, set()).update(RUNTIME + (f"wasm.{wasm[lang]}.pagefind",))
+        starts.setdefault(holding[0].name, set()).update(RUNTIME + (f"wasm.{wasm[lang]}.pagefind",))
     outputs = []
     for shard in shards:
-        for name, data in bundles[shard.number].items():
+        for name, data in bundles[shard.name].items():
             runtime = name in RUNTIME or (name.startswith("wasm.") and "/" not in name)
-            if shard.number == 0 or not runtime or name in starts.get(shard.number, ()):
+            if not shard.name or not runtime or name in starts.get(shard.name, ()):
                 outputs.append(Output(path=f"{BUNDLE}/{shard.prefix}{name}", data=data,
                                       origin="the search index (Pagefind)"))
     outputs.append(_shards_output({lang: [shard.prefix for shard in holding] for lang, holding in languages.items()}))
@@ -261,7 +274,7 @@ def _read_cached(folder: Path) -> dict[str, bytes] | None:
         files = {name: (folder / CACHE_BUNDLE / name).read_bytes() for name in listed}
     except (OSError, ValueError, TypeError):
         return None
-    if any(hashlib.sha256(data).hexdigest() != listed[name] for name, data in files.items()):
+    if any(zlib.crc32(data) != listed[name] for name, data in files.items()):
         return None
     return files if "pagefind.js" in files and "pagefind-entry.json" in files else None
 
@@ -270,7 +283,7 @@ def _keep(work: Path, files: dict[str, bytes], folder: Path) -> None:
     """Make ``work`` (the bundle Pagefind wrote, and the list of its files) the cached shard ``folder``."""
     try:
         shutil.rmtree(work / "site")
-        listed = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+        listed = {name: zlib.crc32(data) for name, data in files.items()}
         (work / CACHE_FILES).write_text(json.dumps(listed, sort_keys=True), encoding="utf-8")
         if folder.exists():  # a damaged copy of the same shard
             shutil.rmtree(folder)
@@ -279,14 +292,21 @@ def _keep(work: Path, files: dict[str, bytes], folder: Path) -> None:
         pass
 
 
-def _forget_others(cache: Path, keys: set[str]) -> None:
-    """Keep only the current shards: an older one is never asked for again once its pages changed."""
+def _stale(cache: Path | None, keys: set[str]) -> list[Path]:
+    """What the cache holds besides the current shards: older ones are never asked for again once their
+    pages changed (and the work folders of a build that was killed)."""
     try:
-        for folder in cache.iterdir():
-            if folder.name not in keys:
-                if folder.is_dir() and not folder.is_symlink():
-                    shutil.rmtree(folder, ignore_errors=True)
-                else:
-                    folder.unlink(missing_ok=True)
+        return [] if cache is None else sorted(path for path in cache.iterdir() if path.name not in keys)
     except OSError:
-        pass
+        return []
+
+
+def _forget(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -1,7 +1,7 @@
 // The search page: queries this site's Pagefind index (/pagefind/, written by `museumsite build`) in the
 // browser. Pagefind loads the index of the page's <html lang>, so each language searches its own pages.
-// A large site's index comes in shards (/pagefind/, /pagefind/1/, ...): /pagefind/shards.json lists the
-// shards holding pages in each language; the first is loaded and the others merged into it.
+// A large site's index comes in shards (/pagefind/en-0/, /pagefind/en-1/, ...): /pagefind/shards.json lists
+// the shards of each language; the first is loaded and the others are merged into it.
 // Every string the reader sees comes from the page (data attributes, translated by the theme).
 (function () {
   "use strict";
