@@ -2,23 +2,28 @@
 bundle it writes is read back: one index per language, the words of each language (and
 words found only in comments) in that language's fragments, navigation left out; the
 search page per language works without another host and says what to do without
-JavaScript; ``search: false`` turns it all off; the index follows the pages.
+JavaScript; ``search: false`` turns it all off; the index follows the pages. A site with
+more pages than a shard holds is indexed in shards that the queries merge, and an edit
+re-indexes only the shard of the page it changed.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import html5lib
 import pytest
 
-from museumsite.build import build
+from museumsite import search
+from museumsite.build import CACHE_DIR, build
 from museumsite.errors import BuildError, ConfigError
-from museumsite.search import pagefind_binary
+from museumsite.search import MAX_SHARDS, pagefind_binary, shard_count, shard_of
 
 from conftest import MakeSite
 
@@ -76,9 +81,9 @@ pytestmark = pytest.mark.skipif(pagefind_binary() is None, reason="the Pagefind 
 
 
 def fragments(site: Path) -> dict[str, dict[str, str]]:
-    """language -> {url: indexed text}, decoded from the gzipped fragment files."""
+    """language -> {url: indexed text}, decoded from the gzipped fragment files of every shard."""
     found: dict[str, dict[str, str]] = {}
-    for path in sorted((site / "pagefind" / "fragment").iterdir()):
+    for path in sorted((site / "pagefind").glob("**/fragment/*")):
         data = gzip.decompress(path.read_bytes())
         record = json.loads(data[data.index(b"{"):])
         found.setdefault(path.name.split("_")[0], {})[record["url"]] = record["content"]
@@ -229,3 +234,150 @@ def test_real_queries_find_catalan_french_english_and_comment_words(make_site: M
     assert query(bundle, "en", "scaphandrier") == ["/posts/harbour/"]  # a French comment on the English page
     assert query(bundle, "ca", "lighthouse") == []  # each language searches its own pages
     assert query(bundle, "en", "zzqqxx") == []
+
+
+# A site of 19 indexed pages (14 English posts, 4 French translations, 1 Catalan post), indexed in shards
+# of about 4 pages: 4 English shards at most, one French, one Catalan. Every English post has "lighthouse"
+# and a word of its own.
+WORDS = ("alder", "birch", "cedar", "damson", "elder", "fig", "ginkgo", "hazel", "juniper", "larch", "maple",
+         "nutmeg", "olive", "poplar")
+SMALL_SHARDS = 4
+
+
+def sharded_files() -> dict[str, str]:
+    files = {}
+    for number, word in enumerate(WORDS):
+        files[f"content/posts/{word}.md"] = f"""
+            ---
+            title: Notes on the {word} tree
+            date: 2024-03-{number + 1:02d}
+            ---
+            The lighthouse garden has a {word} planted by the keepers.
+            """
+    for word in WORDS[:4]:
+        files[f"content/posts/{word}.fr.md"] = f"""
+            ---
+            title: Le {word} du jardin
+            ---
+            Le jardin du phare a un {word} planté par les gardiens.
+            """
+    files["content/posts/vent.md"] = """
+        ---
+        title: La tramuntana
+        date: 2024-04-01
+        lang: ca
+        ---
+        La tramuntana bufa sobre el far.
+        """
+    return files
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_shard_count_has_fixed_thresholds_and_a_page_keeps_its_shard() -> None:
+    assert shard_count(1) == shard_count(search.SHARD_SIZE) == 1
+    assert shard_count(search.SHARD_SIZE + 1) == 2
+    assert shard_count(10 * search.SHARD_SIZE) == 10
+    assert shard_count(10_000 * search.SHARD_SIZE) == MAX_SHARDS
+    assert shard_count(9, 4) == 3
+    # A hash of the path, not Python's hash(): the same in every process, whatever PYTHONHASHSEED.
+    code = "from museumsite.search import shard_of; print([shard_of(f'p{n}/index.html', 7) for n in range(20)])"
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(seen) == 1 and len(set(json.loads(seen.pop()))) > 1
+
+
+def test_a_large_site_is_indexed_in_shards_that_every_query_merges(make_site: MakeSite,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)
+    site = make_site(sharded_files(), config=CONFIG)
+    build(site)
+    bundle = site / "_site" / "pagefind"
+    shards = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
+    english = shard_count(len(WORDS), SMALL_SHARDS)
+    assert shards["ca"] == ["ca-0/"] and shards["fr"] == ["fr-0/"]  # a language with few pages: one shard
+    assert len(shards["en"]) >= 3 and all(prefix.startswith("en-") for prefix in shards["en"])
+    assert shards["en"] == sorted(shards["en"], key=lambda prefix: int(prefix[3:-1]))
+    folders = [prefix.strip("/") for prefixes in shards.values() for prefix in prefixes]
+    assert sorted(p.name for p in bundle.iterdir()) == sorted(["shards.json", *folders])  # no bundle at the top
+    for lang, prefixes in shards.items():  # each shard is a Pagefind index of one language
+        for prefix in prefixes:
+            entry = json.loads((bundle / prefix / "pagefind-entry.json").read_text(encoding="utf-8"))
+            assert list(entry["languages"]) == [lang]
+            assert (bundle / prefix / f"pagefind.{entry['languages'][lang]['hash']}.pf_meta").is_file()
+            assert list((bundle / prefix / "fragment").iterdir())
+    # The script, its worker and the language's module only in the first shard of each language, where
+    # its search page starts; the other shards have their index files only.
+    assert sorted(p.parent.name for p in bundle.glob("*/pagefind.js")) == ["ca-0", shards["en"][0][:-1], "fr-0"]
+    assert sorted(p.parent.name for p in bundle.glob("*/pagefind-worker.js")) == ["ca-0", shards["en"][0][:-1], "fr-0"]
+    assert sorted(p.name for p in (bundle / shards["en"][0]).glob("wasm.*")) == ["wasm.en.pagefind"]
+    assert sorted(p.name for p in bundle.glob("*/wasm.*")) == ["wasm.ca.pagefind", "wasm.en.pagefind",
+                                                                "wasm.fr.pagefind"]
+    # Queries merge the shards of their language: every English post is found, from several shards.
+    found = query(bundle, "en", "lighthouse")
+    assert found == sorted(f"/posts/{word}/" for word in WORDS)
+    assert len({shard_of(url.strip("/") + "/index.html", english) for url in found}) >= 3
+    assert query(bundle, "en", WORDS[9]) == [f"/posts/{WORDS[9]}/"]
+    assert query(bundle, "fr", "gardiens") == sorted(f"/fr/posts/{word}/" for word in WORDS[:4])
+    assert query(bundle, "ca", "tramuntana") == ["/ca/posts/vent/"]
+    assert query(bundle, "ca", "lighthouse") == [] and query(bundle, "en", "tramuntana") == []
+    assert set(fragments(site / "_site")) == {"ca", "en", "fr"}
+
+
+def test_an_edit_reindexes_one_shard_and_equals_a_clean_build(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
+                                                              tmp_path: Path) -> None:
+    monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)
+    site = make_site(sharded_files(), config=CONFIG)
+    cache = site / CACHE_DIR / "search"
+    build(site)
+    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    shards = json.loads((site / "_site" / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    assert len(before) == sum(map(len, shards.values()))  # one cached bundle per shard, named by its pages' hash
+    post = site / "content" / "posts" / f"{WORDS[5]}.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("keepers", "quincunx keepers"), encoding="utf-8")
+    build(site)
+    after = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert len(set(after) - set(before)) == 1 and len(set(before) - set(after)) == 1  # Pagefind ran once
+    assert all(after[name] == before[name] for name in set(after) & set(before))  # the others were not touched
+    assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)
+    assert query(site / "_site" / "pagefind", "en", "quincunx") == [f"/posts/{WORDS[5]}/"]
+    # A post removed: its shard's old files go like a stale page (the clean build has none of them).
+    (site / "content" / "posts" / f"{WORDS[10]}.md").unlink()
+    build(site)
+    shutil.rmtree(tmp_path / "clean")
+    assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)
+    shards = json.loads((site / "_site" / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    assert len(list(cache.iterdir())) == len({prefix for held in shards.values() for prefix in held})
+
+
+def test_sharded_index_is_the_same_whatever_the_hash_seed_and_the_workers(make_site: MakeSite,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)
+    site = make_site(sharded_files(), config=CONFIG)
+    build(site, use_cache=False)
+    code = ("import sys; from pathlib import Path; import museumsite.search as s; s.SHARD_SIZE = 4; "
+            "from museumsite.build import build; build(Path(sys.argv[1]), Path(sys.argv[2]), use_cache=False)")
+    other = site.parent / "other-seed"
+    subprocess.run([sys.executable, "-c", code, str(site), str(other)], check=True,
+                   env={**os.environ, "PYTHONHASHSEED": "12345", "MUSEUMSITE_WORKERS": "1"})
+    assert snapshot(site / "_site") == snapshot(other)
+
+
+def test_a_damaged_cached_shard_is_indexed_again(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path) -> None:
+    monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)
+    site = make_site(sharded_files(), config=CONFIG)
+    build(site)
+    cache = site / CACHE_DIR / "search"
+    names = sorted(p.name for p in cache.iterdir())
+    truncated, unlisted = cache / names[0], cache / names[1]
+    fragment = next((truncated / "bundle" / "fragment").iterdir())
+    fragment.write_bytes(fragment.read_bytes()[:10])
+    (unlisted / "files.json").unlink()
+    (site / "_site" / "pagefind" / "shards.json").unlink()  # so that the build is not a no-op
+    build(site)
+    assert sorted(p.name for p in cache.iterdir()) == names  # the same shards, made again
+    assert len(fragment.read_bytes()) > 10 and (unlisted / "files.json").is_file()
+    assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)

@@ -1,5 +1,7 @@
 // The search page: queries this site's Pagefind index (/pagefind/, written by `museumsite build`) in the
 // browser. Pagefind loads the index of the page's <html lang>, so each language searches its own pages.
+// A large site's index comes in shards (/pagefind/en-0/, /pagefind/en-1/, ...): /pagefind/shards.json lists
+// the shards of each language; the first is loaded and the others are merged into it.
 // Every string the reader sees comes from the page (data attributes, translated by the theme).
 (function () {
   "use strict";
@@ -49,11 +51,32 @@
     list.appendChild(item);
   }
 
+  // The shards of this page's language, as folders of the bundle ("" is the bundle itself). Looked up
+  // as Pagefind looks up its index: the language, then its first part ("pt-br", then "pt").
+  function shardsOf(list) {
+    var lang = (document.documentElement.lang || "unknown").toLowerCase();
+    return list[lang] || list[lang.split("-")[0]] || [];
+  }
+
+  // The Pagefind module with every shard of this language merged in, or null if none holds a page in it.
   function load() {
     if (!pagefind) {
-      pagefind = import(box.dataset.bundle + "pagefind.js").then(function (module) {
-        return module.options({ baseUrl: box.dataset.base }).then(function () { return module; });
+      var bundle = box.dataset.bundle, base = box.dataset.base;
+      pagefind = fetch(bundle + "shards.json").then(function (response) {
+        if (!response.ok) { throw new Error("no shard list"); }
+        return response.json();
+      }).then(function (list) {
+        var shards = shardsOf(list);
+        if (!shards.length) { return null; }
+        return import(bundle + shards[0] + "pagefind.js").then(function (module) {
+          return module.options({ baseUrl: base }).then(function () {
+            return Promise.all(shards.slice(1).map(function (shard) {
+              return module.mergeIndex(bundle + shard, { baseUrl: base });
+            }));
+          }).then(function () { return module; });
+        });
       });
+      pagefind.catch(function () { pagefind = null; });  // a failed load is tried again at the next query
     }
     return pagefind;
   }
@@ -73,7 +96,7 @@
     }
     if (!query) { list.replaceChildren(); status.textContent = ""; return; }
     load().then(function (module) {
-      return module.search(query);
+      return module ? module.search(query) : { results: [] };
     }).then(function (search) {
       return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }))
         .then(function (pages) {
