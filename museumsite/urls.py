@@ -144,6 +144,7 @@ def localize(path: str, lang: str, default_language: str, prefix: str = "/{lang}
     return prefix.format(lang=lang).rstrip("/") + path
 
 
+@functools.lru_cache(maxsize=_MEMO)
 def url_to_path(url: str) -> str:
     """Output path for a site URL: '/talks/x/' -> 'talks/x/index.html', '/feed.xml' -> 'feed.xml'.
 

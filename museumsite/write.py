@@ -263,8 +263,17 @@ def _change(outputs: list[Output], static: list[StaticFile], output: Path) -> pa
                 removes.append(rel)
     except (OSError, ValueError, KeyError, TypeError, UsageError):
         return None
-    made = frozenset(p.as_posix() for rel in previous for p in PurePosixPath(rel).parents) - {"."}
+    made = frozenset(rel[:end] for rel in previous for end in _slashes(rel))
     return patch.Change(writes=tuple(writes), removes=tuple(removes), made=made)
+
+
+def _slashes(rel: str) -> list[int]:
+    """Where each folder of ``rel`` ends: 'a/b/c.html' -> the ends of 'a' and 'a/b'."""
+    ends, index = [], rel.find("/")
+    while index != -1:
+        ends.append(index)
+        index = rel.find("/", index + 1)
+    return ends
 
 
 def _holds(path: Path, data: bytes) -> bool:
