@@ -59,7 +59,7 @@ MAX_SHARDS = 32
 # contents, the comment language filter, the search form itself.
 ROOT_SELECTOR = "main"
 EXCLUDE_SELECTORS = ("nav", ".toc", ".headerlink", ".translations", ".comment-filter", ".pagination", "form")
-CACHE_VERSION = "5"
+CACHE_VERSION = "6"
 # Pagefind's ready-made interfaces: the search page has its own (theme/js/search.js), so these 400 KB
 # (which carry their authors' e-mail addresses) are not published.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
@@ -178,10 +178,26 @@ def _split(pages: list[Output], langs: dict[str, str], binary: Path, shard_size:
         digest = base.copy()
         for page in group:
             digest.update(page.path.encode("utf-8") + b"\0")
-            digest.update(hashlib.sha256(page.data).digest())
+            digest.update(hashlib.sha256(indexed_part(page.data)).digest())
         shards.append(Shard(name=f"{lang}-{number}" if lang else "", pages=tuple(group),
                             key=digest.hexdigest()[:32]))
     return shards
+
+
+def indexed_part(data: bytes) -> bytes:
+    """What Pagefind reads of a page: the ``<html>`` tag (its ``lang``), the ``<title>`` and the ``<main>``.
+
+    Pagefind indexes only inside ROOT_SELECTOR, with its metadata and filters; a change
+    elsewhere (a stylesheet link, the footer, a template comment) must not make every
+    shard be indexed again, as it did when the cache was keyed by the whole page.
+    A page without these parts counts whole.
+    """
+    html, main, end = data.find(b"<html"), data.find(b"<main"), data.rfind(b"</main>")
+    title = data.find(b"<title")
+    if html == -1 or main == -1 or end < main or title == -1:
+        return data
+    return b"\0".join([data[html:data.find(b">", html) + 1], data[title:data.find(b"</title>", title)],
+                       data[main:end]])
 
 
 def _run_pagefind(shard: Shard, binary: Path, cache: Path | None) -> tuple[dict[str, bytes] | None, str]:

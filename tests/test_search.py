@@ -25,7 +25,7 @@ from museumsite.build import CACHE_DIR, build
 from museumsite.errors import BuildError, ConfigError
 from museumsite.search import MAX_SHARDS, pagefind_binary, shard_count, shard_of
 
-from conftest import MakeSite
+from conftest import REPO, MakeSite
 
 NS = {"h": "http://www.w3.org/1999/xhtml"}
 A = "{http://www.w3.org/1999/xhtml}a"
@@ -380,4 +380,27 @@ def test_a_damaged_cached_shard_is_indexed_again(make_site: MakeSite, monkeypatc
     build(site)
     assert sorted(p.name for p in cache.iterdir()) == names  # the same shards, made again
     assert len(fragment.read_bytes()) > 10 and (unlisted / "files.json").is_file()
+    assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)
+
+
+def test_a_template_change_outside_main_reindexes_nothing_and_one_inside_reindexes(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)
+    base = (REPO / "themes/default/templates/base.html").read_text(encoding="utf-8")
+    site = make_site(sharded_files(), config=CONFIG)
+    cache = site / CACHE_DIR / "search"
+    build(site)
+    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    # A comment after </html>: every page's bytes change, nothing Pagefind reads does.
+    template = site / "themes/default/templates/base.html"
+    template.parent.mkdir(parents=True)
+    template.write_text(base + "<!-- a theme comment -->\n", encoding="utf-8")
+    build(site)
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == before
+    assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)
+    # Inside <main>: every entry page's indexed text changes, so every shard is made again.
+    template.write_text(base.replace("<main", "<main data-theme-version=\"2\"", 1), encoding="utf-8")
+    build(site)
+    assert not set(before) & {p.name for p in cache.iterdir()}
+    shutil.rmtree(tmp_path / "clean")
     assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)
