@@ -83,7 +83,7 @@ class _Importer:
         self.attachments = {i.post_id: (i.attachment_url, clean_text(i.title)) for i in export.items
                             if i.post_type == "attachment" and i.attachment_url}
         self.slugs: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
-        dates = [d for i in export.items if (d := wp_date(i.date_gmt, i.date_local, self.zone))]
+        dates = [d for i in export.items if (d := wp_date(i.date_gmt, i.date_local, self.zone)) and _usable(d)]
         self.fallback_date = max(dates) if dates else dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
     def run(self, outputs: list[FileOut | ArchiveOut]) -> None:
@@ -116,7 +116,7 @@ class _Importer:
 
     def _entry(self, kind: str, slug: str, item: Item) -> bytes:
         date = wp_date(item.date_gmt, item.date_local, self.zone, item.pub_date)
-        if date is None or date.year < 1971:
+        if date is None or not _usable(date):
             date = self.fallback_date
         date = date.astimezone(self.zone)
         draft = item.status in DRAFT_STATUSES or bool(item.password)
@@ -174,14 +174,14 @@ class _Importer:
             if c.type not in COMMENT_TYPES:
                 self.report.dropped[f"'{c.type}' comments (not a comment, pingback or trackback)"] += 1
                 continue
-            if c.id in kept or not c.id:
-                self.report.dropped["comments with a duplicate or missing id"] += 1
+            if c.id in kept or not c.id.isdigit():  # WordPress's ids are numbers
+                self.report.dropped["comments with a duplicate, missing or non-numeric id"] += 1
                 continue
             kept[c.id] = c
         records = []
         for c in kept.values():
             date = wp_date(c.date_gmt, c.date_local, self.zone)
-            if date is None:
+            if date is None or not _usable(date):
                 self.report.dropped["comments without a date"] += 1
                 continue
             staff = (c.user_id not in ("", "0") and c.user_id in self.staff_ids) or \
@@ -241,6 +241,15 @@ def old_site_path(url: str, base_url: str) -> str | None:
 def _host(host: str) -> str:
     host = host.lower()
     return host.removeprefix("www.")
+
+
+def _usable(date: dt.datetime) -> bool:
+    """Not WordPress's unset dates (1970 and before) nor the ends of the calendar.
+
+    Year 1 in the site's zone carries a local-mean-time offset with seconds, which
+    YAML cannot read back; 9999-12-31 in UTC is in year 10000 further east.
+    """
+    return 1971 <= date.year < 9999
 
 
 def _number(value: str) -> int | str:
