@@ -104,8 +104,8 @@ def _pretalx(export: Path, site: Path) -> object:
     return import_schedule(read_pretalx(export, str(export), "Europe/Madrid"), site.resolve())
 
 
-def check_import(importer: Importer, data: bytes, name: str = "export.xml") -> None:
-    """Import ``data`` into a fresh site: refused naming the file and writing nothing, or builds."""
+def check_import(importer: Importer, data: bytes, name: str = "export.xml") -> bool:
+    """Import ``data`` into a fresh site: refused naming the file and writing nothing (False), or builds."""
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
         (site / "content" / "posts").mkdir(parents=True)
@@ -121,11 +121,12 @@ def check_import(importer: Importer, data: bytes, name: str = "export.xml") -> N
                 assert str(export) in str(exc), f"the error does not name the file: {exc}"
                 assert "Traceback" not in str(exc)
                 assert snapshot(site) == before, "a refused import wrote into the site"
-                return
+                return False
             try:
                 build(site, site / "_site", use_cache=False)
             except BuildError as exc:
                 raise AssertionError(f"imported content does not build:\n{exc}") from None
+            return True
 
 
 # Input shapes every importer must survive
@@ -420,6 +421,26 @@ def test_comment_archives_build_or_fail_naming_the_archive(data: bytes) -> None:
     check_archive(data)
 
 
+# BOM, CRLF and empty files, each importer
+
+IMPORTERS = {"wordpress": (_wordpress, WXR, "export.xml"), "disqus": (_disqus, DISQUS, "export.xml"),
+             "frab": (_frab, FRAB, "schedule.xml"), "pretalx": (_pretalx, PRETALX, "schedule.json")}
+
+
+@pytest.mark.parametrize("source", sorted(IMPORTERS))
+def test_a_bom_and_crlf_line_ends_change_nothing(source: str) -> None:
+    importer, valid, name = IMPORTERS[source]
+    for data in (_with_bom(valid), _crlf(valid), _crlf(_with_bom(valid))):
+        assert check_import(importer, data, name), f"{source}: a valid export with a BOM or CRLF was refused"
+
+
+@pytest.mark.parametrize("source", sorted(IMPORTERS))
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\r\n", b" "], ids=["empty", "bom", "crlf", "space"])
+def test_an_empty_file_is_refused_naming_it(source: str, data: bytes) -> None:
+    importer, _, name = IMPORTERS[source]
+    assert not check_import(importer, data, name)
+
+
 # Very large inputs: handled in one go, not example by example
 
 @pytest.mark.slow
@@ -433,7 +454,7 @@ def test_very_large_exports_are_imported() -> None:
     item = (f"<item><title>Llarg</title><content:encoded>{body}</content:encoded><wp:post_id>1</wp:post_id>"
             f"<wp:post_date_gmt>2009-10-20 07:00:00</wp:post_date_gmt><wp:post_name>llarg</wp:post_name>"
             f"<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>{comments}</item>")
-    check_import(_wordpress, _wxr(item))
+    assert check_import(_wordpress, _wxr(item))
 
 
 @pytest.mark.slow
@@ -443,7 +464,7 @@ def test_very_large_schedules_are_imported() -> None:
     talk = room[0]
     room[:] = [{**talk, "guid": f"00000000-0000-4000-8000-{n:012d}", "id": n, "title": f"Talk {n}",
                 "abstract": "Words. " * 2000} for n in range(300)]
-    check_import(_pretalx, json.dumps(document).encode("utf-8"), "schedule.json")
+    assert check_import(_pretalx, json.dumps(document).encode("utf-8"), "schedule.json")
 
 
 # Regressions found by the fuzzer
@@ -495,3 +516,27 @@ def test_wordpress_dates_out_of_range_import_and_build(items: list[str]) -> None
 def test_wordpress_comment_ids_that_are_not_numbers_are_dropped() -> None:
     """WordPress ids are numbers; '<script>' as an id was written and then failed the build."""
     check_import(_wordpress, _wxr(_item("", "2009-10-20 07:00:00", comment_id="<script>alert(1)</script>")))
+
+
+def _frab_conference(start: str, end: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<schedule><version>1</version><conference>'
+            f"<acronym>c</acronym><title>Conf</title><start>{start}</start><end>{end}</end>"
+            f"<time_zone_name>Europe/Paris</time_zone_name></conference></schedule>\n").encode()
+
+
+@pytest.mark.parametrize(("start", "end"), [("9999-12-31 23:59:59", "2025-01-20T09:00:00+01:00"),
+                                            ("2025-01-21", "2025-01-20")], ids=["year-9999", "reversed"])
+def test_a_schedule_ending_before_it_starts_imports_and_builds(start: str, end: str) -> None:
+    """The event file said 'end is before start' and failed the build."""
+    assert check_import(_frab, _frab_conference(start, end), "schedule.xml")
+
+
+def test_an_event_ending_in_year_9999_builds(tmp_path: Path) -> None:
+    """Its all-day calendar entry ends the day after: past the last date Python has (OverflowError)."""
+    site = tmp_path / "site"
+    (site / "content" / "events").mkdir(parents=True)
+    (site / "museumsite.yaml").write_bytes(CONFIG)
+    (site / "content" / "events" / "long.md").write_text("---\ntitle: Long\nstart: 2025-01-20\nend: 9999-12-31\n---\n",
+                                                        encoding="utf-8")
+    build(site, site / "_site", use_cache=False)
+    assert (site / "_site" / "events" / "long" / "index.html").is_file()
