@@ -386,13 +386,25 @@ ARCHIVE_VALUE = st.one_of(VALUE.map(lambda t: json.dumps(t, ensure_ascii=False))
                                            "\"\\x00\"", "\"\\u001b\"", "1e999", "0x10"]))
 
 
+COMMENT = {"author": '"Pere"', "author_url": "https://pere.example.cat/", "date": "2009-10-20 10:14:00+02:00",
+           "lang": "ca", "status": "approved", "type": "comment", "staff": "false", "format": "html",
+           "body": '"<p>Quina jornada!</p>"'}
+FIELDS = ["id", "parent", *COMMENT, "email"]
+
+
 @st.composite
 def archives(draw: st.DrawFn) -> bytes:
+    """Mostly valid archives: each comment valid but for up to three fuzzed, dropped or added fields."""
     comments = []
-    for _ in range(draw(st.integers(0, 4))):
-        fields = draw(st.lists(st.sampled_from(["id", "parent", "author", "author_url", "date", "lang", "status",
-                                                "type", "staff", "format", "body", "email"]), unique=True))
-        comments.append("- " + "\n  ".join(f"{name}: {draw(ARCHIVE_VALUE)}" for name in fields or ["id"]))
+    for number in range(1, draw(st.integers(1, 5)) + 1):
+        fields = {"id": str(number), "parent": draw(st.sampled_from(["null", *map(str, range(1, number + 2))])),
+                  **COMMENT}
+        for name in draw(st.lists(st.sampled_from(FIELDS), max_size=3, unique=True)):
+            if draw(st.integers(0, 3)) == 0:
+                fields.pop(name, None)
+            else:
+                fields[name] = draw(ARCHIVE_VALUE)
+        comments.append("- " + "\n  ".join(f"{name}: {value}" for name, value in fields.items()) if fields else "- {}")
     return ("comments:\n" + "\n".join(comments) + "\n").encode("utf-8")
 
 
@@ -540,3 +552,29 @@ def test_an_event_ending_in_year_9999_builds(tmp_path: Path) -> None:
                                                         encoding="utf-8")
     build(site, site / "_site", use_cache=False)
     assert (site / "_site" / "events" / "long" / "index.html").is_file()
+
+
+def _comment(number: int, parent: int) -> str:
+    return (f"<wp:comment><wp:comment_id>{number}</wp:comment_id><wp:comment_author>A</wp:comment_author>"
+            f"<wp:comment_date_gmt>2009-10-20 10:0{number}:00</wp:comment_date_gmt>"
+            f"<wp:comment_content>Hello there, comment {number}</wp:comment_content>"
+            f"<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>{parent}</wp:comment_parent></wp:comment>")
+
+
+def test_wordpress_comments_replying_in_a_loop_import_and_build() -> None:
+    """1 -> 2 -> 1 and 3 -> 3 were written as they were, and the archive failed the build."""
+    item = ("<item><title>T</title><wp:post_id>1</wp:post_id><wp:post_date_gmt>2009-10-20 07:00:00</wp:post_date_gmt>"
+            "<wp:post_name>p</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+            + _comment(1, 2) + _comment(2, 1) + _comment(3, 3) + _comment(4, 1) + "</item>")
+    assert check_import(_wordpress, _wxr(item))
+
+
+def test_disqus_posts_replying_in_a_loop_import_and_build() -> None:
+    posts = "".join(
+        f'<post dsq:id="{n}"><message>Hello there, post {n}</message><createdAt>2010-02-0{n}T10:00:00Z</createdAt>'
+        f'<author><name>A</name></author><thread dsq:id="10"/><parent dsq:id="{p}"/></post>'
+        for n, p in ((1, 2), (2, 1), (3, 3)))
+    export = ('<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" '
+              'xmlns:dsq="http://disqus.com/disqus-internals"><thread dsq:id="10">'
+              f"<link>https://blog.example.cat/2009/10/quina-jornada/</link></thread>{posts}</disqus>\n")
+    assert check_import(_disqus, export.encode())

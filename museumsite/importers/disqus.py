@@ -110,7 +110,7 @@ def import_disqus(export_file: Path, site: Path, *, dry_run: bool = False, force
                 record["id"] = f"disqus-{post.id}"
             records[post.id] = record
         for post in kept:
-            parent = nearest_kept(post.parent, parents, set(records))
+            parent = nearest_kept(post.parent, parents, set(records), post.id)
             records[post.id]["parent"] = records[parent]["id"] if parent else None
             report.comments_by_status["approved"] += 1
             report.comments_by_lang[records[post.id]["lang"]] += 1

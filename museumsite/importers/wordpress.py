@@ -186,7 +186,7 @@ class _Importer:
                 continue
             staff = (c.user_id not in ("", "0") and c.user_id in self.staff_ids) or \
                 (bool(c.author_email) and c.author_email in self.staff_emails)
-            parent = nearest_kept(c.parent, parents, set(kept))
+            parent = nearest_kept(c.parent, parents, set(kept), c.id)
             record = comment_record(
                 id=_number(c.id), parent=_number(parent) if parent else None, author=c.author,
                 author_url=c.author_url, date=date, status=COMMENT_STATUSES[c.approved], type=c.type or "comment",
