@@ -578,3 +578,21 @@ def test_disqus_posts_replying_in_a_loop_import_and_build() -> None:
               'xmlns:dsq="http://disqus.com/disqus-internals"><thread dsq:id="10">'
               f"<link>https://blog.example.cat/2009/10/quina-jornada/</link></thread>{posts}</disqus>\n")
     assert check_import(_disqus, export.encode())
+
+
+def _disqus_post(post_id: str, created: str) -> bytes:
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" '
+            'xmlns:dsq="http://disqus.com/disqus-internals"><thread dsq:id="10">'
+            "<link>https://blog.example.cat/2009/10/quina-jornada/</link></thread>"
+            f'<post dsq:id="{post_id}"><message>Hello there, one post</message><createdAt>{created}</createdAt>'
+            '<author><name>A</name></author><thread dsq:id="10"/></post></disqus>\n').encode()
+
+
+@pytest.mark.parametrize(("post_id", "created"), [
+    ("&lt;x&gt;", "2010-02-01T10:00:00Z"),  # Disqus ids are numbers: '<x>' was written, and refused by the build
+    ("", "2010-02-01T10:00:00Z"),
+    ("7", "2010-02-01T10:00:00+00:14:44"),  # an offset with seconds, which YAML cannot read back
+    ("8", "9999-12-31T23:59:59-05:00"),
+], ids=["markup-id", "no-id", "seconds-offset", "year-9999"])
+def test_disqus_odd_ids_and_dates_import_and_build(post_id: str, created: str) -> None:
+    assert check_import(_disqus, _disqus_post(post_id, created))
