@@ -243,25 +243,28 @@ WXR_EXPORTS = st.lists(wxr_item(), min_size=1, max_size=3).map(lambda items: _wx
 
 @st.composite
 def disqus_export(draw: st.DrawFn) -> bytes:
+    """One thread that names the site's post, maybe others; posts mostly in it, with fuzzed values."""
     v = lambda: x(draw(VALUE))
-    ids = st.one_of(st.integers(1, 6).map(str), VALUE.map(x))
+    ids = st.one_of(st.integers(1, 6).map(str), st.integers(1, 6).map(str), VALUE.map(x))
+    threads = st.one_of(st.just("10"), st.just("10"), ids)
     links = st.one_of(st.sampled_from(["https://blog.example.cat/2009/10/quina-jornada/",
                                        "http://www.blog.example.cat/2009/10/quina-jornada",
                                        "https://blog.example.cat/posts/quina-jornada/", ""]), VALUE.map(x))
-    threads = "".join(f'<thread dsq:id="{draw(ids)}"><link>{draw(links)}</link><title>{v()}</title></thread>'
-                      for _ in range(draw(st.integers(0, 2))))
+    found = ['<thread dsq:id="10"><link>https://blog.example.cat/2009/10/quina-jornada/</link></thread>']
+    found += [f'<thread dsq:id="{draw(ids)}"><link>{draw(links)}</link><title>{v()}</title></thread>'
+              for _ in range(draw(st.integers(0, 2)))]
     posts = []
-    for _ in range(draw(st.integers(0, 5))):
+    for _ in range(draw(st.integers(1, 5))):
         parent = f'<parent dsq:id="{draw(ids)}"/>' if draw(st.booleans()) else ""
-        created = draw(st.one_of(st.just("2010-02-01T10:00:00Z"), VALUE.map(x)))
+        created = draw(st.one_of(st.just("2010-02-01T10:00:00Z"), st.just("2010-02-01T10:00:00Z"), VALUE.map(x)))
         posts.append(
             f'<post dsq:id="{draw(ids)}"><message>{v()}</message><createdAt>{created}</createdAt>'
             f"<isDeleted>{draw(st.sampled_from(['false', 'true', '']))}</isDeleted>"
-            f"<isSpam>{draw(st.sampled_from(['false', 'true']))}</isSpam>"
+            f"<isSpam>{draw(st.sampled_from(['false', 'false', 'true']))}</isSpam>"
             f"<author><name>{v()}</name><isAnonymous>{draw(st.sampled_from(['false', 'true']))}</isAnonymous>"
-            f"<username>{v()}</username></author><thread dsq:id=\"{draw(ids)}\"/>{parent}</post>")
+            f"<username>{v()}</username></author><thread dsq:id=\"{draw(threads)}\"/>{parent}</post>")
     return (f'<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" '
-            f'xmlns:dsq="http://disqus.com/disqus-internals">{threads}{"".join(posts)}</disqus>\n').encode()
+            f'xmlns:dsq="http://disqus.com/disqus-internals">{"".join(found)}{"".join(posts)}</disqus>\n').encode()
 
 
 @st.composite
