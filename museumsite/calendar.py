@@ -115,7 +115,7 @@ def _calendar(name: str, components: list[Any]) -> Calendar:
                 years.setdefault(when.tzinfo.key, set()).add(when.year)
     for zone in sorted(years):
         calendar.add_component(Timezone.from_tzid(zone, first_date=dt.date(min(years[zone]), 1, 1),
-                                                  last_date=dt.date(max(years[zone]) + 1, 1, 1)))
+                                                  last_date=dt.date(min(max(years[zone]) + 1, 9999), 1, 1)))
     for component in components:
         calendar.add_component(component)
     return calendar
