@@ -599,3 +599,46 @@ def _disqus_post(post_id: str, created: str) -> bytes:
 ], ids=["markup-id", "no-id", "seconds-offset", "year-9999"])
 def test_disqus_odd_ids_and_dates_import_and_build(post_id: str, created: str) -> None:
     assert check_import(_disqus, _disqus_post(post_id, created))
+
+
+@pytest.mark.parametrize("zone", ["Europe", "a" * 300], ids=["folder", "too-long"])
+def test_a_time_zone_name_that_is_a_folder_or_too_long_is_an_error_not_a_traceback(zone: str, tmp_path: Path) -> None:
+    """zoneinfo raises IsADirectoryError for 'Europe' and OSError for a name too long for a file."""
+    from museumsite.errors import ConfigError
+
+    site = tmp_path / "site"
+    (site / "content" / "events").mkdir(parents=True)
+    (site / "museumsite.yaml").write_bytes(CONFIG.replace(b"Europe/Madrid", zone.encode()))
+    with pytest.raises(ConfigError) as config_error:
+        build(site, site / "_site", use_cache=False)
+    assert [p.path for p in config_error.value.problems] == ["museumsite.yaml"]
+    (site / "museumsite.yaml").write_bytes(CONFIG)
+    (site / "content" / "events" / "e.md").write_text(f"---\ntitle: E\nstart: 2025-01-20\ntimezone: {zone}\n---\n",
+                                                     encoding="utf-8")
+    with pytest.raises(BuildError) as build_error:
+        build(site, site / "_site", use_cache=False)
+    assert [(p.path, p.line) for p in build_error.value.problems] == [("content/events/e.md", 4)]
+    schedule = _frab_conference("2025-01-20", "2025-01-20").replace(b"Europe/Paris", zone.encode())
+    assert check_import(_frab, schedule, "schedule.xml")
+
+
+def test_a_talk_in_the_year_9999_imports_without_a_time_and_builds() -> None:
+    """start + duration overflowed in the reader: such a talk is imported without a time."""
+    schedule = _frab_conference("9999-12-31", "9999-12-31").replace(b"</schedule>", (
+        b'<day index="1" date="9999-12-31"><room name="Hall"><event guid="g1" id="1">'
+        b"<date>9999-12-31T23:30:00+01:00</date><duration>01:00</duration><title>Last</title>"
+        b"</event></room></day></schedule>"))
+    assert check_import(_frab, schedule, "schedule.xml")
+
+
+def test_a_talk_in_year_9999_builds(tmp_path: Path) -> None:
+    """The calendar's time-zone rules ran to 1 January of the next year: 10000 (ValueError in the build)."""
+    site = tmp_path / "site"
+    (site / "content" / "events").mkdir(parents=True)
+    (site / "content" / "talks").mkdir(parents=True)
+    (site / "museumsite.yaml").write_bytes(CONFIG)
+    (site / "content" / "events" / "e.md").write_text("---\ntitle: E\nstart: 9999-12-31\n---\n", encoding="utf-8")
+    (site / "content" / "talks" / "t.md").write_text(
+        "---\ntitle: T\nevent: e\nstart: 9999-12-31 10:00\nend: 9999-12-31 11:00\n---\n", encoding="utf-8")
+    build(site, site / "_site", use_cache=False)
+    assert (site / "_site" / "talks" / "t" / "index.html").is_file()

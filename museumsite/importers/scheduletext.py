@@ -43,10 +43,12 @@ def duration(value: str) -> dt.timedelta | None:
 
 
 def parse_datetime(value: str) -> dt.datetime | None:
+    """An ISO date and time; None when unreadable, or in the year 9999, where a talk's end overflows."""
     try:
-        return dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
+    return when if when.year < 9999 else None
 
 
 def parse_day(value: str) -> dt.date | None:
@@ -76,7 +78,7 @@ def choose_zone(name: str, times: Sequence[dt.datetime], site_zone: str, warn: W
         try:
             zoneinfo.ZoneInfo(name)
             return name
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: 'Europe' is a folder
             warn(None, f"unknown time zone '{name}'; guessing from the talks' times")
     offsets = Counter(t.utcoffset() for t in times if t.tzinfo is not None)
     if not offsets:
