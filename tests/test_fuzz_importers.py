@@ -642,3 +642,20 @@ def test_a_talk_in_year_9999_builds(tmp_path: Path) -> None:
         "---\ntitle: T\nevent: e\nstart: 9999-12-31 10:00\nend: 9999-12-31 11:00\n---\n", encoding="utf-8")
     build(site, site / "_site", use_cache=False)
     assert (site / "_site" / "talks" / "t" / "index.html").is_file()
+
+
+def test_a_talk_in_the_year_1_imports_and_builds() -> None:
+    """Its time was written '1-01-01 00:00', which the build cannot read; now the day is unreadable."""
+    schedule = _frab_conference("", "").replace(b"</schedule>", (
+        b'<day index="1" date="0001-01-01"><room name="Hall"><event guid="g1" id="1">'
+        b"<start>00:00</start><duration>00:30</duration><title>First</title>"
+        b"</event></room></day></schedule>"))
+    assert check_import(_frab, schedule, "schedule.xml")
+
+
+def test_a_wordpress_post_without_name_or_title_gets_a_url_safe_file_name() -> None:
+    """The fallback name used the post id as written: 'post-<script>alert(1)</script>.md'."""
+    item = ("<item><title></title><wp:post_id>&lt;script&gt;alert(1)&lt;/script&gt;</wp:post_id>"
+            "<wp:post_date_gmt>2009-10-20 07:00:00</wp:post_date_gmt><wp:status>publish</wp:status>"
+            "<wp:post_type>post</wp:post_type></item>")
+    assert check_import(_wordpress, _wxr(item))

@@ -107,7 +107,8 @@ class _Importer:
     def _slug(self, kind: str, item: Item) -> str:
         base = make_slug(unquote(item.post_name)) if item.post_name else ""
         if not base or base == "untitled":
-            base = make_slug(item.title) if item.title.strip() else f"{kind[:-1]}-{item.post_id or 'x'}"
+            number = make_slug(item.post_id) if item.post_id else "x"  # WordPress ids are numbers; an export may lie
+            base = make_slug(item.title) if item.title.strip() else f"{kind[:-1]}-{number}"
         slug, n = base, 2
         while slug in self.slugs[kind]:
             slug, n = f"{base}-{n}", n + 1
