@@ -659,3 +659,10 @@ def test_a_wordpress_post_without_name_or_title_gets_a_url_safe_file_name() -> N
             "<wp:post_date_gmt>2009-10-20 07:00:00</wp:post_date_gmt><wp:status>publish</wp:status>"
             "<wp:post_type>post</wp:post_type></item>")
     assert check_import(_wordpress, _wxr(item))
+
+
+def test_a_post_id_with_a_control_character_does_not_reach_the_title() -> None:
+    """An untitled post was called 'Untitled (<post id>)', control characters included, refused by the build."""
+    item = ("<item><title></title><wp:post_id>\x7f</wp:post_id><wp:post_date_gmt>2009-10-20 07:00:00</wp:post_date_gmt>"
+            "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>")
+    assert check_import(_wordpress, _wxr(item))

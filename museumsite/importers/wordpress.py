@@ -121,7 +121,7 @@ class _Importer:
             date = self.fallback_date
         date = date.astimezone(self.zone)
         draft = item.status in DRAFT_STATUSES or bool(item.password)
-        title = clean_text(item.title).strip() or f"Untitled ({item.post_id or slug})"
+        title = clean_text(item.title).strip() or f"Untitled ({clean_text(item.post_id).strip() or slug})"
         front: dict[str, Any] = {"title": title}
         if kind == "posts":
             front["date"] = date
