@@ -666,3 +666,12 @@ def test_a_post_id_with_a_control_character_does_not_reach_the_title() -> None:
     item = ("<item><title></title><wp:post_id>\x7f</wp:post_id><wp:post_date_gmt>2009-10-20 07:00:00</wp:post_date_gmt>"
             "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>")
     assert check_import(_wordpress, _wxr(item))
+
+
+def test_two_posts_with_the_longest_slug_get_url_safe_file_names() -> None:
+    """The second one got '-2' after a slug already at the longest a URL segment may be."""
+    title = "a" * 300
+    items = "".join(f"<item><title>{title}</title><wp:post_id>{n}</wp:post_id>"
+                    f"<wp:post_date_gmt>2009-10-20 07:00:00</wp:post_date_gmt><wp:status>publish</wp:status>"
+                    f"<wp:post_type>post</wp:post_type></item>" for n in (1, 2))
+    assert check_import(_wordpress, _wxr(items))
