@@ -16,7 +16,8 @@ attacks refused, determinism checks passed.
    published. A crash is an exception that is not museumsite's own error.
 3. XML: each file of ``../shared/corpora/xml-attacks/`` through ``museumsite import
    wordpress|disqus|frab`` in a child process: refused (exit 1 or 2, no traceback,
-   nothing written) and the time taken.
+   nothing written) and the time taken; then each attack (and our own, from
+   tests/test_xml_wrapped_attacks.py) inside an otherwise valid export of each kind.
 4. YAML: benchmarks/hostile_yaml.py's inputs in front matter and config.
 5. Determinism: the demo site (the repository root) built in child processes with
    different PYTHONHASHSEED, TZ, locale, working directory and output folder; the
@@ -281,6 +282,36 @@ def xml(folder: Path) -> None:
     print("\n".join(lines[:10]) or "", end="\n" if lines else "")
 
 
+def xml_wrapped(folder: Path) -> None:
+    """Each attack (the corpus's and tests/test_xml_wrapped_attacks.py's own) inside a valid export."""
+    from test_xml_wrapped_attacks import EXPORTS, OWN_ATTACKS, POST, shared_attacks, wrap
+
+    attacks = {**OWN_ATTACKS, **shared_attacks()}
+    refused, tried, slowest, lines = 0, 0, 0.0, []
+    for number, (name, attack) in enumerate(sorted(attacks.items())):
+        for source in sorted(EXPORTS):
+            site = new_site(folder / f"xml-wrapped/{number}-{source}", {"content/posts/quina-jornada.md": POST},
+                            config=CONFIG.replace("https://example.org/", "https://blog.example.cat/"))
+            export = folder / f"xml-wrapped/{number}.{source}.xml"
+            export.write_bytes(wrap(attack, source))
+            before = snapshot(site, ())
+            err = io.StringIO()
+            started = time.perf_counter()
+            try:
+                with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+                    code = main(["import", source, str(export), "--site", str(site)])
+            except Exception:  # noqa: BLE001 (a traceback: counted as not refused)
+                code, err = -1, io.StringIO(traceback.format_exc())
+            seconds = time.perf_counter() - started
+            ok = code == 1 and str(export) in err.getvalue() and snapshot(site, ()) == before
+            tried, refused, slowest = tried + 1, refused + ok, max(slowest, seconds)
+            if not ok:
+                lines.append(f"  not refused: {source} {name}: exit {code} {err.getvalue().strip()[:120]!r}")
+    print(f"XML inside valid exports: {refused}/{tried} attacks refused ({len(attacks)} attacks, "
+          f"{len(OWN_ATTACKS)} of our own, x WXR, Disqus, frab), slowest {slowest * 1000:.0f} ms")
+    print("\n".join(lines[:10]) or "", end="\n" if lines else "")
+
+
 # 4. YAML --------------------------------------------------------------------------
 
 
@@ -341,6 +372,7 @@ def run_all() -> None:
         xss(folder, args.quick)
         paths(folder)
         xml(folder)
+        xml_wrapped(folder)
         hostile_yaml(folder)
         determinism(folder)
 

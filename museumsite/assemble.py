@@ -313,7 +313,7 @@ def _page(doc: Document, reader: Fields, common: dict[str, Any], config: SiteCon
 def _zone(name: str, reader: Fields | None) -> dt.tzinfo | None:
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: 'Europe' is a folder
         if reader:
             reader.error("timezone", f"unknown time zone '{name}'", "use an IANA name such as Europe/Paris")
         return None

@@ -115,7 +115,7 @@ def _calendar(name: str, components: list[Any]) -> Calendar:
                 years.setdefault(when.tzinfo.key, set()).add(when.year)
     for zone in sorted(years):
         calendar.add_component(Timezone.from_tzid(zone, first_date=dt.date(min(years[zone]), 1, 1),
-                                                  last_date=dt.date(max(years[zone]) + 1, 1, 1)))
+                                                  last_date=dt.date(min(max(years[zone]) + 1, 9999), 1, 1)))
     for component in components:
         calendar.add_component(component)
     return calendar
@@ -159,7 +159,8 @@ def _all_day(site: Site, event: Event) -> Any:
     vevent.add("uid", _uid(site, event.key))
     vevent.add("dtstamp", dt.datetime.combine(event.start, dt.time(0), dt.timezone.utc))
     vevent.add("dtstart", event.start)
-    vevent.add("dtend", max(event.end, event.start) + dt.timedelta(days=1))
+    last = max(event.end, event.start)
+    vevent.add("dtend", last + dt.timedelta(days=1) if last < dt.date.max else last)  # end exclusive
     vevent.add("summary", event.title, parameters={"LANGUAGE": event.lang})
     location = ", ".join(p for p in (event.venue, event.city) if p)
     if location:

@@ -330,7 +330,7 @@ def _check_values(config: SiteConfig, lines: Mapping[str, int], problems: Proble
         import zoneinfo
 
         zoneinfo.ZoneInfo(config.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: 'Europe' is a folder
         problems.error(CONFIG_FILE, lines.get("timezone"), f"unknown time zone '{config.timezone}'",
                        "use an IANA name such as Europe/Paris or UTC")
     if config.posts_per_page < 1:

@@ -58,6 +58,10 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
         except (ValueError, OverflowError) as exc:
             # PyYAML lets the ValueError of datetime.date(2025, 2, 30) or int() escape unmarked.
             raise _ValueProblem(node, exc) from None
+        except (AttributeError, KeyError):
+            # An explicit tag on a value it does not fit ('!!timestamp x', '!!bool x') makes
+            # PyYAML's constructors fail on a regex miss or a missing table entry.
+            raise _ValueProblem(node, ValueError(f"not a valid {node.tag.rsplit(':', 1)[-1]}")) from None
 
 
 _Loader.yaml_implicit_resolvers = {

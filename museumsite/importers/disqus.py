@@ -77,6 +77,9 @@ def import_disqus(export_file: Path, site: Path, *, dry_run: bool = False, force
             report.comments_by_status["spam" if post.spam else "deleted"] += 1
             report.dropped["spam posts" if post.spam else "deleted posts"] += 1
             continue
+        if not post.id.isdigit():  # Disqus's ids are numbers; anything else is no id an archive takes
+            report.dropped["posts without a numeric id"] += 1
+            continue
         if post.thread not in threads:
             report.dropped["posts in a thread missing from the export"] += 1
             continue
@@ -110,7 +113,7 @@ def import_disqus(export_file: Path, site: Path, *, dry_run: bool = False, force
                 record["id"] = f"disqus-{post.id}"
             records[post.id] = record
         for post in kept:
-            parent = nearest_kept(post.parent, parents, set(records))
+            parent = nearest_kept(post.parent, parents, set(records), post.id)
             records[post.id]["parent"] = records[parent]["id"] if parent else None
             report.comments_by_status["approved"] += 1
             report.comments_by_lang[records[post.id]["lang"]] += 1
@@ -196,7 +199,9 @@ def _post(element: ET.Element) -> Post:
         when: dt.datetime | None = dt.datetime.fromisoformat(created.replace("Z", "+00:00"))
         if when is not None and when.tzinfo is None:
             when = when.replace(tzinfo=dt.timezone.utc)
-    except ValueError:
+        if when is not None and (when.utcoffset() or dt.timedelta(0)) % dt.timedelta(minutes=1):
+            when = when.astimezone(dt.timezone.utc)  # YAML reads offsets in whole minutes only
+    except (ValueError, OverflowError):
         when = None
     parent = _dsq_id(_find(element, "parent"))
     return Post(

@@ -124,12 +124,18 @@ def _session(event: ET.Element, line: int | None, room_name: str, day: dt.date |
         clock = duration(event.findtext("start") or "")
         if clock is not None and day is not None:
             after_midnight = day_change and clock < day_change
-            start = dt.datetime.combine(day, dt.time()) + clock + dt.timedelta(days=1 if after_midnight else 0)
+            try:
+                start = dt.datetime.combine(day, dt.time()) + clock + dt.timedelta(days=1 if after_midnight else 0)
+            except OverflowError:  # past the year 9999
+                start = None
         else:
             warn(line, f"talk '{title}' has no readable <date> or <start>; imported without a time")
     length = duration(event.findtext("duration") or "")
     if start is not None and length is None:
         warn(line, f"talk '{title}' has no readable <duration>; its end is left out")
+    elif start is not None and length is not None and dt.datetime.max - start.replace(tzinfo=None) < length:
+        warn(line, f"talk '{title}' ends after the year 9999; its end is left out")
+        length = None
     persons = tuple(
         Person(person_id=text(p.get("id")) or text(p.get("code")) or text(p.get("guid")), name=text(p.text))
         for p in event.iter("person") if text(p.text))

@@ -139,6 +139,8 @@ def _session(raw: dict[str, Any], room_name: str, people: dict[str, dict[str, An
     if end is None and start is not None:
         if length is None:
             warn(None, f"talk '{title}' has no readable duration; its end is left out")
+        elif dt.datetime.max - start.replace(tzinfo=None) < length:
+            warn(None, f"talk '{title}' ends after the year 9999; its end is left out")
         else:
             end = start + length
     track = raw.get("track")

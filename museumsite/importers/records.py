@@ -69,12 +69,15 @@ def comment_record(*, id: int | str, parent: int | str | None, author: str, auth
     }
 
 
-def nearest_kept(parent: str | None, parents: Mapping[str, str | None], kept: set[str]) -> str | None:
-    """The closest ancestor of a comment that survives the import (None: the thread root).
+def nearest_kept(parent: str | None, parents: Mapping[str, str | None], kept: set[str],
+                 own: str | None = None) -> str | None:
+    """The closest ancestor of comment ``own`` that survives the import (None: the thread root).
 
     A reply to a dropped comment (spam, trash, deleted) is kept and moves up to the
     dropped one's own parent, and so on: its text still makes sense under the thread,
-    and no placeholder comment without an author has to be invented.
+    and no placeholder comment without an author has to be invented. A comment whose
+    ancestors lead back to itself (a reply loop in the export) is attached to the root,
+    since the build refuses loops.
     """
     seen: set[str] = set()
     while parent is not None and parent not in kept:
@@ -82,4 +85,12 @@ def nearest_kept(parent: str | None, parents: Mapping[str, str | None], kept: se
             return None
         seen.add(parent)
         parent = parents.get(parent)
+    ancestor, seen = parent, set()
+    while ancestor is not None and own is not None:
+        if ancestor == own:
+            return None
+        if ancestor in seen:  # a loop above, without this comment: its members go to the root
+            break
+        seen.add(ancestor)
+        ancestor = parents.get(ancestor)
     return parent

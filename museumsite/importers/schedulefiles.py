@@ -205,6 +205,10 @@ def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]],
     if event_front["start"] is None:
         warn(None, "the schedule gives no dates at all; the event is dated today")
         event_front["start"] = event_front["end"] = dt.date.today()
+    elif event_front["end"] is not None and event_front["end"] < event_front["start"]:
+        warn(None, f"the schedule ends ({event_front['end']}) before it starts ({event_front['start']}); "
+                   "the event is given its first day only")
+        event_front["end"] = event_front["start"]
     event_front["timezone"] = conference.timezone
     for key, value in (("venue", conference.venue), ("city", conference.city)):
         if value:

@@ -43,10 +43,16 @@ def duration(value: str) -> dt.timedelta | None:
 
 
 def parse_datetime(value: str) -> dt.datetime | None:
+    """An ISO date and time; None when unreadable or outside the years 1000 to 9998.
+
+    At the ends of the calendar a talk's end, its UTC time or its calendar's time-zone
+    rules fall outside the years Python has (OverflowError in the build).
+    """
     try:
-        return dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
+    return when if 1000 <= when.year < 9999 else None
 
 
 def parse_day(value: str) -> dt.date | None:
@@ -56,9 +62,10 @@ def parse_day(value: str) -> dt.date | None:
     if when is not None:
         return when.date()
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         return None
+    return day if 1000 <= day.year < 9999 else None
 
 
 def choose_zone(name: str, times: Sequence[dt.datetime], site_zone: str, warn: Warn) -> str:
@@ -76,7 +83,7 @@ def choose_zone(name: str, times: Sequence[dt.datetime], site_zone: str, warn: W
         try:
             zoneinfo.ZoneInfo(name)
             return name
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: 'Europe' is a folder
             warn(None, f"unknown time zone '{name}'; guessing from the talks' times")
     offsets = Counter(t.utcoffset() for t in times if t.tzinfo is not None)
     if not offsets:

@@ -83,7 +83,7 @@ class _Importer:
         self.attachments = {i.post_id: (i.attachment_url, clean_text(i.title)) for i in export.items
                             if i.post_type == "attachment" and i.attachment_url}
         self.slugs: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
-        dates = [d for i in export.items if (d := wp_date(i.date_gmt, i.date_local, self.zone))]
+        dates = [d for i in export.items if (d := wp_date(i.date_gmt, i.date_local, self.zone)) and _usable(d)]
         self.fallback_date = max(dates) if dates else dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
     def run(self, outputs: list[FileOut | ArchiveOut]) -> None:
@@ -107,20 +107,21 @@ class _Importer:
     def _slug(self, kind: str, item: Item) -> str:
         base = make_slug(unquote(item.post_name)) if item.post_name else ""
         if not base or base == "untitled":
-            base = make_slug(item.title) if item.title.strip() else f"{kind[:-1]}-{item.post_id or 'x'}"
+            number = make_slug(item.post_id) if item.post_id else "x"  # WordPress ids are numbers; an export may lie
+            base = make_slug(item.title) if item.title.strip() else f"{kind[:-1]}-{number}"
         slug, n = base, 2
         while slug in self.slugs[kind]:
-            slug, n = f"{base}-{n}", n + 1
+            slug, n = f"{base[:90]}-{n}", n + 1  # a slug may already be as long as a URL segment may be
         self.slugs[kind].add(slug)
         return slug
 
     def _entry(self, kind: str, slug: str, item: Item) -> bytes:
         date = wp_date(item.date_gmt, item.date_local, self.zone, item.pub_date)
-        if date is None or date.year < 1971:
+        if date is None or not _usable(date):
             date = self.fallback_date
         date = date.astimezone(self.zone)
         draft = item.status in DRAFT_STATUSES or bool(item.password)
-        title = clean_text(item.title).strip() or f"Untitled ({item.post_id or slug})"
+        title = clean_text(item.title).strip() or f"Untitled ({clean_text(item.post_id).strip() or slug})"
         front: dict[str, Any] = {"title": title}
         if kind == "posts":
             front["date"] = date
@@ -174,19 +175,19 @@ class _Importer:
             if c.type not in COMMENT_TYPES:
                 self.report.dropped[f"'{c.type}' comments (not a comment, pingback or trackback)"] += 1
                 continue
-            if c.id in kept or not c.id:
-                self.report.dropped["comments with a duplicate or missing id"] += 1
+            if c.id in kept or not c.id.isdigit():  # WordPress's ids are numbers
+                self.report.dropped["comments with a duplicate, missing or non-numeric id"] += 1
                 continue
             kept[c.id] = c
         records = []
         for c in kept.values():
             date = wp_date(c.date_gmt, c.date_local, self.zone)
-            if date is None:
+            if date is None or not _usable(date):
                 self.report.dropped["comments without a date"] += 1
                 continue
             staff = (c.user_id not in ("", "0") and c.user_id in self.staff_ids) or \
                 (bool(c.author_email) and c.author_email in self.staff_emails)
-            parent = nearest_kept(c.parent, parents, set(kept))
+            parent = nearest_kept(c.parent, parents, set(kept), c.id)
             record = comment_record(
                 id=_number(c.id), parent=_number(parent) if parent else None, author=c.author,
                 author_url=c.author_url, date=date, status=COMMENT_STATUSES[c.approved], type=c.type or "comment",
@@ -241,6 +242,15 @@ def old_site_path(url: str, base_url: str) -> str | None:
 def _host(host: str) -> str:
     host = host.lower()
     return host.removeprefix("www.")
+
+
+def _usable(date: dt.datetime) -> bool:
+    """Not WordPress's unset dates (1970 and before) nor the ends of the calendar.
+
+    Year 1 in the site's zone carries a local-mean-time offset with seconds, which
+    YAML cannot read back; 9999-12-31 in UTC is in year 10000 further east.
+    """
+    return 1971 <= date.year < 9999
 
 
 def _number(value: str) -> int | str:

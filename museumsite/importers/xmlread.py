@@ -28,6 +28,9 @@ from museumsite.importers import ImportRefused
 _CDATA_LEAF = re.compile(
     r"(<(?P<tag>[A-Za-z_][\w.:-]*)(?:\s[^<>]*)?>)\s*<!\[CDATA\[(?P<body>.*?)\]\]>\s*(</(?P=tag)\s*>)",
     re.DOTALL)
+# "]]></tag>" inside the body: the match ran past its own element (a damaged closing tag)
+# into the next ones, which a repair would silently swallow.
+_SPANS_ELEMENTS = re.compile(r"\]\]>\s*</[A-Za-z_][\w.:-]*\s*>")
 MAX_BYTES = 512 * 1024 * 1024
 
 
@@ -113,7 +116,7 @@ def _repair_cdata(data: bytes) -> bytes:
 
     def fix(match: re.Match[str]) -> str:
         body = match.group("body")
-        if "<![CDATA[" not in body and "]]>" not in body:
+        if "<![CDATA[" not in body and "]]>" not in body or _SPANS_ELEMENTS.search(body):
             return match.group(0)
         return f"{match.group(1)}<![CDATA[{body.replace(']]>', ']]]]><![CDATA[>')}]]>{match.group(4)}"
 
