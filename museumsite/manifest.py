@@ -3,8 +3,8 @@
 Before building, the build takes a fingerprint of its inputs: every file of the site
 (sources, templates, static files, catalogues, config; hidden files and folders, the
 output and the cache left out), the site theme wherever it is, the installed package,
-and the options. After a successful build it records that fingerprint with one of the
-output folder (the name, size, time and inode of each file) and the build's figures.
+and the options. After a successful build it records that fingerprint with one of its
+files in the output folder (the name, size, time and inode of each) and the build's figures.
 When both fingerprints match at the next build, the previous output is exactly what
 this build would write: nothing is rendered or written, and the recorded warnings are
 reported again. Any doubt (a missing, unreadable or foreign record) means a full build.
@@ -136,8 +136,8 @@ def forget(record: Path) -> None:
         record.unlink()
 
 
-def _files(folder: Path, skip: list[Path], hidden: bool = False, visited: set[Path] | None = None) -> list[Path]:
-    """Files under ``folder``; inputs follow linked folders as the loader does, the output does not."""
+def _files(folder: Path, skip: list[Path], visited: set[Path] | None = None) -> list[Path]:
+    """Files under ``folder``, hidden ones left out; linked folders are followed, as the loader does."""
     found: list[Path] = []
     visited = set() if visited is None else visited
     try:
@@ -150,11 +150,11 @@ def _files(folder: Path, skip: list[Path], hidden: bool = False, visited: set[Pa
     visited.add(real)
     for entry in entries:
         path = Path(entry.path)
-        if (not hidden and entry.name.startswith(".")) or entry.name == "__pycache__" or path in skip:
+        if entry.name.startswith(".") or entry.name == "__pycache__" or path in skip:
             continue
-        if entry.is_dir(follow_symlinks=not hidden):
-            found.extend(_files(path, skip, hidden, visited))
-        elif entry.is_file(follow_symlinks=not hidden) or (hidden and entry.is_symlink()):
+        if entry.is_dir():
+            found.extend(_files(path, skip, visited))
+        elif entry.is_file():
             found.append(path)
     return found
 

@@ -22,7 +22,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -37,6 +37,17 @@ class Change:
     writes: tuple[tuple[str, bytes | Path], ...]  # output path -> new bytes, or a file to copy
     removes: tuple[str, ...]  # our files of the previous build that this one does not make
     made: frozenset[str]  # folders our previous files were in (emptied ones go with them)
+
+
+def folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder the output paths are in: 'a/b/c.html' -> 'a' and 'a/b'."""
+    found: set[str] = set()
+    for rel in paths:
+        end = rel.find("/")
+        while end != -1:
+            found.add(rel[:end])
+            end = rel.find("/", end + 1)
+    return found
 
 
 def fits(change: Change, output: Path) -> bool:
@@ -95,7 +106,7 @@ def roll_forward(committed: Path, output: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
     made = set(journal["made"])
-    for rel in sorted({p.as_posix() for r in journal["removes"] for p in PurePosixPath(r).parents} & made,
+    for rel in sorted(folders_of(journal["removes"]) & made,
                       key=lambda p: -p.count("/")):
         with contextlib.suppress(OSError):  # not empty: it still holds pages, or someone's files
             (output / rel).rmdir()

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from museumsite import patch
 from museumsite.errors import Problems, UsageError
@@ -263,17 +263,8 @@ def _change(outputs: list[Output], static: list[StaticFile], output: Path) -> pa
                 removes.append(rel)
     except (OSError, ValueError, KeyError, TypeError, UsageError):
         return None
-    made = frozenset(rel[:end] for rel in previous for end in _slashes(rel))
+    made = frozenset(patch.folders_of(previous))
     return patch.Change(writes=tuple(writes), removes=tuple(removes), made=made)
-
-
-def _slashes(rel: str) -> list[int]:
-    """Where each folder of ``rel`` ends: 'a/b/c.html' -> the ends of 'a' and 'a/b'."""
-    ends, index = [], rel.find("/")
-    while index != -1:
-        ends.append(index)
-        index = rel.find("/", index + 1)
-    return ends
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -352,7 +343,7 @@ def _carry_foreign(output: Path, staging: Path, ours: set[str]) -> int:
         return 0
     manifest = output / MANIFEST
     previous = set(json.loads(manifest.read_text(encoding="utf-8"))["files"]) if manifest.is_file() else set()
-    made = {parent.as_posix() for rel in previous for parent in PurePosixPath(rel).parents}
+    made = patch.folders_of(previous)
     removed = 0
     folders: list[str] = []
     for top, dirs, files in os.walk(output):
