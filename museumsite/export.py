@@ -32,7 +32,7 @@ import zoneinfo
 from typing import Any
 
 from museumsite import __version__
-from museumsite.model import Event, Output, Site, Speaker, Talk
+from museumsite.model import Entry, Event, Output, Site, Speaker, Talk
 from museumsite.urls import absolute, url_to_path
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
@@ -58,7 +58,19 @@ def make_schedules(site: Site) -> list[Output]:
 
 
 def _plain(fragment: str) -> str:
-    return html.unescape(_TAGS.sub("", fragment)).strip()
+    """The text of a fragment, with ``<`` and ``&`` still escaped.
+
+    Readers of a schedule (pretalx, c3voc tools, other generators) treat abstracts as
+    Markdown, which passes raw HTML through: text that reads as a tag must not become one.
+    """
+    return html.escape(html.unescape(_TAGS.sub("", fragment)), quote=False).strip()
+
+
+def _body(entry: Entry) -> str:
+    """An entry's description for other tools: its Markdown, or for an imported entry the
+    sanitized HTML the site published (its Markdown is untrusted input, and the reader's
+    Markdown converter would make of it what ours refused)."""
+    return entry.body_html.strip() if entry.imported else entry.body_md.strip()
 
 
 def _is_pdf(url: str) -> bool:
@@ -129,10 +141,10 @@ def _talk(site: Site, talk: Talk, start: dt.datetime, end: dt.datetime, guid: st
         "slug": f"{acronym}-{talk.slug if len(talk.slug) >= 4 else talk.slug + '-talk'}",
         "url": absolute(talk.url, base), "title": talk.title, "subtitle": talk.subtitle, "track": talk.track,
         "type": talk.type, "language": talk.language, "abstract": _plain(talk.summary_html),
-        "description": talk.body_md.strip(),
+        "description": _body(talk),
         "persons": [{"name": s.name, "id": int(s.person_id) if s.person_id.isdigit() else None,
                      "guid": s.person_id.lower() if _UUID.fullmatch(s.person_id) else None,
-                     "biography": s.body_md.strip()} for s in speakers],
+                     "biography": _body(s)} for s in speakers],
         "slides": slides, "video": video,
         "video_is_file": video.lower().split("?", 1)[0].endswith((".mp4", ".webm")),
     }

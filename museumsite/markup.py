@@ -31,6 +31,7 @@ from museumsite.i18n import N_, Interface
 from museumsite.markup_cache import MarkupCache
 from museumsite.model import Entry, Site
 from museumsite.pool import map_entries
+from museumsite.sanitize import clean_converted
 from museumsite.typography import typeset_html, typeset_text
 from museumsite.urls import link
 
@@ -166,6 +167,8 @@ def convert_site(site: Site, problems: Problems, interface: Interface, cache: Ma
             for warning in html["warnings"]:
                 problems.warn(*warning)
             cache.put(keys[index], html)
+        if entry.imported:
+            html = untrusted(html)
         return dataclasses.replace(
             entry, body_html=html["body"], summary_html=html["summary"], toc_html=html["toc"],
             title=typeset_text(entry.title, entry.lang),
@@ -177,6 +180,16 @@ def convert_site(site: Site, problems: Problems, interface: Interface, cache: Ma
     return dataclasses.replace(
         site, events=tuple(done[:ends[0]]), talks=tuple(done[ends[0]:ends[1]]),
         speakers=tuple(done[ends[1]:ends[2]]), posts=tuple(done[ends[2]:ends[3]]), pages=tuple(done[ends[3]:]))
+
+
+def untrusted(html: dict[str, Any]) -> dict[str, Any]:
+    """An imported entry's conversion through the one sanitizer policy, every build.
+
+    Done after the cache, not before it: what the cache holds is only data the build
+    wrote, so a crafted row cannot bring active content to an imported entry either.
+    """
+    return {**html, "body": clean_converted(html["body"]), "summary": clean_converted(html["summary"]),
+            "toc": clean_converted(html["toc"]) if html["toc"] else ""}
 
 
 _CONVERTER: list[tuple[_Context, markdown.Markdown]] = []  # one per process and build (a worker makes its own)

@@ -24,6 +24,16 @@ Decisions where the brief was open, and why:
   strangers, and no page opened from a comment may script its opener.
 - No ``class``, ``id``, ``style`` or ``lang`` from untrusted markup: they could spoof
   the theme's own elements (a fake "staff" badge) or clash with its ids.
+
+A fourth entry point, ``clean_converted``, is the same policy applied at build time to
+what museumsite's own Markdown conversion made of an imported file. Imported bodies are
+Markdown (or HTML) that the build converts again, with extensions such as ``attr_list``
+that turn plain text (``{: onfocus=...}``) into attributes; sanitizing only at import
+would trust that second pass. So the converted HTML of every entry an importer wrote
+goes through the allow-list once more, whatever Markdown configuration made it. The only
+additions are the structures the converter itself writes and the theme styles: heading
+and footnote ids (checked like fragments), and a closed set of class names (permalinks,
+footnotes, highlighted code). No ``style`` (Markdown's table alignment is dropped).
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
+from pygments.token import STANDARD_TYPES
 
 # C0 controls except tab, LF and CR; DEL and the C1 controls; lone surrogates; the
 # Unicode noncharacters. HTML calls each a parse error, validators reject the page,
@@ -66,6 +77,16 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
 }
+
+# What museumsite's own Markdown conversion adds to a body (see ``clean_converted``).
+CONVERTED_TAGS = frozenset({"div", "span"})
+CONVERTED_IDS = frozenset({"h2", "h3", "h4", "h5", "h6", "li", "sup"})
+CONVERTED_CLASSES: dict[str, set[str]] = {
+    "a": {"headerlink", "footnote-ref", "footnote-backref"},
+    "div": {"footnote", "highlight", "toc"},
+    "span": {name for name in STANDARD_TYPES.values() if name},
+}
+
 
 # Dropped together with everything inside them: their content is code or a
 # fallback for it, never text a reader wrote for the page.
@@ -136,9 +157,11 @@ def _href(value: str) -> str | None:
 
 
 def _attribute_filter(allow_remote_images: bool) -> Callable[[str, str, str], str | None]:
-    """nh3's per-attribute hook: URL attributes must pass ``safe_url``, others stay."""
+    """nh3's per-attribute hook: URL attributes must pass ``safe_url``, ids look like fragments, others stay."""
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "id":
+            return value if _FRAGMENT.fullmatch("#" + value) else None
         if attribute not in _URL_ATTRIBUTES:
             return value
         if tag == "a":
@@ -151,16 +174,21 @@ def _attribute_filter(allow_remote_images: bool) -> Callable[[str, str, str], st
     return keep
 
 
-def _nh3(fragment: str, *, allow_remote_images: bool) -> str:
+def _nh3(fragment: str, *, allow_remote_images: bool, converted: bool = False) -> str:
+    attributes = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+    if converted:
+        for tag in CONVERTED_IDS:
+            attributes.setdefault(tag, set()).add("id")
     return nh3.clean(
         fragment,
-        tags=set(ALLOWED_TAGS),
+        tags=set(ALLOWED_TAGS | CONVERTED_TAGS) if converted else set(ALLOWED_TAGS),
         clean_content_tags=set(_DROP_WITH_CONTENT),
-        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attributes=attributes,
         attribute_filter=_attribute_filter(allow_remote_images),
         strip_comments=True,
         link_rel=LINK_REL,
         url_schemes=set(URL_SCHEMES),
+        allowed_classes={tag: set(names) for tag, names in CONVERTED_CLASSES.items()} if converted else None,
     )
 
 
@@ -175,6 +203,18 @@ def clean_html(fragment: str) -> str:
     if "<img" not in cleaned:
         return cleaned
     return _nh3(_delink_images(cleaned), allow_remote_images=False)
+
+
+def clean_converted(fragment: str) -> str:
+    """The build's HTML of an imported entry, reduced to the same allow-list as ``clean_html``.
+
+    Also kept: what the converter itself writes (heading and footnote ids, the class names
+    in ``CONVERTED_CLASSES``). Comments go, so a ``<!--more-->`` cut must be made before.
+    """
+    cleaned = _nh3(strip_controls(fragment), allow_remote_images=True, converted=True)
+    if "<img" not in cleaned:
+        return cleaned
+    return _nh3(_delink_images(cleaned), allow_remote_images=False, converted=True)
 
 
 class _ImageRewriter(HTMLParser):

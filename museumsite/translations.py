@@ -20,7 +20,8 @@ from museumsite.errors import Problems
 from museumsite.model import Document
 
 # Language-specific by nature: never inherited.
-OWN_FIELDS = frozenset({"title", "summary", "slug", "description", "lang", "translation_key", "aliases", "body_lang"})
+OWN_FIELDS = frozenset({"title", "summary", "slug", "description", "lang", "translation_key", "aliases", "body_lang",
+                        "imported"})
 # Inherited when left out, but a translation may say them in its own words without a warning.
 WORDED_FIELDS = frozenset({"name", "affiliation", "venue", "city", "template", "extra", "menu", "breaks", "track",
                            "tracks"})

@@ -39,6 +39,8 @@ from museumsite.importers.pretalx import read_pretalx
 from museumsite.importers.schedulefiles import import_schedule
 from museumsite.importers.wordpress import import_wordpress
 
+from support import active_content_in_tree
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WXR = (FIXTURES / "import" / "blog.wxr.xml").read_bytes()
 DISQUS = (FIXTURES / "import" / "comments.disqus.xml").read_bytes()
@@ -126,6 +128,8 @@ def check_import(importer: Importer, data: bytes, name: str = "export.xml") -> b
                 build(site, site / "_site", use_cache=False)
             except BuildError as exc:
                 raise AssertionError(f"imported content does not build:\n{exc}") from None
+            active = active_content_in_tree(site / "_site", host="blog.example.cat")
+            assert not active, f"imported content became active in the output: {active}"
             return True
 
 
@@ -187,7 +191,49 @@ HOSTILE = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "java
 XML_CHAR = st.characters(blacklist_categories=["Cs"],
                          blacklist_characters=[chr(c) for c in range(32) if c not in (9, 10, 13)] + ["\ufffe",
                                                                                                   "\uffff"])
-VALUE = st.one_of(st.sampled_from(HOSTILE), st.text(XML_CHAR, max_size=30))
+
+# Markdown and attribute syntax that a sanitizer keeps as text and a later Markdown pass turns into markup.
+URLS = st.sampled_from(["javascript:alert(1)", "JaVaScRiPt:alert(1)", "&#106;avascript:alert(1)", "java\tscript:x",
+                        "javascript&#58;alert(1)", "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>",
+                        "data:image/svg+xml;base64,PHN2Zz4=", "https://tracker.example/p.gif", "//tracker.example/p",
+                        "https://ok.example/", "/local/", "#frag", "  javascript:alert(1)"])
+ATTRIBUTES = st.sampled_from(["onfocus", "onclick", "onerror", "ONLOAD", "style", "href", "src", "id", "class",
+                              "autofocus", "tabindex", "formaction", "srcset", "poster", "background"])
+ATTRIBUTE_VALUES = st.one_of(URLS, st.sampled_from(["alert(1)", "background:url(https://tracker.example/s.png)",
+                                                    "x:expression(alert(1))", "0", "", "staff"]))
+
+
+@st.composite
+def attribute_list(draw: st.DrawFn) -> str:
+    pairs = " ".join(f'{draw(ATTRIBUTES)}="{draw(ATTRIBUTE_VALUES)}"' for _ in range(draw(st.integers(1, 3))))
+    return draw(st.sampled_from(["{: %s }", "{:%s}", "{ %s }", "{: #x .y %s }"])) % pairs
+
+
+@st.composite
+def markdown_payload(draw: st.DrawFn) -> str:
+    """A fragment of Markdown with an active part, wrapped in tags an importer may strip."""
+    n = draw(st.integers(0, 9))
+    parts = draw(st.lists(st.one_of(
+        st.builds(lambda a: f"Kept text\n{a}", attribute_list()),
+        st.builds(lambda u, a: f"[Read]({u}){a}", URLS, st.one_of(st.just(""), attribute_list())),
+        st.builds(lambda u: f"![pixel]({u})", URLS),
+        st.builds(lambda u: f"[Read][r{n}]\n\n[r{n}]: {u}", URLS),
+        st.builds(lambda u: f"![i][i{n}]\n\n[i{n}]: {u}", URLS),
+        st.builds(lambda u: f"<{u}>", URLS),
+        st.builds(lambda a, u: f"<img src=\"{u}\" {a}=\"alert(1)\">", ATTRIBUTES, URLS),
+        st.builds(lambda a: f"## Heading {a}", attribute_list()),
+        st.builds(lambda a: f"> quote\n{a}", attribute_list()),
+        st.builds(lambda u: f'<div markdown="1">[x]({u})</div>', URLS),
+        st.builds(lambda u: f"&lt;a href={u}&gt;x&lt;/a&gt;", URLS),
+    ), min_size=1, max_size=3))
+    body = "\n\n".join(parts)
+    wrapper = draw(st.sampled_from(["div", "section", "article", "span", "font", "center", "details", "aside", "p",
+                                    "x-custom", "table", ""]))
+    return f"<{wrapper}>{body}</{wrapper}>" if wrapper else body
+
+
+MARKUP = markdown_payload()
+VALUE = st.one_of(st.sampled_from(HOSTILE), st.text(XML_CHAR, max_size=30), MARKUP)
 
 
 def x(value: str) -> str:
@@ -297,7 +343,7 @@ def frab_export(draw: st.DrawFn) -> bytes:
 
 
 JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2**40, 2**40),
-                         st.floats(allow_nan=False, allow_infinity=False), VALUE)
+                         st.floats(allow_nan=False, allow_infinity=False), VALUE, MARKUP)
 JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["name", "url", "guid", "id", "title", "x"]),
                                                  inner, max_size=3)), max_leaves=6)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,9 @@ from museumsite.errors import BuildError
 from museumsite.theme import default_theme_dir, load_theme
 
 from conftest import MakeSite
+from support import active_content, text_of
+from support import local_name as _local
+from support import walk as _walk
 
 TEMPLATES = default_theme_dir() / "templates"
 PAYLOAD = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>'><svg onload=alert(1)> javascript:alert(1)"
@@ -263,20 +265,6 @@ SHOWN = {
     "feeds/index.html": ["site-title"],
 }
 
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset", "background",
-                  "cite", "longdesc", "data-embed", "data-file"}
-_SQUASH = re.compile(r"[\x00-\x20\x7f]+")
-
-
-def _walk(element: Any) -> Iterator[Any]:
-    yield element
-    for child in element:
-        yield from _walk(child)
-
-
-def _local(name: str) -> str:
-    return name.rsplit("}", 1)[-1]
-
 
 def parse(path: Path) -> Any:
     """The page at ``path``, which may be a glob pattern naming one file (tag pages end with a hash)."""
@@ -285,48 +273,6 @@ def parse(path: Path) -> Any:
         assert len(matches) == 1, (path, matches)
         path = matches[0]
     return html5lib.parse(path.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
-
-
-def active_content(document: Any) -> list[str]:
-    """Scripts that are not the theme's, event handlers, javascript: URLs, style rules carrying a payload."""
-    found = []
-    for element in _walk(document):
-        if not isinstance(element.tag, str):
-            continue
-        tag = _local(element.tag)
-        if tag == "script":
-            src = element.get("src", "")
-            if element.get("type") == "application/ld+json":
-                json.loads(element.text or "")  # structured data: JSON, whole (a break-out would cut it)
-            elif not re.fullmatch(r"/(theme/js|pagefind)/[\w.-]+\.js", src) or (element.text or "").strip():
-                found.append(f"script {src!r} {(element.text or '')[:60]!r}")
-        if tag in ("iframe", "object", "embed", "svg", "math", "base", "frame", "applet"):
-            found.append(f"<{tag}>")
-        css = "".join(element.itertext()).lower() if tag == "style" else ""
-        if any(token in css for token in ("<", "url(", "expression(", "javascript:", "@import", "\\")):
-            found.append(f"<style> {css[:80]!r}")
-        for name, value in element.attrib.items():
-            name = _local(name if isinstance(name, str) else name[1])
-            if name.startswith("on"):
-                found.append(f"{name}= on <{tag}>")
-            squashed = _SQUASH.sub("", value).lower()
-            if name == "content" and element.get("http-equiv", "").lower() == "refresh":
-                squashed = squashed.partition("url=")[2]
-                name = "href"  # the address a refresh goes to
-            if name in URL_ATTRIBUTES and ("javascript:" in squashed or "vbscript:" in squashed
-                                           or squashed.startswith("data:")):
-                found.append(f"{name}={value!r} on <{tag}>")
-    return found
-
-
-def text_of(document: Any) -> str:
-    """What a reader sees: every text node, except those of scripts and styles."""
-    parts = []
-    for element in _walk(document):
-        if isinstance(element.tag, str) and _local(element.tag) not in ("script", "style"):
-            parts.append(element.text or "")
-        parts.append(element.tail or "")
-    return "".join(parts)
 
 
 @pytest.fixture(scope="module")

@@ -87,7 +87,8 @@ def imported(site: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, str]
 def test_posts_keep_title_zone_authors_tags_and_old_permalinks(imported: tuple[Path, str]) -> None:
     site, _ = imported
     meta, _ = front_matter(site / "content/posts/quina-jornada.md")
-    assert list(meta) == ["title", "date", "authors", "tags", "aliases"]
+    assert list(meta) == ["title", "date", "authors", "tags", "aliases", "imported"]
+    assert meta["imported"] == "wordpress"  # its body is untrusted at every build
     assert meta["title"] == "Quina jornada al museu"
     assert meta["date"] == dt.datetime(2009, 10, 20, 7, tzinfo=dt.timezone.utc)
     assert meta["date"].utcoffset() == dt.timedelta(hours=2)  # shown in the site's zone, Europe/Madrid
@@ -106,7 +107,7 @@ def test_drafts_pages_and_skipped_items(imported: tuple[Path, str]) -> None:
     # Its pubDate is WordPress's "never set" (Mon, 30 Nov -0001), not a date: the export's latest instead.
     assert draft["date"] == dt.datetime(2009, 11, 1, 10, tzinfo=dt.timezone.utc)
     page, body = front_matter(site / "content/pages/qui-som.md")
-    assert page == {"title": "Qui som"}  # the old URL /qui-som/ is the new one: no alias
+    assert page == {"title": "Qui som", "imported": "wordpress"}  # the old URL /qui-som/ is the new one: no alias
     assert body == "Som un petit museu.\n\nEscriu-nos!\n"
     assert not (site / "content/posts/castell.md").exists()
     assert "dropped 1: attachment (not a post or page)" in out

@@ -104,7 +104,7 @@ def read_frab(path: Path, shown: str, site_zone: str) -> Schedule:
             local = raw.astimezone(zoneinfo.ZoneInfo(zone)).date()
             start, end = (local, end) if key == "start" else (start, local)
     tracks = [text(t.get("name") or t.text) for t in conference.findall("track")]
-    return Schedule(path=shown, sessions=tuple(sessions), warnings=tuple(warnings), conference=Conference(
+    return Schedule(path=shown, format="frab", sessions=tuple(sessions), warnings=tuple(warnings), conference=Conference(
         guid=text(conference.findtext("guid")) or acronym or make_slug(title), title=title, acronym=acronym,
         start=start, end=end, timezone=zone, venue=text(conference.findtext("venue")),
         city=text(conference.findtext("city")), rooms=tuple(dict.fromkeys(rooms)),

@@ -70,7 +70,7 @@ def read_pretalx(path: Path, shown: str, site_zone: str) -> Schedule:
     zone = choose_zone(text(conference.get("time_zone_name")),
                        [s.start for s in sessions if s.start is not None], site_zone, warn)
     start, end = (_local_day(text(conference.get(key)), zone) for key in ("start", "end"))
-    return Schedule(path=shown, sessions=tuple(sessions), warnings=tuple(warnings), conference=Conference(
+    return Schedule(path=shown, format="pretalx", sessions=tuple(sessions), warnings=tuple(warnings), conference=Conference(
         guid=text(conference.get("guid")) or acronym or make_slug(title), title=title, acronym=acronym,
         start=start, end=end, timezone=zone, rooms=tuple(dict.fromkeys(r for r in rooms if r)),
         tracks=tuple(dict.fromkeys(n for n in tracks.values() if n)),

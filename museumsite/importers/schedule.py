@@ -90,6 +90,7 @@ class Conference:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Schedule:
     path: str  # the input as the user named it, for messages
+    format: str  # "frab" or "pretalx": written as each file's 'imported:' field
     conference: Conference
     sessions: tuple[Session, ...]
     warnings: tuple[Problem, ...] = ()

@@ -185,6 +185,7 @@ def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]],
         if video:
             front["video"] = video
         front["guid"] = session.guid
+        front["imported"] = schedule.format
         if other:
             front["extra"] = {"links": other}
         slug = existing.talks.get(identity) or _new_slug("talks", make_slug(session.title), existing)
@@ -217,12 +218,13 @@ def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]],
     event_front["tracks"] = list(dict.fromkeys([*conference.tracks,
                                                 *(s.track for s in schedule.sessions if s.track)]))
     event_front["guid"] = conference.guid
+    event_front["imported"] = schedule.format
     event_path = f"content/events/{event_slug}.md"
     previous = existing.files.get(event_path)
     files = [(event_path, _file_bytes(event_front, previous[1] if previous else ""))]
     files += [(path, _file_bytes(front, body)) for path, front, body in talks]
     for slug, person in sorted(people.values(), key=lambda item: item[0]):
-        files.append(_speaker_file(slug, person, existing, conference.base_url, warn))
+        files.append(_speaker_file(slug, person, existing, conference.base_url, warn, schedule.format))
     return files, problems
 
 
@@ -255,7 +257,8 @@ def _speaker_slug(person: Person, people: dict[str, tuple[str, Person]], existin
     return slug
 
 
-def _speaker_file(slug: str, person: Person, existing: _Existing, base_url: str, warn: Warn) -> tuple[str, bytes]:
+def _speaker_file(slug: str, person: Person, existing: _Existing, base_url: str, warn: Warn,
+                  source: str) -> tuple[str, bytes]:
     """A speaker page: what the file already says, with this schedule's values filled in."""
     path = f"content/speakers/{slug}.md"
     meta, body = existing.files.get(path, ({}, ""))
@@ -277,6 +280,7 @@ def _speaker_file(slug: str, person: Person, existing: _Existing, base_url: str,
             warn(None, f"unsafe link of '{person.name}' dropped")
     if links:
         front["links"] = links
+    front.setdefault("imported", source)  # a speaker in two schedules keeps the first one's mark
     biography = import_body(person.biography)
     return path, _file_bytes(front, biography or body)
 

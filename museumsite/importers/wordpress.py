@@ -138,6 +138,7 @@ class _Importer:
         if aliases:
             front["aliases"] = aliases
             self.report.counts["redirects"] += len(aliases)
+        front["imported"] = "wordpress"
         self.report.counts[kind] += 1
         return contentfile.markdown_file(front, self._body(item.content))
 
