@@ -9,6 +9,8 @@ attacks refused, determinism checks passed.
    URL) on a real site, which is built; every page and feed is parsed and the
    executable constructs (test_sanitize's checker) are counted against the same site
    built with harmless comments. A leak is a construct the payloads added.
+   Then the same payloads, and Markdown-level ones, through every import entry point
+   (benchmarks/import_payloads.py): each field of each importer and of ``comments add``.
 2. Paths: a list of hostile slugs, folders, permalink patterns, aliases, tags,
    translated slugs and symbolic links, each built on its own small site. An escape
    is a file written or changed outside the output folder (besides the cache and the
@@ -49,6 +51,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 sys.path[:0] = [str(REPO / "tests"), str(REPO / "benchmarks")]
 
+from import_payloads import import_payloads
 from test_sanitize import corpus_payloads, executable_constructs
 
 from museumsite.build import build
@@ -370,6 +373,7 @@ def run_all() -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         xss(folder, args.quick)
+        import_payloads(folder, args.quick)
         paths(folder)
         xml(folder)
         xml_wrapped(folder)

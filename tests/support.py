@@ -52,6 +52,11 @@ def text_of(document: Any) -> str:
     return "".join(parts)
 
 
+def _urls(name: str, value: str) -> list[str]:
+    """The URLs an attribute holds: ``srcset`` lists several, each followed by its size."""
+    return value.split(",") if name == "srcset" else [value]
+
+
 def _foreign(url: str, host: str) -> bool:
     """True when loading ``url`` asks another host than ``host`` (relative and site URLs do not)."""
     url = url.strip()
@@ -97,8 +102,10 @@ def active_content(document: Any, host: str = "example.org") -> list[str]:
             if name == "content" and element.get("http-equiv", "").lower() == "refresh":
                 squashed = squashed.partition("url=")[2]
                 name = "href"  # the address a refresh goes to
-            if name in URL_ATTRIBUTES and ("javascript:" in squashed or "vbscript:" in squashed
-                                           or squashed.startswith("data:")):
+            # A browser drops spaces, tabs and newlines from a URL before it reads the scheme;
+            # "javascript:" later in a path (https://x/javascript:...) is only text.
+            if name in URL_ATTRIBUTES and any(url.startswith(("javascript:", "vbscript:", "data:"))
+                                              for url in _urls(name, squashed)):
                 found.append(f"{name}={value!r} on <{tag}>")
             if name in LOAD_ATTRIBUTES and any(_foreign(url.strip().split(" ")[0], host)
                                                for url in value.split(",") if url.strip()):
