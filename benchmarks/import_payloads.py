@@ -29,7 +29,6 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 sys.path[:0] = [str(REPO / "tests")]
 
-from support import active_content_in_tree
 from test_sanitize import corpus_payloads
 
 from museumsite.build import build
@@ -41,6 +40,8 @@ from museumsite.importers.schedulefiles import import_schedule
 from museumsite.importers.wordpress import import_wordpress
 from museumsite.moderate import add_comment
 from museumsite.yamlfile import CONTROL_CHARS
+
+from support import active_content_in_tree
 
 CONFIG = "title: T\nbase_url: https://example.org/\nlanguage: en\nlanguages: [en, fr]\ntimezone: Europe/Paris\n"
 POST = "---\ntitle: Target\ndate: 2024-01-01\naliases: [/2009/10/target/]\n---\nText.\n"
