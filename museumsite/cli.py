@@ -89,7 +89,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="check this already built folder instead of building the site into a temporary one")
     check.add_argument("--links", action="store_true", help="check the built site (links, images, feeds...)")
     check.add_argument("--external", action="store_true",
-                       help="also ask every outside link (HEAD, short timeout); skipped when there is no network")
+                       help="also ask every outside link on a public address (HEAD, short timeout); "
+                            "skipped when there is no network")
+    check.add_argument("--external-private", action="store_true",
+                       help="with --external, also ask links to loopback, private and link-local addresses "
+                            "(skipped by default: a comment's link must not make this machine ask its own network)")
     check.add_argument("--translations", action="store_true", help="report missing translations")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings and missing translations too")
     check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
@@ -353,7 +357,8 @@ def _check_output(args: argparse.Namespace) -> Any:
     from museumsite.config import load_config
 
     config = load_config(args.site.resolve())
-    options = {"max_kb": args.max_kb, "external": args.external, "timeout": args.timeout}
+    options = {"max_kb": args.max_kb, "external": args.external, "timeout": args.timeout,
+               "external_private": args.external_private}
     if args.output is not None:
         if not args.output.is_dir():
             from museumsite.errors import UsageError
