@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 content errors, 2 usage or configuration errors.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -136,6 +137,10 @@ def _serve_parsers(commands: Any) -> None:
     serve.add_argument("--port", type=int, default=8000, metavar="N", help="the port (default: 8000)")
     serve.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
                        help="the address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME", type=_host_option,
+                       help="also answer requests for this host name (repeatable); by default only localhost, "
+                            "127.0.0.1, [::1] and the --bind address, so no other site can read the preview "
+                            "through DNS rebinding")
     serve.add_argument("--drafts", action="store_true", help="include entries marked 'draft: true'")
     serve.set_defaults(run=_serve)
     clean = commands.add_parser("clean", help="remove the output (_site) and the cache (.museumsite-cache)",
@@ -144,10 +149,23 @@ def _serve_parsers(commands: Any) -> None:
     clean.set_defaults(run=_clean)
 
 
+def _host_option(value: str) -> str:
+    """A host name or IP address for --allow-host: what a browser puts in the Host header."""
+    from museumsite.serve import host_name, is_ip
+
+    name = host_name(value)
+    if (name is None or name != value.strip("[]").lower().rstrip(".")
+            or not (re.fullmatch(r"[a-z0-9_]([a-z0-9_.-]*[a-z0-9])?", name) or is_ip(name))):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a host name; write it as in the address bar, "
+                                         "without http:// or a port, such as preview.example.test")
+    return name
+
+
 def _serve(args: argparse.Namespace) -> int:
     from museumsite.serve import DevServer
 
     server = DevServer(args.site, bind=args.bind, port=args.port, drafts=args.drafts,
+                       allow_hosts=tuple(args.allow_host),
                        log=lambda message: print(message, file=sys.stderr, flush=True))
     server.start()
     print(f"Serving {_shown(args.site)} at {server.url} (Ctrl-C to stop)", flush=True)
