@@ -162,18 +162,8 @@ class _Rules:
         headers = {"User-Agent": USER_AGENT}
         connection: http.client.HTTPConnection
         if proxy:
-            proxied = urlsplit(proxy if "//" in proxy else f"http://{proxy}")
-            login = {"Proxy-Authorization": "Basic " + base64.b64encode(
-                f"{unquote(proxied.username)}:{unquote(proxied.password or '')}".encode()).decode()
-                     } if proxied.username else {}
-            if parts.scheme == "http":
-                connection = http.client.HTTPConnection(proxied.hostname or "", proxied.port or 80, timeout=self.timeout)
-                target = f"http://{parts.netloc.rsplit('@', 1)[-1]}{target}"
-                headers |= login
-            else:
-                connection = http.client.HTTPSConnection(proxied.hostname or "", proxied.port or 80,
-                                                         timeout=self.timeout, context=ssl.create_default_context())
-                connection.set_tunnel(host, port, headers=login)
+            connection, target, login = _through_proxy(proxy, parts, port, target, self.timeout)
+            headers |= login
         elif parts.scheme == "https":
             connection = _PinnedTLS(host, port, addresses, self.timeout)
         else:
@@ -184,6 +174,25 @@ class _Rules:
             return response.status, response.reason, response.getheader("Location") or ""
         finally:
             connection.close()
+
+
+def _through_proxy(proxy: str, parts: SplitResult, port: int, target: str,
+                   timeout: float) -> tuple[http.client.HTTPConnection, str, dict[str, str]]:
+    """A connection through the environment's proxy: (connection, request target, headers to add).
+
+    Plain HTTP asks the proxy for the absolute URL; HTTPS goes through a CONNECT tunnel,
+    the certificate still verified for the link's host.
+    """
+    proxied = urlsplit(proxy if "//" in proxy else f"http://{proxy}")
+    login = {"Proxy-Authorization": "Basic " + base64.b64encode(
+        f"{unquote(proxied.username)}:{unquote(proxied.password or '')}".encode()).decode()} if proxied.username else {}
+    if parts.scheme == "http":
+        connection = http.client.HTTPConnection(proxied.hostname or "", proxied.port or 80, timeout=timeout)
+        return connection, f"http://{parts.netloc.rsplit('@', 1)[-1]}{target}", login
+    tunnel = http.client.HTTPSConnection(proxied.hostname or "", proxied.port or 80, timeout=timeout,
+                                         context=ssl.create_default_context())
+    tunnel.set_tunnel(parts.hostname or "", port, headers=login)
+    return tunnel, target, {}
 
 
 class _Refused(Exception):

@@ -171,3 +171,25 @@ def test_redirects_are_followed_only_to_public_addresses(private_server: Recorde
 ])
 def test_address_kinds(address: str, kind: str) -> None:
     assert address_kind(address) == kind
+
+
+def test_through_a_proxy_the_name_is_still_checked_here(private_server: Recorder,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment's proxy carries the requests; a private target is still never handed to it."""
+    proxy = start("127.0.0.1")
+    try:
+        monkeypatch.setenv("http_proxy", f"http://user:secret@127.0.0.1:{proxy.server_address[1]}")
+        monkeypatch.delenv("no_proxy", raising=False)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+
+        def classify(address: str) -> str:  # 127.0.0.2 stands for a public host, as above
+            return "" if address == "127.0.0.2" else address_kind(address)
+
+        result = check_external(["http://127.0.0.2:8/public", f"{private_server.url}/private"], timeout=2,
+                                classify=classify)
+    finally:
+        stop(proxy)
+    assert proxy.requests == ["HEAD http://127.0.0.2:8/public"], "the proxy was asked for the public link only"
+    assert private_server.requests == []
+    assert [a.url for a in result.skipped] == [f"{private_server.url}/private"]
+    assert result.checked == 1 and not result.broken
