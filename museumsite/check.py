@@ -131,10 +131,12 @@ class OutputReport:
     findings: tuple[Finding, ...]
     external_checked: int = 0
     external_note: str = ""
+    # Outside links not asked because they lead to a private or local address: (page, URL, why).
+    external_skipped: tuple[tuple[str, str, str], ...] = ()
 
 
 def check_output(output: Path, config: SiteConfig, *, max_kb: int = 100, external: bool = False,
-                 timeout: float = 5.0) -> OutputReport:
+                 timeout: float = 5.0, external_private: bool = False) -> OutputReport:
     """Every check over the files of ``output``, the site as ``config.base_url`` publishes it."""
     pages = {page.url: page for page in _read_pages(output, config.base_url)}
     base = urlsplit(config.base_url)
@@ -164,11 +166,13 @@ def check_output(output: Path, config: SiteConfig, *, max_kb: int = 100, externa
         findings.extend(_check_feed(output / rel, "/" + rel))
     findings.extend(_orphans(pages, config))
     checked, note = 0, ""
+    skipped: tuple[tuple[str, str, str], ...] = ()
     if external:
         from museumsite.external import check_external
 
-        result = check_external(sorted(outside), timeout)
+        result = check_external(sorted(outside), timeout, allow_private=external_private)
         checked = result.checked
+        skipped = tuple((outside[a.url], a.url, a.reason) for a in result.skipped)
         if result.offline:
             note = f"no network: none of the {len(outside)} outside links answered; they were not checked"
         for answer in result.broken:
@@ -177,7 +181,8 @@ def check_output(output: Path, config: SiteConfig, *, max_kb: int = 100, externa
             findings.append(Finding("unreachable", outside[answer.url], answer.url,
                                     f"no answer ({answer.reason}); try again later"))
     return OutputReport(pages=len(pages), feeds=len(feeds), links=count, external_checked=checked,
-                        external_note=note, findings=tuple(sorted(set(findings), key=_order)))
+                        external_note=note, external_skipped=skipped,
+                        findings=tuple(sorted(set(findings), key=_order)))
 
 
 def _order(finding: Finding) -> tuple[bool, str, str, str]:
@@ -304,7 +309,9 @@ def report_json(report: OutputReport | None, translations: list[LanguageReport] 
                         warnings=sum(not f.error for f in report.findings),
                         findings=[{"kind": f.kind, "page": f.page, "target": f.target, "message": f.message,
                                    "severity": "error" if f.error else "warning"} for f in report.findings],
-                        external={"checked": report.external_checked, "note": report.external_note})
+                        external={"checked": report.external_checked, "note": report.external_note,
+                                  "skipped": [{"page": page, "url": url, "reason": reason}
+                                              for page, url, reason in report.external_skipped]})
     if translations is not None:
         document["translations"] = [{"lang": r.lang, "untranslated_entries": list(r.untranslated_entries),
                                      "missing_strings": list(r.missing_strings)} for r in translations]
@@ -316,6 +323,8 @@ def report_text(report: OutputReport) -> str:
              + (f"{f.target}: " if f.target else "") + f.message for f in report.findings]
     if report.external_note:
         lines.append(f"note: {report.external_note}")
+    lines += [f"{page}: note: {url}: {reason} (--external-private asks private addresses too)"
+              for page, url, reason in report.external_skipped]
     errors = sum(f.error for f in report.findings)
     lines.append(f"Checked {report.pages} pages, {report.feeds} feeds and {report.links} links"
                  + (f" ({report.external_checked} outside links asked)" if report.external_checked else "")

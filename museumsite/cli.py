@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 content errors, 2 usage or configuration errors.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -89,7 +90,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="check this already built folder instead of building the site into a temporary one")
     check.add_argument("--links", action="store_true", help="check the built site (links, images, feeds...)")
     check.add_argument("--external", action="store_true",
-                       help="also ask every outside link (HEAD, short timeout); skipped when there is no network")
+                       help="also ask every outside link on a public address (HEAD, short timeout); "
+                            "skipped when there is no network")
+    check.add_argument("--external-private", action="store_true",
+                       help="with --external, also ask links to loopback, private and link-local addresses "
+                            "(skipped by default: a comment's link must not make this machine ask its own network)")
     check.add_argument("--translations", action="store_true", help="report missing translations")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings and missing translations too")
     check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
@@ -132,6 +137,10 @@ def _serve_parsers(commands: Any) -> None:
     serve.add_argument("--port", type=int, default=8000, metavar="N", help="the port (default: 8000)")
     serve.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
                        help="the address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME", type=_host_option,
+                       help="also answer requests for this host name (repeatable); by default only localhost, "
+                            "127.0.0.1, [::1] and the --bind address, so no other site can read the preview "
+                            "through DNS rebinding")
     serve.add_argument("--drafts", action="store_true", help="include entries marked 'draft: true'")
     serve.set_defaults(run=_serve)
     clean = commands.add_parser("clean", help="remove the output (_site) and the cache (.museumsite-cache)",
@@ -140,10 +149,23 @@ def _serve_parsers(commands: Any) -> None:
     clean.set_defaults(run=_clean)
 
 
+def _host_option(value: str) -> str:
+    """A host name or IP address for --allow-host: what a browser puts in the Host header."""
+    from museumsite.serve import host_name, is_ip
+
+    name = host_name(value)
+    if (name is None or name != value.strip("[]").lower().rstrip(".")
+            or not (re.fullmatch(r"[a-z0-9_]([a-z0-9_.-]*[a-z0-9])?", name) or is_ip(name))):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a host name; write it as in the address bar, "
+                                         "without http:// or a port, such as preview.example.test")
+    return name
+
+
 def _serve(args: argparse.Namespace) -> int:
     from museumsite.serve import DevServer
 
     server = DevServer(args.site, bind=args.bind, port=args.port, drafts=args.drafts,
+                       allow_hosts=tuple(args.allow_host),
                        log=lambda message: print(message, file=sys.stderr, flush=True))
     server.start()
     print(f"Serving {_shown(args.site)} at {server.url} (Ctrl-C to stop)", flush=True)
@@ -353,7 +375,8 @@ def _check_output(args: argparse.Namespace) -> Any:
     from museumsite.config import load_config
 
     config = load_config(args.site.resolve())
-    options = {"max_kb": args.max_kb, "external": args.external, "timeout": args.timeout}
+    options = {"max_kb": args.max_kb, "external": args.external, "timeout": args.timeout,
+               "external_private": args.external_private}
     if args.output is not None:
         if not args.output.is_dir():
             from museumsite.errors import UsageError

@@ -24,6 +24,9 @@ CONFIG_FILE = "museumsite.yaml"
 URL_FIELDS = {"slug", "year", "month", "day", "lang", "event"}
 _SAMPLE = {"slug": "s", "year": "2024", "month": "01", "day": "01", "lang": "en", "event": "e"}
 LANGUAGE_FIELDS = ("name", "title", "description", "menu")
+# A DNS name of two labels or more (letters, digits, inner hyphens); IDNs in their xn-- form.
+_HOST_NAME = re.compile(r"(?=.{1,253}\Z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+                        r"[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,6 +61,17 @@ class SearchConfig:
     """Client-side search (Pagefind): ``search: false`` or ``search: {enabled: false}`` turns it off."""
 
     enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VideoConfig:
+    """Recordings: the PeerTube instances (host names) whose players talk pages may frame.
+
+    YouTube, Vimeo and media.ccc.de are trusted as built in; any other host a schedule
+    names stays a plain link, because a PeerTube-shaped path proves nothing about its host.
+    """
+
+    hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,6 +127,7 @@ class SiteConfig:
     feeds: FeedConfig = field(default_factory=FeedConfig)
     comments: CommentConfig = field(default_factory=CommentConfig)
     search: SearchConfig = field(default_factory=SearchConfig, metadata={"convert": "search"})
+    video: VideoConfig = field(default_factory=VideoConfig)
     urls: UrlConfig = field(default_factory=UrlConfig)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -348,6 +363,12 @@ def _check_values(config: SiteConfig, lines: Mapping[str, int], problems: Proble
         problems.error(CONFIG_FILE, lines.get("comments.threshold"), "comments.threshold must be between 0 and 1")
     if config.feeds.limit < 1:
         problems.error(CONFIG_FILE, lines.get("feeds.limit"), "feeds.limit must be at least 1")
+    for index, host in enumerate(config.video.hosts):
+        if not _HOST_NAME.fullmatch(host):
+            problems.error(CONFIG_FILE, lines.get(f"video.hosts.{index}", lines.get("video.hosts")),
+                           f"video.hosts: '{host}' is not a host name",
+                           "write the PeerTube instance's name alone, such as 'tube.example.org' "
+                           "(no https://, path, port or wildcard)")
     language_prefix = config.urls.language
     if not (language_prefix.startswith("/") and language_prefix.endswith("/") and "{lang}" in language_prefix
             and set(re.findall(r"{(\w+)}", language_prefix)) == {"lang"}

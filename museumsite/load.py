@@ -172,11 +172,14 @@ def list_static(root: Path, folder: Path, problems: Problems, prefix: str = "",
 def walk_files(folder: Path, boundary: Path, root: Path, problems: Problems) -> list[Path]:
     """Every file under ``folder`` in path order; hidden names ('.git', '.DS_Store') skipped.
 
-    A symbolic link is followed only when it points inside ``boundary`` (the site):
-    a link that leaves it would publish what it points at (``static/passwd ->
-    /etc/passwd``, a post linked from a private folder), so it is an error naming
-    the link and its target, as is a link to nothing. Links to folders inside the
-    site are walked once each, so a loop of links ends.
+    A symbolic link is followed only when it points inside ``boundary`` (the site)
+    and to no hidden path there: a link that leaves it would publish what it points
+    at (``static/passwd -> /etc/passwd``, a post linked from a private folder), and
+    one to ``../../.env`` or ``../../.git`` the secrets the hidden-name rule keeps
+    out of the walk; each is an error naming the link and its target, as is a link
+    to nothing. Only parts below the boundary count, so a site kept in a hidden
+    folder still builds. Links to folders inside the site are walked once each, so
+    a loop of links ends.
     """
     limit = boundary.resolve()
     found: list[Path] = []
@@ -203,6 +206,12 @@ def walk_files(folder: Path, boundary: Path, root: Path, problems: Problems) -> 
                 if not target.is_relative_to(limit):
                     refuse(path, f"a symbolic link to {target}, outside the site; not published",
                            f"copy the file into the site; links are followed only inside {limit}")
+                    continue
+                inside = target.relative_to(limit)
+                if any(part.startswith(".") for part in inside.parts):
+                    refuse(path, f"a symbolic link to {inside.as_posix()}, a hidden path of the site; not published",
+                           "hidden files and folders (.env, .git) are never published; remove the link, "
+                           "or copy what you mean to publish to a visible name")
                     continue
                 if target.is_dir():
                     if target not in seen:

@@ -24,7 +24,7 @@ from museumsite.errors import Problem, Problems
 from museumsite.event_feeds import event_feed_links
 from museumsite.feeds import Feed, feed_links
 from museumsite.i18n import N_, Interface, format_clock, format_day, format_moment, language_name, zone_name
-from museumsite.media import SLIDE_KINDS, human_size, slide_kind, video_of
+from museumsite.media import SLIDE_KINDS, Video, human_size, slide_kind, video_of
 from museumsite.model import Event, Output, Site, Speaker, Talk
 from museumsite.plan import Job, x_default
 from museumsite.pool import map_entries
@@ -169,6 +169,10 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
         return head_html(site, entry, lang=context["lang"], url=context["page_url"], title=context["title"],
                          description=context.get("description") or "")
 
+    def video(url: str) -> Video:
+        """The recording at ``url``, framed only from built-in players and the site's ``video.hosts``."""
+        return video_of(url, config.video.hosts)
+
     def calendar_url(entry: Any) -> str:
         """Site path of the entry's .ics ("add to calendar"), or "" when it has none."""
         return calendar_path(site.original(entry.key) or entry) if has_calendar(site, entry) else ""
@@ -176,7 +180,7 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
     globals_: dict[str, Any] = {"site": site, "config": config, "url_for": url_for, "url_in": url_in, "lang_attr": lang_attr,
                 "language_name": language_name, "absolute_url": absolute_url,
                 "post_datetime": day_iso, "gettext": gettext, "ngettext": ngettext, "_": underscore, "schedule_of": schedule_of,
-                "zone_of": zone_of, "session_type": session_type, "slide_label": slide_label, "video_of": video_of,
+                "zone_of": zone_of, "session_type": session_type, "slide_label": slide_label, "video_of": video,
                 "file_size": file_size, "neighbours": neighbours, "is_site_path": is_site_path, "duration": duration,
                 "initial": initial, "slug": make_slug, "structured_head": structured_head,
                 "calendar_url": calendar_url}

@@ -10,12 +10,20 @@ and ``build`` never wait on each other's lock. Each rebuild is a full ``build()`
 converted Markdown comes from the cache and unchanged files are not rewritten.
 Requests are answered from the output folder only: a path is decoded, any ``..``
 refused, then resolved (symlinks included) and checked to be inside the folder.
+
+A web page the author visits may try to read the preview through DNS rebinding: its
+own name, re-pointed at 127.0.0.1, makes the browser send its requests here with that
+name in ``Host``. So only the names this server is meant to have are answered (the
+bound address, ``localhost``, ``127.0.0.1``, ``[::1]``, any ``--allow-host``); any other
+gets 421. Threads are bounded too: at most MAX_CONNECTIONS at once (further connections
+get 503 from the accepting thread, which starts none) and MAX_EVENT_STREAMS open pages.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import mimetypes
+import select
 import shutil
 import socket
 import threading
@@ -35,6 +43,14 @@ from museumsite.live import EVENTS_PATH, SCRIPT, SCRIPT_PATH, LiveState, inject,
 from museumsite.watch import CONFIG_FILE, Watcher
 
 KEEPALIVE = 15.0  # seconds between comments on an idle events stream, so proxies keep it open
+HANGUP_CHECK = 1.0  # seconds between looks at whether an events stream's page was closed
+MAX_CONNECTIONS = 128  # request threads at once; a connection beyond is answered 503 without one
+MAX_EVENT_STREAMS = 64  # open pages listening for reloads; each holds a thread while open
+LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
+_WILDCARDS = ("", "0.0.0.0", "::")
+_BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+         b"Retry-After: 1\r\nConnection: close\r\nContent-Length: 43\r\n\r\n"
+         b"Too many connections: try again in a while\n")
 SERVE_OUTPUT = Path(CACHE_DIR) / "serve"
 Log = Callable[[str], None]
 
@@ -78,6 +94,29 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
+def host_name(header: str | None) -> str | None:
+    """The name of a ``Host`` header, lower case, without its port or final dot; None if malformed."""
+    if header is None:
+        return None
+    text = header.strip().lower()
+    if text.startswith("["):
+        name, bracket, port = text[1:].partition("]")
+        port = port.removeprefix(":") if bracket else "?"
+    else:
+        name, _, port = text.partition(":")
+    if (port and not port.isdigit()) or not name or not name.isascii():
+        return None
+    return name.rstrip(".") or None
+
+
+def is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def is_loopback(address: str) -> bool:
     if address == "localhost":
         return True
@@ -92,22 +131,51 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = False
     block_on_close = True
+    request_queue_size = 64  # the listen backlog: a page and its assets arrive at once (socketserver's is 5)
 
     def __init__(self, address: tuple[str, int], dev: DevServer) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.dev = dev
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
+        self.streams = 0
         super().__init__(address, _Handler)
 
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection, or 503 at once when MAX_CONNECTIONS threads are busy."""
         with self.connections_lock:
-            self.connections.add(request)
+            full = len(self.connections) >= MAX_CONNECTIONS
+            if not full:
+                self.connections.add(request)
+        if full:
+            _turn_away(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            with self.connections_lock:
+                self.connections.discard(request)
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
             with self.connections_lock:
                 self.connections.discard(request)
+
+    def open_stream(self) -> bool:
+        """Count one more events stream; False when MAX_EVENT_STREAMS are open."""
+        with self.connections_lock:
+            if self.streams >= MAX_EVENT_STREAMS:
+                return False
+            self.streams += 1
+            return True
+
+    def close_stream(self) -> None:
+        with self.connections_lock:
+            self.streams -= 1
 
     def close_connections(self) -> None:
         with self.connections_lock:
@@ -144,6 +212,13 @@ class _Handler(BaseHTTPRequestHandler):
         return cast(_Server, self.server).dev
 
     def _answer(self, head: bool) -> None:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1 or not self.dev.answers_for(host_name(hosts[0])):
+            self.dev.refused_host(hosts[0] if len(hosts) == 1 else "")
+            self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8",
+                       b"Misdirected request: this preview answers only for localhost, 127.0.0.1, [::1], "
+                       b"its --bind address and the names given with --allow-host.\n", head)
+            return
         path = urlsplit(self.path).path
         if path == EVENTS_PATH and not head:
             self._events()
@@ -200,6 +275,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _events(self) -> None:
         """Server-sent events: ``reload`` after a good build, ``problems`` after a failed one."""
+        server = cast(_Server, self.server)
+        if not server.open_stream():
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+                       f"Too many open pages: at most {MAX_EVENT_STREAMS} reload at once\n".encode(), False)
+            return
+        try:
+            self._stream()
+        finally:
+            server.close_stream()
+
+    def _stream(self) -> None:
         live = self.dev.live
         seen, _ = live.snapshot()
         self.send_response(HTTPStatus.OK)
@@ -209,16 +295,45 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.wfile.write(b"retry: 1000\n: connected\n\n")
             self.wfile.flush()
-            while (state := live.wait_after(seen, KEEPALIVE)) is not None:
+            quiet_since = time.monotonic()
+            while (state := live.wait_after(seen, HANGUP_CHECK)) is not None:
                 version, problems = state
-                if version == seen:
-                    self.wfile.write(b": keepalive\n\n")
-                else:
+                if version != seen:
                     seen = version
                     self.wfile.write(f"event: {'problems' if problems else 'reload'}\ndata: {version}\n\n".encode())
+                elif _hung_up(self.connection):
+                    return
+                elif time.monotonic() - quiet_since >= KEEPALIVE:
+                    self.wfile.write(b": keepalive\n\n")
+                else:
+                    continue
                 self.wfile.flush()
+                quiet_since = time.monotonic()
         except (ConnectionError, TimeoutError, OSError):
             return  # the page was closed or reloaded
+
+
+def _hung_up(connection: socket.socket) -> bool:
+    """Whether the client of an events stream closed it (it never sends anything after its request).
+
+    Noticed within HANGUP_CHECK seconds, not at the next keepalive: a closed tab must give
+    its slot back before reloads fill MAX_EVENT_STREAMS with streams nobody reads.
+    """
+    try:
+        readable, _, _ = select.select([connection], [], [], 0)
+        return bool(readable) and connection.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
+
+
+def _turn_away(request: socket.socket) -> None:
+    """Answer 503 to a connection over the limit, from the accepting thread, in bounded time."""
+    try:
+        request.settimeout(0.2)
+        request.recv(8192)  # the request, so that closing does not reset the connection before the answer
+        request.sendall(_BUSY)
+    except OSError:
+        pass  # the client went away, or sent nothing in time: it is closed all the same
 
 
 def _size(handle: Any) -> int:
@@ -235,9 +350,14 @@ class DevServer:
     """
 
     def __init__(self, root: Path, *, bind: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
-                 log: Log = lambda message: None) -> None:
+                 allow_hosts: tuple[str, ...] = (), log: Log = lambda message: None) -> None:
         self.root = root.resolve()
         self.bind = bind
+        bound = bind.strip("[]").lower()
+        self.hosts = frozenset({*LOCAL_NAMES, bound, *(h.strip("[]").lower().rstrip(".") for h in allow_hosts)})
+        # Bound to every address, the machine's own addresses are reached by IP: a literal cannot be rebound.
+        self.any_ip = bound in _WILDCARDS
+        self.refused: set[str] = set()
         self.port = port
         self.drafts = drafts
         self.log = log
@@ -247,6 +367,18 @@ class DevServer:
         self.watcher = Watcher(self.root, self.rebuild)
         self.server: _Server | None = None
         self.thread: threading.Thread | None = None
+
+    def answers_for(self, name: str | None) -> bool:
+        """Whether a request naming ``name`` in its Host header is meant for this server."""
+        return name is not None and (name in self.hosts or (self.any_ip and is_ip(name)))
+
+    def refused_host(self, header: str) -> None:
+        """Say once per name why its requests get 421, so that a wanted name can be allowed."""
+        shown = ascii(header)[1:-1][:100]  # a header is a stranger's text: no raw control character
+        if shown not in self.refused and len(self.refused) < 20:
+            self.refused.add(shown)
+            self.log(f"refused a request for host '{shown}' (421): "
+                     "if you use that name yourself, start serve with --allow-host NAME")
 
     @property
     def url(self) -> str:

@@ -51,7 +51,7 @@ FILES = {
                                              "slides:\n  - {title: Deck, url: /slides/deck.pdf}\n"
                                              "  - {title: Online, url: 'https://www.slideshare.net/x/y'}\n"
                                              "  - {title: Paper, url: 'https://doi.org/10.5281/zenodo.123'}\n"
-                                             "video: https://www.youtube.com/watch?v=abc123\n")),
+                                             "video: https://www.youtube.com/watch?v=abc123def45\n")),
     "content/talks/day-two.md": talk("Day two", "2024-06-13 10:00", "2024-06-13 11:30", "Main hall",
                                      speakers="[zoe]", extra="video: https://media.example.org/v/day-two.webm\n"),
     "content/speakers/marta.md": "---\nname: Marta Rodà\nphoto: /img/marta.svg\n---\nBio.\n",
@@ -144,8 +144,8 @@ def test_talk_page_facts_typed_slides_and_click_to_load_video(built: Path) -> No
              if li.find("span[@class='slide-kind']") is not None]
     assert hrefs[0] == "/proc/slides/deck.pdf", "a site path gets the base path"
     figure = tree.find(".//figure[@class='video']")
-    assert figure is not None and figure.get("data-embed") == "https://www.youtube-nocookie.com/embed/abc123"
-    assert [a.get("href") for a in figure.iter("a")] == ["https://www.youtube.com/watch?v=abc123"]
+    assert figure is not None and figure.get("data-embed") == "https://www.youtube-nocookie.com/embed/abc123def45"
+    assert [a.get("href") for a in figure.iter("a")] == ["https://www.youtube.com/watch?v=abc123def45"]
     assert not [el for el in tree.iter() if el.tag in ("iframe", "video", "img")], "nothing loads before a click"
     assert [h.get("id") for h in tree.iter("h2")] == ["slides-title", "video-title"]
     nav = tree.find(".//nav[@class='talk-nav']")

@@ -120,6 +120,58 @@ def test_links_inside_the_site_are_followed_and_a_loop_of_links_ends(make_site: 
     assert page.find(".//h1").text == "Shared post"
 
 
+def test_a_link_to_a_hidden_path_inside_the_site_is_refused_naming_link_and_target(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    """.env and .git are inside the site, so "stays inside the site" is not enough."""
+    site = make_site({**SMALL_SITE, ".env": "SECRET_KEY=hunter2\n", ".git/config": "[http]\nextraheader = x\n",
+                      "assets/.private/notes.txt": "private", "assets/public/ok.txt": "ok"})
+    (site / "content/static").mkdir(exist_ok=True)
+    (site / "content/static/env.txt").symlink_to("../../.env")
+    (site / "content/static/gitdir").symlink_to("../../.git", target_is_directory=True)
+    (site / "content/static/notes.txt").symlink_to(site / "assets/.private/notes.txt")
+    # A chain of links: a visible name inside the site that itself points at a hidden one.
+    (site / "assets/visible").symlink_to(site / ".git", target_is_directory=True)
+    (site / "content/static/chain").symlink_to("../../assets/visible", target_is_directory=True)
+    (site / "content/static/ok.txt").symlink_to("../../assets/public/ok.txt")
+    with pytest.raises(BuildError) as caught:
+        build(site, tmp_path / "out")
+    assert messages(caught.value) == [
+        "content/static/chain: a symbolic link to .git, a hidden path of the site; not published",
+        "content/static/env.txt: a symbolic link to .env, a hidden path of the site; not published",
+        "content/static/gitdir: a symbolic link to .git, a hidden path of the site; not published",
+        ("content/static/notes.txt: a symbolic link to assets/.private/notes.txt, a hidden path of the site; "
+         "not published")]
+    assert all("hint:" in str(p) for p in caught.value.problems)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_theme_static_link_to_a_hidden_path_is_refused(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({**SMALL_SITE, ".env": "SECRET_KEY=hunter2\n"},
+                     config="title: T\nbase_url: https://example.org/\nlanguage: en\n"
+                            "languages: [en, fr]\ntimezone: Europe/Paris\ntheme: mine\n")
+    (site / "themes/mine/templates").mkdir(parents=True)
+    (site / "themes/mine/static").mkdir()
+    (site / "themes/mine/static/style.css").symlink_to("../../../.env")
+    (site / "content/posts/env.md").symlink_to(site / ".env")
+    with pytest.raises(BuildError) as caught:
+        build(site, tmp_path / "out")
+    assert messages(caught.value) == [
+        "content/posts/env.md: a symbolic link to .env, a hidden path of the site; not published",
+        "themes/mine/static/style.css: a symbolic link to .env, a hidden path of the site; not published"]
+
+
+def test_a_site_inside_a_hidden_folder_still_follows_its_links(tmp_path: Path) -> None:
+    """Only components below the site root count: a site kept in ~/.sites/blog builds."""
+    site = tmp_path / ".sites" / "blog"
+    (site / "content/static").mkdir(parents=True)
+    (site / "assets").mkdir()
+    (site / "museumsite.yaml").write_text("title: T\nbase_url: https://example.org/\nlanguage: en\n")
+    (site / "assets/logo.svg").write_text("<svg/>")
+    (site / "content/static/logo.svg").symlink_to("../../assets/logo.svg")
+    build(site, tmp_path / "out")
+    assert (tmp_path / "out/logo.svg").read_text() == "<svg/>"
+
+
 # 8. every URL validated at one place
 
 

@@ -7,7 +7,9 @@ importer sorts them by URL alone, with the same rules the theme uses to label th
 happened to title a link: a slide kind (PDF, Slideshare, Speaker Deck, Google
 Slides, a Zenodo or Figshare DOI) goes to ``slides``, a video kind (YouTube, Vimeo,
 PeerTube, media.ccc.de, a direct mp4/webm file) may become ``video``, and an HTML
-page counts as slides only when its title or attachment type says so.
+page counts as slides only when its title or attachment type says so. Sorting
+a link as a video trusts nothing: the build frames it only from a host the site
+trusts and with an id that is an id (``media.video_of``); any other stays a link.
 """
 
 from __future__ import annotations

@@ -182,6 +182,10 @@ def test_a_video_is_loaded_from_its_host_only_after_the_click(page: Any, video_u
     button.click()
     frame = by_css(page, "figure.video iframe.video-player")
     assert urlsplit(frame.get_attribute("src")).netloc.endswith(("youtube-nocookie.com", "youtube.com"))
+    # The player is sandboxed: its scripts run on its own origin, never on or over this page.
+    assert sorted(frame.get_attribute("sandbox").split()) == [
+        "allow-popups", "allow-presentation", "allow-same-origin", "allow-scripts"]
+    assert frame.get_attribute("referrerpolicy") == "strict-origin-when-cross-origin"
     after = requested_urls(page)
     assert any("youtube" in urlsplit(u).netloc for u in after), "the click asks the video host for the player"
 

@@ -6,6 +6,7 @@
     var embed = figure.dataset.embed, file = figure.dataset.file;
     var button = figure.querySelector(".video-load");
     if (!button || !(embed || file)) { return; }
+    if (embed && embed.indexOf("https://") !== 0) { return; }  // the build writes only https players
     button.hidden = false;
     button.addEventListener("click", function () {
       var player;
@@ -19,11 +20,14 @@
         player.appendChild(source);
       } else {
         player = document.createElement("iframe");
-        player.src = embed;
-        player.title = figure.dataset.title || "";
-        player.allow = "fullscreen; picture-in-picture";
+        // The player runs in a sandbox: it may run its own scripts on its own origin and
+        // go fullscreen, never navigate this page, open a form or download on its own.
+        player.setAttribute("sandbox", "allow-scripts allow-same-origin allow-presentation allow-popups");
+        player.allow = "fullscreen; picture-in-picture; encrypted-media";
         player.referrerPolicy = "strict-origin-when-cross-origin";
+        player.title = figure.dataset.title || "";
         player.loading = "lazy";
+        player.src = embed;
       }
       player.className = "video-player";
       figure.querySelector(".video-consent").replaceWith(player);
