@@ -33,7 +33,7 @@ from museumsite.model import (
     Talk,
 )
 from museumsite.translations import inherit_translations
-from museumsite.urls import check_url, expand, make_slug, tag_slug
+from museumsite.urls import check_url, expand, make_slug, page_slug, tag_slug
 
 COMMON_FIELDS = {"title", "lang", "draft", "tags", "template", "summary", "description", "slug", "extra",
                  "translation_key", "aliases", "body_lang"}
@@ -85,7 +85,7 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
             by_kind[doc.kind].append(entry)
 
     events = sorted(by_kind["events"], key=lambda e: (-_ordinal(e.start), e.slug, e.lang))  # type: ignore[attr-defined]
-    talks = sorted(by_kind["talks"], key=_talk_order)
+    talks = sorted(by_kind["talks"], key=_talk_order(by_kind["events"]))
     speakers = sorted(by_kind["speakers"], key=lambda s: (make_slug(s.name), s.slug, s.lang))  # type: ignore[attr-defined]
     posts = sorted(by_kind["posts"], key=lambda p: (-p.date.timestamp(), p.slug, p.lang))  # type: ignore[attr-defined]
     pages = sorted(by_kind["pages"], key=lambda p: (p.menu is None, p.menu or 0, p.title, p.lang))  # type: ignore[attr-defined]
@@ -127,7 +127,7 @@ def _common(doc: Document, reader: Fields, config: SiteConfig, tag_key: Callable
     if not _slug_is_safe(doc, slug):
         shown = slug if len(slug) <= 80 else slug[:80] + "…"
         reader.error("slug" if "slug" in doc.meta else None, f"slug '{shown}' is not URL-safe",
-                     f"rename the file or set 'slug: {make_slug(slug)}'")
+                     f"rename the file or set 'slug: {page_slug(slug)}'")
     if doc.lang not in config.all_languages:
         reader.error("lang" if "lang" in doc.meta else None, f"language '{doc.lang}' is not one of the site's languages",
                      f"add it to 'languages:' in museumsite.yaml ({', '.join(config.all_languages)} now)")
@@ -149,7 +149,7 @@ def _slug_is_safe(doc: Document, slug: str) -> bool:
     """A file in a subfolder keeps its folders in its URL, each checked like a file name;
     a 'slug:' is one name: '../..' or 'a/b' there would move the page elsewhere."""
     parts = doc.slug.split("/") if slug == doc.slug else [slug]
-    return all(make_slug(part) == part.lower() for part in parts)
+    return all(page_slug(part) == part.lower() for part in parts)
 
 
 def _body_lang(reader: Fields) -> str:
@@ -342,7 +342,18 @@ def _ordinal(day: dt.date) -> int:
     return day.toordinal()
 
 
-def _talk_order(talk: Entry) -> tuple[Any, ...]:
-    assert isinstance(talk, Talk)
-    start = talk.start.timestamp() if talk.start else float("inf")
-    return (talk.event, start, talk.room, talk.title, talk.lang)
+def _talk_order(events: list[Entry]) -> Callable[[Entry], tuple[Any, ...]]:
+    """Talks by event, time, then room in the event's ``rooms:`` order (the grid's columns), not by name;
+    rooms the event does not list come after, by name."""
+    rooms: dict[str, dict[str, int]] = {}
+    for event in events:
+        assert isinstance(event, Event)
+        rooms.setdefault(event.key, {name: index for index, name in enumerate(event.rooms)})
+
+    def order(talk: Entry) -> tuple[Any, ...]:
+        assert isinstance(talk, Talk)
+        start = talk.start.timestamp() if talk.start else float("inf")
+        listed = rooms.get(talk.event, {})
+        return (talk.event, start, listed.get(talk.room, len(listed)), talk.room, talk.title, talk.lang)
+
+    return order

@@ -27,7 +27,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from museumsite.assemble import assemble_site
 from museumsite.config import SiteConfig, load_config
-from museumsite.errors import Problems
+from museumsite.errors import Problems, counted
 from museumsite.i18n import load_interface
 from museumsite.load import load_documents
 from museumsite.theme import default_theme_dir, locale_dirs
@@ -76,8 +76,8 @@ def format_report(reports: list[LanguageReport]) -> str:
     lines = []
     for report in reports:
         state = "complete" if report.complete else (
-            f"{len(report.untranslated_entries)} entries without a translation, "
-            f"{len(report.missing_strings)} interface strings missing")
+            f"{counted(len(report.untranslated_entries), 'entry', 'entries')} without a translation, "
+            f"{counted(len(report.missing_strings), 'interface string')} missing")
         lines.append(f"{report.lang}: {state}")
         lines += [f"  untranslated: {path}" for path in report.untranslated_entries]
         lines += [f"  missing string: {message!r}" for message in report.missing_strings]
@@ -317,7 +317,8 @@ def report_text(report: OutputReport) -> str:
     if report.external_note:
         lines.append(f"note: {report.external_note}")
     errors = sum(f.error for f in report.findings)
-    lines.append(f"Checked {report.pages} pages, {report.feeds} feeds and {report.links} links"
-                 + (f" ({report.external_checked} outside links asked)" if report.external_checked else "")
-                 + f": {errors} errors, {len(report.findings) - errors} warnings.")
+    lines.append(f"Checked {counted(report.pages, 'page')}, {counted(report.feeds, 'feed')} and "
+                 f"{counted(report.links, 'link')}"
+                 + (f" ({counted(report.external_checked, 'outside link')} asked)" if report.external_checked else "")
+                 + f": {counted(errors, 'error')}, {counted(len(report.findings) - errors, 'warning')}.")
     return "\n".join(lines)

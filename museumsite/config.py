@@ -141,13 +141,32 @@ class SiteConfig:
         return path if path.endswith("/") else path + "/"
 
 
+def no_site(root: Path, searched_up: bool = False) -> ConfigError:
+    """The one wording of "this is not a site", whichever command meets it (exit 2)."""
+    where = f"{root} or any folder above it" if searched_up else str(root)
+    return ConfigError([Problem(CONFIG_FILE, None, f"no {CONFIG_FILE} in {where}",
+                                "run the command inside a site folder, pass --site DIR, "
+                                "or create a site with 'museumsite init DIR'")])
+
+
+def find_site(start: Path) -> Path:
+    """The site folder holding ``start``: the nearest folder upwards with a museumsite.yaml.
+
+    Like git, Hugo and Zola, a command run in ``content/posts/`` works on its site;
+    ``--site DIR`` names the folder itself and is not searched from.
+    """
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder if folder != here else start
+    raise no_site(here, searched_up=True)
+
+
 def load_config(root: Path) -> SiteConfig:
     """Read and validate ``root/museumsite.yaml``; raise ConfigError listing every problem."""
     path = root / CONFIG_FILE
     if not path.is_file():
-        raise ConfigError([Problem(CONFIG_FILE, None, f"no {CONFIG_FILE} in {root}",
-                                    "run the command from a site folder, pass --site DIR, "
-                                    "or create a site with 'museumsite init DIR'")])
+        raise no_site(root)
     try:
         data, lines = read_yaml_file(path)
     except YamlProblem as exc:

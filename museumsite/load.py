@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from museumsite.errors import Problems
+from museumsite.errors import Problems, counted
 from museumsite.model import KINDS, Archive, Document, StaticFile
 from museumsite.yamlfile import (
     CONTROL_CHARS,
@@ -153,7 +153,7 @@ def _read_content(path: Path, rel: str, problems: Problems) -> str:
     if control is not None:
         line, column, char = control
         count = len(CONTROL_CHARS.findall(text))
-        problems.warn(rel, line, f"removed {count} control character{'s' if count != 1 else ''} "
+        problems.warn(rel, line, f"removed {counted(count, 'control character')} "
                       f"(the first, U+{ord(char):04X}, at column {column})",
                       "they are invisible and not allowed in feeds; delete them in your editor")
         text = CONTROL_CHARS.sub("", text)

@@ -402,3 +402,4 @@ class BuildResult:
     drafts: int = 0  # draft files left out (0 when built with drafts)
     rendered: int = 0  # pages and post feeds rendered by this build
     kept: int = 0  # pages and post feeds read back from the previous build instead (reuse.py)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was made or read (manifest.py)

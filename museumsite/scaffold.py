@@ -10,10 +10,13 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+from museumsite.config import no_site
 from museumsite.errors import UsageError
-from museumsite.urls import make_slug
+from museumsite.urls import page_slug
 
 STARTER = Path(__file__).resolve().parent / "starter"
+EXAMPLES = {"post": "My first post", "talk": "Opening keynote", "speaker": "Ada Lovelace", "event": "Spring meetup",
+            "page": "About"}
 NEW_KINDS = {"post": "posts", "talk": "talks", "speaker": "speakers", "event": "events", "page": "pages"}
 
 
@@ -30,8 +33,10 @@ def new_file(root: Path, kind: str, title: str, today: dt.date | None = None) ->
     if kind not in NEW_KINDS:
         raise UsageError(f"unknown kind '{kind}': choose one of {', '.join(NEW_KINDS)}")
     if not (root / "museumsite.yaml").is_file():
-        raise UsageError(f"no museumsite.yaml in {root}: run this inside a site, or pass --site DIR")
-    slug = make_slug(title)
+        raise no_site(root)
+    if not title.strip():
+        raise UsageError(f"the {kind} needs a title: museumsite new {kind} \"{EXAMPLES[kind]}\"")
+    slug = page_slug(title)
     path = root / "content" / NEW_KINDS[kind] / f"{slug}.md"
     if path.exists():
         raise UsageError(f"{path.relative_to(root)} already exists; pick another title or edit that file")

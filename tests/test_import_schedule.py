@@ -348,7 +348,7 @@ def test_a_bad_file_gives_its_line_and_writes_nothing(name: str, command: str, e
     before = snapshot(site)
     assert run("import", command, FIXTURES / name, "--site", site) == 1
     err = capsys.readouterr().err
-    assert expected in err and "Import failed; nothing was written." in err and "Traceback" not in err
+    assert expected in err and "Import failed: 1 problem; nothing was written." in err and "Traceback" not in err
     assert snapshot(site) == before
 
 

@@ -139,7 +139,7 @@ def test_uploads_copied_and_other_images_become_links(imported: tuple[Path, str]
     assert "[Fora](http://photos.example.net/a.jpg)" in body
     assert not re.search(r"<img[^>]+src=\"https?:", body) and "![Fora]" not in body  # nothing hot-linked
     assert "http://blog.example.cat/wp-content/uploads/2008/01/vell.jpg" in out
-    assert "http://photos.example.net/a.jpg" in out and "1 uploads copied" in out
+    assert "http://photos.example.net/a.jpg" in out and "1 upload copied" in out
 
 
 def test_without_uploads_every_image_is_a_link_and_reported(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
