@@ -56,7 +56,14 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
     def tag_key(name: str) -> str:
         return tag_of.get(tag_slug(name), tag_slug(name))
 
-    documents = inherit_translations(documents, config, problems, tag_key)
+    # A file whose front matter could not be read was reported at its line; its translations (which would
+    # miss what they inherit) and the talks of such an event are held back with it, not blamed for it.
+    held = {(d.kind, d.key) for d in documents if d.unreadable}
+    held |= {("talks", d.key) for d in documents
+             if d.kind == "talks" and ("events", f"events/{_text(d.meta.get('event'))}") in held}
+    unbuilt = [d for d in documents if (d.kind, d.key) in held]
+    documents = inherit_translations([d for d in documents if (d.kind, d.key) not in held], config, problems,
+                                     tag_key)
     by_kind: dict[str, list[Entry]] = defaultdict(list)
     builders: dict[str, Callable[[Document, Fields, dict[str, Any], SiteConfig, dt.tzinfo], Entry | None]] = {
         "events": _event, "speakers": _speaker, "posts": _post, "pages": _page,
@@ -65,7 +72,8 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
     for doc in documents:
         if doc.kind == "events" and (doc.key not in events_by_key or not doc.original):
             events_by_key[doc.key] = doc
-    known_speakers = {d.key for d in documents if d.kind == "speakers"}
+    known_speakers = {d.key for d in [*documents, *unbuilt] if d.kind == "speakers"}
+    stand_ins = [_stand_in(doc, config, tag_key) for doc in unbuilt]
     for doc in documents:
         reader = Fields(doc, problems)
         _check_fields(doc, problems)
@@ -78,7 +86,9 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
             entry = builders[doc.kind](doc, reader, common, config, site_tz)
         # An entry with a bad reference still goes on to markup, so its broken links are
         # reported in the same run; the build stops before rendering anyway.
-        if entry is not None:
+        if entry is None:  # a required field is missing or wrong (reported): check its links all the same
+            stand_ins.append(_stand_in(doc, config, tag_key, common))
+        else:
             if _slug_is_safe(doc, entry.slug) and (problem := check_url(entry.url)):
                 reader.error("slug" if "slug" in doc.meta else None, f"URL '{entry.url}' {problem}",
                              "check the slug, the file's folder and the permalink pattern in museumsite.yaml")
@@ -91,7 +101,18 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
     pages = sorted(by_kind["pages"], key=lambda p: (p.menu is None, p.menu or 0, p.title, p.lang))  # type: ignore[attr-defined]
     return Site(config=config, events=tuple(events), talks=tuple(talks),  # type: ignore[arg-type]
                 speakers=tuple(speakers), posts=tuple(posts), pages=tuple(pages),  # type: ignore[arg-type]
-                static=static, tag_of=tag_of, tag_labels=tag_labels)
+                static=static, tag_of=tag_of, tag_labels=tag_labels, unbuilt=tuple(stand_ins))
+
+
+def _stand_in(doc: Document, config: SiteConfig, tag_key: Callable[[str], str],
+              common: dict[str, Any] | None = None) -> Entry:
+    """An entry that is never published, for its body's links alone (its problems were reported)."""
+    common = common or _common(doc, Fields(doc, Problems()), config, tag_key)
+    return Page(**common, title=doc.slug, url=_url(config, config.urls.page, common))
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if isinstance(value, (str, int)) else ""
 
 
 def _tag_index(documents: list[Document], config: SiteConfig) -> tuple[dict[str, str], dict[str, str]]:

@@ -16,12 +16,11 @@ from pathlib import Path
 import html5lib
 import pytest
 from icalendar import Calendar
+from test_import_wordpress import CONFIG as WORDPRESS_CONFIG
+from test_import_wordpress import FIXTURES, UPLOADS, WXR
 
 from museumsite.build import build
 from museumsite.cli import main
-
-from test_import_wordpress import CONFIG as WORDPRESS_CONFIG
-from test_import_wordpress import FIXTURES, UPLOADS, WXR
 
 from conftest import BASE_CONFIG, SMALL_SITE, MakeSite
 
@@ -270,3 +269,42 @@ def test_the_readme_lists_every_runtime_dependency_with_a_reason() -> None:
     listed = {re.split(r"[\[ ]", row, maxsplit=1)[0].lower() for row in rows}
     assert names == listed, (names - listed, listed - names)
 
+
+
+# items 4 and 5: one mistake, one error, at its line; and every problem in one run
+
+@pytest.mark.parametrize(("broken", "line"), [("date 2026-03-15", 3), ("tags: [news, museums", 4)])
+def test_one_yaml_mistake_is_one_error_at_its_line(make_site: MakeSite, capsys: pytest.CaptureFixture[str],
+                                                   broken: str, line: int) -> None:
+    front = ["title: Post", "date: 2026-03-15", "tags: [news]", "authors: [Ada]"]
+    front[line - 2] = broken
+    root = make_site({"content/posts/post.md": "---\n" + "\n".join(front) + "\n---\nText.\n",
+                      "content/posts/post.fr.md": "---\ntitle: Article\n---\nTexte.\n"})
+    code, _, err = run(capsys, "build", "--site", root)
+    assert code == 1
+    assert err.startswith(f"content/posts/post.md:{line}: invalid YAML: "), err
+    assert "post.fr.md" not in err and "missing date" not in err
+    assert err.splitlines()[-1] == "Build failed: 1 problem; nothing was written."
+
+
+def test_every_problem_is_reported_in_one_run(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site({
+        "content/posts/unreadable.md": "---\ntitle: A\ndate: 2026-03-45\n---\nSee [this](gone.md).\n",
+        "content/posts/undated.md": "---\ntitle: B\n---\nSee [that](also-gone.md).\n",
+        "content/posts/fine.md": "---\ntitle: C\ndate: 2026-03-01\n---\nLinks [a](unreadable.md), [b](undated.md).\n",
+        "content/comments/posts/unreadable.yaml": "comments:\n  - id: 1\n    author: Ana\n"
+                                                  "    date: 2026-03-02 10:00:00+01:00\n    body: Hi\n",
+        "content/events/conf.md": "---\ntitle: Conf\nstart: [2026\n---\n",
+        "content/speakers/ada.md": "---\nname: Ada\n---\nSee [me](../pages/nothing.md).\n",
+        "content/talks/opening.md": "---\ntitle: Opening\nevent: conf\nspeakers: [ada]\nstart: '09:30'\n---\n"
+                                    "See [slides](../pages/slides.md).\n",
+    }, config=ONE_LANGUAGE)
+    code, _, err = run(capsys, "build", "--site", root)
+    assert code == 1
+    found = sorted(line.split(": ", 1)[0] for line in err.splitlines() if not line.startswith(("  ", "Build")))
+    assert "warning" not in err, err
+    assert found == ["content/events/conf.md:3", "content/posts/undated.md:1", "content/posts/undated.md:4",
+                     "content/posts/unreadable.md:3", "content/posts/unreadable.md:5", "content/speakers/ada.md:4",
+                     "content/talks/opening.md:7"], err
+    assert "'gone.md'" in err and "'also-gone.md'" in err and "'../pages/slides.md'" in err
+    assert "unknown event" not in err and "comments for" not in err
