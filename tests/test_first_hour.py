@@ -7,6 +7,7 @@ Each test is one item a new user met: a traceback or a repr where a sentence bel
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import signal
 import subprocess
@@ -308,3 +309,47 @@ def test_every_problem_is_reported_in_one_run(make_site: MakeSite, capsys: pytes
                      "content/talks/opening.md:7"], err
     assert "'gone.md'" in err and "'also-gone.md'" in err and "'../pages/slides.md'" in err
     assert "unknown event" not in err and "comments for" not in err
+
+
+# items 1 and 2: the starter site passes check --strict; findings name their source, line and a hint
+
+def test_the_starter_site_passes_check_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "x"
+    assert run(capsys, "init", site)[0] == 0
+    assert run(capsys, "build", "--site", site)[0] == 0
+    code, out, err = run(capsys, "check", "--strict", "--site", site)
+    assert code == 0, out + err
+    assert ": 0 errors, 0 warnings." in out
+    assert (site / "_site/slides/welcome.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_check_findings_name_source_line_and_hint(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site({
+        "content/events/conf.md": "---\ntitle: Conf\nstart: 2024-05-02\n---\n",
+        "content/speakers/ada.md": "---\nname: Ada\n---\nBio.\n",
+        "content/talks/welcome.md": "---\ntitle: Welcome\nevent: conf\nspeakers: [ada]\nslides:\n"
+                                    "  - title: Slides\n    url: https://example.org/slides/welcome.pdf\n---\n"
+                                    "Summary.\n\nSee [Ada's bio](../speakers/ada.md#bio).\n",
+        "content/pages/about.md": "---\ntitle: About\nmenu: 1\n---\nText\n\n![a map](/images/map.png)\n",
+    }, config=ONE_LANGUAGE)
+    code, out, _ = run(capsys, "check", "--links", "--site", root)
+    assert code == 1
+    assert ("content/talks/welcome.md:7: error: link: https://example.org/slides/welcome.pdf: missing page or file: "
+            "/slides/welcome.pdf is not in the output (on /talks/welcome/)\n  hint: https://example.org/slides/"
+            "welcome.pdf is on this site's own address (base_url https://example.org/), so it must be in the output: "
+            "put the file at content/static/slides/welcome.pdf") in out, out
+    assert "content/talks/welcome.md:11: error: anchor: /speakers/ada/#bio: " in out
+    assert "content/pages/about.md:7: error: image: /images/map.png: " in out
+    code, out, _ = run(capsys, "check", "--links", "--site", root, "--format", "json")
+    findings = {(f["source"], f["line"], f["kind"]): f for f in json.loads(out)["findings"]}
+    assert set(findings) == {("content/talks/welcome.md", 7, "link"), ("content/talks/welcome.md", 11, "anchor"),
+                             ("content/pages/about.md", 7, "image")}
+    assert all(f["hint"] for f in findings.values())
+    assert findings[("content/talks/welcome.md", 11, "anchor")]["page"] == "/talks/welcome/"
+
+
+def test_a_site_without_posts_passes_check_strict(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site({"content/pages/about.md": "---\ntitle: About\nmenu: 1\n---\nText.\n"}, config=ONE_LANGUAGE)
+    code, out, _ = run(capsys, "check", "--strict", "--site", root)
+    assert code == 0, out
+    assert not (root / "_site").exists() or not (root / "_site/posts").exists()
