@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+CI_CHOICES = {"github", "gitlab"}  # scaffold.CI_FILES; named here so that --help needs no import
 SITE_HELP = "the site folder, holding museumsite.yaml (default: the one holding the current folder)"
 
 
@@ -75,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
                             "tree: faster on a large site, but a web server reading the output meanwhile may "
                             "briefly serve old and new pages together")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--base-url", metavar="URL",
+                       help="publish at this address instead of museumsite.yaml's base_url (a preview deploy): "
+                            "every absolute URL, feed and the sitemap follow it")
     loud = build.add_mutually_exclusive_group()
     loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
     loud.add_argument("--verbose", "-v", action="store_true", help="also print file counts")
@@ -83,6 +87,10 @@ def _parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="create a small working site in a new folder",
                                description="Create a small working site (one event, talk, speaker and post).")
     init.add_argument("directory", type=Path, metavar="DIR", help="the new site folder (must be new or empty)")
+    init.add_argument("--ci", choices=sorted(CI_CHOICES), metavar="HOST",
+                      help="also write the workflow that publishes the site: 'github' (GitHub Pages, "
+                           ".github/workflows/pages.yml) or 'gitlab' (GitLab Pages, .gitlab-ci.yml); on an existing "
+                           "site, only that")
     init.set_defaults(run=_init)
 
     new = commands.add_parser("new", help="create a content file with front matter ready to fill",
@@ -107,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--translations", action="store_true", help="report missing translations")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings and missing translations too")
     check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    check.add_argument("--base-url", metavar="URL",
+                       help="the address the site is published at, when it was built with build --base-url URL")
     check.add_argument("--max-kb", type=int, default=100, metavar="KB",
                        help="size budget of a page, raw (default: 100)")
     check.add_argument("--timeout", type=float, default=5.0, metavar="S",
@@ -322,7 +332,7 @@ def _build(args: argparse.Namespace) -> int:
 
     try:
         result = build(args.site, args.output, drafts=args.drafts, strict=args.strict, progress=progress,
-                       in_place=args.in_place)
+                       in_place=args.in_place, base_url=args.base_url)
     finally:
         if live and time.perf_counter() - started > 1.0:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
@@ -346,8 +356,13 @@ def _build(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from museumsite.scaffold import init_site
 
-    init_site(args.directory)
-    print(f"Created a site in {args.directory}. Build it with: museumsite build --site {args.directory}")
+    existing = (args.directory / "museumsite.yaml").is_file()
+    made = init_site(args.directory, args.ci)
+    if not existing:
+        print(f"Created a site in {args.directory}. Build it with: museumsite build --site {args.directory}")
+    for path in made:
+        if path.name in ("pages.yml", ".gitlab-ci.yml"):
+            print(f"Wrote {_shown(path)}: commit it and push; the README's \"Publishing\" says what to turn on once.")
     return 0
 
 
@@ -387,7 +402,7 @@ def _check_output(args: argparse.Namespace) -> Any:
     from museumsite.check import check_output
     from museumsite.config import load_config
 
-    config = load_config(args.site.resolve())
+    config = load_config(args.site.resolve(), args.base_url)
     options = {"max_kb": args.max_kb, "external": args.external, "timeout": args.timeout}
     if args.output is not None:
         if not args.output.is_dir():
@@ -396,7 +411,7 @@ def _check_output(args: argparse.Namespace) -> Any:
             raise UsageError(f"{args.output} is not a folder: build the site first, or leave out --output")
         return check_output(args.output, config, **options)
     with tempfile.TemporaryDirectory(prefix="museumsite-check-") as folder:
-        result = build(args.site, Path(folder) / "site")
+        result = build(args.site, Path(folder) / "site", base_url=args.base_url)
         return check_output(result.output_dir, config, **options)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from museumsite.errors import ConfigError, Problem, Problems, did_you_mean
+from museumsite.errors import ConfigError, Problem, Problems, UsageError, did_you_mean
 from museumsite.urls import check_url
 from museumsite.yamlfile import YamlProblem, read_yaml_file
 
@@ -162,8 +162,14 @@ def find_site(start: Path) -> Path:
     raise no_site(here, searched_up=True)
 
 
-def load_config(root: Path) -> SiteConfig:
-    """Read and validate ``root/museumsite.yaml``; raise ConfigError listing every problem."""
+def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
+    """Read and validate ``root/museumsite.yaml``; raise ConfigError listing every problem.
+
+    ``base_url`` replaces the file's (``build --base-url``, for a preview deploy): every
+    absolute URL, feed and sitemap follows it, and nothing else changes.
+    """
+    if base_url is not None and (urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc):
+        raise UsageError(f"--base-url '{base_url}' is not an absolute URL: write it like https://preview.example.org/")
     path = root / CONFIG_FILE
     if not path.is_file():
         raise no_site(root)
@@ -173,6 +179,8 @@ def load_config(root: Path) -> SiteConfig:
         raise ConfigError([Problem(CONFIG_FILE, exc.line, exc.message, exc.hint)]) from None
     problems = Problems()
     values = _read_section(SiteConfig, data, lines, "", problems)
+    if base_url is not None:
+        values["base_url"] = base_url
     if values.get("default_language"):
         values["language"] = values["default_language"]
         if "language" in data and data["language"] != values["default_language"]:
