@@ -108,7 +108,7 @@ def run_step(script: str, cwd: Path, env: dict[str, str]) -> None:
     for line in lines:
         if line.startswith("pip install"):
             assert line == "pip install -r requirements.txt"
-            assert re.search(r"^museumsite==\d", (cwd / "requirements.txt").read_text(encoding="utf-8"), re.M)
+            assert re.search(r"^museumsite==\d", (cwd / "requirements.txt").read_text(encoding="utf-8"), re.MULTILINE)
             continue  # the museumsite being tested is installed already
         done = subprocess.run(["bash", "-e", "-c", line], cwd=cwd, env=environment(**env), capture_output=True,
                               text=True, check=False)
