@@ -430,7 +430,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
-    except ValueError:
-        return str(path)
+    """A path as the user would type it from here: relative, also upwards from a subfolder of the site."""
+    import os
+
+    relative = os.path.relpath(path.resolve(), Path.cwd().resolve())
+    return relative if relative.split(os.sep).count("..") <= 3 else str(path)

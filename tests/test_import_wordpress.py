@@ -110,7 +110,7 @@ def test_drafts_pages_and_skipped_items(imported: tuple[Path, str]) -> None:
     assert body == "Som un petit museu.\n\nEscriu-nos!\n"
     assert not (site / "content/posts/castell.md").exists()
     assert "dropped 1: attachment (not a post or page)" in out
-    assert "3 posts" in out and "1 pages" in out and "1 drafts" in out and "2 redirects" in out
+    assert "3 posts" in out and "1 page," in out and "1 draft," in out and "2 redirects" in out
 
 
 def test_body_markdown_summary_cut_no_shortcodes_no_flash(imported: tuple[Path, str]) -> None:
