@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from museumsite import __version__
-from museumsite.config import find_site
 from museumsite.errors import BuildError, MuseumError, counted
 
 
@@ -27,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if hasattr(args, "site"):  # --site DIR names the site; without it, the one holding this folder
+            from museumsite.config import find_site
+
             args.site = find_site(Path(".")) if args.site is None else args.site
         return int(args.run(args))
     except MuseumError as exc:
