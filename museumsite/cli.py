@@ -431,8 +431,11 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _shown(path: Path) -> str:
-    """A path as the user would type it from here: relative, also upwards from a subfolder of the site."""
+    """A path as the user would type it from here: relative below this folder, and upwards from a subfolder
+    of the folder that holds it (``../../_site`` from ``content/posts``); anything else as given."""
     import os
 
-    relative = os.path.relpath(path.resolve(), Path.cwd().resolve())
-    return relative if relative.split(os.sep).count("..") <= 3 else str(path)
+    here, there = Path.cwd().resolve(), path.resolve()
+    if there.is_relative_to(here) or here.is_relative_to(there.parent):
+        return os.path.relpath(there, here)
+    return str(path)
