@@ -33,7 +33,7 @@ from museumsite.model import (
     Talk,
 )
 from museumsite.translations import inherit_translations
-from museumsite.urls import check_url, expand, make_slug, tag_slug
+from museumsite.urls import check_url, expand, make_slug, page_slug, tag_slug
 
 COMMON_FIELDS = {"title", "lang", "draft", "tags", "template", "summary", "description", "slug", "extra",
                  "translation_key", "aliases", "body_lang", "imported"}
@@ -56,7 +56,14 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
     def tag_key(name: str) -> str:
         return tag_of.get(tag_slug(name), tag_slug(name))
 
-    documents = inherit_translations(documents, config, problems, tag_key)
+    # A file whose front matter could not be read was reported at its line; its translations (which would
+    # miss what they inherit) and the talks of such an event are held back with it, not blamed for it.
+    held = {(d.kind, d.key) for d in documents if d.unreadable}
+    held |= {("talks", d.key) for d in documents
+             if d.kind == "talks" and ("events", f"events/{_text(d.meta.get('event'))}") in held}
+    unbuilt = [d for d in documents if (d.kind, d.key) in held]
+    documents = inherit_translations([d for d in documents if (d.kind, d.key) not in held], config, problems,
+                                     tag_key)
     by_kind: dict[str, list[Entry]] = defaultdict(list)
     builders: dict[str, Callable[[Document, Fields, dict[str, Any], SiteConfig, dt.tzinfo], Entry | None]] = {
         "events": _event, "speakers": _speaker, "posts": _post, "pages": _page,
@@ -65,7 +72,8 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
     for doc in documents:
         if doc.kind == "events" and (doc.key not in events_by_key or not doc.original):
             events_by_key[doc.key] = doc
-    known_speakers = {d.key for d in documents if d.kind == "speakers"}
+    known_speakers = {d.key for d in [*documents, *unbuilt] if d.kind == "speakers"}
+    stand_ins = [_stand_in(doc, config, tag_key) for doc in unbuilt]
     for doc in documents:
         reader = Fields(doc, problems)
         _check_fields(doc, problems)
@@ -78,20 +86,33 @@ def assemble_site(documents: list[Document], config: SiteConfig, problems: Probl
             entry = builders[doc.kind](doc, reader, common, config, site_tz)
         # An entry with a bad reference still goes on to markup, so its broken links are
         # reported in the same run; the build stops before rendering anyway.
-        if entry is not None:
+        if entry is None:  # a required field is missing or wrong (reported): check its links all the same
+            stand_ins.append(_stand_in(doc, config, tag_key, common))
+        else:
             if _slug_is_safe(doc, entry.slug) and (problem := check_url(entry.url)):
                 reader.error("slug" if "slug" in doc.meta else None, f"URL '{entry.url}' {problem}",
                              "check the slug, the file's folder and the permalink pattern in museumsite.yaml")
             by_kind[doc.kind].append(entry)
 
     events = sorted(by_kind["events"], key=lambda e: (-_ordinal(e.start), e.slug, e.lang))  # type: ignore[attr-defined]
-    talks = sorted(by_kind["talks"], key=_talk_order)
+    talks = sorted(by_kind["talks"], key=_talk_order(by_kind["events"]))
     speakers = sorted(by_kind["speakers"], key=lambda s: (make_slug(s.name), s.slug, s.lang))  # type: ignore[attr-defined]
     posts = sorted(by_kind["posts"], key=lambda p: (-p.date.timestamp(), p.slug, p.lang))  # type: ignore[attr-defined]
     pages = sorted(by_kind["pages"], key=lambda p: (p.menu is None, p.menu or 0, p.title, p.lang))  # type: ignore[attr-defined]
     return Site(config=config, events=tuple(events), talks=tuple(talks),  # type: ignore[arg-type]
                 speakers=tuple(speakers), posts=tuple(posts), pages=tuple(pages),  # type: ignore[arg-type]
-                static=static, tag_of=tag_of, tag_labels=tag_labels)
+                static=static, tag_of=tag_of, tag_labels=tag_labels, unbuilt=tuple(stand_ins))
+
+
+def _stand_in(doc: Document, config: SiteConfig, tag_key: Callable[[str], str],
+              common: dict[str, Any] | None = None) -> Entry:
+    """An entry that is never published, for its body's links alone (its problems were reported)."""
+    common = common or _common(doc, Fields(doc, Problems()), config, tag_key)
+    return Page(**common, title=doc.slug, url=_url(config, config.urls.page, common))
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if isinstance(value, (str, int)) else ""
 
 
 def _tag_index(documents: list[Document], config: SiteConfig) -> tuple[dict[str, str], dict[str, str]]:
@@ -127,7 +148,7 @@ def _common(doc: Document, reader: Fields, config: SiteConfig, tag_key: Callable
     if not _slug_is_safe(doc, slug):
         shown = slug if len(slug) <= 80 else slug[:80] + "…"
         reader.error("slug" if "slug" in doc.meta else None, f"slug '{shown}' is not URL-safe",
-                     f"rename the file or set 'slug: {make_slug(slug)}'")
+                     f"rename the file or set 'slug: {page_slug(slug)}'")
     if doc.lang not in config.all_languages:
         reader.error("lang" if "lang" in doc.meta else None, f"language '{doc.lang}' is not one of the site's languages",
                      f"add it to 'languages:' in museumsite.yaml ({', '.join(config.all_languages)} now)")
@@ -150,7 +171,7 @@ def _slug_is_safe(doc: Document, slug: str) -> bool:
     """A file in a subfolder keeps its folders in its URL, each checked like a file name;
     a 'slug:' is one name: '../..' or 'a/b' there would move the page elsewhere."""
     parts = doc.slug.split("/") if slug == doc.slug else [slug]
-    return all(make_slug(part) == part.lower() for part in parts)
+    return all(page_slug(part) == part.lower() for part in parts)
 
 
 def _body_lang(reader: Fields) -> str:
@@ -343,7 +364,18 @@ def _ordinal(day: dt.date) -> int:
     return day.toordinal()
 
 
-def _talk_order(talk: Entry) -> tuple[Any, ...]:
-    assert isinstance(talk, Talk)
-    start = talk.start.timestamp() if talk.start else float("inf")
-    return (talk.event, start, talk.room, talk.title, talk.lang)
+def _talk_order(events: list[Entry]) -> Callable[[Entry], tuple[Any, ...]]:
+    """Talks by event, time, then room in the event's ``rooms:`` order (the grid's columns), not by name;
+    rooms the event does not list come after, by name."""
+    rooms: dict[str, dict[str, int]] = {}
+    for event in events:
+        assert isinstance(event, Event)
+        rooms.setdefault(event.key, {name: index for index, name in enumerate(event.rooms)})
+
+    def order(talk: Entry) -> tuple[Any, ...]:
+        assert isinstance(talk, Talk)
+        start = talk.start.timestamp() if talk.start else float("inf")
+        listed = rooms.get(talk.event, {})
+        return (talk.event, start, listed.get(talk.room, len(listed)), talk.room, talk.title, talk.lang)
+
+    return order

@@ -24,7 +24,8 @@ CACHE_DIR = ".museumsite-cache"
 
 
 def build(root: Path, output: Path | None = None, *, drafts: bool = False, strict: bool = False,
-          progress: Progress | None = None, use_cache: bool = True, in_place: bool = False) -> BuildResult:
+          progress: Progress | None = None, use_cache: bool = True, in_place: bool = False,
+          base_url: str | None = None) -> BuildResult:
     """Build the site in ``root`` into ``output`` (default ``root/_site``).
 
     Raises ConfigError (exit 2), UsageError (exit 2) or BuildError (exit 1) with
@@ -32,12 +33,13 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     Converted Markdown is kept in ``root/.museumsite-cache/`` (``use_cache=False``
     neither reads nor writes it). ``in_place`` lets a build that changes few files
     write them into the output one by one instead of swapping in a whole new tree
-    (``serve`` does; see patch.py for what a reader may see meanwhile).
+    (``serve`` does; see patch.py for what a reader may see meanwhile). ``base_url``
+    replaces the config's, for a preview deploy at another address.
     """
     started = time.perf_counter()
     step = progress or (lambda stage, done, total: None)
     root = root.resolve()
-    config = load_config(root)
+    config = load_config(root, base_url)
     if theme_problems := check_theme(config):
         raise ConfigError(theme_problems)
     output = (output or root / "_site").resolve()
@@ -47,7 +49,7 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
             return _build(root, config, output, drafts, strict, step, use_cache, in_place, started)
         record = manifest.record_path(root / CACHE_DIR, output)
         inputs = manifest.inputs_fingerprint(root, theme_dirs(config), [output, root / CACHE_DIR],
-                                             (drafts, strict, str(output)))
+                                             (drafts, strict, str(output), config.base_url))
         if done := manifest.unchanged(record, inputs, output, time.perf_counter() - started):
             return done
         manifest.forget(record)

@@ -141,7 +141,8 @@ def _talk_event(site: Site, talk: Talk) -> Any:
     text = plain_text(talk.description or talk.summary_html, DESCRIPTION_LIMIT)
     url = absolute(talk.url, site.config.base_url)
     description = "\n\n".join(p for p in (talk.subtitle, speakers, text, url) if p)
-    vevent.add("description", description, parameters={"LANGUAGE": talk.lang})
+    # Most of the description is the abstract: in the body's language (an imported one may be in another).
+    vevent.add("description", description, parameters={"LANGUAGE": talk.body_lang or talk.lang})
     vevent.add("url", url)
     categories = [c for c in (talk.track, event.title if event else "") if c]
     if categories:
@@ -167,7 +168,8 @@ def _all_day(site: Site, event: Event) -> Any:
         vevent.add("location", location, parameters={"LANGUAGE": event.lang})
     url = absolute(event.url, site.config.base_url)
     text = plain_text(event.description or event.summary_html, DESCRIPTION_LIMIT)
-    vevent.add("description", "\n\n".join(p for p in (text, url) if p), parameters={"LANGUAGE": event.lang})
+    vevent.add("description", "\n\n".join(p for p in (text, url) if p),
+               parameters={"LANGUAGE": event.body_lang or event.lang})
     vevent.add("url", url)
     vevent.add("status", "CONFIRMED")
     vevent.add("transp", "TRANSPARENT")  # a day-long conference does not block the whole day

@@ -27,7 +27,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from museumsite.assemble import assemble_site
 from museumsite.config import SiteConfig, load_config
-from museumsite.errors import Problems
+from museumsite.errors import Problems, counted
 from museumsite.i18n import load_interface
 from museumsite.load import load_documents
 from museumsite.theme import default_theme_dir, locale_dirs
@@ -76,8 +76,8 @@ def format_report(reports: list[LanguageReport]) -> str:
     lines = []
     for report in reports:
         state = "complete" if report.complete else (
-            f"{len(report.untranslated_entries)} entries without a translation, "
-            f"{len(report.missing_strings)} interface strings missing")
+            f"{counted(len(report.untranslated_entries), 'entry', 'entries')} without a translation, "
+            f"{counted(len(report.missing_strings), 'interface string')} missing")
         lines.append(f"{report.lang}: {state}")
         lines += [f"  untranslated: {path}" for path in report.untranslated_entries]
         lines += [f"  missing string: {message!r}" for message in report.missing_strings]
@@ -104,6 +104,9 @@ class Finding:
     page: str
     target: str
     message: str
+    source: str = ""  # the content file the page is made from, when it is an entry's page (findings.py)
+    line: int | None = None  # the line of that file where the target is written, when found
+    hint: str = ""  # what to do
 
     @property
     def error(self) -> bool:
@@ -180,9 +183,13 @@ def check_output(output: Path, config: SiteConfig, *, max_kb: int = 100, externa
         for answer in result.unreachable:
             findings.append(Finding("unreachable", outside[answer.url], answer.url,
                                     f"no answer ({answer.reason}); try again later"))
+    from museumsite.findings import page_sources, trace
+
+    sources = page_sources(config) if findings else {}
+    traced = {trace(finding, sources, config.root, config) for finding in findings}
     return OutputReport(pages=len(pages), feeds=len(feeds), links=count, external_checked=checked,
                         external_note=note, external_skipped=skipped,
-                        findings=tuple(sorted(set(findings), key=_order)))
+                        findings=tuple(sorted(traced, key=_order)))
 
 
 def _order(finding: Finding) -> tuple[bool, str, str, str]:
@@ -308,7 +315,8 @@ def report_json(report: OutputReport | None, translations: list[LanguageReport] 
                         errors=sum(f.error for f in report.findings),
                         warnings=sum(not f.error for f in report.findings),
                         findings=[{"kind": f.kind, "page": f.page, "target": f.target, "message": f.message,
-                                   "severity": "error" if f.error else "warning"} for f in report.findings],
+                                   "severity": "error" if f.error else "warning", "source": f.source or None,
+                                   "line": f.line, "hint": f.hint} for f in report.findings],
                         external={"checked": report.external_checked, "note": report.external_note,
                                   "skipped": [{"page": page, "url": url, "reason": reason}
                                               for page, url, reason in report.external_skipped]})
@@ -318,15 +326,24 @@ def report_json(report: OutputReport | None, translations: list[LanguageReport] 
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
+def _finding_text(finding: Finding) -> str:
+    """Like the build's problems: ``path:line: error: ...`` and a ``hint:`` line; the page when it is not the file."""
+    where = f"{finding.source}:{finding.line}" if finding.source and finding.line else finding.source or finding.page
+    text = (f"{where}: {'error' if finding.error else 'warning'}: {finding.kind}: "
+            + (f"{finding.target}: " if finding.target else "") + finding.message
+            + (f" (on {finding.page})" if finding.source else ""))
+    return text + (f"\n  hint: {finding.hint}" if finding.hint else "")
+
+
 def report_text(report: OutputReport) -> str:
-    lines = [f"{f.page}: {'error' if f.error else 'warning'}: {f.kind}: "
-             + (f"{f.target}: " if f.target else "") + f.message for f in report.findings]
+    lines = [_finding_text(f) for f in report.findings]
     if report.external_note:
         lines.append(f"note: {report.external_note}")
     lines += [f"{page}: note: {url}: {reason} (--external-private asks private addresses too)"
               for page, url, reason in report.external_skipped]
     errors = sum(f.error for f in report.findings)
-    lines.append(f"Checked {report.pages} pages, {report.feeds} feeds and {report.links} links"
-                 + (f" ({report.external_checked} outside links asked)" if report.external_checked else "")
-                 + f": {errors} errors, {len(report.findings) - errors} warnings.")
+    lines.append(f"Checked {counted(report.pages, 'page')}, {counted(report.feeds, 'feed')} and "
+                 f"{counted(report.links, 'link')}"
+                 + (f" ({counted(report.external_checked, 'outside link')} asked)" if report.external_checked else "")
+                 + f": {counted(errors, 'error')}, {counted(len(report.findings) - errors, 'warning')}.")
     return "\n".join(lines)

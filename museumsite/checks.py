@@ -28,8 +28,10 @@ def check_site(site: Site, problems: Problems) -> None:
         if event is not None:
             _check_talk_in_event(talk, event, problems)
     _check_rooms_at_once(talks, problems)
+    # A talk that could not be built (reported) may be the one a speaker gives: no second message for it.
+    held_talks = any(e.kind == "talks" for e in site.unbuilt)
     for speaker in (e for e in originals if isinstance(e, Speaker)):
-        if not site.talks_by(speaker):
+        if not site.talks_by(speaker) and not held_talks:
             problems.warn(speaker.source.path, 1, f"speaker '{speaker.name}' gives no talk",
                           "list the speaker in a talk's 'speakers:', or remove the file")
 

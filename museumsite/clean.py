@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from museumsite.build import CACHE_DIR
+from museumsite.config import no_site
 from museumsite.errors import UsageError
 from museumsite.write import MANIFEST, build_lock
 
@@ -24,8 +25,7 @@ def clean_site(root: Path) -> list[Path]:
     """
     root = root.resolve()
     if not (root / "museumsite.yaml").is_file():
-        raise UsageError(f"{root} has no museumsite.yaml, so it is not a site folder: nothing removed; "
-                         "give the site folder with --site DIR")
+        raise no_site(root)
     output, cache = root / OUTPUT_DIR, root / CACHE_DIR
     for folder in (output, cache):
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from museumsite import __version__
-from museumsite.errors import BuildError, MuseumError
+from museumsite.errors import BuildError, MuseumError, counted
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if hasattr(args, "site"):  # --site DIR names the site; without it, the one holding this folder
+            from museumsite.config import find_site
+
+            args.site = find_site(Path(".")) if args.site is None else args.site
         return int(args.run(args))
     except MuseumError as exc:
         problems = getattr(exc, "problems", None)
@@ -35,8 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         if problems:
             for problem in problems:
                 print(problem, file=sys.stderr)
-            count = len(problems)
-            print(f"Build failed: {count} problem{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
+            print(failed_line(getattr(args, "command", None), len(problems)), file=sys.stderr)
         else:
             print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -45,16 +48,29 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+CI_CHOICES = {"github", "gitlab"}  # scaffold.CI_FILES; named here so that --help needs no import
+SITE_HELP = "the site folder, holding museumsite.yaml (default: the one holding the current folder)"
+
+
+def failed_line(command: str | None, count: int) -> str:
+    """The last line of a command stopped by problems: said in its own words, counted right."""
+    problems = counted(count, "problem")
+    if command == "check":
+        return f"Check stopped: the site does not build ({problems})."
+    done = {"build": "Build failed", "import": "Import failed", "serve": "Serve stopped"}.get(command or "", "Stopped")
+    return f"{done}: {problems}; nothing was written."
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="museumsite", description="Build static sites for conference proceedings, event recaps and blogs.")
     parser.add_argument("--version", action="version", version=f"museumsite {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
 
     build = commands.add_parser("build", help="build the site into a folder of static files",
                                 description="Build the site into a folder of static files.")
-    build.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
-                       help="the site folder, holding museumsite.yaml (default: the current folder)")
+    build.add_argument("--site", type=Path, metavar="DIR",
+                       help=SITE_HELP)
     build.add_argument("--output", type=Path, metavar="DIR", help="where to write the site (default: DIR/_site)")
     build.add_argument("--drafts", action="store_true", help="include entries marked 'draft: true'")
     build.add_argument("--in-place", action="store_true",
@@ -62,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
                             "tree: faster on a large site, but a web server reading the output meanwhile may "
                             "briefly serve old and new pages together")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--base-url", metavar="URL",
+                       help="publish at this address instead of museumsite.yaml's base_url (a preview deploy): "
+                            "every absolute URL, feed and the sitemap follow it")
     loud = build.add_mutually_exclusive_group()
     loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
     loud.add_argument("--verbose", "-v", action="store_true", help="also print file counts")
@@ -70,13 +89,17 @@ def _parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="create a small working site in a new folder",
                                description="Create a small working site (one event, talk, speaker and post).")
     init.add_argument("directory", type=Path, metavar="DIR", help="the new site folder (must be new or empty)")
+    init.add_argument("--ci", choices=sorted(CI_CHOICES), metavar="HOST",
+                      help="also write the workflow that publishes the site: 'github' (GitHub Pages, "
+                           ".github/workflows/pages.yml) or 'gitlab' (GitLab Pages, .gitlab-ci.yml); on an existing "
+                           "site, only that")
     init.set_defaults(run=_init)
 
     new = commands.add_parser("new", help="create a content file with front matter ready to fill",
                               description="Create content/<kind>s/<slug>.md, the slug made from the title.")
     new.add_argument("kind", choices=["post", "talk", "speaker", "event", "page"], help="what to create")
     new.add_argument("title", help='its title, e.g. "Évaluer nos réseaux" (slug: evaluer-nos-reseaux)')
-    new.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
+    new.add_argument("--site", type=Path, metavar="DIR", help=SITE_HELP)
     new.set_defaults(run=_new)
 
     check = commands.add_parser("check", help="check the built site: links, anchors, images, feeds; translations",
@@ -85,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
                                             "and page sizes; --translations reports what each language lacks. "
                                             "Without a choice, both. Exit 1 on broken links, anchors, images or "
                                             "feeds, and with --strict on any finding.")
-    check.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
+    check.add_argument("--site", type=Path, metavar="DIR", help=SITE_HELP)
     check.add_argument("--output", type=Path, metavar="DIR",
                        help="check this already built folder instead of building the site into a temporary one")
     check.add_argument("--links", action="store_true", help="check the built site (links, images, feeds...)")
@@ -98,6 +121,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--translations", action="store_true", help="report missing translations")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings and missing translations too")
     check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    check.add_argument("--base-url", metavar="URL",
+                       help="the address the site is published at, when it was built with build --base-url URL")
     check.add_argument("--max-kb", type=int, default=100, metavar="KB",
                        help="size budget of a page, raw (default: 100)")
     check.add_argument("--timeout", type=float, default=5.0, metavar="S",
@@ -113,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
                        ("disqus", "a Disqus comments export (XML)")):
         source = sources.add_parser(name, help=text, description=f"Import {text}.")
         source.add_argument("file", type=Path, metavar="FILE", help="the export file")
-        source.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
+        source.add_argument("--site", type=Path, metavar="DIR", help=SITE_HELP)
         if name == "wordpress":
             source.add_argument("--uploads", type=Path, metavar="DIR",
                                 help="the old site's wp-content/uploads folder: images are copied from it")
@@ -133,8 +158,8 @@ def _serve_parsers(commands: Any) -> None:
                                 description="Build the site into .museumsite-cache/serve/, serve it on "
                                             "127.0.0.1, rebuild when content, themes, locales or the config "
                                             "change, and reload open pages. Ctrl-C stops it.")
-    serve.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
-    serve.add_argument("--port", type=int, default=8000, metavar="N", help="the port (default: 8000)")
+    serve.add_argument("--site", type=Path, metavar="DIR", help=SITE_HELP)
+    serve.add_argument("--port", type=_port, default=8000, metavar="N", help="the port (default: 8000; 0: any free one)")
     serve.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
                        help="the address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--allow-host", action="append", default=[], metavar="NAME", type=_host_option,
@@ -145,7 +170,7 @@ def _serve_parsers(commands: Any) -> None:
     serve.set_defaults(run=_serve)
     clean = commands.add_parser("clean", help="remove the output (_site) and the cache (.museumsite-cache)",
                                 description="Remove _site/ (only if museumsite wrote it) and .museumsite-cache/.")
-    clean.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
+    clean.add_argument("--site", type=Path, metavar="DIR", help=SITE_HELP)
     clean.set_defaults(run=_clean)
 
 
@@ -161,20 +186,39 @@ def _host_option(value: str) -> str:
     return name
 
 
+def _port(text: str) -> int:
+    """A TCP port, checked while parsing: a wrong one is a usage error before any build, not a traceback after it."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number: give one from 1 to 65535") from None
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{number} is not a port number: give one from 1 to 65535")
+    return number
+
+
 def _serve(args: argparse.Namespace) -> int:
+    import signal
+
     from museumsite.serve import DevServer
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # `kill`, a process manager or a container stop: the same clean stop as Ctrl-C
 
     server = DevServer(args.site, bind=args.bind, port=args.port, drafts=args.drafts,
                        allow_hosts=tuple(args.allow_host),
                        log=lambda message: print(message, file=sys.stderr, flush=True))
     server.start()
     print(f"Serving {_shown(args.site)} at {server.url} (Ctrl-C to stop)", flush=True)
+    previous = signal.signal(signal.SIGTERM, terminate)
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         server.stop()
         print("Stopped.", file=sys.stderr)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 
@@ -202,7 +246,7 @@ def _comments_parser(commands: Any) -> None:
                         (reject, _comments_reject)):
         if action is approve or action is reject:
             action.add_argument("ref", metavar="ID", help="posts/<slug>#12, or 12 when only one archive has it")
-        action.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
+        action.add_argument("--site", type=Path, metavar="DIR", help=SITE_HELP)
         action.set_defaults(run=run)
 
 
@@ -265,8 +309,8 @@ def _add_schedule_imports(import_subparsers: argparse._SubParsersAction[argparse
             description=f"Import {what} as event, talk and speaker files. Re-importing updates the same files; "
                         "files edited by hand are kept unless --force.")
         command.add_argument("file", type=Path, metavar="FILE", help="the schedule file")
-        command.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
-                             help="the site folder (default: .)")
+        command.add_argument("--site", type=Path, metavar="DIR",
+                             help=SITE_HELP)
         command.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
         command.add_argument("--force", action="store_true", help="also replace files edited by hand")
         command.set_defaults(run=_import_schedule, schedule_format=name)
@@ -288,7 +332,7 @@ def _import_schedule(args: argparse.Namespace) -> int:
     except BuildError as exc:  # a file we cannot read: say so plainly, nothing was written
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print("Import failed; nothing was written.", file=sys.stderr)
+        print(failed_line("import", len(exc.problems)), file=sys.stderr)
         return exc.exit_code
     report = import_schedule(schedule, args.site.resolve(), dry_run=args.dry_run, force=args.force)
     for warning in report.warnings:
@@ -311,30 +355,37 @@ def _build(args: argparse.Namespace) -> int:
 
     try:
         result = build(args.site, args.output, drafts=args.drafts, strict=args.strict, progress=progress,
-                       in_place=args.in_place)
+                       in_place=args.in_place, base_url=args.base_url)
     finally:
         if live and time.perf_counter() - started > 1.0:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
     if not args.quiet:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
-        if args.verbose:
-            print(f"{result.written} files written, {result.unchanged} unchanged, {result.removed} removed; "
-                  f"{result.rendered} pages and feeds made, {result.kept} kept from the last build")
-        print(f"Built {result.pages} pages and {result.feeds} feeds in {result.seconds:.2f} s "
+        if args.verbose and result.up_to_date:
+            print(f"Nothing changed since the last build: its {counted(result.unchanged, 'file')} are up to date")
+        elif args.verbose:
+            print(f"{counted(result.written, 'file')} written, {result.unchanged} unchanged, {result.removed} removed; "
+                  f"{counted(result.rendered, 'page or feed', 'pages and feeds')} made, "
+                  f"{result.kept} kept from the last build")
+        print(f"Built {counted(result.pages, 'page')} and {counted(result.feeds, 'feed')} in {result.seconds:.2f} s "
               f"into {_shown(result.output_dir)}"
-              + (f" ({len(result.warnings)} warnings)" if result.warnings else ""))
+              + (f" ({counted(len(result.warnings), 'warning')})" if result.warnings else ""))
         if result.drafts:
-            print(f"{result.drafts} draft{'s' if result.drafts != 1 else ''} left out: "
-                  "build with --drafts to include them")
+            print(f"{counted(result.drafts, 'draft')} left out: build with --drafts to include them")
     return 0
 
 
 def _init(args: argparse.Namespace) -> int:
     from museumsite.scaffold import init_site
 
-    init_site(args.directory)
-    print(f"Created a site in {args.directory}. Build it with: museumsite build --site {args.directory}")
+    existing = (args.directory / "museumsite.yaml").is_file()
+    made = init_site(args.directory, args.ci)
+    if not existing:
+        print(f"Created a site in {args.directory}. Build it with: museumsite build --site {args.directory}")
+    for path in made:
+        if path.name in ("pages.yml", ".gitlab-ci.yml"):
+            print(f"Wrote {_shown(path)}: commit it and push; the README's \"Publishing\" says what to turn on once.")
     return 0
 
 
@@ -374,7 +425,7 @@ def _check_output(args: argparse.Namespace) -> Any:
     from museumsite.check import check_output
     from museumsite.config import load_config
 
-    config = load_config(args.site.resolve())
+    config = load_config(args.site.resolve(), args.base_url)
     options = {"max_kb": args.max_kb, "external": args.external, "timeout": args.timeout,
                "external_private": args.external_private}
     if args.output is not None:
@@ -384,7 +435,7 @@ def _check_output(args: argparse.Namespace) -> Any:
             raise UsageError(f"{args.output} is not a folder: build the site first, or leave out --output")
         return check_output(args.output, config, **options)
     with tempfile.TemporaryDirectory(prefix="museumsite-check-") as folder:
-        result = build(args.site, Path(folder) / "site")
+        result = build(args.site, Path(folder) / "site", base_url=args.base_url)
         return check_output(result.output_dir, config, **options)
 
 
@@ -403,7 +454,11 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
-    except ValueError:
-        return str(path)
+    """A path as the user would type it from here: relative below this folder, and upwards from a subfolder
+    of the folder that holds it (``../../_site`` from ``content/posts``); anything else as given."""
+    import os
+
+    here, there = Path.cwd().resolve(), path.resolve()
+    if there.is_relative_to(here) or here.is_relative_to(there.parent):
+        return os.path.relpath(there, here)
+    return str(path)

@@ -57,6 +57,8 @@ def attach_threads(site: Site, archives: list[Archive], problems: Problems) -> S
 def _thread(archive: Archive, site: Site, problems: Problems) -> Thread | None:
     config = site.config
     if site.original(archive.target) is None:
+        if any(e.key == archive.target for e in site.unbuilt):  # its entry's own problems are reported
+            return None
         kind = archive.target.split("/", 1)[0]
         problems.error(archive.path, 1, f"comments for '{archive.target}', which is not an entry of the site",
                        f"name the file after the entry it belongs to: content/comments/{kind}/<slug>.yaml "

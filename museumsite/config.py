@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from museumsite.errors import ConfigError, Problem, Problems, did_you_mean
+from museumsite.errors import ConfigError, Problem, Problems, UsageError, did_you_mean
 from museumsite.urls import check_url
 from museumsite.yamlfile import YamlProblem, read_yaml_file
 
@@ -156,19 +156,46 @@ class SiteConfig:
         return path if path.endswith("/") else path + "/"
 
 
-def load_config(root: Path) -> SiteConfig:
-    """Read and validate ``root/museumsite.yaml``; raise ConfigError listing every problem."""
+def no_site(root: Path, searched_up: bool = False) -> ConfigError:
+    """The one wording of "this is not a site", whichever command meets it (exit 2)."""
+    where = f"{root} or any folder above it" if searched_up else str(root)
+    return ConfigError([Problem(CONFIG_FILE, None, f"no {CONFIG_FILE} in {where}",
+                                "run the command inside a site folder, pass --site DIR, "
+                                "or create a site with 'museumsite init DIR'")])
+
+
+def find_site(start: Path) -> Path:
+    """The site folder holding ``start``: the nearest folder upwards with a museumsite.yaml.
+
+    Like git, Hugo and Zola, a command run in ``content/posts/`` works on its site;
+    ``--site DIR`` names the folder itself and is not searched from.
+    """
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder if folder != here else start
+    raise no_site(here, searched_up=True)
+
+
+def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
+    """Read and validate ``root/museumsite.yaml``; raise ConfigError listing every problem.
+
+    ``base_url`` replaces the file's (``build --base-url``, for a preview deploy): every
+    absolute URL, feed and sitemap follows it, and nothing else changes.
+    """
+    if base_url is not None and (urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc):
+        raise UsageError(f"--base-url '{base_url}' is not an absolute URL: write it like https://preview.example.org/")
     path = root / CONFIG_FILE
     if not path.is_file():
-        raise ConfigError([Problem(CONFIG_FILE, None, f"no {CONFIG_FILE} in {root}",
-                                    "run the command from a site folder, pass --site DIR, "
-                                    "or create a site with 'museumsite init DIR'")])
+        raise no_site(root)
     try:
         data, lines = read_yaml_file(path)
     except YamlProblem as exc:
         raise ConfigError([Problem(CONFIG_FILE, exc.line, exc.message, exc.hint)]) from None
     problems = Problems()
     values = _read_section(SiteConfig, data, lines, "", problems)
+    if base_url is not None:
+        values["base_url"] = base_url
     if values.get("default_language"):
         values["language"] = values["default_language"]
         if "language" in data and data["language"] != values["default_language"]:

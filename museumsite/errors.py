@@ -98,3 +98,12 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest known word, or an empty string."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+def counted(number: int, singular: str, plural: str = "") -> str:
+    """'1 error', '2 errors': every count a command prints goes through here, never '(s)'.
+
+    Command output is English; the plural is the singular plus 's' unless given
+    ('1 entry', '2 entries'). The theme's own counts use the catalogues' plural rules.
+    """
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"

@@ -13,7 +13,7 @@ import re
 import threading
 from collections.abc import Sequence
 
-from museumsite.errors import Problem
+from museumsite.errors import Problem, counted
 
 PREFIX = "/__museumsite/"
 EVENTS_PATH = PREFIX + "events"
@@ -93,7 +93,7 @@ def overlay(problems: Sequence[Problem]) -> str:
         'background:#2b0d0d;color:#fff;font:14px/1.5 ui-monospace,monospace;box-shadow:0 2px 12px #000">'
         '<button type="button" onclick="this.parentNode.remove()" aria-label="Hide" style="float:right;'
         'font:inherit;background:none;color:#fff;border:1px solid #fff;cursor:pointer">×</button>'
-        f'<p style="margin:0 0 .8em;font-weight:bold">Build failed: {count} problem{"s" if count != 1 else ""}. '
+        f'<p style="margin:0 0 .8em;font-weight:bold">Build failed: {counted(count, "problem")}. '
         "The page below is the last good build; save a fix to reload.</p>"
         f'<ul style="margin:0;padding-left:1.2em">{items}</ul></div>')
 

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from museumsite.errors import Problems
+from museumsite.errors import Problems, counted
 from museumsite.model import KINDS, Archive, Document, StaticFile
 from museumsite.yamlfile import (
     CONTROL_CHARS,
@@ -88,6 +88,7 @@ def _load_one(
     path: Path, rel: str, kind: str, folder: Path, languages: tuple[str, ...],
     default_language: str, problems: Problems,
 ) -> Document | None:
+    body, body_line, unreadable = "", 1, False
     try:
         text = _read_content(path, rel, problems)
         front, front_line, body, body_line = split_front_matter(text)
@@ -96,7 +97,9 @@ def _load_one(
     except YamlProblem as exc:
         problems.error(rel, exc.line, exc.message, exc.hint or
                        "check the indentation and quote values that contain ': ' or start with '[', '{', '*', '&', '@'")
-        return None
+        # Kept, marked: its translations are not blamed for what they cannot inherit, and its body's
+        # links are still checked, so one run reports every problem (see assemble.py).
+        meta, meta_lines, unreadable = {}, {}, True
     stem = path.relative_to(folder).with_suffix("").as_posix()
     slug, lang = stem, default_language
     base, dot, suffix = stem.rpartition(".")
@@ -111,7 +114,7 @@ def _load_one(
     key = meta.get("translation_key")
     key = str(key).strip() if isinstance(key, (str, int)) and str(key).strip() else slug
     return Document(path=rel, kind=kind, slug=slug, lang=lang, meta=meta, key=f"{kind}/{key}",
-                    meta_lines=meta_lines, body=body, body_line=body_line)
+                    meta_lines=meta_lines, body=body, body_line=body_line, unreadable=unreadable)
 
 
 def load_comment_archives(root: Path, content_dir: Path, problems: Problems) -> list[Archive]:
@@ -153,7 +156,7 @@ def _read_content(path: Path, rel: str, problems: Problems) -> str:
     if control is not None:
         line, column, char = control
         count = len(CONTROL_CHARS.findall(text))
-        problems.warn(rel, line, f"removed {count} control character{'s' if count != 1 else ''} "
+        problems.warn(rel, line, f"removed {counted(count, 'control character')} "
                       f"(the first, U+{ord(char):04X}, at column {column})",
                       "they are invisible and not allowed in feeds; delete them in your editor")
         text = CONTROL_CHARS.sub("", text)

@@ -115,7 +115,7 @@ def unchanged(record: Path, inputs: str, output: Path, seconds: float) -> BuildR
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return BuildResult(output_dir=output, written=0, unchanged=figures["files"], removed=0, seconds=seconds,
-                       warnings=warnings, **figures)
+                       warnings=warnings, up_to_date=True, **figures)
 
 
 def remember(record: Path, inputs: str, result: BuildResult) -> None:

@@ -60,9 +60,15 @@ class _Context:
     found: list[Problem] = dataclasses.field(default_factory=list)
 
     def url_of(self, path: str, lang: str) -> str | None:
-        """The page a link to a content file leads to: its version in ``lang`` where translated."""
+        """The page a link to a content file leads to: its version in ``lang`` where translated.
+
+        A file that could not be built (``Site.unbuilt``) was reported already: a link to it is not
+        a second problem, so it gets the stand-in's URL (never published: the build fails).
+        """
         key = self.pages.get(path)
         found = self.site.get(key, lang) if key and self.site else None
+        if found is None and self.site is not None:
+            return next((e.url for e in self.site.unbuilt if e.source.path == path), None)
         return found.url if found else None
 
 
@@ -139,7 +145,8 @@ def convert_site(site: Site, problems: Problems, interface: Interface, cache: Ma
     cache = cache if cache is not None else MarkupCache()
     salt = json.dumps([__version__, markdown.__version__, EXTENSIONS, context.base_path])
     entries = site.entries
-    titles = {lang: [interface.gettext(lang, title) for title in MARKDOWN_TITLES] for lang in {e.lang for e in entries}}
+    titles = {lang: [interface.gettext(lang, title) for title in MARKDOWN_TITLES]
+              for lang in {e.lang for e in (*entries, *site.unbuilt)}}
     keys = [hashlib.sha256(json.dumps([salt, titles[e.lang], e.source.path, e.lang, e.body_md, e.summary_md])
                            .encode("utf-8")).hexdigest() for e in entries]
     results: list[dict[str, Any] | None] = []
@@ -176,6 +183,10 @@ def convert_site(site: Site, problems: Problems, interface: Interface, cache: Ma
         )
 
     done: list[Any] = [finish(index, entry) for index, entry in enumerate(entries)]  # in Site.entries' order
+    for stand_in in site.unbuilt:  # its other problems are reported: its links are too, in the same run
+        for problem in _convert_entry((context, titles), stand_in)[1]:
+            (problems.warn if problem.warning else problems.error)(problem.path, problem.line, problem.message,
+                                                                   problem.hint)
     ends = list(itertools.accumulate(map(len, (site.events, site.talks, site.speakers, site.posts, site.pages))))
     return dataclasses.replace(
         site, events=tuple(done[:ends[0]]), talks=tuple(done[ends[0]:ends[1]]),

@@ -46,6 +46,7 @@ class Document:
     key: str = ""  # translation key, "posts/recap": the base name or front matter's translation_key
     original: str = ""  # path of the original this translation inherits from, if any
     inherited: frozenset[str] = frozenset()  # front-matter keys taken from the original
+    unreadable: bool = False  # its front matter could not be read (reported): only its body's links are checked
 
     def line_of(self, key: str) -> int:
         return self.meta_lines.get(key, 1)
@@ -238,6 +239,9 @@ class Site:
     tag_of: Mapping[str, str] = field(default_factory=dict)  # slug of any tag name -> tag key
     tag_labels: Mapping[str, str] = field(default_factory=dict)  # tag key -> name as first written
     threads: Mapping[str, Thread] = field(default_factory=dict)  # entry key -> its comments
+    # Entries that could not be built (a file whose front matter is unreadable, a post without a date...): never
+    # published (the build fails for them already), kept so that the links of their bodies are checked in the same run.
+    unbuilt: tuple[Entry, ...] = ()
     tags: tuple[Tag, ...] = field(init=False, default=())
     _by_key: Mapping[tuple[str, str], Entry] = field(init=False, repr=False, default_factory=dict)
     _tags: Mapping[tuple[str, str], Tag] = field(init=False, repr=False, default_factory=dict)
@@ -403,3 +407,4 @@ class BuildResult:
     drafts: int = 0  # draft files left out (0 when built with drafts)
     rendered: int = 0  # pages and post feeds rendered by this build
     kept: int = 0  # pages and post feeds read back from the previous build instead (reuse.py)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was made or read (manifest.py)

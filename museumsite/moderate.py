@@ -35,6 +35,7 @@ from museumsite.archivetext import (
 )
 from museumsite.errors import BuildError, Problem, Problems, UsageError
 from museumsite.inbox import Submission, describe, read_submission
+from museumsite.markup import plain_text
 from museumsite.model import Archive, Site
 
 
@@ -142,7 +143,9 @@ def list_comments(root: Path, pending: bool = False) -> tuple[list[Row], list[Pr
                 continue
             date = item.get("date")
             shown = date.isoformat(sep=" ", timespec="minutes") if isinstance(date, dt.datetime) else str(date)
-            words = describe(item.get("body", ""))
+            body = str(item.get("body", ""))
+            # An imported comment is HTML: the terminal shows its text, not its tags and entities.
+            words = describe(plain_text(body, len(body)) if item.get("format") == "html" else body)
             rows.append(Row(ref=f"{target}#{describe(item.get('id'))}", date=shown,
                             author=describe(item.get("author") or "") or "-", lang=describe(item.get("lang") or "?"),
                             status=describe(status), words=words if len(words) <= 60 else words[:59] + "…"))

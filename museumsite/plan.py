@@ -74,7 +74,7 @@ def _language_pages(site: Site, interface: Interface, lang: str) -> list[Job]:
     post_sources = tuple(p.source.path for p in site.posts)
     jobs = [Job(url=here("/"), template="home.html", title=config.title_in(lang), lang=lang, page_key="home",
                 context={"posts": posts[:5]}, sources=post_sources)]
-    if posts or lang == config.language:
+    if posts or (site.posts and lang == config.language):  # no posts, no empty index (it linked to no archive)
         jobs += _paginate(site, interface, here("/posts/"), "posts", "posts.html", _(N_("Posts")), lang, posts,
                           post_sources)
     tags = site.tags_in(lang)

@@ -267,6 +267,7 @@ class _Shared:
 def _render_one(shared: _Shared, job: Job) -> tuple[bytes, tuple[str, ...]] | Problem:
     """The page's bytes and the entries whose bodies it read (see reuse.py)."""
     env = shared.env
+    context: dict[str, Any] = {}
     try:
         template = env.get_template(job.template)
         context = _context(job, shared.site, shared.navs.get(job.lang, ()), shared.table, shared.index)
@@ -276,7 +277,7 @@ def _render_one(shared: _Shared, job: Job) -> tuple[bytes, tuple[str, ...]] | Pr
     except Exception as exc:  # noqa: BLE001 (any template failure: report it, render the rest)
         from museumsite.theme import template_problem
 
-        return template_problem(exc, job.template)
+        return template_problem(exc, job.template, shared.site.config.root, [*context, *env.globals])
 
 
 def _context(job: Job, site: Site, nav: tuple[dict[str, Any], ...],

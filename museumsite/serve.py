@@ -37,8 +37,8 @@ from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from museumsite.build import CACHE_DIR, build
-from museumsite.config import load_config
-from museumsite.errors import BuildError, Problem, UsageError
+from museumsite.config import load_config, no_site
+from museumsite.errors import BuildError, Problem, UsageError, counted
 from museumsite.live import EVENTS_PATH, SCRIPT, SCRIPT_PATH, LiveState, inject, no_site_page
 from museumsite.watch import CONFIG_FILE, Watcher
 
@@ -390,7 +390,7 @@ class DevServer:
 
     def start(self) -> None:
         if not (self.root / CONFIG_FILE).is_file():
-            raise UsageError(f"{self.root} has no {CONFIG_FILE}: give the site folder with --site DIR")
+            raise no_site(self.root)
         if not is_loopback(self.bind):
             self.log(f"warning: serving on {self.bind}, which other machines may reach; "
                      "the default, 127.0.0.1, is this machine only")
@@ -429,9 +429,8 @@ class DevServer:
             self.base_path = load_config(self.root).base_path
         except BuildError as exc:  # ConfigError too: a broken config is one more problem to show
             self.live.publish(exc.problems)
-            count = len(exc.problems)
             self.log("\n".join(str(p) for p in exc.problems))
-            self.log(f"Build failed: {count} problem{'s' if count != 1 else ''}; "
+            self.log(f"Build failed: {counted(len(exc.problems), 'problem')}; "
                      + ("serving the last good build." if (self.output / "index.html").is_file() else
                         "nothing to serve until it is fixed."))
             return
@@ -449,5 +448,5 @@ class DevServer:
         self.live.publish(())
         for warning in result.warnings:
             self.log(str(warning))
-        self.log(f"{'Built' if first else 'Rebuilt'} {result.pages} pages in "
+        self.log(f"{'Built' if first else 'Rebuilt'} {counted(result.pages, 'page')} in "
                  f"{time.perf_counter() - started:.2f} s")

@@ -9,13 +9,14 @@ and override one block instead of copying the whole file.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from museumsite.config import SiteConfig
-from museumsite.errors import Problem, Problems
+from museumsite.errors import Problem, Problems, did_you_mean
 from museumsite.load import list_static
 from museumsite.model import Entry, StaticFile
 from museumsite.reuse import BODY_FIELDS, read_name
@@ -111,11 +112,17 @@ def theme_static(config: SiteConfig, problems: Problems) -> list[StaticFile]:
     return [chosen[path] for path in sorted(chosen)]
 
 
-def template_problem(exc: BaseException, template: str) -> Problem:
-    """Name the template file and line of a Jinja error, whether at parse time or render time."""
+def template_problem(exc: BaseException, template: str, root: Path | None = None,
+                     names: Iterable[str] = ()) -> Problem:
+    """Name the template file and line of a Jinja error, whether at parse time or render time.
+
+    A template of the site is named from the site folder, as content files are; an
+    undefined name gets a "did you mean" among ``names`` (the page's variables) or the
+    fields of the site's entries.
+    """
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return Problem(exc.filename or exc.name or template, exc.lineno, f"template error: {exc.message}",
-                       "fix the template syntax")
+        return Problem(_shown(exc.filename or exc.name or template, root), exc.lineno,
+                       f"template error: {exc.message}", "fix the template syntax")
     if isinstance(exc, jinja2.TemplateNotFound):
         return Problem(template, None, f"template '{exc.name}' not found",
                        "check the name, or add it to your theme's templates/ folder")
@@ -126,5 +133,30 @@ def template_problem(exc: BaseException, template: str) -> Problem:
         if filename.endswith((".html", ".xml", ".txt", ".j2")):
             where, line = filename, tb.tb_lineno
         tb = tb.tb_next
-    hint = "a variable or attribute that does not exist" if isinstance(exc, jinja2.UndefinedError) else ""
-    return Problem(where, line, f"template error: {type(exc).__name__}: {exc}", hint)
+    hint = _undefined_hint(str(exc), names) if isinstance(exc, jinja2.UndefinedError) else ""
+    return Problem(_shown(where, root), line, f"template error: {type(exc).__name__}: {exc}", hint)
+
+
+def _shown(filename: str, root: Path | None) -> str:
+    path = Path(filename)
+    if root is not None and path.is_absolute() and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    return filename
+
+
+def _undefined_hint(message: str, names: Iterable[str]) -> str:
+    """'titel' is undefined: did you mean 'title'? Attributes are looked up among the model's fields."""
+    import dataclasses
+    import re
+
+    from museumsite import model
+
+    variable = re.fullmatch(r"'([^']+)' is undefined", message)
+    attribute = re.search(r"has no attribute '([^']+)'", message)
+    if variable:
+        return did_you_mean(variable.group(1), names) or "a variable that does not exist on this page"
+    if attribute:
+        fields = {f.name for kind in (model.Event, model.Talk, model.Speaker, model.Post, model.Page, model.Site)
+                  for f in dataclasses.fields(kind)}
+        return did_you_mean(attribute.group(1), fields) or "an attribute that does not exist"
+    return "a variable or attribute that does not exist"

@@ -12,6 +12,7 @@ files: a date or a room that differs between languages is almost always a mistak
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -64,12 +65,25 @@ def _complete(doc: Document, original: Document, problems: Problems, tag_key: Ca
             continue
         if _normal(key, value, tag_key) != _normal(key, original.meta[key], tag_key):
             problems.warn(doc.path, doc.line_of(key),
-                          f"'{key}' is {value!r} here but {original.meta[key]!r} in the original "
+                          f"'{key}' is {shown_value(value)} here but {shown_value(original.meta[key])} in the original "
                           f"{original.path}:{original.line_of(key)}",
                           f"remove '{key}' from the translation to inherit it, or make the two agree")
     lines = {**{k: 1 for k in inherited}, **doc.meta_lines}
     return dataclasses.replace(doc, meta={**inherited, **doc.meta}, meta_lines=lines,
                                original=original.path, inherited=frozenset(inherited))
+
+
+def shown_value(value: Any) -> str:
+    """A front-matter value as the author wrote it: 2026-03-16, not datetime.date(2026, 3, 16)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(shown_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {shown_value(v)}" for k, v in value.items()) + "}"
+    return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _normal(key: str, value: Any, tag_key: Callable[[str], str]) -> Any:

@@ -66,6 +66,18 @@ def tag_slug(name: str) -> str:
     return slug
 
 
+def page_slug(text: str) -> str:
+    """The slug of a new content file: ``make_slug`` for Latin text, ``tag_slug`` for other scripts.
+
+    "日本語のタイトル" stays as written (a page URL percent-encodes it, as tag pages
+    do) instead of becoming Chinese pinyin; Latin titles keep the ASCII slug every
+    keyboard can type.
+    """
+    if any(char.isalpha() and ord(char) > 127 and not _is_latin(char) for char in text):
+        return tag_slug(text)
+    return make_slug(text)
+
+
 def _shorten(slug: str, text: str) -> str:
     if len(slug.encode("utf-8")) <= MAX_SLUG_BYTES:
         return slug

@@ -177,11 +177,7 @@ def parse_yaml(text: str, first_line: int = 1, *, limits: Limits = LIMITS,
     except _ValueProblem as exc:
         raise _value_problem(exc, first_line) from None
     except yaml.MarkedYAMLError as exc:
-        # At the end of the text the problem mark points past the last line; where the
-        # unclosed bracket or quote began is what the author needs to see.
-        mark = exc.problem_mark
-        if exc.context_mark and (mark is None or mark.index >= len(text.rstrip())):
-            mark = exc.context_mark
+        mark = _mistake_mark(exc, text)
         line = first_line + mark.line if mark else first_line
         if "maximum nesting depth" in str(exc.problem):  # libyaml >= 0.2.5 stops at 1,000 levels
             raise _too_deep(line, limits) from None
@@ -192,6 +188,24 @@ def parse_yaml(text: str, first_line: int = 1, *, limits: Limits = LIMITS,
     finally:
         loader.dispose()
     return data, lines
+
+
+def _mistake_mark(exc: yaml.MarkedYAMLError, text: str) -> Any:
+    """Where the author made the mistake, which is not always where PyYAML noticed it.
+
+    At the end of the text the problem mark points past the last line: where the unclosed
+    bracket or quote began is what the author needs to see. A key without its colon, or a
+    list or mapping left open, is noticed on a later line (the next key): the mistake is
+    where that key or bracket began.
+    """
+    mark, context = exc.problem_mark, exc.context_mark
+    if context is None:
+        return mark
+    if mark is None or mark.index >= len(text.rstrip()):
+        return context
+    if mark.line > context.line and str(exc.context).startswith(("while scanning a simple key", "while parsing a flow")):
+        return context
+    return mark
 
 
 def _too_big(line: int, limits: Limits) -> YamlProblem:

@@ -152,8 +152,9 @@ def test_text_report_names_page_kind_and_target(make_site: MakeSite, capsys: pyt
                       "content/pages/links.md": "---\ntitle: Links\nmenu: 2\n---\n[gone](/nowhere/)\n"})
     assert main(["check", "--site", str(site)]) == 1
     out = capsys.readouterr().out
-    assert "/links/: error: link: /nowhere/: missing page or file: /nowhere/ is not in the output" in out
-    assert "errors, 0 warnings." in out
+    assert ("content/pages/links.md:5: error: link: /nowhere/: missing page or file: /nowhere/ is not in the output"
+            " (on /links/)") in out
+    assert "error, 0 warnings." in out
     assert "fr: 5 entries without a translation" in out or "fr:" in out, "no option: translations too"
 
 

@@ -50,7 +50,7 @@ def test_threads_match_old_urls_and_merge_in_date_order(site: Path, capsys: pyte
     second = archive(site / "content/comments/posts/second-post.yaml")
     assert list(second) == [21, 5005] and "<script" not in second[5005]["body"]
     assert second[5005]["author"] == "Bob" and second[5005]["status"] == "approved"
-    assert "1 thread(s) matched no entry" in out and "http://blog.example.cat/2012/01/never-existed/" in out
+    assert "1 thread matched no entry" in out and "http://blog.example.cat/2012/01/never-existed/" in out
     assert "dropped 1: deleted posts" in out and "dropped 1: spam posts" in out
     assert_private(site)
 

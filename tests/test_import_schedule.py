@@ -338,8 +338,8 @@ def test_dry_run_writes_nothing_and_says_what_would_change(make_site: MakeSite,
 @pytest.mark.parametrize(("name", "command", "expected"), [
     ("broken.xml", "frab", "broken.xml:11: malformed XML: mismatched tag"),
     ("broken.json", "pretalx", "broken.json:7: not valid JSON: Expecting property name"),
-    ("same-person.json", "frab", "same-person.json:1: malformed XML"),
-    ("hostile.xml", "pretalx", "hostile.xml:1: not valid JSON"),
+    ("same-person.json", "frab", "same-person.json:1: this is a JSON file, not a frab schedule XML"),
+    ("hostile.xml", "pretalx", "hostile.xml:1: this is an XML file, not a schedule JSON"),
     ("missing.xml", "frab", "missing.xml: cannot read the file"),
 ])
 def test_a_bad_file_gives_its_line_and_writes_nothing(name: str, command: str, expected: str, make_site: MakeSite,
@@ -348,7 +348,7 @@ def test_a_bad_file_gives_its_line_and_writes_nothing(name: str, command: str, e
     before = snapshot(site)
     assert run("import", command, FIXTURES / name, "--site", site) == 1
     err = capsys.readouterr().err
-    assert expected in err and "Import failed; nothing was written." in err and "Traceback" not in err
+    assert expected in err and "Import failed: 1 problem; nothing was written." in err and "Traceback" not in err
     assert snapshot(site) == before
 
 

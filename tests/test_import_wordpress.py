@@ -111,7 +111,7 @@ def test_drafts_pages_and_skipped_items(imported: tuple[Path, str]) -> None:
     assert body == "Som un petit museu.\n\nEscriu-nos!\n"
     assert not (site / "content/posts/castell.md").exists()
     assert "dropped 1: attachment (not a post or page)" in out
-    assert "3 posts" in out and "1 pages" in out and "1 drafts" in out and "2 redirects" in out
+    assert "3 posts" in out and "1 page," in out and "1 draft," in out and "2 redirects" in out
 
 
 def test_body_markdown_summary_cut_no_shortcodes_no_flash(imported: tuple[Path, str]) -> None:
@@ -140,7 +140,7 @@ def test_uploads_copied_and_other_images_become_links(imported: tuple[Path, str]
     assert "[Fora](http://photos.example.net/a.jpg)" in body
     assert not re.search(r"<img[^>]+src=\"https?:", body) and "![Fora]" not in body  # nothing hot-linked
     assert "http://blog.example.cat/wp-content/uploads/2008/01/vell.jpg" in out
-    assert "http://photos.example.net/a.jpg" in out and "1 uploads copied" in out
+    assert "http://photos.example.net/a.jpg" in out and "1 upload copied" in out
 
 
 def test_without_uploads_every_image_is_a_link_and_reported(site: Path, capsys: pytest.CaptureFixture[str]) -> None:

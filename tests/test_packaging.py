@@ -54,6 +54,7 @@ def test_wheel_contains_the_default_theme_and_the_starter_site(wheel: Path) -> N
     starter = REPO / "museumsite/starter"
     required |= {f"{STARTER}/{path.relative_to(starter).as_posix()}" for path in starter.rglob("*")
                  if path.is_file() and "__pycache__" not in path.parts}
+    required |= {f"museumsite/ci/{path.name}" for path in (REPO / "museumsite/ci").glob("*.yml")}  # init --ci
     missing = sorted(required - names)
     assert not missing, f"missing from {wheel.name}: {missing}"
     assert "museumsite/cli.py" in names
@@ -77,8 +78,9 @@ def test_installed_wheel_makes_and_builds_a_new_site(wheel: Path, tmp_path: Path
     assert Path(where.stdout.strip()).resolve().is_relative_to(venv.resolve()), where.stdout
 
     museumsite = bindir / "museumsite"
-    run([museumsite, "init", "mysite"], cwd=tmp_path, env=env)
+    run([museumsite, "init", "mysite", "--ci", "github"], cwd=tmp_path, env=env)
     assert (tmp_path / "mysite/museumsite.yaml").is_file()
+    assert (tmp_path / "mysite/.github/workflows/pages.yml").is_file() and (tmp_path / "mysite/requirements.txt").is_file()
     run([museumsite, "build", "--site", "mysite"], cwd=tmp_path, env=env)
 
     index = tmp_path / "mysite/_site/index.html"

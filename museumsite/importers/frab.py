@@ -54,7 +54,11 @@ def parse_xml(data: bytes, shown: str) -> tuple[ET.Element, dict[ET.Element, int
 
 def read_frab(path: Path, shown: str, site_zone: str) -> Schedule:
     """Read a frab ``schedule.xml``; times without a zone are placed by ``choose_zone``."""
-    root, lines = parse_xml(read_bytes(path, shown), shown)
+    data = read_bytes(path, shown)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):  # the wrong importer, not a damaged file
+        raise BuildError([Problem(shown, 1, "this is a JSON file, not a frab schedule XML",
+                                  f"for a schedule.json (pretalx or frab) use 'museumsite import pretalx {shown}'")])
+    root, lines = parse_xml(data, shown)
     warnings: list[Problem] = []
 
     def warn(line: int | None, message: str) -> None:

@@ -34,6 +34,9 @@ from museumsite.urls import make_slug
 def read_pretalx(path: Path, shown: str, site_zone: str) -> Schedule:
     """Read a schedule.json; BuildError naming the line for malformed JSON."""
     data = read_bytes(path, shown)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # the wrong importer, not a damaged file
+        raise BuildError([Problem(shown, 1, "this is an XML file, not a schedule JSON",
+                                  f"for a frab schedule.xml use 'museumsite import frab {shown}'")])
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from museumsite.errors import counted
 from museumsite.importers.contentfile import WriteReport
+
+# What the importers count, singular and plural: '1 post', '2 uploads copied'.
+NOUNS = {"posts": ("post", "posts"), "pages": ("page", "pages"), "drafts": ("draft", "drafts"),
+         "redirects": ("redirect", "redirects"), "uploads copied": ("upload copied", "uploads copied"),
+         "threads matched": ("thread matched", "threads matched")}
 
 
 @dataclass(slots=True)
@@ -27,7 +33,7 @@ class ImportReport:
         verb = "Would import" if self.dry_run else "Imported"
         out = [f"{verb} {self.source}:"]
         if self.counts:
-            out.append("  " + ", ".join(f"{n} {what}" for what, n in sorted(self.counts.items())))
+            out.append("  " + ", ".join(counted(n, *NOUNS.get(what, (what, what))) for what, n in sorted(self.counts.items())))
         total = sum(self.comments_by_status.values())
         if total:
             statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.comments_by_status.items()))
@@ -36,11 +42,11 @@ class ImportReport:
         for why, n in sorted(self.dropped.items()):
             out.append(f"  dropped {n}: {why}")
         if self.images_linked:
-            out.append(f"  {len(set(self.images_linked))} image(s) not copied, now plain links "
+            out.append(f"  {counted(len(set(self.images_linked)), 'image')} not copied, now plain links "
                        "(pass --uploads DIR with the old wp-content/uploads folder to copy them):")
             out.extend(f"    {url}" for url in sorted(set(self.images_linked)))
         if self.unmatched:
-            out.append(f"  {len(self.unmatched)} thread(s) matched no entry of the site (not imported):")
+            out.append(f"  {counted(len(self.unmatched), 'thread')} matched no entry of the site (not imported):")
             out.extend(f"    {url}" for url in self.unmatched)
         out.extend(f"  note: {note}" for note in self.notes)
         files = self.files

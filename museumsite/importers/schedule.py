@@ -28,7 +28,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from museumsite.errors import Problem
+from museumsite.errors import Problem, counted
 from museumsite.importers.contentfile import WriteReport
 
 KINDS = ("events", "talks", "speakers")
@@ -121,6 +121,6 @@ def format_report(report: ImportReport) -> str:
         counts = report.counts(kind)
         lines.append(f"{kind}: " + ", ".join(f"{n} {verb}{state}" if state in ("created", "updated") else
                                              f"{n} {state}" for state, n in counts.items()))
-    lines.append(f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}"
+    lines.append(counted(len(report.warnings), "warning")
                  + (" (nothing written: dry run)" if report.dry_run else ""))
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from museumsite.config import SiteConfig, load_config
-from museumsite.errors import UsageError
+from museumsite.errors import UsageError, counted
 from museumsite.importers import contentfile
 from museumsite.importers.contentfile import ArchiveOut, FileOut
 from museumsite.importers.records import Languages, comment_record, nearest_kept, site_languages
@@ -60,14 +60,16 @@ def import_wordpress(export_file: Path, site: Path, *, uploads: Path | None = No
     _Importer(config, export, uploads, report, notes, site_languages(config)).run(outputs)
     for rel, source in sorted(notes.uploads.items()):
         outputs.append(FileOut(f"content/static/uploads/{rel}", source.read_bytes()))
-    if notes.uploads:
-        report.counts["uploads copied"] += len(notes.uploads)
     report.images_linked = notes.images_linked
     for name, count in sorted(notes.shortcodes_removed.items()):
-        report.notes.append(f"shortcode [{name}] removed {count} time(s) (no static equivalent)")
+        report.notes.append(f"shortcode [{name}] removed {counted(count, 'time')} (no static equivalent)")
     if notes.embeds_linked:
-        report.notes.append(f"{notes.embeds_linked} embedded player(s) replaced by a plain link")
+        report.notes.append(f"{counted(notes.embeds_linked, 'embedded player')} replaced by a plain link")
     report.files = contentfile.apply(root, outputs, dry_run=dry_run, force=force)
+    # An upload already there, byte for byte, was not copied again: count only what was (or would be) written.
+    copied = sum(path.startswith("content/static/uploads/") for path in (*report.files.created, *report.files.changed))
+    if copied:
+        report.counts["uploads copied"] = copied
     return report
 
 
