@@ -209,8 +209,9 @@ def _serve(args: argparse.Namespace) -> int:
                        allow_hosts=tuple(args.allow_host),
                        log=lambda message: print(message, file=sys.stderr, flush=True))
     server.start()
-    print(f"Serving {_shown(args.site)} at {server.url} (Ctrl-C to stop)", flush=True)
+    # Before the address is printed: whoever read it may stop the server at once.
     previous = signal.signal(signal.SIGTERM, terminate)
+    print(f"Serving {_shown(args.site)} at {server.url} (Ctrl-C to stop)", flush=True)
     try:
         while True:
             time.sleep(3600)
