@@ -211,8 +211,8 @@ def _serve(args: argparse.Namespace) -> int:
     server.start()
     # Before the address is printed: whoever read it may stop the server at once.
     previous = signal.signal(signal.SIGTERM, terminate)
-    print(f"Serving {_shown(args.site)} at {server.url} (Ctrl-C to stop)", flush=True)
     try:
+        print(f"Serving {_shown(args.site)} at {server.url} (Ctrl-C to stop)", flush=True)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
