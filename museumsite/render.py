@@ -24,7 +24,7 @@ from museumsite.errors import Problem, Problems
 from museumsite.event_feeds import event_feed_links
 from museumsite.feeds import Feed, feed_links
 from museumsite.i18n import N_, Interface, format_clock, format_day, format_moment, language_name, zone_name
-from museumsite.media import SLIDE_KINDS, Video, human_size, slide_kind, video_of
+from museumsite.media import LINK_KINDS, SLIDE_KINDS, Video, human_size, slide_kind, video_of
 from museumsite.model import Event, Output, Site, Speaker, Talk
 from museumsite.plan import Job, x_default
 from museumsite.pool import map_entries
@@ -128,6 +128,12 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
         return interface.gettext(context["lang"], SLIDE_KINDS[slide_kind(url)])
 
     @jinja2.pass_context
+    def link_label(context: Any, kind: str) -> str:
+        """A talk link's kind in the page's language ("" for a link without a known kind)."""
+        label = LINK_KINDS.get(kind)
+        return interface.gettext(context["lang"], label) if label else ""
+
+    @jinja2.pass_context
     def file_size(context: Any, url: str) -> str:
         found = site.static_file(url) if url.startswith("/") else None
         return human_size(found.size, context["lang"]) if found else ""
@@ -180,7 +186,8 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
     globals_: dict[str, Any] = {"site": site, "config": config, "url_for": url_for, "url_in": url_in, "lang_attr": lang_attr,
                 "language_name": language_name, "absolute_url": absolute_url,
                 "post_datetime": day_iso, "gettext": gettext, "ngettext": ngettext, "_": underscore, "schedule_of": schedule_of,
-                "zone_of": zone_of, "session_type": session_type, "slide_label": slide_label, "video_of": video,
+                "zone_of": zone_of, "session_type": session_type, "slide_label": slide_label, "link_label": link_label,
+                "video_of": video,
                 "file_size": file_size, "neighbours": neighbours, "is_site_path": is_site_path, "duration": duration,
                 "initial": initial, "slug": make_slug, "structured_head": structured_head,
                 "calendar_url": calendar_url}
