@@ -22,9 +22,10 @@ import yaml
 
 from museumsite.cli import main
 from museumsite.inbox import FORM_FIELDS, HONEYPOT, THEME_FORM_FIELDS
+from museumsite.search import pagefind_binary
 
 from conftest import BASE_CONFIG, SMALL_SITE, MakeSite
-from support import local_name, parse_html, walk
+from support import fragments, local_name, parse_html, walk
 
 FORM = "https://collector.example.net/submit"
 ARCHIVE = """\
@@ -166,6 +167,16 @@ def test_reply_links_fill_the_parent(make_site: MakeSite, capsys: pytest.Capture
             and e.get("type") != "hidden"} <= labels  # every visible field has its label
     scripts = [s.get("src") for s in elements(tree, "script")]
     assert "/theme/js/comments.js" in scripts
+
+
+@pytest.mark.skipif(pagefind_binary() is None, reason="the Pagefind program is not installed")
+def test_the_block_is_interface_and_stays_out_of_the_search_index(make_site: MakeSite,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    site = built(make_site, capsys, form=FORM, email="comments@example.org")
+    indexed = fragments(site / "_site")["en"]["/posts/hello/"]
+    assert "Quina entrada" in indexed  # the comments are searched
+    for words in ("Leave a comment", "Send the comment", "Leave this field empty", "Reply", "comments@example.org"):
+        assert words not in indexed
 
 
 def test_without_the_setting_there_is_no_form_and_no_reply_link(make_site: MakeSite,
