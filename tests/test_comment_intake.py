@@ -28,20 +28,7 @@ from conftest import BASE_CONFIG, SMALL_SITE, MakeSite
 from support import fragments, local_name, parse_html, walk
 
 FORM = "https://collector.example.net/submit"
-ARCHIVE = """\
-comments:
-  - id: 1
-    author: Marta
-    date: 2024-05-11 10:00:00+02:00
-    lang: ca
-    body: Quina entrada més bona!
-  - id: 2
-    parent: 1
-    author: Pau
-    date: 2024-05-11 12:00:00+02:00
-    lang: ca
-    body: I tant.
-"""
+ARCHIVE = (Path(__file__).resolve().parent / "fixtures" / "intake" / "hello.yaml").read_text(encoding="utf-8")
 FILES = {**SMALL_SITE, "content/comments/posts/hello.yaml": ARCHIVE,
          "content/posts/reseaux.fr.md": "---\ntitle: Évaluer nos réseaux\ndate: 2024-06-02\n"
                                         "aliases: [/2009/10/evaluer-nos-reseaux/]\n---\nTexte.\n"}

@@ -26,20 +26,7 @@ from .test_accessibility import nu_messages, run_axe
 
 pytestmark = pytest.mark.browser
 
-ARCHIVE = """\
-comments:
-  - id: 1
-    author: Marta
-    date: 2024-05-11 10:00:00+02:00
-    lang: ca
-    body: Quina entrada més bona!
-  - id: 2
-    parent: 1
-    author: Pau
-    date: 2024-05-11 12:00:00+02:00
-    lang: ca
-    body: I tant.
-"""
+ARCHIVE = (Path(__file__).resolve().parents[1] / "fixtures" / "intake" / "hello.yaml").read_text(encoding="utf-8")
 
 
 class Collector(http.server.BaseHTTPRequestHandler):
