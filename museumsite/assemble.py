@@ -24,6 +24,7 @@ from museumsite.model import (
     Document,
     Entry,
     Event,
+    Link,
     Page,
     Post,
     Site,
@@ -39,7 +40,7 @@ COMMON_FIELDS = {"title", "lang", "draft", "tags", "template", "summary", "descr
                  "translation_key", "aliases", "body_lang", "imported"}
 KIND_FIELDS = {
     "events": {"start", "end", "timezone", "venue", "city", "rooms", "tracks", "breaks", "guid"},
-    "talks": {"event", "speakers", "start", "end", "room", "track", "slides", "video", "language", "type",
+    "talks": {"event", "speakers", "start", "end", "room", "track", "slides", "video", "links", "language", "type",
               "subtitle", "guid"},
     "speakers": {"name", "affiliation", "photo", "links", "person_id"},
     "posts": {"date", "updated", "authors", "author"},
@@ -280,8 +281,22 @@ def _talk(doc: Document, reader: Fields, common: dict[str, Any], config: SiteCon
                 start=start if isinstance(start, dt.datetime) else None,
                 end=end if isinstance(end, dt.datetime) else None,
                 room=reader.text("room"), track=reader.text("track"), slides=reader.links("slides"),
-                video=_single_url(reader, "video"), language=_delivery_language(reader),
+                video=_single_url(reader, "video"), links=_talk_links(reader, common), language=_delivery_language(reader),
                 type=reader.text("type", "talk").lower(), subtitle=reader.text("subtitle"), guid=reader.text("guid"))
+
+
+def _talk_links(reader: Fields, common: dict[str, Any]) -> tuple[Link, ...]:
+    """``links:``, then what an older import kept in ``extra.links`` (no template showed it).
+
+    Imports before ``links:`` existed put a schedule's other links under ``extra``;
+    they are read from there too, so such a talk shows them without a re-import.
+    Only from an imported file: a hand-written ``extra.links`` is the author's own data.
+    """
+    links = reader.links("links", kinds=True)
+    if common["imported"] and isinstance(common["extra"].get("links"), list):
+        known = {link.url for link in links}
+        links += tuple(link for link in reader.links("extra.links", kinds=True) if link.url not in known)
+    return links
 
 
 def _delivery_language(reader: Fields) -> str:

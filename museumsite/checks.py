@@ -40,6 +40,7 @@ def _check_urls(entry: Entry, site: Site, problems: Problems) -> None:
     fields: list[tuple[str, str, int]] = []
     if isinstance(entry, Talk):
         fields += [("slides", link.url, link.line) for link in entry.slides]
+        fields += [("links", link.url, link.line) for link in entry.links]
         if entry.video:
             fields.append(("video", entry.video, entry.field_lines.get("video", 1)))
     if isinstance(entry, Speaker):

@@ -25,6 +25,8 @@ URL_FIELDS = {"slug", "year", "month", "day", "lang", "event"}
 _SAMPLE = {"slug": "s", "year": "2024", "month": "01", "day": "01", "lang": "en", "event": "e"}
 LANGUAGE_FIELDS = ("name", "title", "description", "menu")
 # A DNS name of two labels or more (letters, digits, inner hyphens); IDNs in their xn-- form.
+_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 _HOST_NAME = re.compile(r"(?=.{1,253}\Z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
                         r"[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
@@ -47,6 +49,10 @@ class CommentConfig:
     # site's languages plus the common European ones.
     languages: tuple[str, ...] = ()
     threshold: float = 0.6  # below this confidence a comment's language is "und"
+    # Where new comments come from: the default theme's "Leave a comment" block, off while both are empty.
+    form: str = ""  # the address its form posts to: a collector keeping each comment as a JSON file
+    email: str = ""  # an address readers reply to: mailto: links whose subject names the entry and the comment
+    kinds: tuple[str, ...] = ("posts", "pages", "talks", "events")  # the entries whose pages offer them
 
     def candidates(self, site_languages: tuple[str, ...]) -> tuple[str, ...]:
         from museumsite.detect import DEFAULT_CANDIDATES, known_languages
@@ -347,6 +353,33 @@ def _search(value: Any, name: str, line: int | None, lines: Mapping[str, int], p
 _SPECIAL = {"languages": _languages, "tags": _tag_names, "search": _search}
 
 
+def _check_intake(comments: CommentConfig, lines: Mapping[str, int], problems: Problems) -> None:
+    """``comments.form``, ``comments.email`` and ``comments.kinds``: what the theme will publish as links."""
+    from museumsite.model import KINDS
+
+    try:
+        form = urlsplit(comments.form)
+        host = form.hostname
+    except ValueError:  # 'https://[oops/'
+        form, host = urlsplit(""), None
+    local = host in ("localhost", "127.0.0.1", "::1")  # a collector tried out on this machine
+    if comments.form and not (form.scheme == "https" and host or form.scheme == "http" and local
+                              or comments.form.startswith("/") and not comments.form.startswith("//")):
+        problems.error(CONFIG_FILE, lines.get("comments.form"),
+                       f"comments.form '{comments.form}' is not an https:// address or a path of this site",
+                       "write where the form posts, such as https://comments.example.org/submit: readers' "
+                       "comments must not travel unencrypted")
+    if comments.email and not _ADDRESS.fullmatch(comments.email):
+        problems.error(CONFIG_FILE, lines.get("comments.email"), f"comments.email '{comments.email}' is not an "
+                       "e-mail address", "write the address alone, such as comments@example.org (no 'mailto:', "
+                       "no name)")
+    for index, kind in enumerate(comments.kinds):
+        if kind not in KINDS:
+            problems.error(CONFIG_FILE, lines.get(f"comments.kinds.{index}", lines.get("comments.kinds")),
+                           f"comments.kinds: '{kind}' is not a kind of entry",
+                           did_you_mean(kind, KINDS) or f"kinds: {', '.join(KINDS)}")
+
+
 def _check_values(config: SiteConfig, lines: Mapping[str, int], problems: Problems) -> None:
     from babel import Locale, UnknownLocaleError
 
@@ -388,6 +421,7 @@ def _check_values(config: SiteConfig, lines: Mapping[str, int], problems: Proble
                            "leave it out; comments in it can still say 'lang:' in the archive")
     if not 0 <= config.comments.threshold <= 1:
         problems.error(CONFIG_FILE, lines.get("comments.threshold"), "comments.threshold must be between 0 and 1")
+    _check_intake(config.comments, lines, problems)
     if config.feeds.limit < 1:
         problems.error(CONFIG_FILE, lines.get("feeds.limit"), "feeds.limit must be at least 1")
     for index, host in enumerate(config.video.hosts):

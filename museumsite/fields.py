@@ -8,8 +8,9 @@ reported once, at the original, not again at every translation.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
-from museumsite.errors import Problems
+from museumsite.errors import Problems, did_you_mean
 from museumsite.load import to_date
 from museumsite.model import Document, Link
 
@@ -70,13 +71,19 @@ class Fields:
             return None
         return value
 
-    def links(self, key: str) -> tuple[Link, ...]:
-        """A list of {title, url} mappings, or plain URLs (titled with the URL)."""
-        value = self.doc.meta.get(key) or []
+    def links(self, key: str, *, kinds: bool = False) -> tuple[Link, ...]:
+        """A list of {title, url} mappings, or plain URLs (titled with the URL).
+
+        With ``kinds`` (a talk's ``links:``), an item may say its ``kind`` (one of
+        ``media.LINK_KINDS``) and may leave out its title: the theme then names it by its
+        kind, in the page's language. ``key`` may be a dotted path ('extra.links').
+        """
+        value = self._nested(key) or []
         if isinstance(value, (str, dict)):
             value = [value]
         found = []
         for index, item in enumerate(value if isinstance(value, list) else [None]):
+            line = self.doc.line_of(f"{key}.{index}") if f"{key}.{index}" in self.doc.meta_lines else self.doc.line_of(key)
             if isinstance(item, str):
                 item = {"url": item}
             if not isinstance(item, dict) or not isinstance(item.get("url"), str):
@@ -84,14 +91,29 @@ class Fields:
                 continue
             url = item["url"].strip()
             if not url.lower().startswith(("http://", "https://", "/")):
-                self.problems.error(self.doc.path, self.doc.line_of(f"{key}.{index}"),
-                                    f"'{key}' url '{url}' must start with https://, http:// or /",
+                self.problems.error(self.doc.path, line, f"'{key}' url '{url}' must start with https://, http:// or /",
                                     "link to the web address of the file, or to a file under content/static/")
                 continue
-            found.append(Link(title=str(item.get("title") or url).strip(), url=url,
-                              line=self.doc.line_of(f"{key}.{index}") if f"{key}.{index}" in self.doc.meta_lines
-                              else self.doc.line_of(key)))
+            title = str(item.get("title") or ("" if kinds else url)).strip()
+            found.append(Link(title=title, url=url, line=line, kind=self._link_kind(key, item, line) if kinds else ""))
         return tuple(found)
+
+    def _nested(self, key: str) -> object:
+        value: object = self.doc.meta
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        return value
+
+    def _link_kind(self, key: str, item: dict[str, object], line: int) -> str:
+        from museumsite.media import LINK_KINDS
+
+        kind = str(item.get("kind") or "").strip().lower()
+        if kind and kind not in LINK_KINDS:
+            if key not in self.doc.inherited:  # the original reports it
+                self.problems.warn(self.doc.path, line, f"'{key}': unknown kind '{kind}'; the link is shown without one",
+                                   did_you_mean(kind, LINK_KINDS) or f"kinds: {', '.join(LINK_KINDS)}")
+            return ""
+        return kind
 
     def when(self, key: str, tz: dt.tzinfo, required: bool = False,
              day: dt.date | None = None) -> dt.datetime | dt.date | None:

@@ -9,14 +9,17 @@ Nothing here is trusted. The archive format keeps only what it publishes: fields
 form adds (``email``, ``ip``, ``user_agent``...) are dropped by name, an e-mail's From
 address is never read beyond its display name, and addresses left in a body (a
 signature, an "On ..., x@y wrote:" line) are cut out. The body stays Markdown text; the
-build sanitizes it like every other comment.
+build sanitizes it like every other comment. A form's JSON that fills in ``HONEYPOT``,
+the field of the default theme's form that only robots see, is spam and is refused.
 
 How an e-mail names its entry, first match wins:
 1. an ``X-Museumsite-Entry:`` header (an entry key or a page URL), which a form or a
    notification mail can set;
-2. the Subject, ``Re: <title>`` with any ``Re:``/``Fwd:`` prefixes, equal to the title
+2. a reference ``[posts/hello#12]`` in the Subject, as the default theme's "reply by
+   e-mail" links write it (``mail_subject``): the entry, and the comment answered;
+3. the Subject, ``Re: <title>`` with any ``Re:``/``Fwd:`` prefixes, equal to the title
    of exactly one entry (in any of its languages);
-3. the URLs in the Subject and the body (quoted lines included, since replies quote the
+4. the URLs in the Subject and the body (quoted lines included, since replies quote the
    notification that linked the page), when all those that are pages of the site name
    the same entry.
 Anything else is an error that says to add the header.
@@ -33,19 +36,25 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from museumsite.errors import BuildError, Problem, UsageError, did_you_mean
-from museumsite.model import Site
+from museumsite.model import KINDS, Site
 from museumsite.sanitize import clean_text, safe_url
+from museumsite.urlmatch import EntryIndex
 
 MAX_BYTES = 1_000_000  # a comment is a few kilobytes; anything this big is not one
-FORM_FIELDS = ("entry", "url", "author", "author_url", "body", "parent", "date", "lang")
+# A trap for robots: the default theme's form has a field of this name that people never see (nor fill in).
+HONEYPOT = "website"
+FORM_FIELDS = ("entry", "url", "author", "author_url", "body", "parent", "date", "lang", HONEYPOT)
+# What the default theme's "Leave a comment" form posts; a collector keeps them as one JSON object.
+THEME_FORM_FIELDS = ("entry", "parent", "author", "author_url", "body", HONEYPOT)
 _LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 ADDRESS = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 REDACTED = "[…]"
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
+_REFERENCE = re.compile(r"\[((?:" + "|".join(KINDS) + r")/[^\[\]\s#]+)(?:#([A-Za-z0-9][A-Za-z0-9_.:-]{0,63}))?\]")
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|tr|rv|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 # "On Mon, 1 Jan 2024, Ana <ana@x.org> wrote:", "Le ... a écrit :", "El ... escribió:"...
 _ATTRIBUTION = re.compile(r"(wrote|écrit|escribió|escrit|escriure|schrieb|scritto|escreveu|schreef)\s*:\s*$", re.IGNORECASE)
@@ -120,6 +129,10 @@ def _from_json(data: bytes, where: str, site: Site) -> Submission:
             return ""
         return str(value).strip() if strip else str(value)
 
+    trapped = doc.get(HONEYPOT)
+    if trapped is not None and (not isinstance(trapped, str) or trapped.strip()):
+        raise _fail(where, line(HONEYPOT), f"the hidden field '{HONEYPOT}' is filled in: spam from a robot "
+                    "(people never see that field); not added", "delete the file")
     notes = []
     dropped = sorted(describe(k)[:40] for k in doc if k not in FORM_FIELDS)
     if dropped:
@@ -182,7 +195,8 @@ def _from_mail(data: bytes, where: str, site: Site) -> Submission:
         raise _fail(where, None, "the e-mail has no text once quoted lines and the signature are removed",
                     "nothing to add")
     subject = str(message.get("Subject", "") or "")
-    target = _mail_target(message, subject, text, site, where)
+    reference = subject_reference(subject)
+    target = _mail_target(message, subject, text, site, where, reference)
     problems: list[Problem] = []
     date = dt.datetime.now(dt.timezone.utc)
     try:
@@ -194,7 +208,8 @@ def _from_mail(data: bytes, where: str, site: Site) -> Submission:
         date = stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.timezone.utc)
     lang = str(message.get("X-Museumsite-Lang", "") or message.get("Content-Language", "") or "").strip()
     lang = lang.split(",")[0].strip().lower() if _LANG.fullmatch(lang.split(",")[0].strip().lower()) else ""
-    parent = _parent(str(message.get("X-Museumsite-Parent", "") or "").strip(), where, None, problems)
+    parent = _parent(str(message.get("X-Museumsite-Parent", "") or "").strip()
+                     or (reference[1] if reference and reference[0] == target else ""), where, None, problems)
     if problems:
         raise BuildError(problems)
     author, _ = _author(str(addresses[0].display_name or ""), "", notes)
@@ -221,9 +236,27 @@ def mail_body(text: str) -> str:
     return "\n".join(kept)
 
 
-def _mail_target(message: EmailMessage, subject: str, text: str, site: Site, where: str) -> str:
+def mail_subject(title: str, key: str, parent: str = "") -> str:
+    """The Subject of a "reply by e-mail" link: the entry's title, then ``[posts/hello#12]``.
+
+    The reference in brackets is what ``subject_reference`` reads back: the entry key,
+    and the id of the comment answered, in the form ``comments approve`` takes.
+    """
+    return f"{' '.join(title.split())} [{key}{'#' + parent if parent else ''}]"
+
+
+def subject_reference(subject: str) -> tuple[str, str] | None:
+    """(entry key, comment id or "") from the last ``[posts/hello#12]`` of a Subject, or None."""
+    found = _REFERENCE.findall(subject)
+    return (found[-1][0], found[-1][1]) if found else None
+
+
+def _mail_target(message: EmailMessage, subject: str, text: str, site: Site, where: str,
+                 reference: tuple[str, str] | None) -> str:
     problems: list[Problem] = []
     named = str(message.get("X-Museumsite-Entry", "") or "").strip()
+    if not named and reference is not None:
+        named = reference[0]  # written by the theme's "reply by e-mail" link
     if named:
         if named.lower().startswith(("http://", "https://", "/")):
             found = entry_by_url(named, site)
@@ -239,7 +272,8 @@ def _mail_target(message: EmailMessage, subject: str, text: str, site: Site, whe
     by_title = sorted({e.key for e in site.entries if " ".join(e.title.split()).casefold() == title}) if title else []
     if len(by_title) == 1:
         return by_title[0]
-    by_url = sorted({key for url in _URL.findall(subject + "\n" + text) if (key := entry_by_url(url, site))})
+    index = EntryIndex(site)
+    by_url = sorted({key for url in _URL.findall(subject + "\n" + text) if (key := index.match(url))})
     if len(by_url) == 1:
         return by_url[0]
     named_many = by_title if len(by_title) > 1 else by_url
@@ -265,26 +299,10 @@ def _entry_by_key(name: str, site: Site, where: str, line: int | None, problems:
 
 
 def entry_by_url(url: str, site: Site) -> str | None:
-    """The key of the entry whose page is ``url``: any scheme and host, with or without the
-    trailing slash, query, fragment, ``index.html`` or language prefix."""
-    try:
-        path = unquote(urlsplit(url.strip()).path or "/")
-    except ValueError:  # "http://[oops/": not a URL at all
-        return None
-    base = site.config.base_path
-    if base != "/" and (path + "/").startswith(base):
-        path = "/" + path[len(base):]
-    path = path.removesuffix("index.html")
-    pages: dict[str, str] = {}
-    for entry in site.entries:
-        pages.setdefault(entry.url.strip("/").casefold(), entry.key)
-    wanted = path.strip("/").casefold()
-    if wanted in pages:
-        return pages[wanted]
-    first, _, rest = wanted.partition("/")
-    if first in site.config.all_languages and rest in pages:
-        return pages[rest]
-    return None
+    """The key of the entry whose page, or old permalink, is ``url``: any scheme and host, with or
+    without the trailing slash, query, fragment, ``index.html`` or language prefix (``urlmatch``, the
+    matcher of the Disqus importer)."""
+    return EntryIndex(site).match(url)
 
 
 def _date(text: str, where: str, line: int | None, problems: list[Problem]) -> dt.datetime:

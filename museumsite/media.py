@@ -22,6 +22,13 @@ SLIDE_KINDS = {
     "google": N_("Google Slides"), "zenodo": N_("Zenodo (DOI)"), "figshare": N_("Figshare (DOI)"),
     "doi": N_("DOI"), "html": N_("HTML slides"), "file": N_("File"),
 }
+# What a talk's other links are (``links:`` front matter, each with an optional ``kind``), as the
+# talk page names them. Importers type a schedule's links with these; any link may go without one.
+LINK_KINDS = {
+    "video": N_("Recording"), "schedule": N_("Page in the schedule"), "origin": N_("Page in the original schedule"),
+    "feedback": N_("Feedback"), "paper": N_("Paper"), "article": N_("Article"), "blog": N_("Blog post"),
+    "web": N_("Website"), "related": N_("Related"),
+}
 VIDEO_FILES = {".mp4": "video/mp4", ".webm": "video/webm", ".m4v": "video/mp4", ".ogv": "video/ogg"}
 
 

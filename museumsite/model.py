@@ -102,9 +102,10 @@ class Thread:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Link:
-    title: str
+    title: str  # may be empty for a talk's link: the theme then names it by its kind
     url: str
     line: int = 1  # where the author wrote it
+    kind: str = ""  # a talk link's kind (media.LINK_KINDS: video, schedule, feedback...); "" when unknown
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -167,6 +168,7 @@ class Talk(Entry):
     track: str = ""
     slides: tuple[Link, ...] = ()
     video: str = ""
+    links: tuple[Link, ...] = ()  # every other link the talk has: typed where the kind is known
     language: str = ""  # language the talk was given in
     type: str = "talk"  # talk, keynote, workshop, panel, lightning, break...
     subtitle: str = ""

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
@@ -20,11 +21,13 @@ from markupsafe import Markup, escape
 from museumsite.calendar import calendar_path, has_calendar
 from museumsite.collation import initial
 from museumsite.comment_feeds import CommentFeed, comment_feed_links
+from museumsite.config import CommentConfig
 from museumsite.errors import Problem, Problems
 from museumsite.event_feeds import event_feed_links
 from museumsite.feeds import Feed, feed_links
 from museumsite.i18n import N_, Interface, format_clock, format_day, format_moment, language_name, zone_name
-from museumsite.media import SLIDE_KINDS, Video, human_size, slide_kind, video_of
+from museumsite.inbox import mail_subject
+from museumsite.media import LINK_KINDS, SLIDE_KINDS, Video, human_size, slide_kind, video_of
 from museumsite.model import Event, Output, Site, Speaker, Talk
 from museumsite.plan import Job, x_default
 from museumsite.pool import map_entries
@@ -128,6 +131,12 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
         return interface.gettext(context["lang"], SLIDE_KINDS[slide_kind(url)])
 
     @jinja2.pass_context
+    def link_label(context: Any, kind: str) -> str:
+        """A talk link's kind in the page's language ("" for a link without a known kind)."""
+        label = LINK_KINDS.get(kind)
+        return interface.gettext(context["lang"], label) if label else ""
+
+    @jinja2.pass_context
     def file_size(context: Any, url: str) -> str:
         found = site.static_file(url) if url.startswith("/") else None
         return human_size(found.size, context["lang"]) if found else ""
@@ -180,10 +189,11 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
     globals_: dict[str, Any] = {"site": site, "config": config, "url_for": url_for, "url_in": url_in, "lang_attr": lang_attr,
                 "language_name": language_name, "absolute_url": absolute_url,
                 "post_datetime": day_iso, "gettext": gettext, "ngettext": ngettext, "_": underscore, "schedule_of": schedule_of,
-                "zone_of": zone_of, "session_type": session_type, "slide_label": slide_label, "video_of": video,
+                "zone_of": zone_of, "session_type": session_type, "slide_label": slide_label, "link_label": link_label,
+                "video_of": video,
                 "file_size": file_size, "neighbours": neighbours, "is_site_path": is_site_path, "duration": duration,
                 "initial": initial, "slug": make_slug, "structured_head": structured_head,
-                "calendar_url": calendar_url}
+                "calendar_url": calendar_url, **comment_helpers(config.comments)}
     @jinja2.pass_context
     def groupby_initial(context: Any, people: Any, lang: str) -> list[tuple[str, list[Any]]]:
         """Speakers (already in the language's order) under the letter each is filed under."""
@@ -195,6 +205,23 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
     filters: dict[str, Callable[..., Any]] = {"date": date, "clock": clock, "moment": moment,
                                              "groupby_initial": groupby_initial}
     return globals_, filters
+
+
+def comment_helpers(comments: CommentConfig) -> dict[str, Callable[..., Any]]:
+    """What the "Leave a comment" block asks: whether a page offers it, and its "reply by e-mail" links."""
+
+    def comment_intake(entry: Any) -> bool:
+        """Whether the entry's page offers to leave a comment (``comments.form``/``email``, ``kinds``)."""
+        return bool(comments.form or comments.email) and getattr(entry, "kind", "") in comments.kinds
+
+    def comment_mailto(entry: Any, parent: str = "") -> str:
+        """A "reply by e-mail" link, or "": its subject names the entry and the comment answered, as
+        ``comments add`` reads them back (``inbox.mail_subject``)."""
+        if not comments.email:
+            return ""
+        return f"mailto:{comments.email}?subject={quote(mail_subject(entry.title, entry.key, parent), safe='')}"
+
+    return {"comment_intake": comment_intake, "comment_mailto": comment_mailto}
 
 
 def render_pages(jobs: list[Job], env: ThemeEnvironment, site: Site, interface: Interface,

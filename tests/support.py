@@ -5,6 +5,7 @@ Test modules import from here, never from each other or from ``conftest``.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -197,4 +198,14 @@ def active_content_in_tree(output: Path, host: str = "example.org") -> dict[str,
         if path.suffix in (".html", ".xml", ".atom", ".rss", ".json") and path.is_file() \
                 and (hits := active_content_in_file(path, host)):
             found[path.relative_to(output).as_posix()] = hits
+    return found
+
+
+def fragments(site: Path) -> dict[str, dict[str, str]]:
+    """language -> {url: indexed text}, decoded from the gzipped Pagefind fragment files of every shard."""
+    found: dict[str, dict[str, str]] = {}
+    for path in sorted((site / "pagefind").glob("**/fragment/*")):
+        data = gzip.decompress(path.read_bytes())
+        record = json.loads(data[data.index(b"{"):])
+        found.setdefault(path.name.split("_")[0], {})[record["url"]] = record["content"]
     return found

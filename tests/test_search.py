@@ -9,7 +9,6 @@ re-indexes only the shard of the page it changed.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import shutil
@@ -26,6 +25,7 @@ from museumsite.errors import BuildError, ConfigError
 from museumsite.search import MAX_SHARDS, pagefind_binary, shard_count, shard_of
 
 from conftest import REPO, MakeSite
+from support import fragments
 
 NS = {"h": "http://www.w3.org/1999/xhtml"}
 A = "{http://www.w3.org/1999/xhtml}a"
@@ -78,16 +78,6 @@ FILES = {
 }
 
 pytestmark = pytest.mark.skipif(pagefind_binary() is None, reason="the Pagefind program is not installed")
-
-
-def fragments(site: Path) -> dict[str, dict[str, str]]:
-    """language -> {url: indexed text}, decoded from the gzipped fragment files of every shard."""
-    found: dict[str, dict[str, str]] = {}
-    for path in sorted((site / "pagefind").glob("**/fragment/*")):
-        data = gzip.decompress(path.read_bytes())
-        record = json.loads(data[data.index(b"{"):])
-        found.setdefault(path.name.split("_")[0], {})[record["url"]] = record["content"]
-    return found
 
 
 def parse(path: Path):  # type: ignore[no-untyped-def]

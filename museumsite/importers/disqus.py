@@ -19,14 +19,11 @@ commenter is staff, so ``staff`` is true only for non-anonymous accounts named w
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from museumsite.assemble import assemble_site
 from museumsite.config import SiteConfig, load_config
@@ -37,7 +34,7 @@ from museumsite.importers.records import comment_record, nearest_kept, site_lang
 from museumsite.importers.report import ImportReport
 from museumsite.importers.xmlread import local, read_xml, text_of
 from museumsite.load import load_documents
-from museumsite.urls import absolute
+from museumsite.urlmatch import EntryIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +63,7 @@ def import_disqus(export_file: Path, site: Path, *, dry_run: bool = False, force
     threads = {_dsq_id(el): text_of(_find(el, "link")).strip() for el in tree if local(el.tag)[1] == "thread"}
     posts = [_post(el) for el in tree if local(el.tag)[1] == "post"]
     report = ImportReport(source=shown, dry_run=dry_run)
-    index = _EntryIndex(config, root)
+    index = _entry_index(config, root)
     languages = site_languages(config)
     staff_names = {s.lower() for s in staff}
 
@@ -123,52 +120,14 @@ def import_disqus(export_file: Path, site: Path, *, dry_run: bool = False, force
     return report
 
 
-class _EntryIndex:
-    """Entry keys by normalized URL (current URLs and aliases), and by path alone."""
-
-    def __init__(self, config: SiteConfig, root: Path):
-        problems = Problems()
-        documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems)
-        site = assemble_site(documents, config, problems, drafts=True)
-        if problems.errors:
-            raise BuildError(problems.errors)
-        self.full: dict[tuple[str, str], str] = {}
-        self.paths: dict[str, set[str]] = {}
-        host = _norm(config.base_url)[0]
-        prefix = config.base_path.rstrip("/")
-        aliases = {d.path: d.meta.get("aliases") for d in documents}
-        for entry in site.entries:
-            urls = [absolute(entry.url, config.base_url)]
-            found = aliases.get(entry.source.path)
-            for alias in found if isinstance(found, list) else []:
-                if isinstance(alias, str) and alias.startswith("/"):
-                    urls.append(f"https://{host}{prefix}{alias}")
-            for url in urls:
-                key = _norm(url)
-                self.full.setdefault(key, entry.key)
-                self.paths.setdefault(key[1], set()).add(entry.key)
-                if prefix and key[1].startswith(prefix + "/"):  # the old site may have lived at the root
-                    self.paths.setdefault(key[1][len(prefix):], set()).add(entry.key)
-
-    def match(self, url: str) -> str | None:
-        if not url:
-            return None
-        key = _norm(url)
-        if key in self.full:
-            return self.full[key]
-        candidates = self.paths.get(key[1], set())
-        return next(iter(candidates)) if len(candidates) == 1 else None
-
-
-def _norm(url: str) -> tuple[str, str]:
-    """(host without www., path without trailing slash or index file), case of the path kept."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    host = host.removeprefix("www.")
-    path = re.sub(r"/{2,}", "/", unquote(parts.path) or "/")
-    path = re.sub(r"/index\.(?:html?|php)$", "/", path)
-    path = posixpath.normpath(path) if path not in ("", "/") else "/"
-    return host, path.rstrip("/") or "/"
+def _entry_index(config: SiteConfig, root: Path) -> EntryIndex:
+    """The site's entries (drafts too: their comments are kept for later) by every URL a thread may use."""
+    problems = Problems()
+    documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems)
+    site = assemble_site(documents, config, problems, drafts=True)
+    if problems.errors:
+        raise BuildError(problems.errors)
+    return EntryIndex(site)
 
 
 def _find(element: ET.Element, name: str) -> ET.Element | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from museumsite.errors import BuildError, Problem
 from museumsite.importers import ImportRefused, xmlread
 from museumsite.importers.schedule import (
+    PAGE_FIELDS,
     Conference,
     Person,
     RawLink,
@@ -150,6 +151,9 @@ def _session(event: ET.Element, line: int | None, room_name: str, day: dt.date |
     for recording in event.iter("recording"):
         links += [RawLink(url=text(recording.findtext(key)), hint="recording") for key in ("url", "link")
                   if text(recording.findtext(key))]
+    # The talk's own pages: in this schedule, at its origin, its feedback form; and the deprecated download.
+    links += [RawLink(url=text(event.findtext(key)), hint=hint) for key, hint in PAGE_FIELDS
+              if text(event.findtext(key))]
     return Session(
         guid=guid, line=line, title=title, subtitle=text(event.findtext("subtitle")), start=start,
         end=start + length if start is not None and length is not None else None,

@@ -20,6 +20,7 @@ from typing import Any
 from museumsite.errors import BuildError, Problem
 from museumsite.importers.frab import read_bytes
 from museumsite.importers.schedule import (
+    PAGE_FIELDS,
     Conference,
     Person,
     RawLink,
@@ -157,6 +158,8 @@ def _session(raw: dict[str, Any], room_name: str, people: dict[str, dict[str, An
     for key in ("video_download_url", "recording_url"):
         if text(raw.get(key)):
             links.append(RawLink(url=text(raw.get(key)), hint="recording"))
+    links += [RawLink(url=text(raw.get(key)), hint=hint) for key, hint in PAGE_FIELDS
+              if key != "video_download_url" and text(raw.get(key))]
     return Session(
         guid=guid, line=None, title=title, subtitle=text(raw.get("subtitle")), start=start, end=end,
         room=text(raw.get("room")) if isinstance(raw.get("room"), str) and text(raw.get("room")) else room_name,

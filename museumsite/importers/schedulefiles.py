@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ import yaml
 from museumsite.errors import Problem
 from museumsite.importers import contentfile
 from museumsite.importers.contentfile import FileOut
-from museumsite.importers.media import slide_kind, video_kind, video_rank
+from museumsite.importers.media import PAGE_KINDS, link_kind, slide_kind, video_kind, video_rank
 from museumsite.importers.schedule import (
     KINDS,
     ImportReport,
@@ -108,9 +109,15 @@ def _file_bytes(front: dict[str, Any], body: str) -> bytes:
 
 def _sort_links(links: Sequence[RawLink], base_url: str, warn: Warn, line: int | None,
                 ) -> tuple[list[dict[str, str]], str, list[dict[str, str]]]:
-    """(slides, video, other links) from a talk's links and attachments; unsafe URLs dropped."""
+    """(slides, video, other links) from a talk's links and attachments; unsafe URLs dropped.
+
+    Nothing else is dropped: what is neither slides nor the one recording the page plays
+    is an other link, with its kind (``media.LINK_KINDS``) where the schedule tells it,
+    so that the talk page shows it. A link without a title gets none: the theme names
+    it by its kind in the page's language.
+    """
     slides: list[dict[str, str]] = []
-    videos: list[str] = []
+    videos: list[tuple[str, str]] = []
     other: list[dict[str, str]] = []
     seen: set[str] = set()
     for raw in links:
@@ -125,21 +132,37 @@ def _sort_links(links: Sequence[RawLink], base_url: str, warn: Warn, line: int |
             continue
         seen.add(url)
         title = text(raw.title)
-        if slide_kind(url, title, raw.hint):
+        hint = raw.hint.strip().lower()
+        if hint not in PAGE_KINDS and slide_kind(url, title, raw.hint):
             slides.append({"title": title or "Slides", "url": url})
-        elif video_kind(url):
-            videos.append(url)
+        elif hint not in PAGE_KINDS and video_kind(url):
+            videos.append((url, title))
         else:
-            other.append({"title": title or raw.hint.capitalize() or url, "url": url})
-    videos.sort(key=video_rank)  # stable: the schedule's order within a rank
-    other.extend({"title": "Video", "url": v} for v in videos[1:])
-    return slides, videos[0] if videos else "", other
+            other.append(_other_link(url, title, link_kind(title, raw.hint)))
+    videos.sort(key=lambda video: video_rank(video[0]))  # stable: the schedule's order within a rank
+    other.extend(_other_link(url, title, "video") for url, title in videos[1:])
+    other.sort(key=lambda link: _LINK_ORDER.get(link.get("kind", ""), 1))  # stable, as above
+    return slides, videos[0][0] if videos else "", other
 
 
-def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]], list[Problem]]:
-    """The files this schedule makes (path, bytes), given what ``content/`` holds, and warnings."""
+# Recordings first, the talk's own pages (schedule, origin, feedback) last; the others as the schedule lists them.
+_LINK_ORDER = {"video": 0, "schedule": 2, "origin": 3, "feedback": 4}
+
+
+def _other_link(url: str, title: str, kind: str) -> dict[str, str]:
+    link = {"title": title} if title else {}
+    link["url"] = url
+    if kind:
+        link["kind"] = kind
+    return link
+
+
+def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]], list[Problem], Counter[str]]:
+    """The files this schedule makes (path, bytes), given what ``content/`` holds, warnings, and where
+    the talks' links went (``slides``, ``video``, ``links`` and ``links:<kind>``: counts for the report)."""
     existing = _read_existing(root)
     problems: list[Problem] = []
+    counts: Counter[str] = Counter()
 
     def warn(line: int | None, message: str) -> None:
         problems.append(Problem(schedule.path, line, message, warning=True))
@@ -184,10 +207,12 @@ def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]],
             front["slides"] = slides
         if video:
             front["video"] = video
+        if other:
+            front["links"] = other
         front["guid"] = session.guid
         front["imported"] = schedule.format
-        if other:
-            front["extra"] = {"links": other}
+        counts.update(slides=len(slides), video=1 if video else 0, links=len(other))
+        counts.update(f"links:{link.get('kind', '')}" for link in other)
         slug = existing.talks.get(identity) or _new_slug("talks", make_slug(session.title), existing)
         existing.talks[identity] = slug
         talks.append((f"content/talks/{slug}.md", front, import_body(session.abstract, session.description)))
@@ -225,7 +250,7 @@ def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]],
     files += [(path, _file_bytes(front, body)) for path, front, body in talks]
     for slug, person in sorted(people.values(), key=lambda item: item[0]):
         files.append(_speaker_file(slug, person, existing, conference.base_url, warn, schedule.format))
-    return files, problems
+    return files, problems, counts
 
 
 def _speaker_slug(person: Person, people: dict[str, tuple[str, Person]], existing: _Existing, warn: Warn) -> str:
@@ -287,6 +312,6 @@ def _speaker_file(slug: str, person: Person, existing: _Existing, base_url: str,
 
 def import_schedule(schedule: Schedule, root: Path, *, dry_run: bool = False, force: bool = False) -> ImportReport:
     """Plan every file first, then write: a schedule that fails to read writes nothing."""
-    files, problems = plan_files(schedule, root)
+    files, problems, links = plan_files(schedule, root)
     report = contentfile.apply(root, [FileOut(path, data) for path, data in files], dry_run=dry_run, force=force)
-    return ImportReport(files=report, warnings=(*schedule.warnings, *problems), dry_run=dry_run)
+    return ImportReport(files=report, warnings=(*schedule.warnings, *problems), dry_run=dry_run, links=links)
