@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_import_wordpress import run, snapshot
 
-from museumsite.cli import main
 from museumsite.importers.wxr import read_wxr
 from museumsite.importers.xmlread import parse_xml, text_of
 
@@ -34,16 +34,6 @@ ITEM = """<item><title>{title}</title>
 <wp:post_name>{name}</wp:post_name><wp:post_type>post</wp:post_type><wp:status>publish</wp:status>
 <wp:post_date_gmt>2012-01-05 14:30:46</wp:post_date_gmt></item>
 """
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def wxr(*items: tuple[str, str, str]) -> str:
