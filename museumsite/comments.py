@@ -139,7 +139,12 @@ def _read(item: Any, where: str, archive: Archive, config: SiteConfig, problems:
     if len(problems.errors) > before:
         return None
     assert isinstance(date, dt.datetime) and isinstance(body, str)
-    body_html = clean_html(_markdown(body) if body_format == "markdown" else body)
+    try:
+        body_html = clean_html(_markdown(body) if body_format == "markdown" else body)
+    except RecursionError:  # Python-Markdown recurses once per nested list or quote
+        error("body", f"comment {ident}: the text nests lists or quotes too deeply to be converted",
+              "remove the extra '1. ', '- ' or '> ' markers")
+        return None
     if not lang:
         from museumsite.detect import detect_language
 

@@ -52,6 +52,13 @@ _CONVERTER = _Converter(heading_style="ATX", bullets="-", escape_misc=False, str
 
 def to_body(clean_html: str) -> tuple[str, bool]:
     """(Markdown body, True) or (the sanitized HTML, False) when it would not convert cleanly."""
+    try:
+        return _to_markdown(clean_html)
+    except RecursionError:  # the parser and converter recurse once per nested element: thousands are too deep
+        return clean_html, False
+
+
+def _to_markdown(clean_html: str) -> tuple[str, bool]:
     soup = BeautifulSoup(clean_html, "html.parser")
     blocks: list[str] = []
     inline: list[str] = []
