@@ -36,7 +36,7 @@ from museumsite.translations import inherit_translations
 from museumsite.urls import check_url, expand, make_slug, tag_slug
 
 COMMON_FIELDS = {"title", "lang", "draft", "tags", "template", "summary", "description", "slug", "extra",
-                 "translation_key", "aliases", "body_lang"}
+                 "translation_key", "aliases", "body_lang", "imported"}
 KIND_FIELDS = {
     "events": {"start", "end", "timezone", "venue", "city", "rooms", "tracks", "breaks", "guid"},
     "talks": {"event", "speakers", "start", "end", "room", "track", "slides", "video", "language", "type",
@@ -142,6 +142,7 @@ def _common(doc: Document, reader: Fields, config: SiteConfig, tag_key: Callable
         "template": reader.text("template"), "draft": reader.flag("draft"),
         "tags": tuple(dict.fromkeys(tag_key(name) for name in reader.texts("tags"))), "extra": extra,
         "aliases": _aliases(doc, reader), "field_lines": dict(doc.meta_lines), "body_lang": _body_lang(reader),
+        "imported": reader.text("imported"),
     }
 
 

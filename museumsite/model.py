@@ -129,6 +129,7 @@ class Entry:
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # old site paths that redirect here ("/2009/10/recap/")
     body_lang: str = ""  # the language the body is written in, when not the page's (an imported abstract)
+    imported: str = ""  # the format an importer wrote it from ("frab", "pretalx", "wordpress"); "" by hand
     field_lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> line, for later checks
     extra: Mapping[str, Any] = field(default_factory=dict)
 

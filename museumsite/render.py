@@ -179,7 +179,7 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
                 "zone_of": zone_of, "session_type": session_type, "slide_label": slide_label, "video_of": video_of,
                 "file_size": file_size, "neighbours": neighbours, "is_site_path": is_site_path, "duration": duration,
                 "initial": initial, "slug": make_slug, "structured_head": structured_head,
-                "calendar_url": calendar_url}
+                "calendar_url": calendar_url, "imported_rel": imported_rel}
     @jinja2.pass_context
     def groupby_initial(context: Any, people: Any, lang: str) -> list[tuple[str, list[Any]]]:
         """Speakers (already in the language's order) under the letter each is filed under."""
@@ -191,6 +191,19 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
     filters: dict[str, Callable[..., Any]] = {"date": date, "clock": clock, "moment": moment,
                                              "groupby_initial": groupby_initial}
     return globals_, filters
+
+
+def imported_rel(entry: Any, url: str, rel: str = "") -> Markup:
+    """`` rel="..."`` of a link in an entry's front matter (slides, video, a speaker's links).
+
+    An importer's entry (``imported:`` in its front matter) holds what strangers typed
+    into a schedule: its links to other sites get "nofollow ugc", as comments' do, so
+    that search engines do not credit them to the site.
+    """
+    tokens = [rel] if rel else []
+    if getattr(entry, "imported", "") and not (url.startswith("/") and not url.startswith("//")):
+        tokens += ["nofollow", "ugc"]
+    return Markup(f' rel="{escape(" ".join(tokens))}"') if tokens else _NO_MARKUP
 
 
 def render_pages(jobs: list[Job], env: ThemeEnvironment, site: Site, interface: Interface,
