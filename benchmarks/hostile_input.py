@@ -102,6 +102,8 @@ def exports(size: int) -> dict[str, tuple[str, str]]:
         f"long attribute run, {size // 1000} KB": ("wordpress", WXR_HEAD + "<t " + "a" * size),
         f"one element of {size // 1000} KB of nested CDATA": (
             "wordpress", wxr_item(repeat("<![CDATA[x]]>", size - 1000))),
+        **{f"post body of {len(unit) * 30} KB of {unit!r} (Markdown)": ("wordpress", wxr_item(repeat(unit, len(unit) * 30_000)))
+           for unit in ("[", "&", "*", "<", "> ", "<b><i>")},
         "pretalx JSON nested 100,000 deep": ("pretalx", '{"schedule": ' + "[" * 100_000 + "]" * 100_000 + "}"),
         "pretalx JSON with a 5,000-digit number": ("pretalx", '{"schedule": {"version": ' + "9" * 5000 + "}}"),
         f"pretalx JSON, {size // 1000} KB of one string": ("pretalx", '{"schedule": "' + "[" * size + '"}'),

@@ -174,7 +174,9 @@ def _text(value: Any) -> str:
 def _markdown(text: str) -> str:
     import markdown
 
-    return str(markdown.markdown(text, extensions=["sane_lists"], output_format="html"))
+    from museumsite.bounds import LinearLinks
+
+    return str(markdown.markdown(text, extensions=["sane_lists", LinearLinks()], output_format="html"))
 
 
 def _cycles(raws: Mapping[str, _Raw]) -> list[list[str]]:

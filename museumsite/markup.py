@@ -26,6 +26,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from museumsite import __version__
+from museumsite.bounds import LinearLinks
 from museumsite.errors import Problem, Problems
 from museumsite.i18n import N_, Interface
 from museumsite.markup_cache import MarkupCache
@@ -122,7 +123,7 @@ class _SiteExtension(Extension):  # type: ignore[misc]
 
 def make_markdown(context: _Context) -> markdown.Markdown:
     """The one configured converter; ``reset()`` between documents, not rebuilt."""
-    return markdown.Markdown(extensions=[*EXTENSIONS, _SiteExtension(context)],
+    return markdown.Markdown(extensions=[*EXTENSIONS, _SiteExtension(context), LinearLinks()],
                              extension_configs=EXTENSION_CONFIGS, output_format="html")
 
 
