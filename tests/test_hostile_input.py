@@ -239,3 +239,22 @@ def test_markdown_nested_thousands_deep_is_an_error_at_its_file(marker: str, whe
     expected = ("content/posts/deep.md:5: the text" if where == "post" else
                 "content/comments/posts/deep.yaml:5: comment 1: the text")
     assert f"{expected} nests lists or quotes too deeply" in err, err
+
+
+@pytest.mark.parametrize("source", ["wordpress", "disqus"])
+def test_an_export_element_nested_thousands_deep_is_read_without_a_traceback(
+        source: str, make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(config=CONFIG)
+    deep = "<b>" * 5000 + "Deep" + "</b>" * 5000
+    export = tmp_path / "export.xml"
+    if source == "wordpress":
+        export.write_text(wxr(("Title", "<![CDATA[Body]]>", "one")).replace("<title>Title</title>",
+                                                                             f"<title>{deep}</title>"), encoding="utf-8")
+    else:
+        export.write_text('<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" '
+                          'xmlns:dsq="http://disqus.com/disqus-internals">\n<thread dsq:id="1"><link>'
+                          f'https://example.org/{deep}</link><title>T</title></thread>\n</disqus>\n', encoding="utf-8")
+    code, _, err = run(capsys, "import", source, export, "--site", site)
+    assert code == 0 and "Traceback" not in err, err
+    if source == "wordpress":
+        assert "title: Deep" in (site / "content/posts/one.md").read_text(encoding="utf-8")

@@ -160,4 +160,22 @@ def local(tag: str) -> tuple[str, str]:
 
 
 def text_of(element: ET.Element | None) -> str:
-    return "".join(element.itertext()) if element is not None else ""
+    """The text of ``element`` and everything inside it, as ``itertext`` gives it, without recursion.
+
+    ``itertext`` recurses once per nested element: an export with a few thousand
+    nested tags inside a title ended in RecursionError.
+    """
+    if element is None:
+        return ""
+    parts: list[str] = []
+    stack: list[tuple[ET.Element, bool]] = [(element, False)]
+    while stack:
+        node, finished = stack.pop()
+        if finished:  # after its children: the text that follows it, inside its parent
+            parts.append(node.tail or "" if node is not element else "")
+            continue
+        stack.append((node, True))
+        if isinstance(node.tag, str):  # comments and processing instructions hold no text of the element
+            parts.append(node.text or "")
+            stack.extend((child, False) for child in reversed(node))
+    return "".join(parts)
