@@ -141,7 +141,12 @@ def _read(item: Any, where: str, archive: Archive, config: SiteConfig, problems:
     if len(problems.errors) > before:
         return None
     assert isinstance(date, dt.datetime) and isinstance(body, str)
-    body_html = clean_html(_markdown(body) if body_format == "markdown" else body)
+    try:
+        body_html = clean_html(_markdown(body) if body_format == "markdown" else body)
+    except RecursionError:  # Python-Markdown recurses once per nested list or quote
+        error("body", f"comment {ident}: the text nests lists or quotes too deeply to be converted",
+              "remove the extra '1. ', '- ' or '> ' markers")
+        return None
     if not lang:
         from museumsite.detect import detect_language
 
@@ -171,7 +176,9 @@ def _text(value: Any) -> str:
 def _markdown(text: str) -> str:
     import markdown
 
-    return str(markdown.markdown(text, extensions=["sane_lists"], output_format="html"))
+    from museumsite.bounds import LinearLinks
+
+    return str(markdown.markdown(text, extensions=["sane_lists", LinearLinks()], output_format="html"))
 
 
 def _cycles(raws: Mapping[str, _Raw]) -> list[list[str]]:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 from email import policy
 from email.message import EmailMessage
@@ -38,12 +37,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from museumsite.bounds import JsonProblem, load_json
 from museumsite.errors import BuildError, Problem, UsageError, did_you_mean
+from museumsite.mailcheck import check_mail
 from museumsite.model import KINDS, Site
 from museumsite.sanitize import clean_text, safe_url
 from museumsite.urlmatch import EntryIndex
 
 MAX_BYTES = 1_000_000  # a comment is a few kilobytes; anything this big is not one
+MAX_BODY = 65_525  # characters of text, WordPress's own limit for a comment
 # A trap for robots: the default theme's form has a field of this name that people never see (nor fill in).
 HONEYPOT = "website"
 FORM_FIELDS = ("entry", "url", "author", "author_url", "body", "parent", "date", "lang", HONEYPOT)
@@ -51,7 +53,9 @@ FORM_FIELDS = ("entry", "url", "author", "author_url", "body", "parent", "date",
 THEME_FORM_FIELDS = ("entry", "parent", "author", "author_url", "body", HONEYPOT)
 _LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
-ADDRESS = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+# The look-behind lets a match start only where a run of local-part characters starts: without
+# it, a long run without "@" was scanned again from each of its characters (quadratic).
+ADDRESS = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 REDACTED = "[…]"
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 _REFERENCE = re.compile(r"\[((?:" + "|".join(KINDS) + r")/[^\[\]\s#]+)(?:#([A-Za-z0-9][A-Za-z0-9_.:-]{0,63}))?\]")
@@ -91,8 +95,13 @@ def read_submission(path: Path, site: Site) -> Submission:
                     "this is not a comment; delete it")
     suffix = path.suffix.lower()
     if suffix == ".json" or (suffix != ".eml" and data.lstrip()[:1] == b"{"):
-        return _from_json(data, str(path), site)
-    return _from_mail(data, str(path), site)
+        submission = _from_json(data, str(path), site)
+    else:
+        submission = _from_mail(data, str(path), site)
+    if len(submission.body) > MAX_BODY:  # what follows (language, YAML, Markdown) is slow on megabytes
+        raise _fail(str(path), None, f"the comment is {len(submission.body):,} characters long (at most {MAX_BODY:,})",
+                    "a longer text is not a comment: publish it as a post, or shorten it")
+    return submission
 
 
 def _fail(where: str, line: int | None, message: str, hint: str = "") -> BuildError:
@@ -105,11 +114,9 @@ def _from_json(data: bytes, where: str, site: Site) -> Submission:
     except UnicodeDecodeError as exc:
         raise _fail(where, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "save it as UTF-8") from None
     try:
-        doc = json.loads(text)
-    except RecursionError:
-        raise _fail(where, None, "invalid JSON: nested too deeply", "a comment is one flat JSON object") from None
-    except json.JSONDecodeError as exc:
-        raise _fail(where, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})",
+        doc = load_json(text)
+    except JsonProblem as exc:
+        raise _fail(where, exc.line, f"invalid JSON: {exc.message}",
                     'a comment is one JSON object: {"entry": "posts/<slug>", "author": "...", "body": "..."}') from None
     if not isinstance(doc, dict):
         raise _fail(where, 1, "a comment is a JSON object, not a list or a single value",
@@ -170,6 +177,7 @@ def _from_json(data: bytes, where: str, site: Site) -> Submission:
 
 
 def _from_mail(data: bytes, where: str, site: Site) -> Submission:
+    check_mail(data, where)  # hostile headers and nesting are refused before the parser sees them
     message = BytesParser(policy=policy.default).parsebytes(data)
     assert isinstance(message, EmailMessage)
     hint = "an e-mail comment is an RFC 822 message (.eml) with From, Subject and a text/plain part"
@@ -223,16 +231,21 @@ def _from_mail(data: bytes, where: str, site: Site) -> Submission:
 def mail_body(text: str) -> str:
     """The reply itself: without quoted lines, their "On ..., X wrote:" line, or the signature."""
     kept: list[str] = []
+    checked = -1  # len(kept) when kept[-1] was last found not to be an attribution: not searched again
     for line in text.split("\n"):
         if line.rstrip() == "--" or _ORIGINAL.match(line):
             break  # a signature ("-- ") or a forwarded original: the rest is not the comment
         if line.lstrip().startswith(">"):
             while kept and not kept[-1].strip():
                 kept.pop()
-            if kept and (_ATTRIBUTION.search(kept[-1]) or ADDRESS.search(kept[-1])) and kept[-1].rstrip().endswith(":"):
-                kept.pop()
+            if kept and len(kept) != checked:
+                if (_ATTRIBUTION.search(kept[-1]) or ADDRESS.search(kept[-1])) and kept[-1].rstrip().endswith(":"):
+                    kept.pop()
+                else:
+                    checked = len(kept)
             continue
         kept.append(line)
+        checked = -1
     return "\n".join(kept)
 
 
@@ -273,7 +286,7 @@ def _mail_target(message: EmailMessage, subject: str, text: str, site: Site, whe
     if len(by_title) == 1:
         return by_title[0]
     index = EntryIndex(site)
-    by_url = sorted({key for url in _URL.findall(subject + "\n" + text) if (key := index.match(url))})
+    by_url = sorted({key for url in set(_URL.findall(subject + "\n" + text)) if (key := index.match(url))})
     if len(by_url) == 1:
         return by_url[0]
     named_many = by_title if len(by_title) > 1 else by_url

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from museumsite.assemble import assemble_site
+from museumsite.bounds import small_number
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import BuildError, Problem, Problems
 from museumsite.importers import ImportRefused, contentfile
@@ -74,7 +75,7 @@ def import_disqus(export_file: Path, site: Path, *, dry_run: bool = False, force
             report.comments_by_status["spam" if post.spam else "deleted"] += 1
             report.dropped["spam posts" if post.spam else "deleted posts"] += 1
             continue
-        if not post.id.isdigit():  # Disqus's ids are numbers; anything else is no id an archive takes
+        if small_number(post.id) is None:  # Disqus's ids are numbers; anything else is no id an archive takes
             report.dropped["posts without a numeric id"] += 1
             continue
         if post.thread not in threads:
@@ -102,7 +103,7 @@ def import_disqus(export_file: Path, site: Path, *, dry_run: bool = False, force
             author = post.name or (post.username if not post.anonymous else "") or "Anonymous"
             assert post.created is not None
             record = comment_record(
-                id=int(post.id) if post.id.isdigit() else post.id, parent=None, author=author, author_url="",
+                id=int(post.id), parent=None, author=author, author_url="",
                 date=post.created, status="approved", type="comment", body_html=post.message,
                 staff=not post.anonymous and post.username.lower() in staff_names, languages=languages)
             taken = existing.get(str(record["id"]))
