@@ -59,10 +59,9 @@ def comment_record(*, id: int | str, parent: int | str | None, author: str, auth
     body, in_body = redact_html(clean_html(body_html))
     body = re.sub(r"<p>\s*</p>", "", body).strip()
     body = re.sub(r"[ \t]+\n", "\n", body)
-    name = clean_text(author)
+    name, in_name = redact_name(clean_text(author))  # first: "Ana <ana@x.org>" is no markup
     if re.search(r"<[A-Za-z/!]", name):  # markup in a name is never meant: keep its text only
         name = html.unescape(re.sub(r"<[^>]*>?", "", name))
-    name, in_name = redact_name(name)
     url = safe_url(author_url, site_paths=False) if author_url.strip() else None
     in_url = url_holds_address(url) if url else 0
     if redacted is not None:
