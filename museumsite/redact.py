@@ -121,15 +121,15 @@ def _domain_char(char: str) -> bool:
     return char.isalnum() or char == "-" or char in DOTS or unicodedata.category(char)[0] == "M"
 
 
-def _local_start(text: str, at: int) -> int | None:
-    """Where the local part ending before ``text[at]`` starts; None when there is none."""
-    opening = _QUOTES.get(text[at - 1]) if at else None
+def _local_start(text: str, at: int, floor: int) -> int | None:
+    """Where the local part ending before ``text[at]`` (and not before ``floor``) starts; None if none."""
+    opening = _QUOTES.get(text[at - 1]) if at > floor else None
     if opening is not None:
-        start = text.rfind(opening, max(0, at - 2 - _LONGEST_LOCAL), at - 1)
+        start = text.rfind(opening, max(floor, at - 2 - _LONGEST_LOCAL), at - 1)
         if start >= 0 and "\n" not in text[start:at]:
             return start
     start = at
-    while start > 0 and at - start < _LONGEST_LOCAL and _local_char(text[start - 1]):
+    while start > floor and at - start < _LONGEST_LOCAL and _local_char(text[start - 1]):
         start -= 1
     while start < at and text[start] in "._'":  # "_ana@x.org_" is Markdown emphasis, "'ana@...'" a quote
         start += 1
@@ -138,8 +138,9 @@ def _local_start(text: str, at: int) -> int | None:
     return start
 
 
-def _domain_end(text: str, at: int) -> int | None:
-    """Where the domain starting after ``text[at]`` ends; None when there is no domain with a TLD."""
+def _domain_end(text: str, at: int, loose: bool) -> int | None:
+    """Where the domain starting after ``text[at]`` ends; None when there is no domain with a TLD
+    (``loose``: no domain at all)."""
     if text[at + 1:at + 2] == "[":
         close = text.find("]", at + 2, at + 2 + 64)
         literal = text[at + 2:close] if close > 0 else ""
@@ -157,9 +158,15 @@ def _domain_end(text: str, at: int) -> int | None:
         kept[-1] = kept[-1][:-1]  # "x.org-" at the end of a sentence or a dash
         if not kept[-1]:
             kept.pop()
-    if len(kept) < 2 or len(kept[-1]) < 2 or not any(c.isalpha() for c in kept[-1]):
+    while not loose and len(kept) > 1 and not _top_level(kept[-1]):
+        kept.pop()  # "x@a.org.0": the address ends at the last label that can end one
+    if not kept or not loose and (len(kept) < 2 or not _top_level(kept[-1])):
         return None
     return at + 1 + sum(len(label) + 1 for label in kept) - 1
+
+
+def _top_level(label: str) -> bool:
+    return len(label) >= 2 and any(c.isalpha() for c in label)
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
@@ -174,8 +181,13 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def find(text: str) -> list[tuple[int, int]]:
-    """The spans of ``text`` (source offsets) that hold an e-mail address, in order."""
+def find(text: str, loose: bool = False) -> list[tuple[int, int]]:
+    """The spans of ``text`` (source offsets) that hold an e-mail address, in order.
+
+    ``loose`` takes any ``local@domain`` with no rule on the domain: for a name, where
+    ``x@y`` is never meant, and where a mail header's folding may have broken the
+    domain ("example.o rg").
+    """
     if not _MAYBE.search(text):
         return []
     view = _view(text)
@@ -185,9 +197,13 @@ def find(text: str) -> list[tuple[int, int]]:
         at = match.start()
         if at < done:
             continue
-        start = _local_start(view.text, at)
-        end = _domain_end(view.text, at) if start is not None else None
-        if start is None or end is None or start < done:
+        start = _local_start(view.text, at, done)
+        end = _domain_end(view.text, at, loose)
+        if found and at == done and end is not None:  # "a@b.orgc@d.org": the first domain took c
+            found[-1] = (found[-1][0], view.source_span(at, end)[1])
+            done = end
+            continue
+        if start is None or end is None:
             continue
         span = _widen(view.text, start, end)
         found.append(view.source_span(*span))
@@ -237,7 +253,7 @@ def redact_name(name: str) -> tuple[str, int]:
 
     The name may become empty; the caller then shows its "Anonymous".
     """
-    spans = find(name)
+    spans = find(name, loose=True)
     if not spans:
         return name, 0
     text = _replace(name, spans, "")
