@@ -43,11 +43,23 @@ from urllib.parse import unquote
 
 MARKER = "[…@…]"
 AT_SIGNS = "@\uff20\ufe6b"  # @, fullwidth, small
-DOTS = ".\u3002\uff0e\uff61"  # the dots IDNA reads as label separators
-_LOCAL_PUNCTUATION = frozenset("._+-%'!#$^")  # not *, `, {, |, }, /, =, ?, &: Markdown and URL syntax
+_DOTS = ".\u3002\uff0e\uff61"  # the dots IDNA reads as label separators
+# What ends a local part: space, the punctuation RFC 5322 leaves out of an unquoted one, what
+# Markdown and URLs put around an address (*, `, {, |, }, /, =, ?, &), and prose punctuation.
+_STOP_CHARS = "\"(),:;<>@[]\\/=?&*`{|}~…«»“”‘’„‚‹›–—¡¿·•、。，；：！？（）【】「」『』\uff20\ufe6b"
+_STOP = r"\s" + re.escape(_STOP_CHARS)
 _LONGEST_LOCAL = 128  # twice RFC 5321's 64 octets: generous, and still a bound
-_LONGEST_DOMAIN = 255
 _MAYBE = re.compile(r"[@\uff20\ufe6b]|%40|&#0*64\b|&#x0*40\b|&commat\b|[\[({<]\s*at\s*[\])}>]", re.IGNORECASE)
+_LABEL = rf"[^{_STOP}{re.escape(_DOTS)}!#$%'+^_]{{1,63}}"
+_CANDIDATE = (  # loose: a domain of one label will do
+    rf"(?:(?P<quoted>[\"\u201c\u00ab][^\"\u201d\u00bb\n]{{1,{_LONGEST_LOCAL}}}[\"\u201d\u00bb])"
+    rf"|(?<![^{_STOP}])(?P<local>[^{_STOP}]{{1,{_LONGEST_LOCAL}}}))?"
+    rf"(?P<at>[{AT_SIGNS}])(?P<domain>\[(?:IPv6:)?[0-9A-Fa-f:.]{{1,45}}\]|{_LABEL}(?:[{re.escape(_DOTS)}]{_LABEL}){{MIN,20}})")
+_CANDIDATES = {False: re.compile(_CANDIDATE.replace("MIN", "1")), True: re.compile(_CANDIDATE.replace("MIN", "0"))}
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_LETTER = re.compile(r"[^\W\d_]")
+_DOT = re.compile(f"[{re.escape(_DOTS)}]")
+_EASY_END = re.compile(r"[.\u3002\uff0e\uff61][^\W\d_]{2,63}\Z")  # ".org": the usual top-level label
 # Source spellings that read as one character of an address.
 _ENCODED = re.compile(
     r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});?"
@@ -57,7 +69,6 @@ _ENCODED = re.compile(
     re.IGNORECASE)
 # A Markdown inline link or image: [text](destination "title")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]\n]{0,1000})\]\(\s*<?([^\s()<>]{0,2000})>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
-_QUOTES = {'"': '"', "\u201d": "\u201c", "\u00bb": "\u00ab"}  # closing quote -> opening quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,69 +124,49 @@ def _view(source: str) -> _View:
     return _View(source, "".join(parts), tuple(starts), tuple(segments))
 
 
-def _local_char(char: str) -> bool:
-    return char.isalnum() or char in _LOCAL_PUNCTUATION or unicodedata.category(char)[0] == "M"
-
-
-def _domain_char(char: str) -> bool:
-    return char.isalnum() or char == "-" or char in DOTS or unicodedata.category(char)[0] == "M"
-
-
 def _local_start(text: str, at: int, floor: int) -> int | None:
-    """Where the local part ending before ``text[at]`` (and not before ``floor``) starts; None if none."""
-    opening = _QUOTES.get(text[at - 1]) if at > floor else None
-    if opening is not None:
-        start = text.rfind(opening, max(floor, at - 2 - _LONGEST_LOCAL), at - 1)
-        if start >= 0 and "\n" not in text[start:at]:
-            return start
+    """Where the local part ending before ``text[at]`` starts, not before ``floor`` (the end of
+    the address before it), without the punctuation that cannot start one; None when nothing
+    of it is a letter or a digit."""
     start = at
-    while start > floor and at - start < _LONGEST_LOCAL and _local_char(text[start - 1]):
+    while start > floor and at - start < _LONGEST_LOCAL and text[start - 1] not in _STOP_CHARS \
+            and not text[start - 1].isspace():
         start -= 1
-    while start < at and text[start] in "._'":  # "_ana@x.org_" is Markdown emphasis, "'ana@...'" a quote
+    while start < at and text[start] in "._'-":  # "_ana@x.org_" is Markdown emphasis, "'ana@..'" a quote
         start += 1
-    if not any(c.isalnum() for c in text[start:at]):
-        return None
-    return start
+    return start if any(c.isalnum() for c in text[start:at]) else None
 
 
-def _domain_end(text: str, at: int, loose: bool) -> int | None:
-    """Where the domain starting after ``text[at]`` ends; None when there is no domain with a TLD
-    (``loose``: no domain at all)."""
-    if text[at + 1:at + 2] == "[":
-        close = text.find("]", at + 2, at + 2 + 64)
-        literal = text[at + 2:close] if close > 0 else ""
-        return close + 1 if literal and re.fullmatch(r"(?:IPv6:)?[0-9A-Fa-f:.]+", literal) else None
-    end = at + 1
-    while end < len(text) and end - at <= _LONGEST_DOMAIN and _domain_char(text[end]):
-        end += 1
-    labels = re.split(f"[{DOTS}]", text[at + 1:end])
-    kept: list[str] = []
-    for label in labels:
-        if not label:
-            break
-        kept.append(label)
-    while kept and not kept[-1][-1].isalnum() and unicodedata.category(kept[-1][-1])[0] != "M":
-        kept[-1] = kept[-1][:-1]  # "x.org-" at the end of a sentence or a dash
-        if not kept[-1]:
-            kept.pop()
-    while not loose and len(kept) > 1 and not _top_level(kept[-1]):
-        kept.pop()  # "x@a.org.0": the address ends at the last label that can end one
-    if not kept or not loose and (len(kept) < 2 or not _top_level(kept[-1])):
+def _domain_end(domain: str, loose: bool) -> int | None:
+    """How long the domain at the start of ``domain`` (the pattern's run) is; None when it has no
+    top-level label (``loose``: no label at all)."""
+    if domain.startswith("[") or _EASY_END.search(domain):
+        return len(domain)  # an address literal (ana@[192.0.2.1]), or the usual case
+    labels = _DOT.split(domain)
+    while labels and labels[-1] and not labels[-1][-1].isalnum() and unicodedata.category(labels[-1][-1])[0] != "M":
+        labels[-1] = labels[-1][:-1]  # "x.org-" before a dash, "x.org€"
+        if not labels[-1]:
+            labels.pop()
+    while not loose and len(labels) > 1 and not _top_level(labels[-1]):
+        labels.pop()  # "x@a.org.0": the address ends at the last label that can end one
+    if not labels or not labels[0] or not loose and (len(labels) < 2 or not _top_level(labels[-1])):
         return None
-    return at + 1 + sum(len(label) + 1 for label in kept) - 1
+    return sum(len(label) + 1 for label in labels) - 1
 
 
 def _top_level(label: str) -> bool:
-    return len(label) >= 2 and any(c.isalpha() for c in label)
+    return len(label) >= 2 and _LETTER.search(label) is not None
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     """The span grown over a ``mailto:`` before it, its query after, and ``<...>`` around it."""
+    if not start or text[start - 1] not in ":<":
+        return start, end
     if text[max(0, start - 7):start].lower() == "mailto:":
         start -= 7
         if text[end:end + 1] == "?":
-            while end < len(text) and not text[end].isspace() and text[end] not in ")>\"'<]":
-                end += 1
+            query = re.match(r"[^\s)>\"'<\]]*", text[end:end + 2000])
+            end += query.end() if query else 0
     if start and text[start - 1] == "<" and text[end:end + 1] == ">":
         start, end = start - 1, end + 1
     return start, end
@@ -186,24 +177,31 @@ def find(text: str, loose: bool = False) -> list[tuple[int, int]]:
 
     ``loose`` takes any ``local@domain`` with no rule on the domain: for a name, where
     ``x@y`` is never meant, and where a mail header's folding may have broken the
-    domain ("example.o rg").
+    domain ("example.o rg"). One compiled pattern finds the candidates (each anchored
+    after a character that cannot be in an address, each part bounded), so the time
+    is linear in the text; the checks a pattern says badly run on candidates only.
     """
     if not _MAYBE.search(text):
         return []
     view = _view(text)
     found: list[tuple[int, int]] = []
     done = 0
-    for match in re.finditer(f"[{AT_SIGNS}]", view.text):
-        at = match.start()
-        if at < done:
+    for match in _CANDIDATES[loose].finditer(view.text):
+        at = match.start("at")
+        size = _domain_end(match.group("domain"), loose)
+        if size is None:
             continue
-        start = _local_start(view.text, at, done)
-        end = _domain_end(view.text, at, loose)
-        if found and at == done and end is not None:  # "a@b.orgc@d.org": the first domain took c
+        if match.group("quoted") or match.group("local") and match.start() >= done and \
+                view.text[match.start()] not in "._'-" and _LETTER_OR_DIGIT.search(match.group("local")):
+            start: int | None = match.start()
+        else:
+            start = _local_start(view.text, at, done)
+        end = at + 1 + size
+        if found and at == done:  # "a@b.orgc@d.org": the first domain took "c"
             found[-1] = (found[-1][0], view.source_span(at, end)[1])
             done = end
             continue
-        if start is None or end is None:
+        if start is None or start < done:
             continue
         span = _widen(view.text, start, end)
         found.append(view.source_span(*span))
@@ -362,18 +360,21 @@ class _Rewriter(HTMLParser):
         if not spans:
             return
         self.cut += len(spans)
-        offset = 0
+        offset = first = 0  # spans before ``first`` end before the current piece
         for index, text in pieces:
-            local = [(max(s, offset) - offset, min(e, offset + len(text)) - offset, s >= offset)
-                     for s, e in spans if s < offset + len(text) and e > offset]
-            if local:
-                new, position = [], 0
-                for start, end, starts_here in local:
-                    new += [text[position:start], MARKER if starts_here else ""]
-                    position = end
+            stop = offset + len(text)
+            while first < len(spans) and spans[first][1] <= offset:
+                first += 1
+            new, position, number = [], 0, first
+            while number < len(spans) and spans[number][0] < stop:
+                start, end = spans[number]
+                new += [text[position:max(start - offset, position)], MARKER if start >= offset else ""]
+                position = min(end, stop) - offset
+                number += 1
+            if new:
                 new.append(text[position:])
                 self.out[index] = html.escape("".join(new), quote=False)
-            offset += len(text)
+            offset = stop
 
     def finish(self) -> int:
         self.close()
