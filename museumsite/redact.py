@@ -23,8 +23,10 @@ What counts as an address, and why it is found the way it is:
 - ``mailto:`` links go, with their text when it is the address; an address in a URL's
   user name, path or query is cut, and a link or author URL holding one is dropped.
 
-Each address is replaced by ``MARKER``, which reads the same in every language and
-which the search for addresses never finds again (a second pass cuts nothing). A
+Each address is replaced by ``MARKER``, "…@…": it reads the same in every language,
+means nothing to Markdown (a bracketed "[…]" would be a link's text to it, and slowed
+its conversion threefold on a body of many cut addresses), and the search for
+addresses never finds it again (a second pass cuts nothing). A
 fediverse handle (``@ana@example.social``) has the shape of an address and is cut
 too: nothing tells the two apart, and publishing an address is the worse mistake.
 Every scan is bounded (an RFC 5321 local part is at most 64 octets, a domain 255),
@@ -41,7 +43,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
-MARKER = "[…@…]"
+MARKER = "…@…"
 AT_SIGNS = "@\uff20\ufe6b"  # @, fullwidth, small
 _DOTS = ".\u3002\uff0e\uff61"  # the dots IDNA reads as label separators
 # What ends a local part: space, the punctuation RFC 5322 leaves out of an unquoted one, what
@@ -215,9 +217,7 @@ def _replace(text: str, spans: list[tuple[int, int]], marker: str) -> str:
     for start, end in spans:
         if start < position:
             continue
-        out.append(text[position:start])
-        follows = text[end:end + 1]
-        out.append(marker + (" " if marker and follows in ("(", "[") else ""))  # never "[…@…](x)": a link
+        out += [text[position:start], marker]
         position = end
     out.append(text[position:])
     return "".join(out)

@@ -365,7 +365,7 @@ def test_the_site_owners_own_fields_are_not_redacted(make_site: MakeSite, capsys
     ("https://ana@example.org/x ftp://ana%40example.org@ftp.example.org/", f"https://{MARKER}/x ftp://{MARKER}/"),
     ("ana@[192.0.2.1]", MARKER),
     ("*ana@example.org* `ana@example.org`", f"*{MARKER}* `{MARKER}`"),
-    ("ana@example.org(work)", f"{MARKER} (work)"),  # never "[…@…](work)": a Markdown link
+    ("ana@example.org(work) [ana@example.org][1]", f"{MARKER}(work) [{MARKER}][1]"),
     ("3@1.50, a @ b, @museu, 10 @ 12.30, user@localhost", "3@1.50, a @ b, @museu, 10 @ 12.30, user@localhost"),
     ("a@b.orgc@d.org x@a.org.1 \"0\"@0.orgcomment0.0.0@0.org", f"{MARKER} {MARKER}.1 {MARKER}.{MARKER}"),
     (MARKER, MARKER),  # a second pass cuts nothing
