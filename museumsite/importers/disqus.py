@@ -35,6 +35,7 @@ from museumsite.importers.records import comment_record, nearest_kept, site_lang
 from museumsite.importers.report import ImportReport
 from museumsite.importers.xmlread import local, read_xml, text_of
 from museumsite.load import load_documents
+from museumsite.redact import redact_name
 from museumsite.urlmatch import EntryIndex
 
 
@@ -105,8 +106,11 @@ def import_disqus(export_file: Path, site: Path, *, dry_run: bool = False, force
             record = comment_record(
                 id=int(post.id), parent=None, author=author, author_url="",
                 date=post.created, status="approved", type="comment", body_html=post.message,
-                staff=not post.anonymous and post.username.lower() in staff_names, languages=languages)
+                staff=not post.anonymous and post.username.lower() in staff_names, languages=languages,
+                redacted=report.redacted)
             taken = existing.get(str(record["id"]))
+            if taken is not None:  # written before addresses were cut from names: compare what is kept
+                taken = {**taken, "author": redact_name(str(taken.get("author") or ""))[0] or "Anonymous"}
             if taken is not None and not contentfile.same_comment(taken, record):
                 record["id"] = f"disqus-{post.id}"
             records[post.id] = record

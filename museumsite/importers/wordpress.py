@@ -194,7 +194,7 @@ class _Importer:
             record = comment_record(
                 id=_number(c.id), parent=_number(parent) if parent else None, author=c.author,
                 author_url=c.author_url, date=date, status=COMMENT_STATUSES[c.approved], type=c.type or "comment",
-                staff=staff, body_html=wpautop(c.content), languages=self.languages)
+                staff=staff, body_html=wpautop(c.content), languages=self.languages, redacted=self.report.redacted)
             self.report.comments_by_status[record["status"]] += 1
             self.report.comments_by_lang[record["lang"]] += 1
             records.append(record)
