@@ -32,13 +32,13 @@ sys.path[:0] = [str(REPO / "tests")]
 from test_sanitize import corpus_payloads
 
 from museumsite.build import build
+from museumsite.comments.moderate import add_comment
 from museumsite.errors import MuseumError
 from museumsite.importers.disqus import import_disqus
-from museumsite.importers.frab import read_frab
-from museumsite.importers.pretalx import read_pretalx
-from museumsite.importers.schedulefiles import import_schedule
-from museumsite.importers.wordpress import import_wordpress
-from museumsite.moderate import add_comment
+from museumsite.importers.schedules.files import import_schedule
+from museumsite.importers.schedules.frab import read_frab
+from museumsite.importers.schedules.pretalx import read_pretalx
+from museumsite.importers.wordpress.importer import import_wordpress
 from museumsite.yamlfile import CONTROL_CHARS
 
 from support import active_content_in_tree

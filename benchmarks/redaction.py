@@ -44,8 +44,8 @@ from test_redact import leaks
 from museumsite.build import build
 from museumsite.errors import MuseumError
 from museumsite.importers.disqus import import_disqus
-from museumsite.importers.wordpress import import_wordpress
-from museumsite.importers.wxr import read_wxr
+from museumsite.importers.wordpress.importer import import_wordpress
+from museumsite.importers.wordpress.wxr import read_wxr
 from museumsite.importers.xmlread import local, read_xml, text_of
 from museumsite.redact import find, redact_html, redact_text
 from museumsite.sanitize import clean_html

@@ -12,12 +12,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from museumsite import manifest, reuse
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
+from museumsite.incremental import noop as manifest
+from museumsite.incremental import reuse
 from museumsite.model import BuildResult, Document
-from museumsite.theme import check_theme, theme_dirs
-from museumsite.write import build_lock, check_output_dir
+from museumsite.output.write import build_lock, check_output_dir
+from museumsite.render.theme import check_theme, theme_dirs
 
 Progress = Callable[[str, int, int], None]
 CACHE_DIR = ".museumsite-cache"
@@ -62,26 +63,26 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
            use_cache: bool, in_place: bool, started: float) -> BuildResult:
     """The stages, run while holding the site's build lock."""
     # The pipeline is imported here, not at the top: a no-op rebuild never needs it.
-    from museumsite.assemble import assemble_site
-    from museumsite.calendar import make_calendars
-    from museumsite.checks import check_site
-    from museumsite.comment_feeds import make_comment_feeds, plan_comment_feeds
-    from museumsite.comments import attach_threads
-    from museumsite.event_feeds import make_event_feeds
-    from museumsite.export import make_schedules
-    from museumsite.feeds import make_feeds, plan_feeds
-    from museumsite.i18n import load_interface
-    from museumsite.jsonfeed import make_json_feeds
-    from museumsite.load import list_static, load_comment_archives, load_documents
-    from museumsite.markup import convert_site
-    from museumsite.markup_cache import MarkupCache, read_cache
-    from museumsite.plan import alternates, drop_shadowed_redirects, plan_pages
-    from museumsite.pool import map_entries
-    from museumsite.render import render_pages, template_helpers
-    from museumsite.search import make_search_index
-    from museumsite.sitemap import make_sitemap
-    from museumsite.theme import load_theme, locale_dirs, theme_static
-    from museumsite.write import check_collisions, write_outputs
+    from museumsite.comments.threads import attach_threads
+    from museumsite.content.assemble import assemble_site
+    from museumsite.content.load import list_static, load_comment_archives, load_documents
+    from museumsite.content.validate import check_site
+    from museumsite.feeds.comments import make_comment_feeds, plan_comment_feeds
+    from museumsite.feeds.events import make_event_feeds
+    from museumsite.feeds.jsonfeed import make_json_feeds
+    from museumsite.feeds.posts import make_feeds, plan_feeds
+    from museumsite.lang.i18n import load_interface
+    from museumsite.markup.cache import MarkupCache, read_cache
+    from museumsite.markup.convert import convert_site
+    from museumsite.markup.pool import map_entries
+    from museumsite.output.write import check_collisions, write_outputs
+    from museumsite.programme.calendars import make_calendars
+    from museumsite.programme.exports import make_schedules
+    from museumsite.render.pages import render_pages, template_helpers
+    from museumsite.render.plan import alternates, drop_shadowed_redirects, plan_pages
+    from museumsite.render.search import make_search_index
+    from museumsite.render.sitemap import make_sitemap
+    from museumsite.render.theme import load_theme, locale_dirs, theme_static
 
     problems = Problems(strict=strict)
 

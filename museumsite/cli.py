@@ -214,7 +214,7 @@ def _serve_parsers(commands: Any) -> None:
 
 def _host_option(value: str) -> str:
     """A host name or IP address for --allow-host: what a browser puts in the Host header."""
-    from museumsite.serve import host_name, is_ip
+    from museumsite.serve.server import host_name, is_ip
 
     name = host_name(value)
     if (name is None or name != value.strip("[]").lower().rstrip(".")
@@ -238,7 +238,7 @@ def _port(text: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import signal
 
-    from museumsite.serve import DevServer
+    from museumsite.serve.server import DevServer
 
     def terminate(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt  # `kill`, a process manager or a container stop: the same clean stop as Ctrl-C
@@ -262,7 +262,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from museumsite.clean import clean_site
+    from museumsite.commands.clean import clean_site
 
     removed = clean_site(args.site)
     print("\n".join(f"Removed {_shown(path)}" for path in removed) or "Nothing to remove.")
@@ -290,19 +290,19 @@ def _comments_parser(commands: Any) -> None:
 
 
 def _comments_add(args: argparse.Namespace) -> int:
-    from museumsite.moderate import add_comment
+    from museumsite.comments.moderate import add_comment
 
     return _moderated(lambda: add_comment(args.site, args.file))
 
 
 def _comments_approve(args: argparse.Namespace) -> int:
-    from museumsite.moderate import approve
+    from museumsite.comments.moderate import approve
 
     return _moderated(lambda: approve(args.site, args.ref))
 
 
 def _comments_reject(args: argparse.Namespace) -> int:
-    from museumsite.moderate import reject
+    from museumsite.comments.moderate import reject
 
     return _moderated(lambda: reject(args.site, args.ref))
 
@@ -322,7 +322,7 @@ def _moderated(action: Any) -> int:
 
 
 def _comments_list(args: argparse.Namespace) -> int:
-    from museumsite.moderate import list_comments
+    from museumsite.comments.moderate import list_comments
 
     try:
         rows, problems = list_comments(args.site, pending=args.pending)
@@ -358,14 +358,14 @@ def _add_schedule_imports(import_subparsers: argparse._SubParsersAction[argparse
 def _import_schedule(args: argparse.Namespace) -> int:
     from museumsite.config import load_config
     from museumsite.errors import BuildError
-    from museumsite.importers.schedule import format_report
-    from museumsite.importers.schedulefiles import import_schedule
+    from museumsite.importers.schedules.files import import_schedule
+    from museumsite.importers.schedules.model import format_report
 
     config = load_config(args.site)
     if args.schedule_format == "frab":
-        from museumsite.importers.frab import read_frab as read
+        from museumsite.importers.schedules.frab import read_frab as read
     else:
-        from museumsite.importers.pretalx import read_pretalx as read
+        from museumsite.importers.schedules.pretalx import read_pretalx as read
     try:
         schedule = read(args.file, str(args.file), config.timezone)
     except BuildError as exc:  # a file we cannot read: say so plainly, nothing was written
@@ -416,7 +416,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from museumsite.scaffold import init_site
+    from museumsite.commands.scaffold import init_site
 
     existing = (args.directory / "museumsite.yaml").is_file()
     made = init_site(args.directory, args.ci)
@@ -429,7 +429,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from museumsite.scaffold import new_file
+    from museumsite.commands.scaffold import new_file
 
     path = new_file(args.site, args.kind, args.title)
     print(f"Created {_shown(path)}")
@@ -437,7 +437,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from museumsite.check import check_translations, format_report, report_json, report_text
+    from museumsite.check.output import check_translations, format_report, report_json, report_text
 
     links = args.links or args.external or not args.translations
     translations = args.translations or not (args.links or args.external)
@@ -461,7 +461,7 @@ def _check_output(args: argparse.Namespace) -> Any:
     import tempfile
 
     from museumsite.build import build
-    from museumsite.check import check_output
+    from museumsite.check.output import check_output
     from museumsite.config import load_config
 
     config = load_config(args.site.resolve(), args.base_url)
@@ -480,7 +480,7 @@ def _check_output(args: argparse.Namespace) -> Any:
 
 def _import(args: argparse.Namespace) -> int:
     if args.source == "wordpress":
-        from museumsite.importers.wordpress import import_wordpress
+        from museumsite.importers.wordpress.importer import import_wordpress
 
         report = import_wordpress(args.file, args.site, uploads=args.uploads, dry_run=args.dry_run,
                                   force=args.force)

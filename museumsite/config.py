@@ -55,7 +55,7 @@ class CommentConfig:
     kinds: tuple[str, ...] = ("posts", "pages", "talks", "events")  # the entries whose pages offer them
 
     def candidates(self, site_languages: tuple[str, ...]) -> tuple[str, ...]:
-        from museumsite.detect import DEFAULT_CANDIDATES, known_languages
+        from museumsite.lang.detect import DEFAULT_CANDIDATES, known_languages
 
         chosen = self.languages or (*site_languages, *DEFAULT_CANDIDATES)
         known = known_languages()  # a site language the detector lacks cannot be detected
@@ -413,7 +413,7 @@ def _check_values(config: SiteConfig, lines: Mapping[str, int], problems: Proble
     if config.comments.display_depth < 1:
         problems.error(CONFIG_FILE, lines.get("comments.display_depth"), "comments.display_depth must be at least 1")
     if config.comments.languages:
-        from museumsite.detect import known_languages
+        from museumsite.lang.detect import known_languages
 
         for code in sorted(set(config.comments.languages) - known_languages()):
             problems.error(CONFIG_FILE, lines.get("comments.languages"),

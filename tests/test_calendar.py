@@ -9,12 +9,12 @@ from typing import Any
 import icalendar
 import pytest
 
-from museumsite.assemble import assemble_site
 from museumsite.build import build
-from museumsite.calendar import make_calendars
 from museumsite.config import load_config
+from museumsite.content.assemble import assemble_site
+from museumsite.content.load import load_documents
 from museumsite.errors import Problems
-from museumsite.load import load_documents
+from museumsite.programme.calendars import make_calendars
 
 from conftest import REPO, SMALL_SITE, MakeSite
 

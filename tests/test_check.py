@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from museumsite.build import build
-from museumsite.check import check_output
+from museumsite.check.output import check_output
 from museumsite.cli import main
 from museumsite.config import load_config
 

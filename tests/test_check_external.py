@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
+from museumsite.check.external import MAX_REDIRECTS, address_kind, check_external
 from museumsite.cli import main
-from museumsite.external import MAX_REDIRECTS, address_kind, check_external
 
 from conftest import SMALL_SITE, MakeSite
 

@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from museumsite.cli import main
-from museumsite.inbox import FORM_FIELDS, HONEYPOT, THEME_FORM_FIELDS
-from museumsite.search import pagefind_binary
+from museumsite.comments.inbox import FORM_FIELDS, HONEYPOT, THEME_FORM_FIELDS
+from museumsite.render.search import pagefind_binary
 
 from conftest import BASE_CONFIG, SMALL_SITE, MakeSite
 from support import fragments, local_name, parse_html, walk

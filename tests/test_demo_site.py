@@ -431,9 +431,9 @@ def test_french_recap_has_no_untagged_english_interface_text(site: Built) -> Non
     """Words the theme or the Markdown converter adds (labels, tooltips) are French too, or marked."""
     from babel.messages.pofile import read_po
 
-    from museumsite.markup import EXTENSION_CONFIGS
+    from museumsite.markup.convert import EXTENSION_CONFIGS
 
-    with (REPO / "themes/default/locales/fr/LC_MESSAGES/messages.po").open("rb") as handle:
+    with (REPO / "museumsite/themes/default/locales/fr/LC_MESSAGES/messages.po").open("rb") as handle:
         french = read_po(handle)
     interface = {m.id for m in french if isinstance(m.id, str) and m.id and m.string != m.id}
     interface |= {EXTENSION_CONFIGS["toc"]["permalink_title"], EXTENSION_CONFIGS["footnotes"]["BACKLINK_TITLE"]}

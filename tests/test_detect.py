@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from museumsite.detect import (
+from museumsite.lang.detect import (
     DEFAULT_CANDIDATES,
     DEFAULT_THRESHOLD,
     detect_language,

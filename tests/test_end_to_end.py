@@ -28,7 +28,7 @@ import pytest
 import yaml
 
 from museumsite.cli import main
-from museumsite.load import split_front_matter
+from museumsite.content.load import split_front_matter
 
 from conftest import SHARED
 

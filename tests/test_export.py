@@ -10,8 +10,8 @@ import pytest
 
 from museumsite.build import build
 from museumsite.cli import main
-from museumsite.importers.frab import read_frab
-from museumsite.importers.pretalx import read_pretalx
+from museumsite.importers.schedules.frab import read_frab
+from museumsite.importers.schedules.pretalx import read_pretalx
 
 from conftest import SHARED, SMALL_SITE, MakeSite
 

@@ -176,7 +176,7 @@ def test_commands_find_the_site_from_a_subfolder(make_site: MakeSite, monkeypatc
 
 def test_template_errors_name_the_site_file_and_suggest_a_name(make_site: MakeSite,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    default = Path(__file__).resolve().parent.parent / "themes/default/templates/page.html"
+    default = Path(__file__).resolve().parent.parent / "museumsite/themes/default/templates/page.html"
     lines = default.read_text(encoding="utf-8").split("\n")
     line = next(n for n, text in enumerate(lines, 1) if "{{ entry.title }}" in text)
     lines[line - 1] = lines[line - 1].replace("{{ entry.title }}", "{{ titel }}")

@@ -35,10 +35,10 @@ from hypothesis import strategies as st
 from museumsite.build import build
 from museumsite.errors import BuildError, MuseumError
 from museumsite.importers.disqus import import_disqus
-from museumsite.importers.frab import read_frab
-from museumsite.importers.pretalx import read_pretalx
-from museumsite.importers.schedulefiles import import_schedule
-from museumsite.importers.wordpress import import_wordpress
+from museumsite.importers.schedules.files import import_schedule
+from museumsite.importers.schedules.frab import read_frab
+from museumsite.importers.schedules.pretalx import read_pretalx
+from museumsite.importers.wordpress.importer import import_wordpress
 
 from support import active_content_in_tree
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from test_import_wordpress import run, snapshot
 
-from museumsite.importers.wxr import read_wxr
+from museumsite.importers.wordpress.wxr import read_wxr
 from museumsite.importers.xmlread import parse_xml, text_of
 
 from conftest import MakeSite
@@ -130,8 +130,8 @@ def test_a_hostile_export_is_refused_with_a_line_and_nothing_written(
 ])
 def test_many_unclosed_openings_leave_the_closed_ones_converted(body: str, kept: list[str], gone: list[str],
                                                                 tmp_path: Path) -> None:
-    from museumsite.importers.wordpress import convert_post
-    from museumsite.importers.wphtml import Notes
+    from museumsite.importers.wordpress.importer import convert_post
+    from museumsite.importers.wordpress.wphtml import Notes
 
     markdown_body = convert_post(body, {}, "http://wp.example", None, Notes())
     for text in kept:

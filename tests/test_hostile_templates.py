@@ -24,7 +24,7 @@ import pytest
 from museumsite.build import build
 from museumsite.config import load_config
 from museumsite.errors import BuildError
-from museumsite.theme import default_theme_dir, load_theme
+from museumsite.render.theme import default_theme_dir, load_theme
 
 from conftest import MakeSite
 from support import active_content, text_of

@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 from museumsite.cli import main
-from museumsite.importers.frab import read_frab
-from museumsite.importers.media import slide_kind, video_kind
-from museumsite.importers.pretalx import read_pretalx
-from museumsite.importers.scheduletext import import_body
-from museumsite.load import split_front_matter
+from museumsite.content.load import split_front_matter
+from museumsite.importers.schedules.frab import read_frab
+from museumsite.importers.schedules.links import slide_kind, video_kind
+from museumsite.importers.schedules.pretalx import read_pretalx
+from museumsite.importers.schedules.text import import_body
 
 from conftest import SHARED, MakeSite
 

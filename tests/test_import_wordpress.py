@@ -19,9 +19,9 @@ import yaml
 from test_sanitize import OWN_PAYLOADS, corpus_payloads, executable_constructs
 
 from museumsite.cli import main
+from museumsite.content.load import parse_yaml, split_front_matter
 from museumsite.importers.contentfile import COMMENT_FIELDS, MANIFEST
-from museumsite.importers.wxr import read_wxr
-from museumsite.load import parse_yaml, split_front_matter
+from museumsite.importers.wordpress.wxr import read_wxr
 
 from conftest import SHARED, MakeSite
 
@@ -370,9 +370,9 @@ def test_corpus_xml_attacks_refused(attack: Path, tmp_path: Path, capsys: pytest
 # XSS through the post-body path: sanitizer, then Markdown, then the site's Markdown converter
 
 def _rendered_body(payload: str) -> str:
-    from museumsite.importers.wordpress import convert_post
-    from museumsite.importers.wphtml import Notes
-    from museumsite.markup import EXTENSIONS
+    from museumsite.importers.wordpress.importer import convert_post
+    from museumsite.importers.wordpress.wphtml import Notes
+    from museumsite.markup.convert import EXTENSIONS
 
     body = convert_post(payload, {}, "http://old.example", None, Notes())
     return markdown.markdown(body, extensions=[e for e in EXTENSIONS if e != "codehilite"])
@@ -390,8 +390,8 @@ def test_post_bodies_leak_nothing_after_markdown(payload: str) -> None:
 
 
 def test_escaped_markup_in_post_text_stays_text() -> None:
-    from museumsite.importers.wordpress import convert_post
-    from museumsite.importers.wphtml import Notes
+    from museumsite.importers.wordpress.importer import convert_post
+    from museumsite.importers.wordpress.wphtml import Notes
 
     # Markdown, not the HTML fallback: "<" and "&" escaped as entities in the Markdown text
     assert convert_post("<p>Use &lt;script&gt; carefully &amp; well</p>", {}, "", None, Notes()) == \
@@ -433,8 +433,8 @@ def test_import_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_blocks_markdown_cannot_say_stay_html_and_old_site_images_become_links() -> None:
-    from museumsite.importers.wordpress import convert_post
-    from museumsite.importers.wphtml import Notes
+    from museumsite.importers.wordpress.importer import convert_post
+    from museumsite.importers.wordpress.wphtml import Notes
 
     notes = Notes()
     body = convert_post('<em>One</em>\n\n<table><tr><td>cell</td></tr></table>\n\n<img src="/theme/a.png" alt="A">',

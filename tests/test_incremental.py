@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from museumsite.build import CACHE_DIR, build
-from museumsite.pool import map_entries
+from museumsite.markup.pool import map_entries
 
 from conftest import BASE_CONFIG, REPO, SMALL_SITE, MakeSite
 
@@ -152,7 +152,7 @@ class IncrementalSite(RuleBasedStateMachine):
         if number == 0:
             path.unlink(missing_ok=True)
         else:
-            default = (REPO / "themes/default/templates/404.html").read_text(encoding="utf-8")
+            default = (REPO / "museumsite/themes/default/templates/404.html").read_text(encoding="utf-8")
             if number == 3:  # a page that prints another entry's body, which no job of it names
                 default = default.replace("{% block content %}",
                                           "{% block content %}{{ site.get('posts/second').body_html|safe }}", 1)

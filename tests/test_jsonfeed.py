@@ -21,7 +21,7 @@ import jsonschema
 import pytest
 
 from museumsite.build import build
-from museumsite.jsonfeed import json_feed_problems
+from museumsite.feeds.jsonfeed import json_feed_problems
 
 from conftest import REPO, SMALL_SITE, MakeSite
 

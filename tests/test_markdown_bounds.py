@@ -22,8 +22,8 @@ import markdown
 import pytest
 
 from museumsite.bounds import LinearLinks, _Brackets
-from museumsite.comments import _markdown
-from museumsite.importers.tomarkdown import _render
+from museumsite.comments.threads import _markdown
+from museumsite.importers.wordpress.tomarkdown import _render
 
 from conftest import SHARED
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from museumsite.markup import _Context, make_markdown, plain_paragraph
+from museumsite.markup.convert import _Context, make_markdown, plain_paragraph
 
 MD = make_markdown(_Context())
 TEXT = st.text(st.sampled_from(list("abcéàçABZ019 ,.;:?!'\"()’«»…–—%/-*_[]<>&#`\\{}|~^=+\n\t")), min_size=1, max_size=40)

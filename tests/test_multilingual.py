@@ -339,14 +339,14 @@ def _same_in(lang: str) -> set[str]:
     """Interface strings a language writes as English does ("Pagination" in French)."""
     from babel.messages.pofile import read_po
 
-    with (REPO / f"themes/default/locales/{lang}/LC_MESSAGES/messages.po").open("rb") as handle:
+    with (REPO / f"museumsite/themes/default/locales/{lang}/LC_MESSAGES/messages.po").open("rb") as handle:
         return {m.id for m in read_po(handle) if isinstance(m.id, str) and m.id == m.string}
 
 
 def _english_messages() -> set[str]:
     from babel.messages.pofile import read_po
 
-    with (REPO / "themes/default/locales/messages.pot").open("rb") as handle:
+    with (REPO / "museumsite/themes/default/locales/messages.pot").open("rb") as handle:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
 
 
@@ -516,14 +516,14 @@ def test_catalogues_are_complete_and_match_what_pybabel_extracts() -> None:
     from babel.messages.extract import extract_from_dir
     from babel.messages.pofile import read_po
 
-    method_map = [("museumsite/**.py", "python"), ("themes/default/templates/**.html", "jinja2")]
-    options = {"themes/default/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    method_map = [("museumsite/**.py", "python"), ("museumsite/themes/default/templates/**.html", "jinja2")]
+    options = {"museumsite/themes/default/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     extracted = {m[2] if isinstance(m[2], str) else m[2][0]
                  for m in extract_from_dir(str(REPO), method_map, options)
                  if not m[0].startswith((".venv", "tests"))}
     assert extracted == _english_messages(), "themes/default/locales/messages.pot is out of date: run pybabel extract"
     for lang in ("en", "fr", "ca", "es"):
-        with (REPO / f"themes/default/locales/{lang}/LC_MESSAGES/messages.po").open("rb") as handle:
+        with (REPO / f"museumsite/themes/default/locales/{lang}/LC_MESSAGES/messages.po").open("rb") as handle:
             catalogue = read_po(handle, locale=lang)
         ids = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue if m.id}
         assert ids == extracted, f"{lang}: catalogue differs from the templates"

@@ -47,10 +47,10 @@ def test_wheel_contains_the_default_theme_and_the_starter_site(wheel: Path) -> N
         names = set(archive.namelist())
     required = {f"{THEME}/templates/base.html", f"{THEME}/templates/talk.html", f"{STARTER}/museumsite.yaml"}
     # Everything the checkout's default theme and starter site hold must ship, CSS included.
-    css = sorted((REPO / "themes/default/static/css").glob("*.css"))
+    css = sorted((REPO / "museumsite/themes/default/static/css").glob("*.css"))
     assert css, "the checkout has CSS files to ship"
     required |= {f"{THEME}/static/css/{path.name}" for path in css}
-    required |= {f"{THEME}/templates/{path.name}" for path in (REPO / "themes/default/templates").glob("*.html")}
+    required |= {f"{THEME}/templates/{path.name}" for path in (REPO / "museumsite/themes/default/templates").glob("*.html")}
     starter = REPO / "museumsite/starter"
     required |= {f"{STARTER}/{path.relative_to(starter).as_posix()}" for path in starter.rglob("*")
                  if path.is_file() and "__pycache__" not in path.parts}
@@ -73,7 +73,7 @@ def test_installed_wheel_makes_and_builds_a_new_site(wheel: Path, tmp_path: Path
         env=env)
 
     # The installed copy is used, not the checkout: the default theme comes from inside the venv.
-    where = run([python, "-c", "import museumsite.theme as t; print(t.default_theme_dir())"],
+    where = run([python, "-c", "import museumsite.render.theme as t; print(t.default_theme_dir())"],
                 cwd=tmp_path, env=env)
     assert Path(where.stdout.strip()).resolve().is_relative_to(venv.resolve()), where.stdout
 

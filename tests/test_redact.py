@@ -25,7 +25,7 @@ import yaml
 
 from museumsite.cli import main
 from museumsite.redact import MARKER, redact_text
-from museumsite.search import RUNTIME
+from museumsite.render.search import RUNTIME
 
 from conftest import SMALL_SITE, MakeSite
 

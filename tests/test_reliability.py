@@ -22,11 +22,11 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from museumsite import write
 from museumsite.build import build
 from museumsite.cli import main
+from museumsite.commands.scaffold import init_site
 from museumsite.errors import BuildError, UsageError
-from museumsite.scaffold import init_site
+from museumsite.output import write
 
 from conftest import SMALL_SITE, MakeSite
 

@@ -17,8 +17,8 @@ import html5lib
 import pytest
 
 from museumsite.build import build
-from museumsite.i18n import format_clock, format_day
-from museumsite.typography import typeset_html, typeset_text
+from museumsite.lang.i18n import format_clock, format_day
+from museumsite.lang.typography import typeset_html, typeset_text
 
 from conftest import BASE_CONFIG, SMALL_SITE, MakeSite
 

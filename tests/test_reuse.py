@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from museumsite import reuse, write
 from museumsite.build import CACHE_DIR, build
+from museumsite.incremental import reuse
+from museumsite.output import write
 
 from conftest import SMALL_SITE, MakeSite
 
@@ -58,7 +59,7 @@ def test_editing_one_body_makes_only_the_pages_and_feeds_that_print_it(make_site
 def test_a_template_printing_another_entry_body_is_made_again_when_that_body_changes(
         make_site: MakeSite, tmp_path: Path) -> None:
     # A site override of the 404 page shows a post's body, reached through ``site``: no job names it.
-    base = (Path(__file__).parent.parent / "themes/default/templates/404.html").read_text(encoding="utf-8")
+    base = (Path(__file__).parent.parent / "museumsite/themes/default/templates/404.html").read_text(encoding="utf-8")
     override = base.replace("{% block content %}", "{% block content %}{{ site.get('posts/second').body_html|safe }}", 1)
     assert override != base
     site = make_site({**SMALL_SITE, "themes/default/templates/404.html": override})

@@ -19,10 +19,10 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from museumsite import search
 from museumsite.build import CACHE_DIR, build
 from museumsite.errors import BuildError, ConfigError
-from museumsite.search import MAX_SHARDS, pagefind_binary, shard_count, shard_of
+from museumsite.render import search
+from museumsite.render.search import MAX_SHARDS, pagefind_binary, shard_count, shard_of
 
 from conftest import REPO, MakeSite
 from support import fragments
@@ -273,7 +273,7 @@ def test_shard_count_has_fixed_thresholds_and_a_page_keeps_its_shard() -> None:
     assert shard_count(10_000 * search.SHARD_SIZE) == MAX_SHARDS
     assert shard_count(9, 4) == 3
     # A hash of the path, not Python's hash(): the same in every process, whatever PYTHONHASHSEED.
-    code = "from museumsite.search import shard_of; print([shard_of(f'p{n}/index.html', 7) for n in range(20)])"
+    code = "from museumsite.render.search import shard_of; print([shard_of(f'p{n}/index.html', 7) for n in range(20)])"
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
     assert len(seen) == 1 and len(set(json.loads(seen.pop()))) > 1
@@ -347,7 +347,7 @@ def test_sharded_index_is_the_same_whatever_the_hash_seed_and_the_workers(make_s
     monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)
     site = make_site(sharded_files(), config=CONFIG)
     build(site, use_cache=False)
-    code = ("import sys; from pathlib import Path; import museumsite.search as s; s.SHARD_SIZE = 4; "
+    code = ("import sys; from pathlib import Path; import museumsite.render.search as s; s.SHARD_SIZE = 4; "
             "from museumsite.build import build; build(Path(sys.argv[1]), Path(sys.argv[2]), use_cache=False)")
     other = site.parent / "other-seed"
     subprocess.run([sys.executable, "-c", code, str(site), str(other)], check=True,
@@ -376,7 +376,7 @@ def test_a_damaged_cached_shard_is_indexed_again(make_site: MakeSite, monkeypatc
 def test_a_template_change_outside_main_reindexes_nothing_and_one_inside_reindexes(
         make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)
-    base = (REPO / "themes/default/templates/base.html").read_text(encoding="utf-8")
+    base = (REPO / "museumsite/themes/default/templates/base.html").read_text(encoding="utf-8")
     site = make_site(sharded_files(), config=CONFIG)
     cache = site / CACHE_DIR / "search"
     build(site)

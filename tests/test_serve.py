@@ -23,10 +23,10 @@ from watchdog import events as fs
 
 from museumsite.build import build
 from museumsite.cli import _parser, main
-from museumsite.live import EVENTS_PATH, SCRIPT_PATH
-from museumsite.serve import SERVE_OUTPUT, DevServer, is_loopback, locate
-from museumsite.watch import _Changes, is_relevant
-from museumsite.write import MANIFEST
+from museumsite.output.write import MANIFEST
+from museumsite.serve.live import EVENTS_PATH, SCRIPT_PATH
+from museumsite.serve.server import SERVE_OUTPUT, DevServer, is_loopback, locate
+from museumsite.serve.watch import _Changes, is_relevant
 
 from conftest import SMALL_SITE, MakeSite
 

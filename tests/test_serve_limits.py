@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from museumsite.cli import main
-from museumsite.live import EVENTS_PATH, SCRIPT_PATH
-from museumsite.serve import MAX_CONNECTIONS, MAX_EVENT_STREAMS, DevServer, host_name
+from museumsite.serve.live import EVENTS_PATH, SCRIPT_PATH
+from museumsite.serve.server import MAX_CONNECTIONS, MAX_EVENT_STREAMS, DevServer, host_name
 
 from conftest import SMALL_SITE, MakeSite
 

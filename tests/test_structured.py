@@ -13,7 +13,7 @@ import pytest
 from museumsite.build import build
 from museumsite.config import load_config
 from museumsite.model import Site, Source, Speaker
-from museumsite.structured import og_locale, open_graph, script_json
+from museumsite.render.structured import og_locale, open_graph, script_json
 
 from conftest import REPO, SMALL_SITE, MakeSite
 

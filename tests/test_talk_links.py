@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from museumsite.cli import main
-from museumsite.load import split_front_matter
+from museumsite.content.load import split_front_matter
 
 from conftest import BASE_CONFIG, MakeSite
 from support import local_name, parse_html, walk

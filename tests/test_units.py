@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from museumsite.assemble import assemble_site
 from museumsite.config import load_config
+from museumsite.content.assemble import assemble_site
+from museumsite.content.load import load_documents, parse_yaml, split_front_matter
 from museumsite.errors import Problems
-from museumsite.i18n import format_day, load_interface
-from museumsite.load import load_documents, parse_yaml, split_front_matter
-from museumsite.markup import convert_site, plain_text, summary_of
+from museumsite.lang.i18n import format_day, load_interface
+from museumsite.markup.convert import convert_site, plain_text, summary_of
 from museumsite.model import Speaker, Talk
-from museumsite.theme import locale_dirs
+from museumsite.render.theme import locale_dirs
 from museumsite.urls import expand, link, make_slug, url_to_path
 
 from conftest import REPO, SMALL_SITE, MakeSite

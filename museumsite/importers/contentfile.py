@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from museumsite.load import ARCHIVE_LIMITS
+from museumsite.content.load import ARCHIVE_LIMITS
 from museumsite.yamlfile import YamlProblem, parse_yaml
 
 MANIFEST = ".museumsite-import.json"

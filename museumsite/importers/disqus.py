@@ -25,18 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from museumsite.assemble import assemble_site
 from museumsite.bounds import small_number
 from museumsite.config import SiteConfig, load_config
+from museumsite.content.assemble import assemble_site
+from museumsite.content.load import load_documents
+from museumsite.content.urlmatch import EntryIndex
 from museumsite.errors import BuildError, Problem, Problems
 from museumsite.importers import ImportRefused, contentfile
 from museumsite.importers.contentfile import ArchiveOut
 from museumsite.importers.records import comment_record, nearest_kept, site_languages
 from museumsite.importers.report import ImportReport
 from museumsite.importers.xmlread import local, read_xml, text_of
-from museumsite.load import load_documents
 from museumsite.redact import redact_name
-from museumsite.urlmatch import EntryIndex
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from museumsite.config import SiteConfig
-from museumsite.detect import (
+from museumsite.lang.detect import (
     DEFAULT_CANDIDATES,
     DEFAULT_THRESHOLD,
     detect_language,

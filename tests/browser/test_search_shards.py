@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from museumsite import search
 from museumsite.build import build
-from museumsite.search import shard_count, shard_of
+from museumsite.render import search
+from museumsite.render.search import shard_count, shard_of
 
 from .browserkit import requested_urls, serve
 

@@ -1,0 +1,1 @@
+"""``museumsite check``: reports on a built site that a build does not fail for."""

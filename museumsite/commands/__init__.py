@@ -1,0 +1,1 @@
+"""Small commands: ``init``, ``new`` and ``clean``."""

@@ -1,0 +1,1 @@
+"""WordPress (WXR) exports into posts, pages and comment archives."""

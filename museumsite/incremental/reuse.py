@@ -1,0 +1,248 @@
+"""Re-render only what changed: what each page and feed was made from, kept from one build to the next.
+
+A page is a pure function of the code, the theme (templates, catalogues, assets), the
+options, and the site: every entry's fields, the comments, the static files. Of these,
+only the entries' *bodies* change one page at a time; anything else (a title, a date,
+a tag, a comment, a template, the config) may show on any page. So the build hashes
+the site without the bodies (the *shape*), and the render stage notes, page by page,
+whose bodies the templates actually read (``theme.py``'s environment sees every read
+of ``body_html``, ``body_md`` or ``toc_html`` of an entry, whichever template or
+override does it). A page is kept from the previous build, read back from the output
+instead of rendered, when the shape is the same, its own identity (URL, template,
+language) is the same, the bodies it read are the same, and its file in the output is
+still the one that build wrote (size, time and inode). Post feeds work the same way,
+their posts being the bodies they print.
+
+Editing one post's body re-renders its page, its feeds and the few lists that print
+it; anything else re-renders the site, as a cold build would. The record lives in
+the cache (``render-<output>.json``); a missing, foreign or damaged record means
+rendering everything, never a stale page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from museumsite import __version__
+from museumsite.incremental import noop as manifest
+from museumsite.model import Entry, Output, Site
+
+if TYPE_CHECKING:
+    from museumsite.feeds.posts import Feed
+    from museumsite.render.plan import Job
+
+BODY_FIELDS = frozenset({"body_md", "body_html", "toc_html"})
+RECORD_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What the previous build made: the shape it saw and, per output path, what it was made from."""
+
+    shape: str
+    files: dict[str, list[Any]]  # path -> [identity, bodies digest, reads, size, mtime_ns, inode]
+
+
+def record_path(cache: Path, output: Path) -> Path:
+    return cache / f"render-{hashlib.sha256(str(output).encode()).hexdigest()[:16]}.json"
+
+
+def read_record(path: Path) -> Record | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["version"] != RECORD_VERSION or not isinstance(data["files"], dict):
+            return None
+        return Record(shape=str(data["shape"]), files=data["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def shape_digest(site: Site, theme_dirs: Sequence[Path], options: object) -> str:
+    """A hash of everything any page may show but the entries' bodies, and of everything that shows it."""
+    digest = hashlib.sha256(json.dumps([RECORD_VERSION, __version__, sys.version, str(options)]).encode())
+    digest.update(manifest.code_fingerprint().encode())
+    for folder in [*theme_dirs, site.config.root / "locales"]:
+        for path in sorted(manifest.files_under(folder)):
+            digest.update(f"{path}\0".encode())
+            with contextlib.suppress(OSError):
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(repr(site.config).encode())
+    for entry in site.entries:
+        digest.update(repr(_shape_of(entry)).encode())
+    digest.update(repr([site.static, sorted(site.tag_of.items()), sorted(site.tag_labels.items()),
+                        sorted(site.threads.items())]).encode())
+    return digest.hexdigest()
+
+
+def _shape_of(entry: Entry) -> tuple[Any, ...]:
+    return (type(entry).__name__, *(getattr(entry, f.name) for f in fields(entry) if f.name not in BODY_FIELDS))
+
+
+def read_name(entry: Entry) -> str:
+    """How a read body is recorded: the entry's key and language."""
+    return f"{entry.key}\0{entry.lang}"
+
+
+class Bodies:
+    """The hash of each entry's body, computed once per entry when first asked."""
+
+    def __init__(self, site: Site):
+        self._entries = {read_name(e): e for e in site.entries}
+        self._digests: dict[str, str] = {}
+
+    def digest(self, reads: Iterable[str]) -> str | None:
+        """One hash over the bodies of ``reads``; None when one of them is gone."""
+        combined = hashlib.sha256()
+        for name in sorted(reads):
+            found = self._digests.get(name)
+            if found is None:
+                entry = self._entries.get(name)
+                if entry is None:
+                    return None
+                found = hashlib.sha256(f"{entry.body_md}\x00{entry.body_html}\x00{entry.toc_html}"
+                                       .encode()).hexdigest()
+                self._digests[name] = found
+            combined.update(f"{name}\0{found}\n".encode())
+        return combined.hexdigest()
+
+
+def keep(wanted: Sequence[tuple[str, str]], record: Record | None, shape: str, bodies: Bodies,
+         output: Path) -> dict[str, Output]:
+    """The outputs among ``wanted`` ((path, identity) pairs) that can be read back from ``output``, by path."""
+    if record is None or record.shape != shape:
+        return {}
+    kept: dict[str, Output] = {}
+    for path, identity in wanted:
+        saved = record.files.get(path)
+        try:
+            if saved is None or saved[0] != identity or bodies.digest(saved[2]) != saved[1]:
+                continue
+            file = output / path
+            stat = file.stat(follow_symlinks=False)
+            if [stat.st_size, stat.st_mtime_ns, stat.st_ino] != saved[3:6]:
+                continue
+            data = file.read_bytes()
+        except (OSError, TypeError, ValueError, IndexError):
+            continue
+        if len(data) == saved[3]:
+            kept[path] = Output(path=path, data=data, origin=f"the previous build's {path}", reads=tuple(saved[2]),
+                                kept=True)
+    return kept
+
+
+def identity(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def save(path: Path, shape: str, made: Iterable[tuple[Output, str]], bodies: Bodies, output: Path) -> None:
+    """Record what each output was made from, with its file as written (atomically; failures ignored)."""
+    files: dict[str, list[Any]] = {}
+    for item, ident in made:
+        digest = bodies.digest(item.reads)
+        if digest is None:
+            continue
+        try:
+            stat = (output / item.path).stat(follow_symlinks=False)
+        except OSError:
+            continue
+        files[item.path] = [ident, digest, sorted(item.reads), stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+        temporary.write_text(json.dumps({"version": RECORD_VERSION, "shape": shape, "files": files}),
+                             encoding="utf-8")
+        temporary.replace(path)
+
+
+def forget(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def in_order(paths: Sequence[str], kept: dict[str, Output], made: Sequence[Output]) -> list[Output]:
+    """Kept and newly made outputs in the order of ``paths`` (made ones keep their own order among equals)."""
+    fresh: dict[str, list[Output]] = {}
+    for item in made:
+        fresh.setdefault(item.path, []).append(item)
+    result: list[Output] = []
+    for path in dict.fromkeys(paths):
+        result.extend([kept[path]] if path in kept else fresh.get(path, []))
+    return result
+
+
+@dataclass
+class Reuse:
+    """One build's use of the record: what it keeps, what it makes, and the new record it leaves."""
+
+    path: Path | None  # the record; None: neither read nor written (a build without cache)
+    previous: Record | None
+    shape: str
+    bodies: Bodies
+    output: Path
+    identities: dict[str, str] = field(default_factory=dict)
+    made: int = 0
+    kept: int = 0
+
+    @classmethod
+    def start(cls, cache: Path | None, output: Path, site: Site, theme_dirs: Sequence[Path],
+              options: object) -> Reuse:
+        path = record_path(cache, output) if cache is not None else None
+        return cls(path, read_record(path) if path else None, shape_digest(site, theme_dirs, options),
+                   Bodies(site), output)
+
+    def pages(self, jobs: Sequence[Job], render: Callable[[list[Job]], list[Output]]) -> list[Output]:
+        """Every job's page, in order: kept ones read back, the others rendered by ``render``."""
+        from museumsite.urls import url_to_path
+
+        ids = [(url_to_path(job.url), identity(job.url, job.template, job.page_key, job.lang, job.title))
+               for job in jobs]
+        # Two jobs writing one file are an error reported later, with both named: render both.
+        kept = self._keep(ids) if len({path for path, _ in ids}) == len(ids) else {}
+        made = render([job for job, (path, _) in zip(jobs, ids) if path not in kept])
+        self.made, self.kept = self.made + len(made), self.kept + len(kept)
+        return in_order([path for path, _ in ids], kept, made)
+
+    def feeds(self, feeds: Sequence[Feed], kinds: Sequence[str], make: Callable[[list[Feed]], list[Output]],
+              ) -> list[Output]:
+        """The ``kinds`` ("atom", "rss", "json") of each post feed, in order; a feed is made again when
+        one of its files cannot be kept. A feed prints the whole text of its posts."""
+        paths = [(feed.url(kind).lstrip("/"), ident) for feed in feeds
+                 for ident in [identity(feed.folder, feed.prefix, feed.lang, feed.title,
+                                        [read_name(p) for p in feed.posts])]
+                 for kind in kinds]
+        kept = self._keep(paths)
+        todo = [feed for feed in feeds if not all(feed.url(kind).lstrip("/") in kept for kind in kinds)]
+        reads = {feed.url(kind).lstrip("/"): tuple(read_name(p) for p in feed.posts) for feed in todo for kind in kinds}
+        made = [replace(o, reads=reads.get(o.path, ())) for o in make(todo)]
+        kept = {path: o for path, o in kept.items() if path not in reads}
+        self.made, self.kept = self.made + len(made), self.kept + len(kept)
+        return in_order([path for path, _ in paths], kept, made)
+
+    def shaped(self, paths: Sequence[str], make: Callable[[], list[Output]]) -> list[Output]:
+        """Outputs that print no body (the sitemap, robots.txt): kept whole while the shape is the same."""
+        kept = self._keep([(path, identity("shape only", path)) for path in paths])
+        if len(kept) == len(paths):
+            self.kept += len(kept)
+            return [kept[path] for path in paths]
+        made = make()
+        self.made += len(made)
+        return made
+
+    def _keep(self, wanted: list[tuple[str, str]]) -> dict[str, Output]:
+        self.identities.update(wanted)
+        return keep(wanted, self.previous, self.shape, self.bodies, self.output)
+
+    def save(self, outputs: Iterable[Output]) -> None:
+        """Record the outputs of a successful build, after they are written."""
+        if self.path is not None:
+            save(self.path, self.shape, ((o, self.identities[o.path]) for o in outputs if o.path in self.identities),
+                 self.bodies, self.output)

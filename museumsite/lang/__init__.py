@@ -1,0 +1,1 @@
+"""Languages for readers: interface catalogues, typography, collation, language detection. Imports only ``errors``."""

@@ -1,0 +1,401 @@
+"""Stage 5: put the outputs on disk. The only stage that writes.
+
+The new site is written into a temporary folder beside the output and swapped in
+(in one atomic exchange on Linux, else two renames), so a failed or killed build
+leaves the previous site as it was; the next build finishes the cleanup. Files whose
+bytes did not change are hard links to the previous ones, keeping their times, so
+deploy tools that compare times upload only real changes. The output folder carries
+a manifest of what museumsite wrote; everything else in it (a deploy tool's ``.git``,
+a CNAME, empty folders, symlinks) is carried over as it is, never deleted.
+
+One build at a time: a lock beside the output serializes the builds (and ``serve``
+rebuilds) that write it, so two of them never write over each other's files.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import itertools
+import json
+import os
+import secrets
+import shutil
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from museumsite import PACKAGE
+from museumsite.content.load import site_relative
+from museumsite.errors import Problems, UsageError
+from museumsite.incremental.noop import OUTPUT_MANIFEST
+from museumsite.model import Output, StaticFile
+from museumsite.output import journal as patch
+
+MANIFEST = OUTPUT_MANIFEST
+LOCK_WAIT = 60.0  # seconds a build waits for another build of the same site before giving up
+
+
+@dataclass(frozen=True, slots=True)
+class WriteStats:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def check_output_dir(output: Path, root: Path) -> None:
+    """Refuse output folders a build could damage: the site itself, or someone else's folder."""
+    out, site = output.resolve(), root.resolve()
+    protected = [site, site / "content", site / "themes", Path.home().resolve(), Path(out.anchor)]
+    if out in protected or out in site.parents:
+        raise UsageError(f"refusing to use {output} as the output folder: it holds the site's own files; "
+                         "choose a new folder such as _site")
+    for source in (site / "content", site / "themes", PACKAGE):
+        if source in out.parents:
+            raise UsageError(f"refusing to use {output} as the output folder: it is inside {source}, which the "
+                             "build reads, so every build would publish the last one again; choose a folder "
+                             "outside it, such as _site")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"output {output} exists and is not a folder")
+    if out.is_dir() and not (out / MANIFEST).is_file() and any(out.iterdir()):
+        raise UsageError(f"refusing to write into {output}: it is not empty and was not made by museumsite; "
+                         "empty it, or choose another folder with --output")
+
+
+@contextmanager
+def build_lock(output: Path, waiting: Callable[[], object] = lambda: None) -> Iterator[None]:
+    """Hold the lock of ``output`` (``.<name>.lock`` beside it), then repair what a killed build left.
+
+    A second build waits up to LOCK_WAIT seconds (calling ``waiting`` once), then gives
+    up with a UsageError rather than writing over the first one's files. The lock file
+    is removed while still held, so a finished build leaves nothing behind; a build
+    that locked a file someone has just removed tries again with the new one.
+    """
+    if sys.platform == "win32":  # no flock: builds there are not serialized
+        recover_output(output)
+        yield
+        return
+    import fcntl
+
+    lock = output.parent / f".{output.name}.lock"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + LOCK_WAIT
+    for attempt in itertools.count():
+        with lock.open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pass
+            else:
+                if not _is_file(handle.fileno(), lock):
+                    continue
+                try:
+                    recover_output(output)
+                    yield
+                finally:
+                    lock.unlink(missing_ok=True)
+                return
+        if attempt == 0:
+            waiting()
+        if time.monotonic() > deadline:
+            raise UsageError(f"another build of this site is running (it holds {lock}); "
+                             "wait for it to finish, or stop it, and build again")
+        time.sleep(0.05)
+
+
+def _is_file(fd: int, path: Path) -> bool:
+    """Whether the open file ``fd`` is still the one at ``path`` (not unlinked meanwhile)."""
+    try:
+        found, held = path.stat(), os.fstat(fd)
+    except FileNotFoundError:
+        return False
+    return (found.st_dev, found.st_ino) == (held.st_dev, held.st_ino)
+
+
+def recover_output(output: Path) -> None:
+    """Undo a killed build: roll back a swap cut between its two renames, drop temporary folders.
+
+    Only the lock holder may call this: the ``.new-`` folder of a running build looks
+    just like a killed one's.
+    """
+    patch.recover(output)
+    new, old = f".{output.name}.new-", f".{output.name}.old-"
+    retired = sorted(output.parent.glob(old + "*"))
+    if not output.exists():
+        # Cut between the renames: the old site is complete in .old-X, the new one in .new-X.
+        # An unpaired .old- folder may be a half-deleted one: never bring that back.
+        pairs = [p for p in retired if (p.parent / (new + p.name[len(old):])).is_dir() and (p / MANIFEST).is_file()]
+        if pairs:
+            pairs[-1].rename(output)
+    for leftover in [*output.parent.glob(new + "*"), *retired]:
+        if leftover.exists():
+            shutil.rmtree(leftover)
+
+
+def check_collisions(outputs: list[Output], static: list[StaticFile], root: Path,
+                     problems: Problems) -> None:
+    """Two sources writing the same file, or a file where another needs a folder: reported
+    at the content file, naming the other."""
+    writers: dict[str, list[str]] = {}
+    shown: dict[str, str] = {}
+    spellings: dict[str, set[str]] = {}
+    for path, origin in [*((o.path, o.origin) for o in outputs),
+                         *((s.path, site_relative(s.source, root)) for s in static)]:
+        key = same_file_key(path)
+        writers.setdefault(key, []).append(origin)
+        shown.setdefault(key, path)
+        spellings.setdefault(key, set()).add(path)
+    hint = "change the slug, the file name or the urls: pattern so each page has its own URL"
+    for path, origins in writers.items():
+        if len(origins) > 1:
+            first, *others = sorted(origins, key=_preferred)
+            spelt = (" (spelt differently, but one file on macOS or Windows: "
+                     f"{', '.join(ascii(s) for s in sorted(spellings[path]))})" if len(spellings[path]) > 1 else "")
+            problems.error(*_where(first), f"writes {shown[path]}, which {' and '.join(others)} writes too{spelt}",
+                           hint)
+    inside: dict[str, str] = {}  # folder -> the first file written in it
+    for path in writers:
+        parts = path.split("/")
+        for end in range(1, len(parts)):
+            inside.setdefault("/".join(parts[:end]), path)
+    for path, origins in writers.items():
+        if path in inside:
+            file_writer, folder_writer = origins[0], writers[inside[path]][0]
+            inner = shown[inside[path]]
+            if _preferred(file_writer) <= _preferred(folder_writer):
+                problems.error(*_where(file_writer), f"writes the file {shown[path]}, but {folder_writer} "
+                               f"writes {inner}, which needs a folder of that name", hint)
+            else:
+                problems.error(*_where(folder_writer), f"writes {inner}, which needs a folder {shown[path]}/, "
+                               f"but {file_writer} writes a file of that name", hint)
+
+
+def same_file_key(path: str) -> str:
+    """One key for the spellings of a path that name one file somewhere.
+
+    Case-insensitive file systems (macOS, Windows) merge "A" and "a", and macOS merges
+    the composed and decomposed spellings of an accent ("é" as one character or as "e"
+    and a combining accent, NFC and NFD): Unicode's canonical caseless form covers both.
+    """
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", path).casefold())
+
+
+def _preferred(origin: str) -> bool:
+    """Content and theme files first: that is where the author can fix a collision."""
+    return not origin.startswith(("content/", "themes/"))
+
+
+def _where(origin: str) -> tuple[str, int | None]:
+    where, _, line = origin.rpartition(":")
+    return (where, int(line)) if line.isdigit() else (origin, None)
+
+
+def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path, *,
+                  in_place: bool = False) -> WriteStats:
+    """Make ``output`` hold exactly these files (and whatever else it held that is not ours).
+
+    By default the new site is swapped in whole, so a reader never sees old and new pages
+    together; ``in_place`` writes a small change file by file through patch.py's journal.
+    """
+    output = output.resolve()
+    ours = sorted({o.path for o in outputs} | {s.path for s in static})
+    manifest = (json.dumps({"files": ours}, indent=0) + "\n").encode("utf-8")
+    total = len(outputs) + len(static)
+    change = _change(outputs, static, output)
+    if change is not None and not change.writes and not change.removes and _holds(output / MANIFEST, manifest):
+        return WriteStats(written=0, unchanged=total, removed=0)  # nothing to do: the folder stays untouched
+    if in_place and change is not None and patch.fits(change, output):
+        patch.apply(change, output, MANIFEST, manifest)
+        return WriteStats(written=len(change.writes), unchanged=total - len(change.writes),
+                          removed=len(change.removes))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tag = f"{os.getpid()}-{secrets.token_hex(4)}"
+    staging = output.parent / f".{output.name}.new-{tag}"
+    retired = output.parent / f".{output.name}.old-{tag}"
+    staging.mkdir()
+    try:
+        written = unchanged = 0
+        folders: set[Path] = set()
+        for item in outputs:
+            same = _place(staging, output, item.path, lambda dest, data=item.data: dest.write_bytes(data),
+                          lambda old, item=item: item.kept or (old.stat().st_size == len(item.data)
+                                                               and old.read_bytes() == item.data), folders)
+            written, unchanged = written + (not same), unchanged + same
+        for static_file in static:
+            src = static_file.source
+            same = _place(staging, output, static_file.path, lambda dest, src=src: shutil.copy2(src, dest),
+                          lambda old, src=src: _same_file(old, src), folders)
+            written, unchanged = written + (not same), unchanged + same
+        removed = _carry_foreign(output, staging, set(ours))
+        _place(staging, output, MANIFEST, lambda dest: dest.write_bytes(manifest),
+               lambda old: old.read_bytes() == manifest, folders)
+        if not output.exists():
+            staging.rename(output)
+        elif _exchange(staging, output):
+            shutil.rmtree(staging)  # it now holds the previous site
+        else:
+            output.rename(retired)
+            staging.rename(output)
+            shutil.rmtree(retired)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if retired.exists() and not output.exists():
+            retired.rename(output)
+        raise
+    return WriteStats(written=written, unchanged=unchanged, removed=removed)
+
+
+def _change(outputs: list[Output], static: list[StaticFile], output: Path) -> patch.Change | None:
+    """What this build changes in ``output``, file by file; None when there is no previous build to change.
+
+    Outputs read back from the previous build (``kept``) are known to be there; every
+    other file is compared byte for byte. Any doubt means None: the full write with its swap.
+    """
+    try:
+        previous = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["files"]
+        if not isinstance(previous, list) or not all(isinstance(p, str) for p in previous):
+            return None
+        writes: list[tuple[str, bytes | Path]] = []
+        for item in outputs:
+            if item.kept:  # read from this very file a moment ago (reuse.py checked its size, time and inode)
+                continue
+            old = _within(output, item.path)
+            if (old.is_symlink() or not old.is_file() or old.stat().st_size != len(item.data)
+                    or old.read_bytes() != item.data):
+                writes.append((item.path, item.data))
+        for static_file in static:
+            old = _within(output, static_file.path)
+            if old.is_symlink() or not old.is_file() or not _same_file(old, static_file.source):
+                writes.append((static_file.path, static_file.source))
+        ours = {o.path for o in outputs} | {s.path for s in static}
+        removes = []
+        for rel in sorted(set(previous) - ours):
+            old = _within(output, rel)
+            if old.is_symlink() or old.is_file():
+                removes.append(rel)
+    except (OSError, ValueError, KeyError, TypeError, UsageError):
+        return None
+    made = frozenset(patch.folders_of(previous))
+    return patch.Change(writes=tuple(writes), removes=tuple(removes), made=made)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE), so a kill at any
+    moment leaves a complete site; False where the system or file system cannot."""
+    rename = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform == "linux" else None
+    if rename is None:
+        return False
+    at_cwd, exchange = -100, 2
+    if rename(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _place(staging: Path, output: Path, rel: str, write, same_as, folders: set[Path]) -> bool:  # type: ignore[no-untyped-def]
+    """Write one file into staging; hard-link the previous one if its bytes are the same.
+
+    The staging folder is new and holds only folders made here until the foreign files
+    are carried over, after every output is placed: checking ``rel`` by its words is enough.
+    """
+    dest = _within(staging, rel)
+    if dest.parent not in folders:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(dest.parent)
+    old = output / rel
+    if old.is_file() and not old.is_symlink() and same_as(old):
+        try:
+            os.link(old, dest)
+        except OSError:
+            shutil.copy2(old, dest)
+        return True
+    write(dest)
+    return False
+
+
+def _within(folder: Path, rel: str) -> Path:
+    """``folder / rel``, checked by its words (no ``..``, not absolute): resolving every path of a large
+    site costs seconds. For reading the output, or writing where no link can be (a new staging
+    folder; patch.fits checks the output's folders)."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\0" in rel:
+        raise UsageError(f"refusing to write {rel!r}: it points outside the output folder")
+    return folder / rel
+
+
+def _same_file(old: Path, src: Path) -> bool:
+    if old.stat().st_size != src.stat().st_size:
+        return False
+    with old.open("rb") as a, src.open("rb") as b:
+        while True:
+            chunk = a.read(1 << 16)
+            if chunk != b.read(1 << 16):
+                return False
+            if not chunk:
+                return True
+
+
+def _carry_foreign(output: Path, staging: Path, ours: set[str]) -> int:
+    """Carry everything museumsite did not write into the new site as it is; count our stale files.
+
+    Files become hard links (same inode and times), symlinks are copied as links,
+    and folders the build did not make (``.git``, an empty ``keep/``) keep their mode
+    and times. Folders that only held our own pages go with them.
+    """
+    if not output.is_dir():
+        return 0
+    manifest = output / MANIFEST
+    previous = set(json.loads(manifest.read_text(encoding="utf-8"))["files"]) if manifest.is_file() else set()
+    made = patch.folders_of(previous)
+    removed = 0
+    folders: list[str] = []
+    for top, dirs, files in os.walk(output):
+        base = Path(top)
+        links = [d for d in dirs if (base / d).is_symlink()]
+        folders += [rel for d in dirs if d not in links and (rel := (base / d).relative_to(output).as_posix())
+                    not in made]
+        for name in [*files, *links]:
+            rel = (base / name).relative_to(output).as_posix()
+            if rel == MANIFEST or rel in ours:
+                continue  # a hand-placed file where the site now has a page: the page wins
+            if rel in previous:
+                removed += 1
+                continue
+            _carry(base / name, staging / rel)
+    for rel in reversed(folders):  # deepest first, so a parent's times are set after its children
+        target = staging / rel
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            continue  # the site now writes a file of that name
+        shutil.copystat(output / rel, target)
+    return removed
+
+
+def _carry(path: Path, target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        return  # the site now writes a file where this one's folder was: the page wins
+    if target.exists() or target.is_symlink():
+        return
+    if path.is_symlink():
+        os.symlink(os.readlink(path), target)
+        return
+    try:
+        os.link(path, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(path, target)

@@ -1,0 +1,1 @@
+"""Stage 4: the page plan, the theme environment, the template API, pages, structured data, sitemap, search."""

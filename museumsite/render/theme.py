@@ -1,0 +1,162 @@
+"""The theme chain and the one Jinja environment.
+
+A template is looked up in the site's theme (``themes/<name>/templates``), then in
+the packaged default theme. The default theme is also reachable as
+``default/<template>``, so a site template can ``{% extends "default/talk.html" %}``
+and override one block instead of copying the whole file.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from museumsite import PACKAGE
+from museumsite.config import SiteConfig
+from museumsite.content.load import list_static
+from museumsite.errors import Problem, Problems, did_you_mean
+from museumsite.incremental.reuse import BODY_FIELDS, read_name
+from museumsite.model import Entry, StaticFile
+
+THEME_STATIC_PREFIX = "theme/"
+
+
+def default_theme_dir() -> Path:
+    """The packaged default theme, package data beside the code in a checkout and in the wheel alike."""
+    candidate = PACKAGE / "themes" / "default"
+    if (candidate / "templates").is_dir():
+        return candidate
+    raise FileNotFoundError("the default theme is missing from this installation; reinstall museumsite")
+
+
+def theme_dirs(config: SiteConfig) -> list[Path]:
+    """Site theme first (if the site has one of that name), then the packaged default."""
+    default = default_theme_dir()
+    site_theme = config.root / "themes" / config.theme
+    dirs = [site_theme] if site_theme.is_dir() and site_theme.resolve() != default.resolve() else []
+    return [*dirs, default]
+
+
+def check_theme(config: SiteConfig) -> list[Problem]:
+    if config.theme != "default" and not (config.root / "themes" / config.theme).is_dir():
+        return [Problem("museumsite.yaml", None, f"theme '{config.theme}' not found",
+                        f"create themes/{config.theme}/templates/ or set 'theme: default'")]
+    return []
+
+
+class ThemeEnvironment(jinja2.Environment):
+    """The Jinja environment, noting which entries' bodies the page being rendered reads.
+
+    Templates reach attributes through ``getattr``/``getitem`` here, whichever template
+    (or site override) does it, so ``reads`` is exactly the set of bodies a page shows:
+    reuse.py keeps a page from the previous build when none of them changed.
+    """
+
+    reads: set[str]
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if attribute in BODY_FIELDS and isinstance(obj, Entry):
+            self.reads.add(read_name(obj))
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(argument, str) and argument in BODY_FIELDS and isinstance(obj, Entry):
+            self.reads.add(read_name(obj))
+        return super().getitem(obj, argument)
+
+
+def load_theme(config: SiteConfig, globals_: dict[str, Any], filters: dict[str, Any]) -> ThemeEnvironment:
+    dirs = theme_dirs(config)
+    default_loader = jinja2.FileSystemLoader(str(dirs[-1] / "templates"))
+    loader = jinja2.ChoiceLoader([
+        *(jinja2.FileSystemLoader(str(d / "templates")) for d in dirs[:-1]),
+        jinja2.PrefixLoader({"default": default_loader}),
+        default_loader,
+    ])
+    env = ThemeEnvironment(
+        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to check each template's time on every page
+        extensions=["jinja2.ext.i18n"],
+    )
+    # The page's language picks the catalogue: the callables read ``lang`` from the context.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        globals_.pop("gettext"), globals_.pop("ngettext"), newstyle=True)
+    env.globals.update(globals_)
+    env.filters.update(filters)
+    env.reads = set()
+    return env
+
+
+def locale_dirs(config: SiteConfig) -> list[Path]:
+    """Where interface strings come from, first wins: the site's ``locales/``, then each theme's."""
+    return [config.root / "locales", *(d / "locales" for d in theme_dirs(config))]
+
+
+def theme_static(config: SiteConfig, problems: Problems) -> list[StaticFile]:
+    """Theme assets under /theme/: a site theme's file replaces the default's of the same name.
+
+    Symbolic links may point anywhere inside the site (a theme in the site), or inside
+    the theme itself (the packaged default, wherever it is installed); not elsewhere.
+    """
+    chosen: dict[str, StaticFile] = {}
+    root = config.root.resolve()
+    for directory in reversed(theme_dirs(config)):
+        boundary = root if directory.resolve().is_relative_to(root) else directory
+        for static in list_static(config.root, directory / "static", problems, THEME_STATIC_PREFIX, boundary):
+            chosen[static.path] = static
+    return [chosen[path] for path in sorted(chosen)]
+
+
+def template_problem(exc: BaseException, template: str, root: Path | None = None,
+                     names: Iterable[str] = ()) -> Problem:
+    """Name the template file and line of a Jinja error, whether at parse time or render time.
+
+    A template of the site is named from the site folder, as content files are; an
+    undefined name gets a "did you mean" among ``names`` (the page's variables) or the
+    fields of the site's entries.
+    """
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Problem(_shown(exc.filename or exc.name or template, root), exc.lineno,
+                       f"template error: {exc.message}", "fix the template syntax")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Problem(template, None, f"template '{exc.name}' not found",
+                       "check the name, or add it to your theme's templates/ folder")
+    tb = exc.__traceback__ if exc.__traceback__ else sys.exc_info()[2]
+    where, line = template, None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".j2")):
+            where, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    hint = _undefined_hint(str(exc), names) if isinstance(exc, jinja2.UndefinedError) else ""
+    return Problem(_shown(where, root), line, f"template error: {type(exc).__name__}: {exc}", hint)
+
+
+def _shown(filename: str, root: Path | None) -> str:
+    path = Path(filename)
+    if root is not None and path.is_absolute() and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    return filename
+
+
+def _undefined_hint(message: str, names: Iterable[str]) -> str:
+    """'titel' is undefined: did you mean 'title'? Attributes are looked up among the model's fields."""
+    import dataclasses
+    import re
+
+    from museumsite import model
+
+    variable = re.fullmatch(r"'([^']+)' is undefined", message)
+    attribute = re.search(r"has no attribute '([^']+)'", message)
+    if variable:
+        return did_you_mean(variable.group(1), names) or "a variable that does not exist on this page"
+    if attribute:
+        fields = {f.name for kind in (model.Event, model.Talk, model.Speaker, model.Post, model.Page, model.Site)
+                  for f in dataclasses.fields(kind)}
+        return did_you_mean(attribute.group(1), fields) or "an attribute that does not exist"
+    return "a variable or attribute that does not exist"

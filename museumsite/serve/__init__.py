@@ -1,0 +1,1 @@
+"""The development server: serving the output, watching the sources, reloading open pages."""
