@@ -21,6 +21,8 @@ from museumsite.urls import check_url
 from museumsite.yamlfile import YamlProblem, read_yaml_file
 
 CONFIG_FILE = "museumsite.yaml"
+# The kinds of content, each a folder of content/ and a kind of page.
+KINDS = ("events", "talks", "speakers", "posts", "pages")
 URL_FIELDS = {"slug", "year", "month", "day", "lang", "event"}
 _SAMPLE = {"slug": "s", "year": "2024", "month": "01", "day": "01", "lang": "en", "event": "e"}
 LANGUAGE_FIELDS = ("name", "title", "description", "menu")
@@ -355,8 +357,6 @@ _SPECIAL = {"languages": _languages, "tags": _tag_names, "search": _search}
 
 def _check_intake(comments: CommentConfig, lines: Mapping[str, int], problems: Problems) -> None:
     """``comments.form``, ``comments.email`` and ``comments.kinds``: what the theme will publish as links."""
-    from museumsite.model import KINDS
-
     try:
         form = urlsplit(comments.form)
         host = form.hostname

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from museumsite.config import KINDS
+
 if TYPE_CHECKING:
     from museumsite.config import SiteConfig
 
-KINDS = ("events", "talks", "speakers", "posts", "pages")
+__all__ = ["KINDS"]  # the content kinds, defined beside the config that names them (comments.kinds)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -105,7 +105,7 @@ class Fields:
         return value
 
     def _link_kind(self, key: str, item: dict[str, object], line: int) -> str:
-        from museumsite.render.media import LINK_KINDS
+        from museumsite.content.media import LINK_KINDS
 
         kind = str(item.get("kind") or "").strip().lower()
         if kind and kind not in LINK_KINDS:

@@ -37,7 +37,7 @@ def event_feed_links(site: Site, entry: Entry | None) -> tuple[dict[str, str], .
 
 def make_event_feeds(site: Site, interface: Interface) -> list[Output]:
     """Each talk of the event as an entry: its summary, its slides, its recording as an enclosure."""
-    from museumsite.render.media import video_of
+    from museumsite.content.media import video_of
 
     config = site.config
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(config.base_url))

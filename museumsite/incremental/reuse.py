@@ -35,12 +35,12 @@ from typing import TYPE_CHECKING, Any
 from museumsite import __version__
 from museumsite.incremental import noop as manifest
 from museumsite.model import Entry, Output, Site
+from museumsite.render.theme import BODY_FIELDS, read_name
 
 if TYPE_CHECKING:
     from museumsite.feeds.posts import Feed
     from museumsite.render.plan import Job
 
-BODY_FIELDS = frozenset({"body_md", "body_html", "toc_html"})
 RECORD_VERSION = 1
 
 
@@ -85,11 +85,6 @@ def shape_digest(site: Site, theme_dirs: Sequence[Path], options: object) -> str
 
 def _shape_of(entry: Entry) -> tuple[Any, ...]:
     return (type(entry).__name__, *(getattr(entry, f.name) for f in fields(entry) if f.name not in BODY_FIELDS))
-
-
-def read_name(entry: Entry) -> str:
-    """How a read body is recorded: the entry's key and language."""
-    return f"{entry.key}\0{entry.lang}"
 
 
 class Bodies:

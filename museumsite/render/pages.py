@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from museumsite.comments.inbox import mail_subject
 from museumsite.config import CommentConfig
+from museumsite.content.media import LINK_KINDS, SLIDE_KINDS, Video, human_size, slide_kind, video_of
 from museumsite.errors import Problem, Problems
 from museumsite.feeds.comments import CommentFeed, comment_feed_links
 from museumsite.feeds.events import event_feed_links
@@ -30,7 +31,6 @@ from museumsite.markup.pool import map_entries
 from museumsite.model import Event, Output, Site, Speaker, Talk
 from museumsite.programme.calendars import calendar_path, has_calendar
 from museumsite.programme.grid import Schedule, make_schedule
-from museumsite.render.media import LINK_KINDS, SLIDE_KINDS, Video, human_size, slide_kind, video_of
 from museumsite.render.plan import Job, x_default
 from museumsite.render.structured import head_html
 from museumsite.render.theme import ThemeEnvironment

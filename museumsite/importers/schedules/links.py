@@ -3,7 +3,7 @@
 Schedules (frab ``<links>``/``<attachments>``, pretalx ``links``/``attachments``)
 mix slide decks, recordings, project homepages and feedback forms in one list. The
 importer sorts them by URL alone, with the same rules the theme uses to label them
-(``museumsite.render.media``), so the result does not depend on how a schedule
+(``museumsite.content.media``), so the result does not depend on how a schedule
 happened to title a link: a slide kind (PDF, Slideshare, Speaker Deck, Google
 Slides, a Zenodo or Figshare DOI) goes to ``slides``, a video kind (YouTube, Vimeo,
 PeerTube, media.ccc.de, a direct mp4/webm file) may become ``video``, and an HTML
@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from museumsite.render import media
+from museumsite.content import media
 
 SLIDE_KINDS = ("pdf", "slideshare", "speakerdeck", "google-slides", "doi", "html")
 VIDEO_KINDS = ("youtube", "vimeo", "peertube", "media.ccc.de", "file")
