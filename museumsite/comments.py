@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,12 +28,17 @@ from museumsite.model import Archive, Comment, Site, Source, Thread
 from museumsite.sanitize import clean_html, clean_text, safe_url
 from museumsite.typography import typeset_html
 
-FIELDS = ("id", "parent", "author", "author_url", "date", "lang", "status", "type", "staff", "format", "body")
+FIELDS = ("id", "parent", "author", "author_url", "date", "lang", "status", "type", "staff", "format", "imported",
+          "body")
+# Where an imported comment came from ('imported: wordpress'), in the order whose comments keep their plain
+# source id when two collide (importers/archivemerge.py); also the sources of the 'rejected:' list.
+IMPORT_SOURCES = ("wordpress", "disqus")
 STATUSES = ("approved", "pending")
 TYPES = ("comment", "pingback", "trackback")
 FORMATS = ("markdown", "html")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 _LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_REJECTED = re.compile(rf"(?:{'|'.join(IMPORT_SOURCES)}):[A-Za-z0-9][A-Za-z0-9_.:-]{{0,63}}")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -69,9 +75,11 @@ def _thread(archive: Archive, site: Site, problems: Problems) -> Thread | None:
         problems.error(archive.path, archive.lines.get("comments", 1), "an archive is a list under 'comments:'",
                        "start the file with 'comments:' and one '- id: ...' item per comment")
         return None
+    _check_rejected(archive, problems)
+    zone = zoneinfo.ZoneInfo(config.timezone)
     raws: dict[str, _Raw] = {}
     for index, item in enumerate(data):
-        raw = _read(item, f"comments.{index}", archive, config, problems)
+        raw = _read(item, f"comments.{index}", archive, config, problems, zone)
         if raw is None:
             continue
         if raw.comment.id in raws:
@@ -95,7 +103,22 @@ def _thread(archive: Archive, site: Site, problems: Problems) -> Thread | None:
                   mentions=mentions, flat=tuple(sorted(talk.values(), key=_order)))
 
 
-def _read(item: Any, where: str, archive: Archive, config: SiteConfig, problems: Problems) -> _Raw | None:
+def _check_rejected(archive: Archive, problems: Problems) -> None:
+    """``rejected:``, the comments rejected on the site that no import may bring back: 'wordpress:57'..."""
+    rejected = archive.data.get("rejected", [])
+    if not isinstance(rejected, list):
+        problems.error(archive.path, archive.lines.get("rejected", 1), "'rejected' is a list of imported comments",
+                       "write one 'wordpress:<id>' or 'disqus:<id>' per item; 'comments reject' keeps it")
+        return
+    for index, value in enumerate(rejected):
+        if not isinstance(value, str) or not _REJECTED.fullmatch(value.strip()):
+            problems.error(archive.path, archive.lines.get(f"rejected.{index}", archive.lines.get("rejected", 1)),
+                           f"'rejected' holds {value!r}, which names no imported comment",
+                           f"write <source>:<id>, the source one of {', '.join(IMPORT_SOURCES)}: 'wordpress:57'")
+
+
+def _read(item: Any, where: str, archive: Archive, config: SiteConfig, problems: Problems,
+          zone: dt.tzinfo) -> _Raw | None:
     line = archive.lines.get(where, 1)
 
     def at(key: str) -> int:
@@ -129,6 +152,10 @@ def _read(item: Any, where: str, archive: Archive, config: SiteConfig, problems:
     status = _choice(item, "status", STATUSES, "approved", error)
     kind = _choice(item, "type", TYPES, "comment", error)
     body_format = _choice(item, "format", FORMATS, "markdown", error)
+    imported = item.get("imported")
+    if imported is not None and imported not in IMPORT_SOURCES:
+        error("imported", f"'imported' is {imported!r}", f"one of: {', '.join(IMPORT_SOURCES)}; or leave it out "
+              "for a comment written on the site")
     staff = item.get("staff", False)
     if not isinstance(staff, bool):
         error("staff", f"'staff' must be true or false, not {staff!r}")
@@ -150,7 +177,7 @@ def _read(item: Any, where: str, archive: Archive, config: SiteConfig, problems:
     body_html = typeset_html(body_html, lang)
     comment = Comment(id=ident, parent=parent, author=clean_text(_text(item.get("author"))).strip(),
                       author_url=safe_url(_text(item.get("author_url")), site_paths=False) or "",
-                      date=date, lang=lang, type=kind, staff=bool(staff), body_html=body_html)
+                      date=date.astimezone(zone), lang=lang, type=kind, staff=bool(staff), body_html=body_html)
     return _Raw(comment=comment, status=status, line=line)
 
 

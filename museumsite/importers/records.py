@@ -45,10 +45,19 @@ def site_languages(config: SiteConfig) -> Languages:
     return Languages(tuple(lang for lang in wanted if lang in known))
 
 
+def local_date(date: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """``date`` written in the site's time zone, as posts are; in UTC when the zone's offset then had
+    seconds (local mean time, before 1900), which YAML cannot read back."""
+    local = date.astimezone(zone)
+    offset = local.utcoffset() or dt.timedelta(0)
+    return local if not offset % dt.timedelta(minutes=1) else date.astimezone(dt.timezone.utc)
+
+
 def comment_record(*, id: int | str, parent: int | str | None, author: str, author_url: str,
                    date: dt.datetime, status: str, type: str, staff: bool, body_html: str,
-                   languages: Languages) -> dict[str, Any]:
-    """An archive comment with every field in README order; the body is sanitized here."""
+                   languages: Languages, source: str) -> dict[str, Any]:
+    """An archive comment with every field in README order; the body is sanitized here.
+    ``source`` ('wordpress', 'disqus') is written as its ``imported`` field."""
     body = re.sub(r"<p>\s*</p>", "", clean_html(body_html)).strip()
     body = re.sub(r"[ \t]+\n", "\n", body)
     name = clean_text(author)
@@ -65,6 +74,7 @@ def comment_record(*, id: int | str, parent: int | str | None, author: str, auth
         "type": type,
         "staff": staff,
         "format": "html",
+        "imported": source,
         "body": body + "\n" if body else "",
     }
 
