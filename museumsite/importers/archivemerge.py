@@ -112,6 +112,7 @@ class _Own:
     record: Comment
     parent: str | None
     old_id: str | None  # its id in the archive before this import
+    merged: bool = False  # it took the place of the same comment from a lower-ranked source
 
 
 def merge(existing: Sequence[Mapping[str, Any]], rejected: Iterable[str], incoming: Sequence[Mapping[str, Any]],
@@ -145,6 +146,7 @@ def merge(existing: Sequence[Mapping[str, Any]], rejected: Iterable[str], incomi
         if own.parent is not None and own.parent not in owned and not own.parent.startswith("#"):
             own.parent = None
     _assign_ids(out, site, owned)
+    out.digests = {key: value for key, value in out.digests.items() if key in owned}
     out.site_kept = len(site)
     out.comments = sorted([*site.values(), *(own.record for own in owned.values())],
                           key=lambda c: (instant(c.get("date")), str(c.get("id"))))
@@ -216,7 +218,7 @@ def _duplicate(out: Merged, owned: dict[str, _Own], found: _Own, key: str, recor
         del owned[found.key]
         out.duplicates = {k: (key if v == found.key else v) for k, v in out.duplicates.items()}
         out.duplicates[found.key] = key
-        owned[key] = _Own(key, {**record, "status": _status(found.record, record)}, parent, found.old_id)
+        owned[key] = _Own(key, {**record, "status": _status(found.record, record)}, parent, found.old_id, True)
         for other in owned.values():
             if other.parent == found.key:
                 other.parent = key
@@ -263,7 +265,7 @@ def _assign_ids(out: Merged, site: Mapping[str, Comment], owned: Mapping[str, _O
     for own in owned.values():
         own.record["id"] = ids[own.key]
         own.record["imported"] = own.key.split(":", 1)[0]
-        if own.old_id is not None and own.old_id != str(ids[own.key]):
+        if own.old_id is not None and own.old_id != str(ids[own.key]) and not own.merged:
             out.renamed.append((own.old_id, str(ids[own.key])))
         own.record["parent"] = resolve(own.parent)
     out.added = [str(ids[k]) for k in out.added if k in ids]

@@ -88,7 +88,7 @@ def comment_lines(archives: dict[str, Merged]) -> list[str]:
                   for i in merged.kept_edited]
         lines += [f"    {entry}#{i}: {key} is the same comment (same author, same instant): merged, shown once"
                   for key, i in merged.merged]
-        lines += [f"    {entry}#{new}: was #{old} (that id belongs to a comment that keeps it)"
+        lines += [f"    {entry}#{new}: was #{old} (a comment written on the site, or one from WordPress, has that id)"
                   for old, new in merged.renamed]
         if merged.site_kept:
             lines.append(f"    {entry}: {counted(merged.site_kept, 'comment')} written on the site, kept as written")
