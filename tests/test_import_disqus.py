@@ -79,7 +79,6 @@ def test_dry_run_and_hand_edited_archive(site: Path, capsys: pytest.CaptureFixtu
     path = site / "content/comments/posts/second-post.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("status: approved", "status: pending"),
                     encoding="utf-8")
-    edited = path.read_bytes()
     code, out, _ = run(capsys, "import", "disqus", DISQUS, "--site", site)
     assert code == 0 and "skipped" not in out.split("files:")[1].split("\n", 1)[1]  # merged, not skipped (bug 1)
     merged = archive(path)

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import parse_html, walk
 from test_import_wordpress import front_matter, run
 from test_migration_journey import DISQUS, JOURNEY, UPLOADS, VISIT, WXR_2019, comments_of, import_
 
 from museumsite.importers.contentfile import MANIFEST
 
 from conftest import SMALL_SITE, MakeSite
+from support import parse_html, walk
 
 CONFIG = """\
 title: Le musée
@@ -98,10 +98,8 @@ def test_rejecting_a_comment_written_on_the_site_remembers_nothing(site: Path,
 
 def test_pending_becomes_approved_when_the_export_says_so(site: Path, tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    export = later_export(tmp_path, ("nos encantó ver el museo de noche con los niños.]]></wp:comment_content>\n"
-                                     "\t\t\t<wp:comment_approved><![CDATA[0]]>",
-                                     "nos encantó ver el museo de noche con los niños.]]></wp:comment_content>\n"
-                                     "\t\t\t<wp:comment_approved><![CDATA[1]]>"))
+    pending = "con los niños.]]></wp:comment_content>\n\t\t\t<wp:comment_approved><![CDATA[0]]>"
+    export = later_export(tmp_path, (pending, pending.replace("[0]", "[1]")))
     assert comments_of(site)[0][4]["status"] == "pending"
     assert run(capsys, "import", "wordpress", export, "--site", site)[0] == 0
     assert comments_of(site)[0][4]["status"] == "approved"
@@ -271,11 +269,12 @@ def test_links_to_entries_imported_earlier_and_in_comments(site: Path, tmp_path:
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     later = tmp_path / "later.wxr.xml"
     text = WXR_2019.read_text(encoding="utf-8")
-    head, rest = text.split("\t<item>", 1)
+    head = text.split("\t<item>", 1)[0]
     later.write_text(head + """\t<item>
 \t\t<title>Encore</title>
 \t\t<link>http://blog.musee.example/2019/05/encore/</link>
-\t\t<content:encoded><![CDATA[Revoir <a href="http://www.blog.musee.example/2019/03/visite-nocturne#comment-1">la visite</a>.]]></content:encoded>
+\t\t<content:encoded><![CDATA[Revoir <a href="http://www.blog.musee.example/2019/03/visite-nocturne#comment-1">
+la visite</a>.]]></content:encoded>
 \t\t<wp:post_id>60</wp:post_id>
 \t\t<wp:post_date_gmt><![CDATA[2019-05-01 10:00:00]]></wp:post_date_gmt>
 \t\t<wp:post_name><![CDATA[encore]]></wp:post_name>

@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 import yaml
-from support import parse_html, walk
 from test_import_wordpress import front_matter, run
+
+from support import parse_html, walk
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 JOURNEY = FIXTURES / "journey"
@@ -110,7 +111,7 @@ def test_the_journey(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert comments_of(site, "content/comments/posts/nouvelle-saison.yaml")[0][9]["author"] == "Claire Dubois"
     new_post, body = front_matter(site / "content/posts/nouvelle-saison.md")
     assert new_post["lang"] == "fr" and "](../posts/nit-dels-museus.md)" in body
-    visit, body = front_matter(site / "content/posts/visite-nocturne.md")
+    _, body = front_matter(site / "content/posts/visite-nocturne.md")
     assert "une heure du matin" in body  # the later export's text: the site had not edited this post
 
     assert run(capsys, "build", "--site", site)[0] == 0
@@ -135,7 +136,7 @@ def test_the_journey(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "comment-5" not in shown and "comment-3" not in shown  # pending, rejected
     assert {"comment-2", "comment-4", "comment-8", "comment-2002", "comment-wordpress-5"} <= set(shown)
     # check warns about the one old link that no import could point elsewhere, at its line.
-    code, out, _ = run(capsys, "check", "--links", "--site", site)
+    out = run(capsys, "check", "--links", "--site", site)[1]
     warning = next(line for line in out.splitlines() if "old-site" in line)
     assert warning.startswith("content/posts/visite-nocturne.md:") and "http://blog.musee.example/tag/nuit/" in warning
     line = int(warning.split(":")[1])
