@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +45,7 @@ def new_site(capsys: pytest.CaptureFixture[str], folder: Path) -> Path:
     """``museumsite init``, then four languages, a French-speaking default off UTC, the new address."""
     site = folder / "site"
     assert run(capsys, "init", site)[0] == 0
-    config = site / "museumsite.yaml"
-    text = config.read_text(encoding="utf-8")
-    text = text.replace("language: en\n", "language: en\nlanguages: [en, fr, ca, es]\n")
-    text = text.replace("timezone: UTC", "timezone: Europe/Paris").replace("https://example.org/",
-                                                                           "https://musee.example.org/")
-    config.write_text(text, encoding="utf-8")
+    new_site_config(site)
     return site
 
 
@@ -196,3 +192,55 @@ def test_times_written_with_their_zone(tmp_path: Path, capsys: pytest.CaptureFix
     assert comments[1]["date"] == dt.datetime(2019, 3, 15, 21, 10, tzinfo=dt.timezone.utc)
     assert comments[1]["date"].utcoffset() == dt.timedelta(hours=1)  # Paris in March
     assert comments[2001]["date"].utcoffset() == dt.timedelta(hours=2)  # Disqus's UTC, in Paris in April
+
+
+def readme_example() -> list[tuple[str, list[str]]]:
+    """The worked example of README's "Keeping a migrated blog alive": (command, report lines it shows)."""
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Keeping a migrated blog alive"):]
+    block = section[section.index("```sh\n") + 6:]
+    steps: list[tuple[str, list[str]]] = []
+    for line in block[:block.index("```")].splitlines():
+        if line.startswith("#   ") and steps:
+            steps[-1][1].append(line[4:].split("  (")[0].removesuffix("...").strip())
+        elif line and not line.startswith("#"):
+            for command in re.split(r"\s#", line, maxsplit=1)[0].split("&&"):  # '#2' of 'posts/x#2' is no comment
+                steps.append((command.strip(), []))
+    return steps
+
+
+@pytest.mark.slow
+def test_the_readme_walks_the_journey_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each command of the example runs (the exports are our fixtures), and prints the lines shown under it."""
+    files = {"blog-2019.wxr.xml": WXR_2019, "blog-2020.wxr.xml": WXR_2020, "disqus-export.xml": DISQUS,
+             "wp-content/uploads": UPLOADS, "inbox/1556704800.json": JOURNEY / "comment.json"}
+    monkeypatch.chdir(tmp_path)
+    steps = readme_example()
+    assert [command.split()[:3] for command, _ in steps][:2] == [["museumsite", "init", "musee"], ["cd", "musee"]]
+    for command, shown in steps:
+        words = [str(files.get(word, word)) for word in command.split()]
+        if words[0] == "cd":
+            monkeypatch.chdir(words[1])
+            new_site_config(Path.cwd())
+            continue
+        if words[0] == "$EDITOR":
+            post = Path(words[1])
+            post.write_text(post.read_text(encoding="utf-8").replace("lang: fr", "lang: ca")
+                            .replace("Bona nit a tots!", "Bona nit a tothom!"), encoding="utf-8")
+            continue
+        assert words[0] == "museumsite", command
+        code, out, err = run(capsys, *words[1:])
+        assert code == 0, (command, err)
+        for line in shown:
+            assert line in out, (command, line)
+
+
+def new_site_config(site: Path) -> None:
+    """The museumsite.yaml the example's comment describes."""
+    config = site / "museumsite.yaml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("language: en\n", "language: en\nlanguages: [en, fr, ca, es]\n")
+    text = text.replace("timezone: UTC", "timezone: Europe/Paris").replace("https://example.org/",
+                                                                           "https://musee.example.org/")
+    config.write_text(text, encoding="utf-8")
