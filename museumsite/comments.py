@@ -11,6 +11,12 @@ hand-written Markdown alike go through the one sanitizer policy (``sanitize``), 
 authors and URLs are kept as plain text and http(s) links only. A comment whose
 archive does not say its language gets one detected among the candidate languages,
 or ``und`` when the detector is not sure, and then the page shows no guess.
+
+Dates are shown in the site's ``timezone``, whatever zone an archive writes them in
+(a hand-written archive in UTC too), as posts are: a comment never seems to be
+written before its post. ``imported:`` (a comment's source) and the top-level
+``rejected:`` list (imported comments rejected on the site, by source and id) are
+the import merge's (``importers/archivemerge.py``); the build checks their values.
 """
 
 from __future__ import annotations
@@ -177,8 +183,16 @@ def _read(item: Any, where: str, archive: Archive, config: SiteConfig, problems:
     body_html = typeset_html(body_html, lang)
     comment = Comment(id=ident, parent=parent, author=clean_text(_text(item.get("author"))).strip(),
                       author_url=safe_url(_text(item.get("author_url")), site_paths=False) or "",
-                      date=date.astimezone(zone), lang=lang, type=kind, staff=bool(staff), body_html=body_html)
+                      date=_local(date, zone), lang=lang, type=kind, staff=bool(staff), body_html=body_html)
     return _Raw(comment=comment, status=status, line=line)
+
+
+def _local(date: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """``date`` in the site's zone; as written at the ends of the calendar, where the zone's day does not exist."""
+    try:
+        return date.astimezone(zone)
+    except OverflowError:
+        return date
 
 
 def _choice(item: Mapping[str, Any], key: str, choices: tuple[str, ...], default: str, error: Any) -> str:

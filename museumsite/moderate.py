@@ -2,7 +2,9 @@
 
 The archives are the moderation queue: ``museumsite comments add`` appends a comment
 with ``status: pending`` (never published), ``approve`` turns that one line into
-``status: approved``, ``reject`` deletes the comment's lines. Archives are often written
+``status: approved``, ``reject`` deletes the comment's lines (and, for an imported
+comment, adds its source and id to the archive's ``rejected:`` list, so that no later
+import brings it back). Archives are often written
 or touched up by hand, so they are edited as text, never re-serialised: every other
 byte of the file (other comments, their order, YAML comments, quoting, blank lines)
 stays as it was. The positions come from PyYAML's pure-Python composer, whose marks

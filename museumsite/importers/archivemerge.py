@@ -298,9 +298,9 @@ def _number(value: Any) -> tuple[int, str]:
 
 def _plain(value: Any) -> Any:
     """A value as JSON can hold it: dates as their UTC instant (the zone they are written in is not content)."""
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):  # seconds since the epoch: UTC itself ends before 9999-12-31 in New York
         aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-        return aware.astimezone(dt.timezone.utc).isoformat()
+        return f"{aware.timestamp():.6f}"
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)

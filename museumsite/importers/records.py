@@ -47,8 +47,12 @@ def site_languages(config: SiteConfig) -> Languages:
 
 def local_date(date: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     """``date`` written in the site's time zone, as posts are; in UTC when the zone's offset then had
-    seconds (local mean time, before 1900), which YAML cannot read back."""
-    local = date.astimezone(zone)
+    seconds (local mean time, before 1900), which YAML cannot read back; as it is at the ends of the
+    calendar (9999-12-31 in New York is the year 10000 in Paris)."""
+    try:
+        local = date.astimezone(zone)
+    except OverflowError:
+        return date
     offset = local.utcoffset() or dt.timedelta(0)
     return local if not offset % dt.timedelta(minutes=1) else date.astimezone(dt.timezone.utc)
 
