@@ -57,39 +57,51 @@ def limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
 
 
-def run(site: Path, pythonpath: str | None, timeout: float) -> tuple[str, float, float, int]:
-    env = dict(os.environ)
+def run_child(argv: list[str], cwd: Path, pythonpath: str | None,
+              timeout: float) -> tuple[int | None, float, float, str, int]:
+    """(exit code or None on timeout, seconds, peak RSS in MB, head and tail of stderr, its size) of
+    ``python -m museumsite ARGV`` in a child process limited to 4 GiB."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "museumsite", "build", "--site", str(site), "--quiet"],
-                                 stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=site,
-                                 preexec_fn=limit_memory)  # noqa: PLW1509 (no threads here)
-        status, usage = 0, None
+        child = subprocess.Popen([sys.executable, "-m", "museumsite", *argv], stdout=subprocess.DEVNULL, stderr=err,
+                                 env=env, cwd=cwd, preexec_fn=limit_memory)  # noqa: PLW1509 (no threads here)
+        code: int | None = None
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
+                code = os.waitstatus_to_exitcode(status)
                 break
             if time.perf_counter() - started > timeout:
                 child.kill()
                 _, status, usage = os.wait4(child.pid, 0)
-                return "timeout", time.perf_counter() - started, usage.ru_maxrss / 1024, err.tell()
+                break
             time.sleep(0.005)
         seconds = time.perf_counter() - started
-        code = os.waitstatus_to_exitcode(status)
         size = err.tell()
         err.seek(0)
         head = err.read(4000).decode("utf-8", "replace")
         err.seek(max(0, size - 4000))
         tail = err.read().decode("utf-8", "replace")
-    if code < 0 or "Traceback" in head + tail:
-        verdict = "crash"
-    elif code in (1, 2) and re.match(r"[^:\n]+:\d+: ", head):
-        verdict = "refused"
-    else:
-        verdict = f"exit {code}"
-    return verdict, seconds, usage.ru_maxrss / 1024, size
+    return code, seconds, usage.ru_maxrss / 1024, head + "\n" + tail, size
+
+
+def run(site: Path, pythonpath: str | None, timeout: float) -> tuple[str, float, float, int]:
+    code, seconds, peak, text, size = run_child(["build", "--site", str(site), "--quiet"], site, pythonpath, timeout)
+    return verdict_of(code, text, r"[^:\n]+:\d+: "), seconds, peak, size
+
+
+def verdict_of(code: int | None, stderr: str, refusal: str) -> str:
+    """timeout, crash (a signal or a traceback), refused (exit 1 or 2, stderr matching ``refusal``), exit N."""
+    if code is None:
+        return "timeout"
+    if code < 0 or "Traceback" in stderr:
+        return "crash"
+    if code in (1, 2) and re.match(refusal, stderr):
+        return "refused"
+    return f"exit {code}"
 
 
 def main() -> None:

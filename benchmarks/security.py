@@ -21,7 +21,10 @@ attacks refused, determinism checks passed.
    nothing written) and the time taken; then each attack (and our own, from
    tests/test_xml_wrapped_attacks.py) inside an otherwise valid export of each kind.
 4. YAML: benchmarks/hostile_yaml.py's inputs in front matter and config.
-5. Determinism: the demo site (the repository root) built in child processes with
+5. Hostile sizes: benchmarks/hostile_input.py's e-mails and exports near the size
+   limits (1 MB; 300 KB with --quick), each through the command line in a child
+   process: how many were refused, crashes, the slowest and the largest peak memory.
+6. Determinism: the demo site (the repository root) built in child processes with
    different PYTHONHASHSEED, TZ, locale, working directory and output folder; the
    trees must be byte-identical.
 
@@ -338,7 +341,7 @@ def hostile_yaml(folder: Path) -> None:
           f"peak memory {peak:.0f} MB")
 
 
-# 5. determinism --------------------------------------------------------------------
+# 6. determinism --------------------------------------------------------------------
 
 
 ENVIRONMENTS = [
@@ -366,6 +369,29 @@ def determinism(folder: Path) -> None:
           f"({time.perf_counter() - started:.1f} s)")
 
 
+# 5. hostile sizes --------------------------------------------------------------------
+
+
+def hostile_sizes(folder: Path, quick: bool) -> None:
+    """benchmarks/hostile_input.py's inputs, each in a child process: the slowest of each kind."""
+    import hostile_input
+
+    started = time.perf_counter()
+    mails, imports = hostile_input.measure(folder / "sizes", 300_000 if quick else 1_000_000, None, 120.0)
+    for label, rows in (("e-mails (comments add)", mails), ("imports", imports)):
+        yardstick, hostile = rows[0], rows[1:]
+        crashes = [row for row in hostile if row[2] in ("crash", "timeout")]
+        slowest = max(hostile, key=lambda row: row[3])
+        heaviest = max(hostile, key=lambda row: row[4])
+        print(f"Hostile {label}: {len(hostile)} tried, {sum(row[2] == 'refused' for row in hostile)} refused, "
+              f"crashes or timeouts: {len(crashes)}; slowest {slowest[0]!r} ({slowest[1]:,} bytes) "
+              f"{slowest[3]:.2f} s; most memory {heaviest[0]!r} {heaviest[4]:.0f} MB; "
+              f"yardstick {yardstick[0]!r} ({yardstick[1]:,} bytes) {yardstick[3]:.2f} s, {yardstick[4]:.0f} MB")
+        for row in crashes:
+            print(f"  {row[2]}: {row[0]} ({row[1]:,} bytes) {row[3]:.1f} s")
+    print(f"  ({time.perf_counter() - started:.0f} s; every row: benchmarks/hostile_input.py)")
+
+
 def run_all() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="300 XSS payloads instead of the whole corpus")
@@ -378,6 +404,7 @@ def run_all() -> None:
         xml(folder)
         xml_wrapped(folder)
         hostile_yaml(folder)
+        hostile_sizes(folder, args.quick)
         determinism(folder)
 
 

@@ -21,7 +21,7 @@ def check_site(site: Site, problems: Problems) -> None:
     """Every check over the originals (translations share their times, rooms and links)."""
     originals = [e for e in site.entries if site.original(e.key) is e]
     talks = [e for e in originals if isinstance(e, Talk)]
-    for entry in originals:
+    for entry in site.entries:  # a translation may give its own links: those are checked at its own file
         _check_urls(entry, site, problems)
     for talk in talks:
         event = site.event_of(talk, site.config.language)
@@ -36,7 +36,8 @@ def check_site(site: Site, problems: Problems) -> None:
                           "list the speaker in a talk's 'speakers:', or remove the file")
 
 
-def _check_urls(entry: Entry, site: Site, problems: Problems) -> None:
+def _url_fields(entry: Entry) -> list[tuple[str, str, int]]:
+    """(front-matter key, URL, line) of every link an entry publishes."""
     fields: list[tuple[str, str, int]] = []
     if isinstance(entry, Talk):
         fields += [("slides", link.url, link.line) for link in entry.slides]
@@ -47,7 +48,16 @@ def _check_urls(entry: Entry, site: Site, problems: Problems) -> None:
         fields += [("links", link.url, link.line) for link in entry.links]
         if entry.photo:
             fields.append(("photo", entry.photo, entry.field_lines.get("photo", 1)))
-    for key, url, line in fields:
+    return fields
+
+
+def _check_urls(entry: Entry, site: Site, problems: Problems) -> None:
+    """The entry's links; for a translation, those the original does not have (it reports its own)."""
+    original = site.original(entry.key)
+    shared = {(key, url) for key, url, _ in _url_fields(original)} if original not in (None, entry) else set()
+    for key, url, line in _url_fields(entry):
+        if (key, url) in shared:
+            continue
         if safe_url(url) is None:
             problems.error(entry.source.path, line, f"'{key}' URL {url!r} is not http, https or a path of this site",
                            "write the web address (https://...) or a path such as /slides/talk.pdf")

@@ -10,13 +10,51 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from museumsite import __version__
-from museumsite.errors import BuildError, MuseumError, counted
+from museumsite.errors import BuildError, MuseumError, counted, terminal_text
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; everything printed meanwhile, by any thread, goes through ``terminal_text``.
+
+    File names, imported titles and links, request paths in ``serve``'s log: untrusted
+    text reaches the terminal from many places, so the one place that makes it safe is
+    the output streams themselves, not each message.
+    """
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _TerminalSafe.around(sys.stdout), _TerminalSafe.around(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+class _TerminalSafe:
+    """A text stream writing ``terminal_text`` of what it is given to ``unescaped``."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.unescaped = stream
+
+    @classmethod
+    def around(cls, stream: TextIO) -> TextIO:
+        return cast(TextIO, stream if isinstance(stream, cls) else cls(stream))
+
+    def write(self, text: str) -> int:
+        self.unescaped.write(terminal_text(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding...: the stream's own
+        return getattr(self.unescaped, name)
+
+
+def _unescaped(stream: TextIO) -> TextIO:
+    """The stream under ``_TerminalSafe``: for our own escape sequences (the progress line)."""
+    return cast(TextIO, getattr(stream, "unescaped", stream))
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -352,14 +390,14 @@ def _build(args: argparse.Namespace) -> int:
         # Only builds that take a while get a progress line; quick ones stay quiet.
         if live and time.perf_counter() - started > 1.0:
             counts = f" {done}/{total}" if total else ""
-            print(f"\r\033[K{stage}{counts}…", end="", file=sys.stderr, flush=True)
+            print(f"\r\033[K{stage}{counts}…", end="", file=_unescaped(sys.stderr), flush=True)
 
     try:
         result = build(args.site, args.output, drafts=args.drafts, strict=args.strict, progress=progress,
                        in_place=args.in_place, base_url=args.base_url)
     finally:
         if live and time.perf_counter() - started > 1.0:
-            print("\r\033[K", end="", file=sys.stderr, flush=True)
+            print("\r\033[K", end="", file=_unescaped(sys.stderr), flush=True)
     if not args.quiet:
         for warning in result.warnings:
             print(warning, file=sys.stderr)

@@ -8,7 +8,10 @@ an archive for an entry that does not exist.
 
 Only approved comments are published. Bodies are untrusted: imported HTML and
 hand-written Markdown alike go through the one sanitizer policy (``sanitize``), and
-authors and URLs are kept as plain text and http(s) links only. A comment whose
+authors and URLs are kept as plain text and http(s) links only. E-mail addresses are
+cut from bodies, authors and URLs (``redact``) whoever wrote the archive, with a
+warning naming the comment: importers and the inbox never write one, a hand-written
+archive may. A comment whose
 archive does not say its language gets one detected among the candidate languages,
 or ``und`` when the detector is not sure, and then the page shows no guess.
 
@@ -31,6 +34,7 @@ from typing import Any
 from museumsite.config import SiteConfig
 from museumsite.errors import Problems, did_you_mean
 from museumsite.model import Archive, Comment, Site, Source, Thread
+from museumsite.redact import redact_html, redact_name, url_holds_address
 from museumsite.sanitize import clean_html, clean_text, safe_url
 from museumsite.typography import typeset_html
 
@@ -174,15 +178,26 @@ def _read(item: Any, where: str, archive: Archive, config: SiteConfig, problems:
     if len(problems.errors) > before:
         return None
     assert isinstance(date, dt.datetime) and isinstance(body, str)
-    body_html = clean_html(_markdown(body) if body_format == "markdown" else body)
+    try:
+        body_html, cut = redact_html(clean_html(_markdown(body) if body_format == "markdown" else body))
+    except RecursionError:  # Python-Markdown recurses once per nested list or quote
+        error("body", f"comment {ident}: the text nests lists or quotes too deeply to be converted",
+              "remove the extra '1. ', '- ' or '> ' markers")
+        return None
+    author, in_name = redact_name(clean_text(_text(item.get("author"))).strip())
+    author_url = safe_url(_text(item.get("author_url")), site_paths=False) or ""
+    in_url = url_holds_address(author_url)
+    if cut + in_name + in_url:
+        fields = ", ".join(f for f, n in (("body", cut), ("author", in_name), ("author_url", in_url)) if n)
+        problems.warn(archive.path, line, f"comment {ident}: e-mail address in {fields} not published",
+                      "delete it from the archive, which is part of the site's source (only the pages hide it)")
     if not lang:
         from museumsite.detect import detect_language
 
         lang = detect_language(body_html, config.comments.candidates(config.all_languages),
                                config.comments.threshold)
     body_html = typeset_html(body_html, lang)
-    comment = Comment(id=ident, parent=parent, author=clean_text(_text(item.get("author"))).strip(),
-                      author_url=safe_url(_text(item.get("author_url")), site_paths=False) or "",
+    comment = Comment(id=ident, parent=parent, author=author, author_url="" if in_url else author_url,
                       date=_local(date, zone), lang=lang, type=kind, staff=bool(staff), body_html=body_html)
     return _Raw(comment=comment, status=status, line=line)
 
@@ -212,7 +227,9 @@ def _text(value: Any) -> str:
 def _markdown(text: str) -> str:
     import markdown
 
-    return str(markdown.markdown(text, extensions=["sane_lists"], output_format="html"))
+    from museumsite.bounds import LinearLinks
+
+    return str(markdown.markdown(text, extensions=["sane_lists", LinearLinks()], output_format="html"))
 
 
 def _cycles(raws: Mapping[str, _Raw]) -> list[list[str]]:

@@ -35,8 +35,13 @@ UNDETERMINED = "und"
 # Fewer letters than this is no evidence of any language ("ok", "xD", "+1", emoji).
 MIN_LETTERS = 3
 
-_TAG = re.compile(r"<[^>]*>")
-_URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+|\S+@\S+\.\S+", re.IGNORECASE)
+# Both patterns match in time linear in the text: a tag cannot hold "<" (each "<" of
+# "<<<<..." scanned to the end of the text for a ">": quadratic), and an address (a word
+# with an "@" and later a ".") is matched from the start of its word, first "@" and first
+# "." after it, instead of from every character with backtracking (``\S+@\S+\.\S+``
+# took minutes on a one-megabyte word).
+_TAG = re.compile(r"<[^<>]*>")
+_URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+|(?<!\S)\S[^\s@]*@\S[^\s.]*\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<!\w)[@#]\w+")
 _SPACE = re.compile(r"\s+")
 

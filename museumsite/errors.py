@@ -9,6 +9,7 @@ hint saying what to do.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,24 @@ class Problem:
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
+
+
+# What a terminal must never receive from untrusted text: C0 and C1 controls but tab and
+# line feed (ESC and CSI start the sequences that move the cursor, retitle the window,
+# write the clipboard or hide text; CR overwrites the line), DEL, the bidirectional
+# overrides and isolates (they reorder what is shown), and lone surrogates (from file
+# names that are not UTF-8: printing one is an encoding error).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def terminal_text(text: str) -> str:
+    """``text`` safe to print: each character above written as ``\\uXXXX``, visible and inert.
+
+    The notation is also JSON's, so a JSON report keeps its meaning. Every line the
+    command line prints goes through here (see ``cli.main``): file names, imported
+    links and titles reach messages, reports and warnings from many places.
+    """
+    return _UNPRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 class MuseumError(Exception):

@@ -32,6 +32,7 @@ import zoneinfo
 from typing import Any
 
 from museumsite import __version__
+from museumsite.bounds import small_number
 from museumsite.model import Entry, Event, Output, Site, Speaker, Talk
 from museumsite.urls import absolute, url_to_path
 
@@ -103,7 +104,7 @@ def _model(site: Site, event: Event, talks: list[Talk]) -> dict[str, Any]:
         start = talk.start.astimezone(tz)
         end = talk.end.astimezone(tz) if talk.end else start
         guid = _talk_guid(site, talk)
-        number = int(talk.guid) if talk.guid.isdigit() and int(talk.guid) > 0 else int(guid[:7], 16) + 1
+        number = small_number(talk.guid) or int(guid[:7], 16) + 1
         while number in used_ids:
             number += 1
         used_ids.add(number)
@@ -142,7 +143,7 @@ def _talk(site: Site, talk: Talk, start: dt.datetime, end: dt.datetime, guid: st
         "url": absolute(talk.url, base), "title": talk.title, "subtitle": talk.subtitle, "track": talk.track,
         "type": talk.type, "language": talk.language, "abstract": _plain(talk.summary_html),
         "description": _body(talk),
-        "persons": [{"name": s.name, "id": int(s.person_id) if s.person_id.isdigit() else None,
+        "persons": [{"name": s.name, "id": small_number(s.person_id),
                      "guid": s.person_id.lower() if _UUID.fullmatch(s.person_id) else None,
                      "biography": _body(s)} for s in speakers],
         "slides": slides, "video": video,

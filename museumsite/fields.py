@@ -32,7 +32,7 @@ class Fields:
         if isinstance(value, (bool, dict, list)):
             self.error(key, f"'{key}' must be text, not {value!r}")
             return default
-        text = "" if value is None else str(value).strip()
+        text = "" if value is None else _lines(str(value)).strip()
         if not text and required:
             # 'title:' or 'title: ""' is at its own line; only a missing key is at line 1.
             if key in self.doc.meta:
@@ -53,7 +53,7 @@ class Fields:
         if not isinstance(value, list) or any(isinstance(v, (dict, list)) or v is None for v in value):
             self.error(key, f"'{key}' must be a list of names, like [a, b]")
             return ()
-        return tuple(str(v).strip() for v in value)
+        return tuple(_lines(str(v)).strip() for v in value)
 
     def flag(self, key: str) -> bool:
         value = self.doc.meta.get(key, False)
@@ -135,3 +135,8 @@ class Fields:
         if isinstance(value, dt.datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=tz)
         return value
+
+
+def _lines(text: str) -> str:
+    """Line breaks as LF: a CR ('title: "a\\rb"' in YAML) would reach attributes and XML raw."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

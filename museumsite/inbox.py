@@ -7,9 +7,11 @@ entry it is for; ``moderate`` appends it to that entry's archive as pending.
 
 Nothing here is trusted. The archive format keeps only what it publishes: fields a
 form adds (``email``, ``ip``, ``user_agent``...) are dropped by name, an e-mail's From
-address is never read beyond its display name, and addresses left in a body (a
-signature, an "On ..., x@y wrote:" line) are cut out. The body stays Markdown text; the
-build sanitizes it like every other comment. A form's JSON that fills in ``HONEYPOT``,
+address is never read beyond its display name, quoted and forwarded messages (with
+their headers and other people's addresses) are left out, and addresses left in a body
+or a name are cut out by the one redaction (``redact``). The date is kept in the
+site's time zone, not the sender's. The body stays Markdown text; the build sanitizes
+it like every other comment. A form's JSON that fills in ``HONEYPOT``,
 the field of the default theme's form that only robots see, is spam and is refused.
 
 How an e-mail names its entry, first match wins:
@@ -29,8 +31,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
+import zoneinfo
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -38,12 +40,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from museumsite.bounds import JsonProblem, load_json
 from museumsite.errors import BuildError, Problem, UsageError, did_you_mean
+from museumsite.mailcheck import check_mail
 from museumsite.model import KINDS, Site
+from museumsite.redact import find, redact_name, redact_text, url_holds_address
 from museumsite.sanitize import clean_text, safe_url
 from museumsite.urlmatch import EntryIndex
 
 MAX_BYTES = 1_000_000  # a comment is a few kilobytes; anything this big is not one
+MAX_BODY = 65_525  # characters of text, WordPress's own limit for a comment
 # A trap for robots: the default theme's form has a field of this name that people never see (nor fill in).
 HONEYPOT = "website"
 FORM_FIELDS = ("entry", "url", "author", "author_url", "body", "parent", "date", "lang", HONEYPOT)
@@ -51,15 +57,23 @@ FORM_FIELDS = ("entry", "url", "author", "author_url", "body", "parent", "date",
 THEME_FORM_FIELDS = ("entry", "parent", "author", "author_url", "body", HONEYPOT)
 _LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
-ADDRESS = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
-REDACTED = "[…]"
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 _REFERENCE = re.compile(r"\[((?:" + "|".join(KINDS) + r")/[^\[\]\s#]+)(?:#([A-Za-z0-9][A-Za-z0-9_.:-]{0,63}))?\]")
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|tr|rv|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 # "On Mon, 1 Jan 2024, Ana <ana@x.org> wrote:", "Le ... a écrit :", "El ... escribió:"...
 _ATTRIBUTION = re.compile(r"(wrote|écrit|escribió|escrit|escriure|schrieb|scritto|escreveu|schreef)\s*:\s*$", re.IGNORECASE)
-_ORIGINAL = re.compile(r"^\s*-{2,}\s*(original message|message d'origine|mensaje original|missatge original)",
-                       re.IGNORECASE)
+# An original or forwarded message below the reply: everything from there on is someone else's.
+_ORIGINAL = re.compile(r"^\s*(?:-{2,}\s*(?:original message|message d'origine|mensaje original|missatge original"
+                       r"|ursprüngliche nachricht|messaggio originale|forwarded message|message transféré"
+                       r"|mensaje reenviado|missatge reenviat|weitergeleitete nachricht|messaggio inoltrato)"
+                       r"|(?:begin forwarded message|début du message réexpédié|inicio del mensaje reenviado"
+                       r"|anfang der weitergeleiteten nachricht)\s*:)", re.IGNORECASE)
+# Outlook quotes the original under a block of its headers, in the mailer's language:
+# "From: Ana <ana@x.org>" then "Sent:", "To:", "Subject:"... ("De :", "Envoyé :", "À :"...).
+_HEADER_FROM = re.compile(r"^\s*\*?(?:from|de|von|da|van)\s*\*?\s*:", re.IGNORECASE)
+_HEADER_NEXT = re.compile(r"^\s*\*?(?:sent|date|to|cc|subject|envoyé|à|objet|gesendet|datum|an|betreff|enviado|fecha"
+                          r"|para|asunto|enviat|data|per a|tema|inviato|oggetto|a|verzonden|aan|onderwerp)"
+                          r"\s*\*?\s*:", re.IGNORECASE)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,8 +105,13 @@ def read_submission(path: Path, site: Site) -> Submission:
                     "this is not a comment; delete it")
     suffix = path.suffix.lower()
     if suffix == ".json" or (suffix != ".eml" and data.lstrip()[:1] == b"{"):
-        return _from_json(data, str(path), site)
-    return _from_mail(data, str(path), site)
+        submission = _from_json(data, str(path), site)
+    else:
+        submission = _from_mail(data, str(path), site)
+    if len(submission.body) > MAX_BODY:  # what follows (language, YAML, Markdown) is slow on megabytes
+        raise _fail(str(path), None, f"the comment is {len(submission.body):,} characters long (at most {MAX_BODY:,})",
+                    "a longer text is not a comment: publish it as a post, or shorten it")
+    return submission
 
 
 def _fail(where: str, line: int | None, message: str, hint: str = "") -> BuildError:
@@ -105,11 +124,9 @@ def _from_json(data: bytes, where: str, site: Site) -> Submission:
     except UnicodeDecodeError as exc:
         raise _fail(where, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "save it as UTF-8") from None
     try:
-        doc = json.loads(text)
-    except RecursionError:
-        raise _fail(where, None, "invalid JSON: nested too deeply", "a comment is one flat JSON object") from None
-    except json.JSONDecodeError as exc:
-        raise _fail(where, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})",
+        doc = load_json(text)
+    except JsonProblem as exc:
+        raise _fail(where, exc.line, f"invalid JSON: {exc.message}",
                     'a comment is one JSON object: {"entry": "posts/<slug>", "author": "...", "body": "..."}') from None
     if not isinstance(doc, dict):
         raise _fail(where, 1, "a comment is a JSON object, not a list or a single value",
@@ -162,14 +179,15 @@ def _from_json(data: bytes, where: str, site: Site) -> Submission:
     if problems:
         raise BuildError(problems)
     assert target is not None
-    body, cut = redact(body)
+    body, cut = redact_text(body)
     if cut:
         notes.append(f"{cut} e-mail address{'es' if cut > 1 else ''} cut from the body")
     return Submission(target=target, author=author, author_url=author_url, body=normalise_body(body),
-                      parent=parent, date=date, lang=lang, notes=tuple(notes))
+                      parent=parent, date=date.astimezone(_zone(site)), lang=lang, notes=tuple(notes))
 
 
 def _from_mail(data: bytes, where: str, site: Site) -> Submission:
+    check_mail(data, where)  # hostile headers and nesting are refused before the parser sees them
     message = BytesParser(policy=policy.default).parsebytes(data)
     assert isinstance(message, EmailMessage)
     hint = "an e-mail comment is an RFC 822 message (.eml) with From, Subject and a text/plain part"
@@ -213,26 +231,35 @@ def _from_mail(data: bytes, where: str, site: Site) -> Submission:
     if problems:
         raise BuildError(problems)
     author, _ = _author(str(addresses[0].display_name or ""), "", notes)
-    body, cut = redact(body)
+    body, cut = redact_text(body)
     if cut:
         notes.append(f"{cut} e-mail address{'es' if cut > 1 else ''} cut from the body")
     return Submission(target=target, author=author, author_url="", body=normalise_body(body), parent=parent,
-                      date=date, lang=lang, notes=tuple(notes))
+                      date=date.astimezone(_zone(site)), lang=lang, notes=tuple(notes))
 
 
 def mail_body(text: str) -> str:
-    """The reply itself: without quoted lines, their "On ..., X wrote:" line, or the signature."""
+    """The reply itself: without quoted lines, their "On ..., X wrote:" line, the signature,
+    an original or forwarded message below it (Outlook's header block included)."""
     kept: list[str] = []
-    for line in text.split("\n"):
-        if line.rstrip() == "--" or _ORIGINAL.match(line):
-            break  # a signature ("-- ") or a forwarded original: the rest is not the comment
+    checked = -1  # len(kept) when kept[-1] was last found not to be an attribution: not searched again
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if line.rstrip() == "--" or _ORIGINAL.match(line) or _quoted_headers(lines, number):
+            while kept and (not kept[-1].strip() or re.fullmatch(r"\s*[_\-=]{4,}\s*", kept[-1])):
+                kept.pop()  # the blank lines and the "_____" rule Outlook puts above its headers
+            break  # a signature ("-- ") or someone else's message: the rest is not the comment
         if line.lstrip().startswith(">"):
             while kept and not kept[-1].strip():
                 kept.pop()
-            if kept and (_ATTRIBUTION.search(kept[-1]) or ADDRESS.search(kept[-1])) and kept[-1].rstrip().endswith(":"):
-                kept.pop()
+            if kept and len(kept) != checked:
+                if (_ATTRIBUTION.search(kept[-1]) or find(kept[-1])) and kept[-1].rstrip().endswith(":"):
+                    kept.pop()
+                else:
+                    checked = len(kept)
             continue
         kept.append(line)
+        checked = -1
     return "\n".join(kept)
 
 
@@ -249,6 +276,19 @@ def subject_reference(subject: str) -> tuple[str, str] | None:
     """(entry key, comment id or "") from the last ``[posts/hello#12]`` of a Subject, or None."""
     found = _REFERENCE.findall(subject)
     return (found[-1][0], found[-1][1]) if found else None
+
+
+def _quoted_headers(lines: list[str], number: int) -> bool:
+    """Whether ``lines[number]`` starts a quoted message's header block: "From:" then "Sent:"..."""
+    if not _HEADER_FROM.match(lines[number]):
+        return False
+    following = [line for line in lines[number + 1:number + 5] if line.strip()][:3]
+    return any(_HEADER_NEXT.match(line) for line in following)
+
+
+def _zone(site: Site) -> dt.tzinfo:
+    """The site's time zone: a comment's date keeps no trace of where its sender was."""
+    return zoneinfo.ZoneInfo(site.config.timezone)
 
 
 def _mail_target(message: EmailMessage, subject: str, text: str, site: Site, where: str,
@@ -273,7 +313,7 @@ def _mail_target(message: EmailMessage, subject: str, text: str, site: Site, whe
     if len(by_title) == 1:
         return by_title[0]
     index = EntryIndex(site)
-    by_url = sorted({key for url in _URL.findall(subject + "\n" + text) if (key := index.match(url))})
+    by_url = sorted({key for url in set(_URL.findall(subject + "\n" + text)) if (key := index.match(url))})
     if len(by_url) == 1:
         return by_url[0]
     named_many = by_title if len(by_title) > 1 else by_url
@@ -329,20 +369,17 @@ def _parent(text: str, where: str, line: int | None, problems: list[Problem]) ->
 
 
 def _author(name: str, url: str, notes: list[str]) -> tuple[str, str]:
-    name, cut = redact(" ".join(clean_text(name).split()))
-    name = name.replace(REDACTED, "").strip(" <>()\"'")
+    name, cut = redact_name(" ".join(clean_text(name).split()))
     if cut:
         notes.append("an e-mail address was cut from the author's name")
     checked = safe_url(url, site_paths=False) if url else None
     if url and (checked is None or "@" in urlsplit(checked).netloc):
         notes.append("dropped author_url: not an http(s) link without a user name")
         checked = None
+    elif checked and url_holds_address(checked):
+        notes.append("dropped author_url: it holds an e-mail address")
+        checked = None
     return name, checked or ""
-
-
-def redact(text: str) -> tuple[str, int]:
-    """``text`` with every e-mail address replaced by "[…]", and how many there were."""
-    return ADDRESS.subn(REDACTED, text)
 
 
 def normalise_body(text: str) -> str:

@@ -26,6 +26,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from museumsite import __version__
+from museumsite.bounds import LinearLinks
 from museumsite.errors import Problem, Problems
 from museumsite.i18n import N_, Interface
 from museumsite.markup_cache import MarkupCache
@@ -129,7 +130,7 @@ class _SiteExtension(Extension):  # type: ignore[misc]
 
 def make_markdown(context: _Context) -> markdown.Markdown:
     """The one configured converter; ``reset()`` between documents, not rebuilt."""
-    return markdown.Markdown(extensions=[*EXTENSIONS, _SiteExtension(context)],
+    return markdown.Markdown(extensions=[*EXTENSIONS, _SiteExtension(context), LinearLinks()],
                              extension_configs=EXTENSION_CONFIGS, output_format="html")
 
 
@@ -214,14 +215,20 @@ def _convert_entry(shared: tuple[_Context, dict[str, list[str]]], entry: Entry) 
     md = _CONVERTER[0][1]
     titles = all_titles[entry.lang]
     context.entry, context.linked, context.found = entry, {}, []
-    body = _translate_titles(md.reset().convert(entry.body_md), titles)
-    toc = getattr(md, "toc", "")
-    if not entry.summary_md:
-        summary = summary_of(body)
-    elif (plain := plain_paragraph(entry.summary_md)) is not None:
-        summary = plain
-    else:
-        summary = md.reset().convert(entry.summary_md)
+    try:  # Python-Markdown recurses once per nested list or quote: "1. " 3,000 times on a line is too deep
+        body = _translate_titles(md.reset().convert(entry.body_md), titles)
+        toc = getattr(md, "toc", "")
+        if not entry.summary_md:
+            summary = summary_of(body)
+        elif (plain := plain_paragraph(entry.summary_md)) is not None:
+            summary = plain
+        else:
+            summary = md.reset().convert(entry.summary_md)
+    except RecursionError:
+        context.found.append(Problem(entry.source.path, entry.body_line, "the text nests lists or quotes too deeply "
+                                     "to be converted", "no page needs more than a few levels: remove the extra "
+                                     "'1. ', '- ' or '> ' markers"))
+        return {"body": "", "summary": "", "linked": {}, "toc": "", "warnings": []}, list(context.found)
     html = {"body": typeset_html(body.replace(MORE, ""), entry.lang),
             "summary": typeset_html(summary, entry.lang), "linked": context.linked,
             "toc": typeset_html(toc, entry.lang) if len(re.findall(r"<h[2-6][ >]", body)) >= 3 else "",

@@ -193,7 +193,7 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
                 "video_of": video,
                 "file_size": file_size, "neighbours": neighbours, "is_site_path": is_site_path, "duration": duration,
                 "initial": initial, "slug": make_slug, "structured_head": structured_head,
-                "calendar_url": calendar_url, **comment_helpers(config.comments)}
+                "calendar_url": calendar_url, "imported_rel": imported_rel, **comment_helpers(config.comments)}
     @jinja2.pass_context
     def groupby_initial(context: Any, people: Any, lang: str) -> list[tuple[str, list[Any]]]:
         """Speakers (already in the language's order) under the letter each is filed under."""
@@ -222,6 +222,19 @@ def comment_helpers(comments: CommentConfig) -> dict[str, Callable[..., Any]]:
         return f"mailto:{comments.email}?subject={quote(mail_subject(entry.title, entry.key, parent), safe='')}"
 
     return {"comment_intake": comment_intake, "comment_mailto": comment_mailto}
+
+
+def imported_rel(entry: Any, url: str, rel: str = "") -> Markup:
+    """`` rel="..."`` of a link in an entry's front matter (slides, video, a speaker's links).
+
+    An importer's entry (``imported:`` in its front matter) holds what strangers typed
+    into a schedule: its links to other sites get "nofollow ugc", as comments' do, so
+    that search engines do not credit them to the site.
+    """
+    tokens = [rel] if rel else []
+    if getattr(entry, "imported", "") and not (url.startswith("/") and not url.startswith("//")):
+        tokens += ["nofollow", "ugc"]
+    return Markup(f' rel="{escape(" ".join(tokens))}"') if tokens else _NO_MARKUP
 
 
 def render_pages(jobs: list[Job], env: ThemeEnvironment, site: Site, interface: Interface,

@@ -111,9 +111,11 @@ def clean_text(text: str) -> str:
     """A plain-text field (a name, a title) with control characters removed, else verbatim.
 
     Escaping is the templates' job (autoescape is on everywhere), so ``<`` stays ``<``
-    here and shows as ``<`` on the page.
+    here and shows as ``<`` on the page. A carriage return (alone or before a line feed)
+    becomes a line feed: HTML and XML readers would turn it into one anyway, so a CR
+    written into an attribute or ``schedule.xml`` is text the reader never sees as such.
     """
-    return strip_controls(text)
+    return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def safe_url(url: str, *, site_paths: bool = True, mailto: bool = False) -> str | None:

@@ -59,11 +59,24 @@ def tag_slug(name: str) -> str:
     """
     text = unicodedata.normalize("NFKC", name).strip()
     spelt = _SYMBOL.sub(lambda m: _SYMBOLS[m.group()], text)
-    latin = "".join(_slugify(ch, lowercase=False) or " " if _is_latin(ch) else ch for ch in spelt)
+    latin = "".join(_latin_ascii(spelt))
     slug = _shorten(_slugify(latin, allow_unicode=True), text)
     if not slug:
         return f"untitled-{_digest(text)}" if text else "untitled"
     return slug
+
+
+def _latin_ascii(text: str) -> list[str]:
+    """Latin letters as ASCII, with the accents that follow them ('À' + a combining grave is still
+    'a': left alone, the mark would come back on the 'a' and the slug would not slug to itself)."""
+    out: list[str] = []
+    after_latin = False
+    for ch in text:
+        if after_latin and unicodedata.combining(ch):
+            continue
+        after_latin = _is_latin(ch)
+        out.append(_slugify(ch, lowercase=False) or " " if after_latin else ch)
+    return out
 
 
 def page_slug(text: str) -> str:

@@ -23,6 +23,7 @@ import secrets
 import shutil
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -141,16 +142,21 @@ def check_collisions(outputs: list[Output], static: list[StaticFile], root: Path
     at the content file, naming the other."""
     writers: dict[str, list[str]] = {}
     shown: dict[str, str] = {}
+    spellings: dict[str, set[str]] = {}
     for path, origin in [*((o.path, o.origin) for o in outputs),
                          *((s.path, site_relative(s.source, root)) for s in static)]:
-        # Case-insensitive file systems (macOS, Windows) would merge the two.
-        writers.setdefault(path.casefold(), []).append(origin)
-        shown.setdefault(path.casefold(), path)
+        key = same_file_key(path)
+        writers.setdefault(key, []).append(origin)
+        shown.setdefault(key, path)
+        spellings.setdefault(key, set()).add(path)
     hint = "change the slug, the file name or the urls: pattern so each page has its own URL"
     for path, origins in writers.items():
         if len(origins) > 1:
             first, *others = sorted(origins, key=_preferred)
-            problems.error(*_where(first), f"writes {shown[path]}, which {' and '.join(others)} writes too", hint)
+            spelt = (" (spelt differently, but one file on macOS or Windows: "
+                     f"{', '.join(ascii(s) for s in sorted(spellings[path]))})" if len(spellings[path]) > 1 else "")
+            problems.error(*_where(first), f"writes {shown[path]}, which {' and '.join(others)} writes too{spelt}",
+                           hint)
     inside: dict[str, str] = {}  # folder -> the first file written in it
     for path in writers:
         parts = path.split("/")
@@ -166,6 +172,16 @@ def check_collisions(outputs: list[Output], static: list[StaticFile], root: Path
             else:
                 problems.error(*_where(folder_writer), f"writes {inner}, which needs a folder {shown[path]}/, "
                                f"but {file_writer} writes a file of that name", hint)
+
+
+def same_file_key(path: str) -> str:
+    """One key for the spellings of a path that name one file somewhere.
+
+    Case-insensitive file systems (macOS, Windows) merge "A" and "a", and macOS merges
+    the composed and decomposed spellings of an accent ("é" as one character or as "e"
+    and a combining accent, NFC and NFD): Unicode's canonical caseless form covers both.
+    """
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", path).casefold())
 
 
 def _preferred(origin: str) -> bool:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 import pytest
@@ -721,3 +722,191 @@ def test_two_posts_with_the_longest_slug_get_url_safe_file_names() -> None:
                     f"<wp:post_date_gmt>2009-10-20 07:00:00</wp:post_date_gmt><wp:status>publish</wp:status>"
                     f"<wp:post_type>post</wp:post_type></item>" for n in (1, 2))
     assert check_import(_wordpress, _wxr(items))
+
+
+# No stranger's e-mail address is written by an import or the inbox, nor published by the build
+
+LETTERS = st.characters(whitelist_categories=("Ll", "Lu", "Lo"), max_codepoint=0x2FFFF)
+ALNUM = st.one_of(LETTERS, st.sampled_from("0123456789"))
+WORD = st.text(ALNUM, min_size=1, max_size=8)
+PROSE = st.one_of(VALUE, st.text(st.one_of(LETTERS, st.sampled_from(" .,;:!?()'\"-\n")), max_size=40))
+
+
+@st.composite
+def addresses(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """An address with a Unicode or quoted local part and an ASCII or IDN domain; and what must not leak."""
+    words = draw(st.lists(WORD, min_size=1, max_size=3))
+    quoted = draw(st.integers(0, 4)) == 0
+    local = f'"{" ".join(words)}"' if quoted else "".join(
+        w + draw(st.sampled_from("._+-")) for w in words[:-1]) + words[-1]
+    labels = draw(st.lists(st.text(st.one_of(ALNUM, st.sampled_from("abcxyz")), min_size=1, max_size=10),
+                           min_size=1, max_size=2))
+    domain = ".".join([*labels, draw(st.one_of(st.sampled_from(["org", "cat", "de", "fr"]),
+                                               st.text(LETTERS, min_size=2, max_size=6)))])
+    return f"{local}@{domain}", [f"{local}@{domain}", f"{local}@", f"@{domain}"]
+
+
+def _entities(text: str, everything: bool) -> str:
+    return "".join(f"&#{ord(c)};" if everything or c == "@" else c for c in text)
+
+
+def in_html(draw: st.DrawFn, address: str) -> str:
+    """``address`` as a WordPress or Disqus comment body may hold it."""
+    local, _, domain = address.rpartition("@")
+    return draw(st.sampled_from([
+        address, _entities(address, False), _entities(address, True), f"{local}&#x40;{domain}",
+        f'<a href="mailto:{address}">{address}</a>', f'<a href="mailto:{address}?subject=Hi">{draw(PROSE)}</a>',
+        f"https://{address}/cv", f'<a href="https://example.net/?to={quote(address)}">link</a>',
+        f"<b>{address}</b>", f"&lt;{address}&gt;", f"<em>{local}@</em>{domain}",
+    ]))
+
+
+def in_markdown(draw: st.DrawFn, address: str) -> str:
+    """``address`` as a form's or an e-mail's Markdown text may hold it."""
+    local, _, domain = address.rpartition("@")
+    return draw(st.sampled_from([
+        address, _entities(address, False), _entities(address, True), f"[{draw(WORD)}](mailto:{address})",
+        f"[{address}](mailto:{address})", f"<{address}>", f"<mailto:{address}>", f"https://{address}/",
+        f"**{address}**", f"`{address}`", f"{local}&#x40;{domain}", f"{local} [at] {domain.replace('.', ' [dot] ')}",
+    ]))
+
+
+def name_with(draw: st.DrawFn, address: str) -> str:
+    return draw(st.sampled_from([address, f"{draw(WORD)} <{address}>", f"{address} ({draw(WORD)})"]))
+
+
+@st.composite
+def texts_with_addresses(draw: st.DrawFn, spell: Callable[[st.DrawFn, str], str]) -> tuple[str, str, list[str]]:
+    """A body with 1-3 addresses in generated text, an author's name with one; and the secrets."""
+    secrets: list[str] = []
+    body = draw(PROSE)
+    for _ in range(draw(st.integers(1, 3))):
+        address, private = draw(addresses())
+        secrets += private
+        body += draw(st.sampled_from(["", " ", "\n\n"])) + spell(draw, address) + draw(st.sampled_from(["", " ", ". "]))
+        body += draw(PROSE)
+    address, private = draw(addresses())
+    return body, name_with(draw, address), secrets + private
+
+
+@st.composite
+def wxr_with_addresses(draw: st.DrawFn) -> tuple[bytes, list[str]]:
+    secrets: list[str] = []
+    comments = []
+    for number in range(1, draw(st.integers(1, 3)) + 1):
+        body, name, private = draw(texts_with_addresses(in_html))
+        secrets += private
+        comments.append(f"<wp:comment><wp:comment_id>{number}</wp:comment_id><wp:comment_author>{x(name)}"
+                        f"</wp:comment_author><wp:comment_date_gmt>2009-10-20 10:00:0{number}</wp:comment_date_gmt>"
+                        f"<wp:comment_content>{x(body)}</wp:comment_content>"
+                        f"<wp:comment_approved>1</wp:comment_approved></wp:comment>")
+    item = ("<item><title>Quina jornada</title><dc:creator>marta</dc:creator><wp:post_id>1</wp:post_id>"
+            "<wp:post_date_gmt>2009-10-20 07:00:00</wp:post_date_gmt><wp:post_name>quina-jornada</wp:post_name>"
+            f"<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>{''.join(comments)}</item>")
+    return _wxr(item), secrets
+
+
+@st.composite
+def disqus_with_addresses(draw: st.DrawFn) -> tuple[bytes, list[str]]:
+    secrets: list[str] = []
+    posts = []
+    for number in range(1, draw(st.integers(1, 3)) + 1):
+        body, name, private = draw(texts_with_addresses(in_html))
+        secrets += private
+        username = name if draw(st.booleans()) else "user"
+        posts.append(f'<post dsq:id="{number}"><message>{x(body)}</message>'
+                     f"<createdAt>2010-02-0{number}T10:00:00Z</createdAt><author><name>"
+                     f"{x(name) if username == 'user' else ''}</name><isAnonymous>false</isAnonymous>"
+                     f'<username>{x(username)}</username></author><thread dsq:id="10"/></post>')
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" '
+            f'xmlns:dsq="http://disqus.com/disqus-internals"><thread dsq:id="10">'
+            f"<link>https://blog.example.cat/2009/10/quina-jornada/</link></thread>{''.join(posts)}</disqus>\n"
+            ).encode(), secrets
+
+
+def fresh_site(folder: str) -> Path:
+    site = Path(folder) / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "museumsite.yaml").write_bytes(CONFIG)
+    (site / "content" / "posts" / "quina-jornada.md").write_bytes(POST)
+    return site
+
+
+def assert_no_leak(site: Path, secrets: list[str]) -> None:
+    """None of ``secrets`` readable in the site's content or, after a build, in its output."""
+    from test_redact import leaks
+
+    found = leaks(site / "content", secrets)
+    assert not found, f"written by the import: {found}"
+    build(site, site / "_site", use_cache=False)
+    found = leaks(site / "_site", secrets)
+    assert not found, f"published: {found}"
+
+
+def check_no_address(importer: Importer, data: bytes, secrets: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder, no_hang():
+        site = fresh_site(folder)
+        export = Path(folder) / "export.xml"
+        export.write_bytes(data)
+        importer(export, site)
+        assert_no_leak(site, secrets)
+
+
+@pytest.mark.slow
+@given(wxr_with_addresses())
+@fuzz(30)
+def test_wordpress_comments_publish_no_address(case: tuple[bytes, list[str]]) -> None:
+    check_no_address(_wordpress, *case)
+
+
+@pytest.mark.slow
+@given(disqus_with_addresses())
+@fuzz(30)
+def test_disqus_comments_publish_no_address(case: tuple[bytes, list[str]]) -> None:
+    check_no_address(_disqus, *case)
+
+
+@st.composite
+def inbox_files(draw: st.DrawFn) -> tuple[str, bytes, list[str]]:
+    """A form's JSON or an e-mail (replying above an Outlook-quoted or forwarded message)."""
+    body, name, secrets = draw(texts_with_addresses(in_markdown))
+    if draw(st.booleans()):
+        form = {"entry": "posts/quina-jornada", "author": name, "body": body or "x"}
+        return "comment.json", json.dumps(form, ensure_ascii=draw(st.booleans())).encode(), secrets
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+
+    sender, private = draw(addresses())
+    third, more = draw(addresses())
+    quoted = draw(st.sampled_from([
+        (f"________________________________\nFrom: {name_with(draw, third)}\nSent: Monday\nTo: {third}\n"
+        f"Subject: Hello\n\nWrite to {third}."),
+        f"---------- Forwarded message ---------\nFrom: <{third}>\nDate: Mon\n\nWrite to {third}.",
+        f"On Monday, {name_with(draw, third)} wrote:\n> Write to {third}.",
+    ]))
+    message = EmailMessage()
+    display = " ".join(draw(st.lists(WORD, min_size=1, max_size=2))) if draw(st.booleans()) else sender
+    message["From"] = Address(display_name=display, addr_spec="sender@example.net")
+    message["Subject"] = "Re: Quina jornada"
+    message["X-Museumsite-Entry"] = "posts/quina-jornada"
+    message["Date"] = "Sun, 12 May 2024 21:05:00 +0530"
+    message.set_content(f"{body or 'x'}\n\n{quoted}\n", cte="8bit")
+    return "reply.eml", message.as_bytes(), secrets + private + more + ["sender@example.net", "+05:30", "+0530"]
+
+
+@pytest.mark.slow
+@given(inbox_files())
+@fuzz(30)
+def test_inbox_comments_publish_no_address(case: tuple[str, bytes, list[str]]) -> None:
+    from museumsite.cli import main
+
+    name, data, secrets = case
+    with tempfile.TemporaryDirectory() as folder, no_hang():
+        site = fresh_site(folder)
+        path = Path(folder) / name
+        path.write_bytes(data)
+        if main(["comments", "add", str(path), "--site", str(site)]) != 0:
+            assert not (site / "content" / "comments").exists(), "a refused comment was written"
+            return
+        assert main(["comments", "approve", "posts/quina-jornada#1", "--site", str(site)]) == 0
+        assert_no_leak(site, secrets)

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from museumsite.comments import IMPORT_SOURCES
+from museumsite.redact import redact_html, redact_name, redact_text, url_holds_address
 
 # What a digest covers: what the export says of a comment. Not its id (renamed on a collision),
 # its parent (the export's threading is followed) nor its status (merged by its own rule).
@@ -87,7 +88,14 @@ def digest(comment: Mapping[str, Any]) -> str:
 
 def same_comment(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Two records of one comment: the same author at the same instant."""
-    return bool(a.get("author") == b.get("author") and instant(a.get("date")) == instant(b.get("date")))
+    return fingerprint(a) == fingerprint(b)
+
+
+def fingerprint(comment: Mapping[str, Any]) -> tuple[str, float]:
+    """(author, instant): the author as imports now write it, e-mail addresses cut (an archive written by an
+    earlier version may still hold one in a name)."""
+    name = redact_name(str(comment.get("author") or ""))[0].strip()
+    return name or "Anonymous", instant(comment.get("date"))
 
 
 def instant(value: Any) -> float:
@@ -135,8 +143,13 @@ def merge(existing: Sequence[Mapping[str, Any]], rejected: Iterable[str], incomi
         own.parent = None if parent in (None, "") else refs.get(str(parent), f"#{parent}")
     parents = {f"{source}:{r['id']}": f"{source}:{r['parent']}" if r.get("parent") is not None else None
                for r in incoming}
+    prints: dict[tuple[str, float], list[str]] = {}  # the comments already there, by author and instant
+    for key, own in owned.items():
+        prints.setdefault(fingerprint(own.record), []).append(key)
+    for ident, comment in site.items():
+        prints.setdefault(fingerprint(comment), []).append(f"#{ident}")
     for record in sorted(incoming, key=lambda r: _number(r["id"])):
-        _take(out, site, owned, dict(record), source, parents, memory)
+        _take(out, site, owned, dict(record), source, parents, memory, prints.get(fingerprint(record), []))
     for own in owned.values():  # a reply to a comment rejected on the site moves up the export's thread
         seen: set[str] = set()
         while own.parent is not None and own.parent not in owned and not own.parent.startswith("#") \
@@ -146,6 +159,8 @@ def merge(existing: Sequence[Mapping[str, Any]], rejected: Iterable[str], incomi
         if own.parent is not None and own.parent not in owned and not own.parent.startswith("#"):
             own.parent = None
     _assign_ids(out, site, owned)
+    for own in owned.values():
+        own.record = _without_addresses(own.record)
     out.digests = {key: value for key, value in out.digests.items() if key in owned}
     out.site_kept = len(site)
     out.comments = sorted([*site.values(), *(own.record for own in owned.values())],
@@ -154,8 +169,9 @@ def merge(existing: Sequence[Mapping[str, Any]], rejected: Iterable[str], incomi
 
 
 def _take(out: Merged, site: dict[str, Comment], owned: dict[str, _Own], record: Comment, source: str,
-          parents: Mapping[str, str | None], memory: Memory) -> None:
-    """One incoming record: kept out, added, merged into the comment it already is, or updating it."""
+          parents: Mapping[str, str | None], memory: Memory, same: Sequence[str]) -> None:
+    """One incoming record: kept out, added, merged into the comment it already is, or updating it.
+    ``same``: the keys ('#<id>' for the site's) of the comments with its author and instant."""
     key = f"{source}:{record['id']}"
     canonical = out.duplicates.get(key, key)
     if key in out.rejected or canonical in out.rejected:
@@ -165,9 +181,9 @@ def _take(out: Merged, site: dict[str, Comment], owned: dict[str, _Own], record:
     if parent is not None:
         parent = out.duplicates.get(parent, parent)
     found = owned.get(canonical) or next(
-        (o for o in owned.values() if not o.key.startswith(f"{source}:") and same_comment(o.record, record)), None)
+        (owned[k] for k in same if k in owned and not k.startswith(f"{source}:")), None)
     if found is None:
-        legacy = next((i for i, c in site.items() if same_comment(c, record)), None)
+        legacy = next((k[1:] for k in same if k.startswith("#") and k[1:] in site), None)
         if legacy is not None and legacy not in (str(record["id"]), f"{source}-{record['id']}"):
             out.merged.append((key, legacy))  # the same comment, written on the site: it stays the site's
             return
@@ -273,6 +289,23 @@ def _assign_ids(out: Merged, site: Mapping[str, Comment], owned: Mapping[str, _O
     out.kept_edited = [str(ids[k]) for k in out.kept_edited if k in ids]
     out.kept_approved = [str(ids[k]) for k in out.kept_approved if k in ids]
     out.merged = [(k, str(ids.get(target, target))) for k, target in out.merged]
+
+
+def _without_addresses(record: Comment) -> Comment:
+    """An imported comment with no e-mail address in its author, URL or body: one an earlier version
+    wrote, or one edited on the site, keeps the rest of its text (``redact``, as the importers do)."""
+    author = str(record.get("author") or "")
+    name, in_name = redact_name(author)
+    url = record.get("author_url")
+    body = record.get("body")
+    if isinstance(body, str):
+        body, in_body = redact_html(body) if record.get("format") == "html" else redact_text(body)
+    else:
+        in_body = 0
+    in_url = url_holds_address(url) if isinstance(url, str) and url else 0
+    if not (in_name or in_body or in_url):
+        return record
+    return {**record, "author": name.strip() or "Anonymous", "author_url": None if in_url else url, "body": body}
 
 
 def _typed(ident: str) -> Any:

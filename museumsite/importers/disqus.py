@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from museumsite.assemble import assemble_site
+from museumsite.bounds import small_number
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import BuildError, Problem, Problems
 from museumsite.importers import ImportRefused, contentfile
@@ -80,7 +81,7 @@ def import_disqus(export_file: Path, site_dir: Path, *, dry_run: bool = False, f
             report.comments_by_status["spam" if post.spam else "deleted"] += 1
             report.dropped["spam posts" if post.spam else "deleted posts"] += 1
             continue
-        if not post.id.isdigit():  # Disqus's ids are numbers; anything else is no id an archive takes
+        if small_number(post.id) is None:  # Disqus's ids are numbers; anything else is no id an archive takes
             report.dropped["posts without a numeric id"] += 1
             continue
         if post.thread not in threads:
@@ -116,7 +117,7 @@ def import_disqus(export_file: Path, site_dir: Path, *, dry_run: bool = False, f
                 id=int(post.id), parent=int(parent) if parent else None, author=author, author_url="",
                 date=local_date(post.created, zone), status="approved", type="comment", body_html=body,
                 staff=not post.anonymous and post.username.lower() in staff_names, languages=languages,
-                source="disqus")
+                source="disqus", redacted=report.redacted)
             report.comments_by_status["approved"] += 1
             report.comments_by_lang[record["lang"]] += 1
             records.append(record)

@@ -11,12 +11,12 @@ warnings; only malformed JSON, or JSON that is not a schedule, is an error.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from museumsite.bounds import JsonProblem, load_json
 from museumsite.errors import BuildError, Problem
 from museumsite.importers.frab import read_bytes
 from museumsite.importers.schedule import (
@@ -39,12 +39,12 @@ def read_pretalx(path: Path, shown: str, site_zone: str) -> Schedule:
         raise BuildError([Problem(shown, 1, "this is an XML file, not a schedule JSON",
                                   f"for a frab schedule.xml use 'museumsite import frab {shown}'")])
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = load_json(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise BuildError([Problem(shown, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
                                   "export the schedule again as JSON")]) from None
-    except json.JSONDecodeError as exc:
-        raise BuildError([Problem(shown, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})",
+    except JsonProblem as exc:
+        raise BuildError([Problem(shown, exc.line, f"not valid JSON: {exc.message}",
                                   "the file is damaged or not a schedule.json; download it again")]) from None
     schedule = document.get("schedule") if isinstance(document, dict) else None
     conference = schedule.get("conference") if isinstance(schedule, dict) else None

@@ -4,7 +4,9 @@ Both importers build their comments here, so the rules are the same whatever the
 source: the body through ``clean_html``, the author through ``clean_text``, the
 author's URL only when it is http(s), the language detected among the site's
 languages and the common European ones. The record has no field for an e-mail
-address, an IP address or a user agent, so none can be written.
+address, an IP address or a user agent, so none can be written; addresses written
+in the body, the author's name or URL are cut here too (``redact``), before any
+file is written, and counted for the report.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +26,7 @@ from museumsite.detect import (
     detect_language,
     known_languages,
 )
+from museumsite.redact import redact_html, redact_name, url_holds_address
 from museumsite.sanitize import clean_html, clean_text, safe_url
 
 
@@ -59,19 +63,27 @@ def local_date(date: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
 
 def comment_record(*, id: int | str, parent: int | str | None, author: str, author_url: str,
                    date: dt.datetime, status: str, type: str, staff: bool, body_html: str,
-                   languages: Languages, source: str) -> dict[str, Any]:
+                   languages: Languages, source: str, redacted: Counter[str] | None = None) -> dict[str, Any]:
     """An archive comment with every field in README order; the body is sanitized here.
-    ``source`` ('wordpress', 'disqus') is written as its ``imported`` field."""
-    body = re.sub(r"<p>\s*</p>", "", clean_html(body_html)).strip()
+
+    ``source`` ('wordpress', 'disqus') is written as its ``imported`` field; ``redacted`` counts the
+    e-mail addresses cut, by field, for the import's report.
+    """
+    body, in_body = redact_html(clean_html(body_html))
+    body = re.sub(r"<p>\s*</p>", "", body).strip()
     body = re.sub(r"[ \t]+\n", "\n", body)
-    name = clean_text(author)
+    name, in_name = redact_name(clean_text(author))  # first: "Ana <ana@x.org>" is no markup
     if re.search(r"<[A-Za-z/!]", name):  # markup in a name is never meant: keep its text only
         name = html.unescape(re.sub(r"<[^>]*>?", "", name))
+    url = safe_url(author_url, site_paths=False) if author_url.strip() else None
+    in_url = url_holds_address(url) if url else 0
+    if redacted is not None:
+        redacted.update({"comment bodies": in_body, "author names": in_name, "author URLs": in_url})
     return {
         "id": id,
         "parent": parent,
         "author": name.strip() or "Anonymous",
-        "author_url": safe_url(author_url, site_paths=False) if author_url.strip() else None,
+        "author_url": None if in_url else url,
         "date": date,
         "lang": languages.detect(body),
         "status": status,

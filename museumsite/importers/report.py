@@ -25,6 +25,7 @@ class ImportReport:
     comments_by_status: Counter[str] = field(default_factory=Counter)
     comments_by_lang: Counter[str] = field(default_factory=Counter)
     dropped: Counter[str] = field(default_factory=Counter)  # why -> how many
+    redacted: Counter[str] = field(default_factory=Counter)  # e-mail addresses cut: field -> how many
     images_linked: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)  # Disqus threads without an entry
     notes: list[str] = field(default_factory=list)
@@ -49,6 +50,10 @@ class ImportReport:
         if self.links:
             out.append(f"  links to the old site rewritten: {self.links['entries']} to imported entries' content files, "
                        f"{self.links['uploads']} to copied uploads, {self.links['comments']} in comments")
+        cut = {what: n for what, n in sorted(self.redacted.items()) if n}
+        if total or cut:
+            where = ", ".join(f"{n} from {what}" for what, n in cut.items())
+            out.append(f"  e-mail addresses cut from comments: {sum(cut.values())}" + (f" ({where})" if cut else ""))
         for why, n in sorted(self.dropped.items()):
             out.append(f"  dropped {n}: {why}")
         if self.images_linked:

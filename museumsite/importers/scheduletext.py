@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from museumsite.bounds import small_number
 from museumsite.importers.schedule import Warn
 from museumsite.sanitize import clean_html, clean_text
 
@@ -29,17 +30,21 @@ def text(value: Any) -> str:
     return clean_text(str(value)).strip()
 
 
+_DURATION_UNITS = {2: ("hours", "minutes"), 3: ("hours", "minutes", "seconds"),
+                   4: ("days", "hours", "minutes", "seconds")}
+
+
 def duration(value: str) -> dt.timedelta | None:
     """'00:30', '01:15:00' or '1:02:30:00' (days first) as a timedelta; None if unreadable."""
     parts = value.strip().split(":")
-    if not 2 <= len(parts) <= 4 or not all(p.strip().isdigit() for p in parts):
+    numbers = [n for p in parts if (n := small_number(p.strip())) is not None]
+    units = _DURATION_UNITS.get(len(parts))
+    if units is None or len(numbers) != len(parts):
         return None
-    numbers = [int(p) for p in parts]
-    if len(parts) == 4:
-        return dt.timedelta(days=numbers[0], hours=numbers[1], minutes=numbers[2], seconds=numbers[3])
-    if len(parts) == 3:
-        return dt.timedelta(hours=numbers[0], minutes=numbers[1], seconds=numbers[2])
-    return dt.timedelta(hours=numbers[0], minutes=numbers[1])
+    try:
+        return dt.timedelta(**dict(zip(units, numbers, strict=True)))
+    except OverflowError:  # more days than a timedelta holds: no talk lasts that long
+        return None
 
 
 def parse_datetime(value: str) -> dt.datetime | None:

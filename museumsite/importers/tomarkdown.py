@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 from markdownify import MarkdownConverter
 
+from museumsite.bounds import LinearLinks
 from museumsite.importers.wphtml import LOCAL_UPLOADS
 
 MARKDOWN_TAGS = frozenset({"p", "br", "a", "em", "i", "strong", "b", "h2", "h3", "h4", "h5", "h6", "ul",
@@ -58,6 +59,13 @@ _CONVERTER = _Converter(heading_style="ATX", bullets="-", escape_misc=False, str
 
 def to_body(clean_html: str) -> tuple[str, bool]:
     """(Markdown body, True) or (the sanitized HTML, False) when it would not convert cleanly."""
+    try:
+        return _to_markdown(clean_html)
+    except RecursionError:  # the parser and converter recurse once per nested element: thousands are too deep
+        return clean_html, False
+
+
+def _to_markdown(clean_html: str) -> tuple[str, bool]:
     soup = BeautifulSoup(clean_html, "html.parser")
     blocks: list[str] = []
     inline: list[str] = []
@@ -93,7 +101,7 @@ def _block(node: Any) -> str:
 
 
 def _render(body: str) -> str:
-    return str(markdown.markdown(body, extensions=["fenced_code", "sane_lists"]))
+    return str(markdown.markdown(body, extensions=["fenced_code", "sane_lists", LinearLinks()]))
 
 
 def _text(fragment: str) -> str:

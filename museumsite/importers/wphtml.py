@@ -10,6 +10,7 @@ image served by a third party.
 
 from __future__ import annotations
 
+import bisect
 import html
 import posixpath
 import re
@@ -26,7 +27,8 @@ LOCAL_UPLOADS = "/uploads/"  # content/static/uploads/ is published here
 _BLOCK = ("address|article|aside|blockquote|dd|div|dl|dt|figcaption|figure|footer|form|h[1-6]|header|hr"
           "|li|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul|object|embed|iframe|video|audio")
 _STARTS_BLOCK = re.compile(rf"^\s*</?(?:{_BLOCK})\b", re.IGNORECASE)
-_PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
+_PRE_OPEN = re.compile(r"<pre\b", re.IGNORECASE)
+_PRE_CLOSE = re.compile(r"</(pre)>", re.IGNORECASE)
 # Shortcodes every WordPress site or Jetpack had: recognised even without attributes.
 KNOWN_SHORTCODES = frozenset({
     "caption", "wp_caption", "gallery", "embed", "youtube", "vimeo", "audio", "video", "playlist",
@@ -35,11 +37,36 @@ KNOWN_SHORTCODES = frozenset({
     "code", "source", "sc", "latex", "polldaddy", "recipe", "wufoo", "gist", "bandcamp", "issuu",
 })
 _OPEN = re.compile(r"\[(\[?)([A-Za-z][\w-]*)((?:\s[^\[\]]*?)?|=[^\[\]]*?)\s*(/?)\](\]?)")
+_CLOSE = re.compile(r"\[/([A-Za-z][\w-]*)\]")
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 _TAG_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_FLASH = re.compile(r"<(object|embed|iframe)\b([^>]*)>(.*?</\1\s*>)?", re.IGNORECASE | re.DOTALL)
+_FLASH = re.compile(r"<(object|embed|iframe)\b([^>]*)>", re.IGNORECASE)
+_FLASH_CLOSE = re.compile(r"</(object|embed|iframe)\s*>", re.IGNORECASE)
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _HREF_SRC = re.compile(r"""\b(href|src)\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
+
+
+class _Closings:
+    """The closing tags of a text by name; the first after a place is found by bisection.
+
+    A pattern such as ``<pre\\b.*?</pre>`` searches forward from each opening, and for
+    every opening left unclosed it scans to the end of the text: quadratic, minutes for
+    a post of a megabyte. Here the closings are found once, in one pass.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        self.starts: dict[str, list[int]] = {}
+        self.found: dict[str, list[re.Match[str]]] = {}
+        for match in pattern.finditer(text):
+            name = match.group(1).lower()
+            self.starts.setdefault(name, []).append(match.start())
+            self.found.setdefault(name, []).append(match)
+
+    def after(self, name: str, position: int) -> re.Match[str] | None:
+        """The first closing of ``name`` that starts at ``position`` or later."""
+        starts = self.starts.get(name.lower(), [])
+        index = bisect.bisect_left(starts, position)
+        return self.found[name.lower()][index] if index < len(starts) else None
 
 
 @dataclass(slots=True)
@@ -60,12 +87,17 @@ def wpautop(text: str) -> str:
     keeps its line breaks.
     """
     kept: list[str] = []
-
-    def hold(match: re.Match[str]) -> str:
-        kept.append(match.group(0))
-        return f"\x00pre{len(kept) - 1}\x00"
-
-    text = _PRE.sub(hold, text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    closings = _Closings(_PRE_CLOSE, text)
+    parts: list[str] = []
+    done = 0
+    for opening in _PRE_OPEN.finditer(text):  # each <pre>...</pre> held aside, its line breaks kept
+        close = closings.after("pre", opening.end()) if opening.start() >= done else None
+        if close is not None:
+            kept.append(text[opening.start():close.end()])
+            parts += [text[done:opening.start()], f"\x00pre{len(kept) - 1}\x00"]
+            done = close.end()
+    text = "".join([*parts, text[done:]])
     chunks = [chunk.strip("\n") for chunk in re.split(r"\n\s*\n", text) if chunk.strip()]
     out = []
     for chunk in chunks:
@@ -101,13 +133,13 @@ def expand_shortcodes(text: str, attachments: Mapping[str, tuple[str, str]], not
 def _expand_once(text: str, attachments: Mapping[str, tuple[str, str]], notes: Notes) -> str:
     out: list[str] = []
     position = 0
+    closings = _Closings(_CLOSE, text)
     for match in _OPEN.finditer(text):
         if match.start() < position:
             continue
         escaped, name, raw, selfclosing, _ = match.groups()
         lname = name.lower()
-        closing = re.compile(rf"\[/{re.escape(name)}\]", re.IGNORECASE)
-        close = None if selfclosing else closing.search(text, match.end())
+        close = None if selfclosing else closings.after(name, match.end())
         has_attrs = "=" in raw
         if not (lname in KNOWN_SHORTCODES or close or has_attrs):
             continue  # "[sic]", "[1]": ordinary brackets, not a shortcode
@@ -172,10 +204,9 @@ def _shortcode(name: str, raw: str, inner: str, attachments: Mapping[str, tuple[
 def replace_embeds(text: str, notes: Notes) -> str:
     """Flash ``<object>``/``<embed>`` and ``<iframe>`` players become a plain link to their media."""
 
-    def replace(match: re.Match[str]) -> str:
+    def replace(match: re.Match[str], body: str) -> str:
         tag_attrs = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
                      for m in _TAG_ATTR.finditer(match.group(2))}
-        body = match.group(3) or ""
         movie = re.search(r"""<param\b[^>]*name\s*=\s*["']?(?:movie|src)["']?[^>]*>""", body, re.IGNORECASE)
         url = ""
         if movie:
@@ -194,7 +225,17 @@ def replace_embeds(text: str, notes: Notes) -> str:
         notes.embeds_linked += 1 if link else 0
         return f"\n\n<p>{link}</p>\n\n" if link else ""
 
-    return _FLASH.sub(replace, text)
+    closings = _Closings(_FLASH_CLOSE, text)
+    parts: list[str] = []
+    done = 0
+    for opening in _FLASH.finditer(text):  # the player up to its own closing tag, when it has one
+        if opening.start() < done:
+            continue
+        close = closings.after(opening.group(1), opening.end())
+        end = close.end() if close else opening.end()
+        parts += [text[done:opening.start()], replace(opening, text[opening.end():end])]
+        done = end
+    return "".join([*parts, text[done:]])
 
 
 def upload_path(url: str, base_url: str = "") -> str | None:

@@ -8,11 +8,14 @@ Old WordPress versions wrote CDATA sections inside CDATA sections, which no XML
 parser accepts. When strict parsing fails, one repair is tried, the one WordPress's
 own importer makes: the text of a leaf element that starts with ``<![CDATA[`` runs
 to the last ``]]>`` before its closing tag. The repaired text must then parse
-strictly; otherwise the original error is reported with its line.
+strictly; otherwise the file is refused, naming the line of the first error the repair
+did not get past. No recovering parser ever reads an export: what it would guess is
+not what the author wrote.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -23,14 +26,10 @@ import defusedxml.ElementTree as SafeET
 from museumsite.errors import Problem
 from museumsite.importers import ImportRefused
 
-# <tag attrs><![CDATA[ ... ]]></tag> for one leaf element, up to the closing tag of
-# the same name; the body may hold further CDATA markers (the broken part).
-_CDATA_LEAF = re.compile(
-    r"(<(?P<tag>[A-Za-z_][\w.:-]*)(?:\s[^<>]*)?>)\s*<!\[CDATA\[(?P<body>.*?)\]\]>\s*(</(?P=tag)\s*>)",
-    re.DOTALL)
-# "]]></tag>" inside the body: the match ran past its own element (a damaged closing tag)
-# into the next ones, which a repair would silently swallow.
-_SPANS_ELEMENTS = re.compile(r"\]\]>\s*</[A-Za-z_][\w.:-]*\s*>")
+# "<tag attrs>" and the white space before a "<![CDATA[" that starts the element's text.
+_CDATA_OPEN = re.compile(r"<(?P<tag>[A-Za-z_][\w.:-]*)(?:\s[^<>]*)?>\s*<!\[CDATA\[")
+# "]]>" and the white space before a closing tag: where a CDATA element's text may end.
+_CDATA_CLOSE = re.compile(r"\]\]>\s*</(?P<tag>[A-Za-z_][\w.:-]*)\s*>")
 MAX_BYTES = 512 * 1024 * 1024
 
 
@@ -54,20 +53,27 @@ def parse_xml(data: bytes, shown: str, lines: dict[ET.Element, int] | None = Non
     except defusedxml.DefusedXmlException as exc:
         raise _refusal(data, shown, exc) from None
     except ET.ParseError as exc:
-        first = exc
-    repaired = _repair_cdata(data)  # adds no line breaks: the lines stay those of the file
+        error = exc
+    repaired = _repair_cdata(data)  # changes no line breaks: the lines stay those of the file
     if repaired != data:
         try:
             return _strict(repaired, lines)
-        except (defusedxml.DefusedXmlException, ET.ParseError):
-            pass
-    line = first.position[0] if first.position else None
-    message = re.sub(r":\s*line \d+, column \d+$", "", str(first))
+        except defusedxml.DefusedXmlException as exc:
+            raise _refusal(data, shown, exc) from None
+        except ET.ParseError as exc:
+            if _line(exc) > _line(error):  # the repair got past the first error: the next one is the real one
+                error = exc
+    line = error.position[0] if error.position else None
+    message = re.sub(r":\s*line \d+, column \d+$", "", str(error))
     at_end = line is not None and line >= data.rstrip().count(b"\n") + 1
     hint = ("the file ends too early: download the export again"
             if "no element found" in message or at_end
             else "the export is not well-formed XML; open it in an editor at that line")
     raise ImportRefused(Problem(shown, line, f"malformed XML: {message}", hint))
+
+
+def _line(error: ET.ParseError) -> int:
+    return error.position[0] if error.position else 0
 
 
 class _LineBuilder(ET.TreeBuilder):
@@ -108,19 +114,41 @@ def _refusal(data: bytes, shown: str, exc: Exception) -> ImportRefused:
 
 
 def _repair_cdata(data: bytes) -> bytes:
-    """Nested CDATA re-encoded the well-formed way (``]]>`` split as ``]]]]><![CDATA[>``)."""
+    """Nested CDATA re-encoded the well-formed way (``]]>`` split as ``]]]]><![CDATA[>``).
+
+    An element whose text starts with ``<![CDATA[`` ends at the first ``]]></x>`` after
+    it. When ``x`` is its own name and the text holds further CDATA markers, the text is
+    re-encoded; when ``x`` is another element's name the closing tag is damaged, and the
+    element is left as it is (a repair would swallow the elements up to its own name).
+
+    One pass: every opening and every ``]]></x>`` is found once, and each opening looks
+    up the first one after it, so the work grows with the size of the file, whatever
+    it holds (a regular expression that searched for each opening's end scanned to the
+    end of the file for every unclosed one: minutes for a megabyte).
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return data
-
-    def fix(match: re.Match[str]) -> str:
-        body = match.group("body")
-        if "<![CDATA[" not in body and "]]>" not in body or _SPANS_ELEMENTS.search(body):
-            return match.group(0)
-        return f"{match.group(1)}<![CDATA[{body.replace(']]>', ']]]]><![CDATA[>')}]]>{match.group(4)}"
-
-    return _CDATA_LEAF.sub(fix, text).encode("utf-8")
+    closes = list(_CDATA_CLOSE.finditer(text))
+    starts = [close.start() for close in closes]
+    parts: list[str] = []
+    done = 0  # the text before this offset is in parts
+    for opening in _CDATA_OPEN.finditer(text):
+        if opening.start() < done:
+            continue  # inside an element already repaired
+        index = bisect.bisect_left(starts, opening.end())
+        if index == len(closes) or closes[index].group("tag") != opening.group("tag"):
+            continue  # no end, or a damaged closing tag: left as it is
+        body = text[opening.end():starts[index]]
+        if "<![CDATA[" in body or "]]>" in body:
+            # The white space around the markers is kept: the lines stay those of the file.
+            parts += [text[done:opening.end()], body.replace("]]>", "]]]]><![CDATA[>")]
+            done = starts[index]
+    if not parts:
+        return data
+    parts.append(text[done:])
+    return "".join(parts).encode("utf-8")
 
 
 def local(tag: str) -> tuple[str, str]:
@@ -132,4 +160,22 @@ def local(tag: str) -> tuple[str, str]:
 
 
 def text_of(element: ET.Element | None) -> str:
-    return "".join(element.itertext()) if element is not None else ""
+    """The text of ``element`` and everything inside it, as ``itertext`` gives it, without recursion.
+
+    ``itertext`` recurses once per nested element: an export with a few thousand
+    nested tags inside a title ended in RecursionError.
+    """
+    if element is None:
+        return ""
+    parts: list[str] = []
+    stack: list[tuple[ET.Element, bool]] = [(element, False)]
+    while stack:
+        node, finished = stack.pop()
+        if finished:  # after its children: the text that follows it, inside its parent
+            parts.append(node.tail or "" if node is not element else "")
+            continue
+        stack.append((node, True))
+        if isinstance(node.tag, str):  # comments and processing instructions hold no text of the element
+            parts.append(node.text or "")
+            stack.extend((child, False) for child in reversed(node))
+    return "".join(parts)
