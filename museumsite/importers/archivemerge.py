@@ -121,6 +121,7 @@ class _Own:
     parent: str | None
     old_id: str | None  # its id in the archive before this import
     merged: bool = False  # it took the place of the same comment from a lower-ranked source
+    fresh: bool = False  # its record is this import's (already without e-mail addresses)
 
 
 def merge(existing: Sequence[Mapping[str, Any]], rejected: Iterable[str], incoming: Sequence[Mapping[str, Any]],
@@ -159,8 +160,9 @@ def merge(existing: Sequence[Mapping[str, Any]], rejected: Iterable[str], incomi
         if own.parent is not None and own.parent not in owned and not own.parent.startswith("#"):
             own.parent = None
     _assign_ids(out, site, owned)
-    for own in owned.values():
-        own.record = _without_addresses(own.record)
+    for own in owned.values():  # what an earlier version or the site wrote: as the importers write today
+        if not own.fresh and out.digests.get(own.key) != digest(own.record):
+            own.record = _without_addresses(own.record)
     out.digests = {key: value for key, value in out.digests.items() if key in owned}
     out.site_kept = len(site)
     out.comments = sorted([*site.values(), *(own.record for own in owned.values())],
@@ -196,7 +198,7 @@ def _take(out: Merged, site: dict[str, Comment], owned: dict[str, _Own], record:
                 out.digests[key] = digest(found.record)
             owned[key] = found
     if found is None:
-        owned[key] = _Own(key, record, parent, None)
+        owned[key] = _Own(key, record, parent, None, fresh=True)
         out.digests[key] = digest(record)
         out.added.append(key)
         return
@@ -219,6 +221,7 @@ def _update(out: Merged, own: _Own, record: Comment, parent: str | None) -> None
         return
     own.record = {**record, "status": status}
     own.parent = parent
+    own.fresh = True
     out.digests[own.key] = digest(record)
     if any(_plain(before.get(name)) != _plain(own.record.get(name)) for name in (*CONTENT_FIELDS, "status")):
         out.updated.append(own.key)
@@ -234,7 +237,7 @@ def _duplicate(out: Merged, owned: dict[str, _Own], found: _Own, key: str, recor
         del owned[found.key]
         out.duplicates = {k: (key if v == found.key else v) for k, v in out.duplicates.items()}
         out.duplicates[found.key] = key
-        owned[key] = _Own(key, {**record, "status": _status(found.record, record)}, parent, found.old_id, True)
+        owned[key] = _Own(key, {**record, "status": _status(found.record, record)}, parent, found.old_id, True, True)
         for other in owned.values():
             if other.parent == found.key:
                 other.parent = key

@@ -194,10 +194,9 @@ def _merge_archive(out: ArchiveOut, current: bytes | None, manifest: dict[str, A
     report.archives[out.path] = merged
     manifest["comments"][out.path] = merged.digests
     manifest["duplicates"][out.path] = merged.duplicates
-    data = archive_bytes(merged.comments, merged.rejected)
     if current is not None and _canonical(existing) == _canonical((merged.comments, merged.rejected)):
         return current  # the same comments as they are: a hand-written layout is left alone
-    return data
+    return archive_bytes(merged.comments, merged.rejected)
 
 
 def _kept(out: FileOut, current: bytes | None, digest: str | None) -> Kept | None:
