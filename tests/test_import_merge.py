@@ -302,3 +302,35 @@ def test_check_warns_about_links_to_the_old_site(site: Path, capsys: pytest.Capt
     assert "http://blog.musee.example/tag/nuit/" in (site / path).read_text(encoding="utf-8").split("\n")[int(line) - 1]
     code, _, _ = run(capsys, "check", "--links", "--strict", "--site", site)
     assert code == 1
+
+
+def _record(ident: int, author: str, hour: int, source: str | None, parent: int | None = None) -> dict[str, object]:
+    record: dict[str, object] = {"id": ident, "parent": parent, "author": author, "author_url": None,
+                                 "date": dt.datetime(2019, 4, 1, hour, 30, tzinfo=dt.timezone.utc), "lang": "fr",
+                                 "status": "approved", "type": "comment", "staff": False, "format": "html",
+                                 "body": f"<p>{author}</p>\n"}
+    if source:
+        record["imported"] = source
+    return record
+
+
+@pytest.mark.parametrize("answered", [False, True], ids=["switched", "answered-on-the-site"])
+def test_the_same_comment_from_two_sources_keeps_wordpress_unless_the_site_answered_it(answered: bool) -> None:
+    """Disqus's 2001 came first; WordPress's 8 is its copy. WordPress's record wins, whatever the order, unless
+    a comment written on the site replies to 2001: then 2001 stays, so that the reply keeps its parent."""
+    from museumsite.importers.archivemerge import Memory, digest, merge
+
+    disqus = _record(2001, "Anne", 18, "disqus")
+    reply = _record(5, "Ana", 20, None, parent=2001)
+    existing = [disqus, reply] if answered else [disqus]
+    merged = merge(existing, [], [_record(8, "Anne", 18, "wordpress")], "wordpress",
+                   Memory(digests={"disqus:2001": digest(disqus)}))
+    ids = {c["id"]: c for c in merged.comments}
+    if answered:
+        assert set(ids) == {2001, 5}
+        assert ids[5]["parent"] == 2001 and ids[2001]["imported"] == "disqus"
+        assert merged.duplicates == {"wordpress:8": "disqus:2001"}
+    else:
+        assert set(ids) == {8} and ids[8]["imported"] == "wordpress"
+        assert merged.duplicates == {"disqus:2001": "wordpress:8"}
+    assert len(merged.merged) == 1
