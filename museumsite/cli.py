@@ -184,7 +184,7 @@ def _parser() -> argparse.ArgumentParser:
             source.add_argument("--staff", action="append", default=[], metavar="USERNAME",
                                 help="a Disqus username whose comments are marked as staff (repeatable)")
         source.add_argument("--dry-run", action="store_true", help="report what would be written; write nothing")
-        source.add_argument("--force", action="store_true", help="also overwrite files edited by hand")
+        _force_options(source)
         source.set_defaults(run=_import, source=name)
     _add_schedule_imports(sources)
     _serve_parsers(commands)
@@ -351,7 +351,7 @@ def _add_schedule_imports(import_subparsers: argparse._SubParsersAction[argparse
         command.add_argument("--site", type=Path, metavar="DIR",
                              help=SITE_HELP)
         command.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
-        command.add_argument("--force", action="store_true", help="also replace files edited by hand")
+        _force_options(command)
         command.set_defaults(run=_import_schedule, schedule_format=name)
 
 
@@ -373,7 +373,7 @@ def _import_schedule(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(failed_line("import", len(exc.problems)), file=sys.stderr)
         return exc.exit_code
-    report = import_schedule(schedule, args.site.resolve(), dry_run=args.dry_run, force=args.force)
+    report = import_schedule(schedule, args.site.resolve(), dry_run=args.dry_run, force=_forced(args))
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     print(format_report(report))
@@ -478,16 +478,38 @@ def _check_output(args: argparse.Namespace) -> Any:
         return check_output(result.output_dir, config, **options)
 
 
+def _force_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--force", action="store_true",
+                         help="overwrite every entry file edited, deleted or written by hand that the export also has "
+                              "(each one is printed); comment archives are merged all the same, never overwritten")
+    command.add_argument("--force-path", action="append", default=[], metavar="PATH",
+                         help="overwrite only this file, or the files in this folder (repeatable): "
+                              "content/posts/hello.md, content/pages")
+
+
+def _forced(args: argparse.Namespace) -> bool | list[str]:
+    """--force (every file), --force-path (those paths, site-relative, as typed from here or from the site)."""
+    if args.force:
+        return True
+    root = args.site.resolve()
+    paths = []
+    for typed in args.force_path:
+        path = Path(typed)
+        here = (Path.cwd() / path).resolve()
+        paths.append(here.relative_to(root).as_posix() if here.is_relative_to(root) else path.as_posix().strip("/"))
+    return paths
+
+
 def _import(args: argparse.Namespace) -> int:
     if args.source == "wordpress":
         from museumsite.importers.wordpress.importer import import_wordpress
 
         report = import_wordpress(args.file, args.site, uploads=args.uploads, dry_run=args.dry_run,
-                                  force=args.force)
+                                  force=_forced(args))
     else:
         from museumsite.importers.disqus import import_disqus
 
-        report = import_disqus(args.file, args.site, dry_run=args.dry_run, force=args.force, staff=args.staff)
+        report = import_disqus(args.file, args.site, dry_run=args.dry_run, force=_forced(args), staff=args.staff)
     print("\n".join(report.lines()))
     return 0
 

@@ -21,6 +21,9 @@ from museumsite.urls import check_url
 from museumsite.yamlfile import YamlProblem, read_yaml_file
 
 CONFIG_FILE = "museumsite.yaml"
+# What the importers wrote, file by file and comment by comment (importers/contentfile.py); the comments
+# commands read the copies of a comment it knows.
+IMPORT_MANIFEST = ".museumsite-import.json"
 # The kinds of content, each a folder of content/ and a kind of page.
 KINDS = ("events", "talks", "speakers", "posts", "pages")
 URL_FIELDS = {"slug", "year", "month", "day", "lang", "event"}

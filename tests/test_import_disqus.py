@@ -79,11 +79,8 @@ def test_dry_run_and_hand_edited_archive(site: Path, capsys: pytest.CaptureFixtu
     path = site / "content/comments/posts/second-post.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("status: approved", "status: pending"),
                     encoding="utf-8")
-    edited = path.read_bytes()
     code, out, _ = run(capsys, "import", "disqus", DISQUS, "--site", site)
-    assert code == 0 and path.read_bytes() == edited
-    assert "skipped content/comments/posts/second-post.yaml: edited by hand" in out
-    code, out, _ = run(capsys, "import", "disqus", DISQUS, "--site", site, "--force")
+    assert code == 0 and "skipped" not in out.split("files:")[1].split("\n", 1)[1]  # merged, not skipped (bug 1)
     merged = archive(path)
     assert list(merged) == [21, 5005] and merged[21]["status"] == "pending"  # the hand edit kept, Disqus added
 
@@ -169,8 +166,8 @@ def test_corpus_isso_deleted_parent_and_orphans(make_site: MakeSite, capsys: pyt
     assert_private(root)
 
 
-def test_hand_written_archive_is_merged_only_with_force(make_site: MakeSite, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_hand_written_archive_is_merged(make_site: MakeSite, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
     from conftest import SMALL_SITE
 
     root = make_site(SMALL_SITE)
@@ -181,10 +178,9 @@ def test_hand_written_archive_is_merged_only_with_force(make_site: MakeSite, tmp
     export = tmp_path / "d.xml"
     export.write_text(NO_XMLNS, encoding="utf-8")
     code, out, _ = run(capsys, "import", "disqus", export, "--site", root)
-    assert code == 0 and "skipped content/comments/posts/hello.yaml: exists and was not written" in out
-    assert run(capsys, "import", "disqus", export, "--site", root, "--force")[0] == 0
+    assert code == 0 and "posts/hello: 1 comment written on the site, kept as written" in out
     merged = archive(mine)
-    assert list(merged) == [1, 7] and merged[1]["body"] == "Hand-written."
+    assert list(merged) == [1, 7] and merged[1]["body"] == "Hand-written." and "imported" not in merged[1]
     mine.write_text("comments: [unclosed\n", encoding="utf-8")
     code, out, _ = run(capsys, "import", "disqus", export, "--site", root, "--force")
     assert code == 0 and "not a comment archive (invalid YAML)" in out

@@ -158,8 +158,8 @@ def test_comment_archive_threads_statuses_languages_staff(imported: tuple[Path, 
     assert list(comments) == [1, 2, 3, 4, 5, 7, 8, 9]  # date order; spam (6) dropped
     for comment in comments.values():
         assert tuple(comment) == COMMENT_FIELDS
-        assert comment["date"].utcoffset() == dt.timedelta(0)
-        assert comment["format"] == "html"
+        assert comment["date"].utcoffset() == dt.timedelta(hours=2)  # written in the site's zone, Europe/Madrid
+        assert comment["format"] == "html" and comment["imported"] == "wordpress"
     assert [comments[i]["parent"] for i in (1, 2, 3, 4)] == [None, 1, 2, 1]  # three deep
     assert comments[7]["parent"] is None  # its parent was spam: moved up to the thread
     assert {i: comments[i]["lang"] for i in (1, 2, 3, 4)} == {1: "ca", 2: "fr", 3: "es", 4: "en"}
@@ -201,7 +201,8 @@ def test_reimport_is_byte_identical(imported: tuple[Path, str], capsys: pytest.C
     before = snapshot(site)
     code, out, _ = run(capsys, "import", "wordpress", WXR, "--site", site, "--uploads", UPLOADS)
     assert code == 0 and snapshot(site) == before
-    assert "files: 0 created, 0 changed, 7 unchanged, 0 skipped" in out
+    assert "files: 0 created, 0 changed, 7 unchanged, 0 kept as edited on the site, 0 skipped" in out
+    assert "comments merged: 0 new, 0 updated from the export" in out
     assert len(archive(site / "content/comments/posts/quina-jornada.yaml")) == 8
 
 
@@ -213,9 +214,11 @@ def test_hand_edits_are_kept_unless_force(imported: tuple[Path, str], capsys: py
     edited = post.read_bytes()
     code, out, _ = run(capsys, "import", "wordpress", WXR, "--site", site, "--uploads", UPLOADS)
     assert code == 0 and post.read_bytes() == edited
-    assert "skipped content/posts/quina-jornada.md: edited by hand" in out
+    assert ("kept content/posts/quina-jornada.md: edited by hand since the last import; the export would change: "
+            "body (--force-path content/posts/quina-jornada.md to overwrite it)") in out
     code, out, _ = run(capsys, "import", "wordpress", WXR, "--site", site, "--uploads", UPLOADS, "--force")
     assert code == 0 and post.read_bytes() == imported_bytes and "1 changed" in out
+    assert "overwritten content/posts/quina-jornada.md (--force)" in out
 
 
 def test_existing_hand_written_file_is_not_replaced(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -224,7 +227,8 @@ def test_existing_hand_written_file_is_not_replaced(site: Path, capsys: pytest.C
     mine.write_text("---\ntitle: Qui som (la meva)\n---\nEl meu text.\n", encoding="utf-8")
     code, out, _ = run(capsys, "import", "wordpress", WXR, "--site", site)
     assert code == 0 and "El meu text" in mine.read_text(encoding="utf-8")
-    assert "skipped content/pages/qui-som.md: exists and was not written by an import" in out
+    assert ("kept content/pages/qui-som.md: exists and was not written by an import; the export would change: "
+            "title, imported, body") in out
 
 
 def test_dry_run_writes_nothing(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -416,7 +420,8 @@ def test_comment_records_leak_nothing(payload: str) -> None:
 
     record = comment_record(id=1, parent=None, author=payload, author_url=payload,
                             date=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc), status="approved",
-                            type="comment", staff=False, body_html=payload, languages=Languages(("en", "fr")))
+                            type="comment", staff=False, body_html=payload, languages=Languages(("en", "fr")),
+                            source="wordpress")
     assert executable_constructs(record["body"]) == []
     assert not re.search(r"<[a-zA-Z/!]", record["author"])  # no markup left in a name
     assert record["author_url"] is None or record["author_url"].startswith(("http://", "https://"))

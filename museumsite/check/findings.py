@@ -86,4 +86,7 @@ def _hint(finding: Finding, config: SiteConfig) -> str:
         "hreflang": "a theme override changed the alternate links: keep the default theme's <link rel=alternate>",
         "orphan": "link to it from another page, or give a page 'menu: N' to put it in the main menu",
         "size": "split the page, lower posts_per_page, or raise --max-kb if the page is meant to be long",
+        "old-site": "the old site will go offline: link the entry's content file (../posts/x.md) or a file under "
+                    "content/static/ instead, or import the export again, which rewrites links to imported entries "
+                    "(and to uploads with --uploads)",
     }.get(kind, "")

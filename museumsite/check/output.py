@@ -100,7 +100,7 @@ LINK_ATTRIBUTES = {("a", "href"), ("area", "href"), ("link", "href"), ("script",
 class Finding:
     """One thing wrong with the built site, on one page (a site path such as '/fr/posts/x/')."""
 
-    kind: str  # errors: link, anchor, image, feed, external; warnings: hreflang, orphan, size, unreachable
+    kind: str  # errors: link, anchor, image, feed, external; warnings: hreflang, orphan, size, unreachable, old-site
     page: str
     target: str
     message: str
@@ -143,6 +143,7 @@ def check_output(output: Path, config: SiteConfig, *, max_kb: int = 100, externa
     """Every check over the files of ``output``, the site as ``config.base_url`` publishes it."""
     pages = {page.url: page for page in _read_pages(output, config.base_url)}
     base = urlsplit(config.base_url)
+    old = _old_hosts(config)
     findings: list[Finding] = []
     outside: dict[str, str] = {}
     feeds: set[str] = {p.relative_to(output).as_posix() for p in output.rglob("*")
@@ -159,6 +160,9 @@ def check_output(output: Path, config: SiteConfig, *, max_kb: int = 100, externa
                     continue
                 if parts.netloc != base.netloc or not parts.path.startswith(config.base_path):
                     outside.setdefault(target, page.url)
+                    if (parts.hostname or "").lower().removeprefix("www.") in old:
+                        findings.append(Finding("old-site", page.url, ref,
+                                                f"a link to the old site ({parts.hostname}) that an import left"))
                     continue
                 findings.extend(_check_internal(output, pages, page, kind, ref, parts.path[len(config.base_path):],
                                                 unquote(parts.fragment)))
@@ -190,6 +194,14 @@ def check_output(output: Path, config: SiteConfig, *, max_kb: int = 100, externa
     return OutputReport(pages=len(pages), feeds=len(feeds), links=count, external_checked=checked,
                         external_note=note, external_skipped=skipped,
                         findings=tuple(sorted(traced, key=_order)))
+
+
+def _old_hosts(config: SiteConfig) -> set[str]:
+    """The hosts imports came from (the import manifest remembers them), unless the site itself lives there."""
+    from museumsite.importers.contentfile import old_hosts
+
+    own = (urlsplit(config.base_url).hostname or "").lower().removeprefix("www.")
+    return {h.removeprefix("www.") for h in old_hosts(config.root)} - {own}
 
 
 def _order(finding: Finding) -> tuple[bool, str, str, str]:

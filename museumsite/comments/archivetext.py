@@ -175,3 +175,36 @@ def _trim(text: str, start: int, end: int, column: int) -> int:
             break
         end = line_start
     return end
+
+
+def remember_rejected(text: str, keys: Sequence[str]) -> str | None:
+    """``text`` with ``keys`` ('wordpress:57') added to the archive's top-level ``rejected:`` list.
+
+    An absent list is added at the end of the file, in block style; an existing block list
+    gets its new items after its last; a flow or empty one (``rejected: []``) is rewritten
+    as a flow list. The keys are quoted: ``a:b`` is no plain scalar in every YAML reader.
+    """
+    tree, _ = _compose(text)
+    if tree is None:
+        return None
+    newline = "\r\n" if "\r\n" in text else "\n"
+    quoted = [json.dumps(key, ensure_ascii=False) for key in keys]
+    for name, value in tree.value:
+        if name.value != "rejected":
+            continue
+        if isinstance(value, yaml.SequenceNode) and not value.flow_style and value.value:
+            dash = value.start_mark.column
+            at = len(text) if tree.value[-1][1] is value else _line_start(text, value.end_mark.index)
+            head = text[:at] if text[:at].endswith("\n") or not text[:at] else text[:at] + newline
+            return head + "".join(f"{' ' * dash}- {q}{newline}" for q in quoted) + text[at:]
+        if isinstance(value, yaml.SequenceNode) and value.flow_style:
+            items = [text[v.start_mark.index:v.end_mark.index] for v in value.value] + quoted
+            return text[:value.start_mark.index] + "[" + ", ".join(items) + "]" + text[value.end_mark.index:]
+        if isinstance(value, yaml.ScalarNode) and value.value == "":
+            colon = text.index(":", name.end_mark.index)
+            end = text.find("\n", colon)
+            end = len(text) if end < 0 else end
+            return text[:colon + 1] + " [" + ", ".join(quoted) + "]" + text[end:]
+        return None
+    head = text if text.endswith("\n") or not text else text + newline
+    return head + f"rejected:{newline}" + "".join(f"  - {q}{newline}" for q in quoted)

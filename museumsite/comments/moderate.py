@@ -2,7 +2,9 @@
 
 The archives are the moderation queue: ``museumsite comments add`` appends a comment
 with ``status: pending`` (never published), ``approve`` turns that one line into
-``status: approved``, ``reject`` deletes the comment's lines. Archives are often written
+``status: approved``, ``reject`` deletes the comment's lines (and, for an imported
+comment, adds its source and id to the archive's ``rejected:`` list, so that no later
+import brings it back). Archives are often written
 or touched up by hand, so they are edited as text, never re-serialised: every other
 byte of the file (other comments, their order, YAML comments, quoting, blank lines)
 stays as it was. The positions come from PyYAML's pure-Python composer, whose marks
@@ -30,6 +32,7 @@ from museumsite.comments.archivetext import (
     delete,
     item_line,
     item_text,
+    remember_rejected,
     replace_value,
     scalar,
 )
@@ -186,9 +189,49 @@ def reject(root: Path, ref: str) -> Done:
     if new is None or _parses(new, found.rel) != before[:found.index] + before[found.index + 1:]:
         raise BuildError([Problem(found.rel, item_line(found.text, found.index),
                                   "cannot delete this comment's lines alone", "delete it by hand")])
+    keys = _source_keys(root, found.rel, before[found.index])
+    if keys:  # an imported comment: its source and id stay, so that no later import brings it back
+        remembered = remember_rejected(new, keys)
+        if remembered is None or _rejected(remembered) != [*(_rejected(new) or []), *keys]:
+            raise BuildError([Problem(found.rel, None, "cannot add to the 'rejected:' list of this archive",
+                                      f"add {', '.join(keys)} to 'rejected:' by hand, or write it as a block list")])
+        new = remembered
     _require_valid(load_site(root), found.rel, found.target, new, "fix the archive, then reject again")
     _write(found.path, found.text, new)
-    return Done(message=f"Rejected {found.target}#{found.ident}: deleted from {found.rel}")
+    kept = f"; {', '.join(keys)} remembered in 'rejected:', so no import brings it back" if keys else ""
+    return Done(message=f"Rejected {found.target}#{found.ident}: deleted from {found.rel}{kept}")
+
+
+def _source_keys(root: Path, rel: str, item: Any) -> list[str]:
+    """'wordpress:57' of an imported comment, and the keys of its copies from other sources (the import
+    manifest knows them); none for a comment written on the site."""
+    import json
+
+    from museumsite.comments.threads import source_key
+    from museumsite.config import IMPORT_MANIFEST as MANIFEST
+
+    key = source_key(item) if isinstance(item, Mapping) else None
+    if key is None:
+        return []
+    try:
+        duplicates = json.loads((root / MANIFEST).read_text(encoding="utf-8")).get("duplicates", {}).get(rel, {})
+    except (OSError, ValueError, AttributeError):
+        duplicates = {}
+    copies = sorted(k for k, v in duplicates.items() if v == key) if isinstance(duplicates, dict) else []
+    return [key, *copies]
+
+
+def _rejected(text: str) -> list[Any] | None:
+    """The ``rejected`` list of an archive's text as the build reads it, or None."""
+    from museumsite.content.load import ARCHIVE_LIMITS
+    from museumsite.yamlfile import YamlProblem, parse_yaml
+
+    try:
+        data, _ = parse_yaml(text, limits=ARCHIVE_LIMITS)
+    except YamlProblem:
+        return None
+    value = data.get("rejected", [])
+    return list(value) if isinstance(value, list) else None
 
 
 # -- finding comments -------------------------------------------------------------------

@@ -14,6 +14,12 @@ warning naming the comment: importers and the inbox never write one, a hand-writ
 archive may. A comment whose
 archive does not say its language gets one detected among the candidate languages,
 or ``und`` when the detector is not sure, and then the page shows no guess.
+
+Dates are shown in the site's ``timezone``, whatever zone an archive writes them in
+(a hand-written archive in UTC too), as posts are: a comment never seems to be
+written before its post. ``imported:`` (a comment's source) and the top-level
+``rejected:`` list (imported comments rejected on the site, by source and id) are
+the import merge's (``importers/archivemerge.py``); the build checks their values.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,12 +38,17 @@ from museumsite.model import Archive, Comment, Site, Source, Thread
 from museumsite.redact import redact_html, redact_name, url_holds_address
 from museumsite.sanitize import clean_html, clean_text, safe_url
 
-FIELDS = ("id", "parent", "author", "author_url", "date", "lang", "status", "type", "staff", "format", "body")
+FIELDS = ("id", "parent", "author", "author_url", "date", "lang", "status", "type", "staff", "format", "imported",
+          "body")
+# Where an imported comment came from ('imported: wordpress'), in the order whose comments keep their plain
+# source id when two collide (importers/archivemerge.py); also the sources of the 'rejected:' list.
+IMPORT_SOURCES = ("wordpress", "disqus")
 STATUSES = ("approved", "pending")
 TYPES = ("comment", "pingback", "trackback")
 FORMATS = ("markdown", "html")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 _LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_REJECTED = re.compile(rf"(?:{'|'.join(IMPORT_SOURCES)}):[A-Za-z0-9][A-Za-z0-9_.:-]{{0,63}}")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -73,9 +85,11 @@ def _thread(archive: Archive, site: Site, problems: Problems) -> Thread | None:
         problems.error(archive.path, archive.lines.get("comments", 1), "an archive is a list under 'comments:'",
                        "start the file with 'comments:' and one '- id: ...' item per comment")
         return None
+    _check_rejected(archive, problems)
+    zone = zoneinfo.ZoneInfo(config.timezone)
     raws: dict[str, _Raw] = {}
     for index, item in enumerate(data):
-        raw = _read(item, f"comments.{index}", archive, config, problems)
+        raw = _read(item, f"comments.{index}", archive, config, problems, zone)
         if raw is None:
             continue
         if raw.comment.id in raws:
@@ -99,7 +113,22 @@ def _thread(archive: Archive, site: Site, problems: Problems) -> Thread | None:
                   mentions=mentions, flat=tuple(sorted(talk.values(), key=_order)))
 
 
-def _read(item: Any, where: str, archive: Archive, config: SiteConfig, problems: Problems) -> _Raw | None:
+def _check_rejected(archive: Archive, problems: Problems) -> None:
+    """``rejected:``, the comments rejected on the site that no import may bring back: 'wordpress:57'..."""
+    rejected = archive.data.get("rejected", [])
+    if not isinstance(rejected, list):
+        problems.error(archive.path, archive.lines.get("rejected", 1), "'rejected' is a list of imported comments",
+                       "write one 'wordpress:<id>' or 'disqus:<id>' per item; 'comments reject' keeps it")
+        return
+    for index, value in enumerate(rejected):
+        if not isinstance(value, str) or not _REJECTED.fullmatch(value.strip()):
+            problems.error(archive.path, archive.lines.get(f"rejected.{index}", archive.lines.get("rejected", 1)),
+                           f"'rejected' holds {value!r}, which names no imported comment",
+                           f"write <source>:<id>, the source one of {', '.join(IMPORT_SOURCES)}: 'wordpress:57'")
+
+
+def _read(item: Any, where: str, archive: Archive, config: SiteConfig, problems: Problems,
+          zone: dt.tzinfo) -> _Raw | None:
     line = archive.lines.get(where, 1)
 
     def at(key: str) -> int:
@@ -133,6 +162,10 @@ def _read(item: Any, where: str, archive: Archive, config: SiteConfig, problems:
     status = _choice(item, "status", STATUSES, "approved", error)
     kind = _choice(item, "type", TYPES, "comment", error)
     body_format = _choice(item, "format", FORMATS, "markdown", error)
+    imported = item.get("imported")
+    if imported is not None and imported not in IMPORT_SOURCES:
+        error("imported", f"'imported' is {imported!r}", f"one of: {', '.join(IMPORT_SOURCES)}; or leave it out "
+              "for a comment written on the site")
     staff = item.get("staff", False)
     if not isinstance(staff, bool):
         error("staff", f"'staff' must be true or false, not {staff!r}")
@@ -165,8 +198,16 @@ def _read(item: Any, where: str, archive: Archive, config: SiteConfig, problems:
                                config.comments.threshold)
     body_html = typeset_html(body_html, lang)
     comment = Comment(id=ident, parent=parent, author=author, author_url="" if in_url else author_url,
-                      date=date, lang=lang, type=kind, staff=bool(staff), body_html=body_html)
+                      date=_local(date, zone), lang=lang, type=kind, staff=bool(staff), body_html=body_html)
     return _Raw(comment=comment, status=status, line=line)
+
+
+def _local(date: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """``date`` in the site's zone; as written at the ends of the calendar, where the zone's day does not exist."""
+    try:
+        return date.astimezone(zone)
+    except OverflowError:
+        return date
 
 
 def _choice(item: Mapping[str, Any], key: str, choices: tuple[str, ...], default: str, error: Any) -> str:
@@ -249,3 +290,11 @@ def _tree(published: Mapping[str, Comment], parents: Mapping[str, str | None], d
         return dataclasses.replace(comment, replies=replies)
 
     return tuple(build(c, 1) for c in sorted(children.get(None, []), key=_order))
+
+
+def source_key(comment: Mapping[str, Any]) -> str | None:
+    """'wordpress:57' for a comment an import wrote; None for one written on the site."""
+    source = comment.get("imported")
+    if source not in IMPORT_SOURCES:
+        return None
+    return f"{source}:{str(comment.get('id')).strip().removeprefix(f'{source}-')}"

@@ -15,37 +15,50 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from museumsite.model import Site
 from museumsite.urls import absolute
 
+if TYPE_CHECKING:
+    from museumsite.config import SiteConfig
+
 
 class EntryIndex:
     """Entry keys by normalized URL (current URLs and aliases), by path alone, and by path without its language."""
 
-    def __init__(self, site: Site):
-        config = site.config
+    def __init__(self, site: Site | None = None, *, config: SiteConfig | None = None):
+        """Every entry of ``site``; or none yet (``config`` alone), for ``add`` to fill: an import
+        knows the entries it is about to write before they are on disk."""
+        config = site.config if site is not None else config
+        assert config is not None, "EntryIndex needs a site or a config"
         self.full: dict[tuple[str, str], str] = {}
         self.paths: dict[str, set[str]] = {}  # casefolded path -> keys
         self.bare: dict[str, set[str]] = {}  # casefolded path without its language prefix -> keys
         self.base = config.base_path.rstrip("/")
+        self.base_url = config.base_url
         # '/fr', '/ca'...: where each language's part of the site starts (urls.language), the default's too,
         # for patterns that give every language a prefix.
         self.languages = tuple(config.urls.language.format(lang=lang).rstrip("/").casefold()
                                for lang in config.all_languages)
-        host = normalize(config.base_url)[0]
-        for entry in site.entries:
-            urls = [absolute(entry.url, config.base_url)]
-            urls += [f"https://{host}{self.base}{alias}" for alias in entry.aliases if alias.startswith("/")]
-            for url in urls:
-                key = normalize(url)
-                self.full.setdefault(key, entry.key)
-                for path in self._site_paths(key[1]):
-                    self.paths.setdefault(path, set()).add(entry.key)
-                    bare = self._unprefixed(path)
-                    if bare is not None:
-                        self.bare.setdefault(bare, set()).add(entry.key)
+        self.host = normalize(config.base_url)[0]
+        for entry in site.entries if site is not None else ():
+            self.add(entry.key, entry.url, entry.aliases)
+
+    def add(self, key: str, url: str, aliases: Iterable[str] = ()) -> None:
+        """Entry ``key`` at its site path ``url``, with its old addresses ``aliases`` (site paths)."""
+        urls = [absolute(url, self.base_url)]
+        urls += [f"https://{self.host}{self.base}{alias}" for alias in aliases if alias.startswith("/")]
+        for found in urls:
+            normal = normalize(found)
+            self.full.setdefault(normal, key)
+            for path in self._site_paths(normal[1]):
+                self.paths.setdefault(path, set()).add(key)
+                bare = self._unprefixed(path)
+                if bare is not None:
+                    self.bare.setdefault(bare, set()).add(key)
 
     def match(self, url: str) -> str | None:
         """The key of the entry ``url`` names, or None when it names none or several."""

@@ -11,7 +11,7 @@ Decisions: deleted and spam posts are dropped (counted); a reply to a dropped po
 kept and attached to the nearest surviving ancestor (the thread root at worst), as
 no placeholder comment is invented. Ids stay Disqus's numbers, so old
 ``#comment-<id>`` links keep working, unless that number is taken in the archive by
-another comment: then ``disqus-<id>``. Disqus exports say nothing that proves a
+another comment: then ``disqus-<id>`` (the archive merge decides, ``archivemerge``). Disqus exports say nothing that proves a
 commenter is staff, so ``staff`` is true only for non-anonymous accounts named with
 ``--staff USERNAME``.
 """
@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+import zoneinfo
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from museumsite.bounds import small_number
 from museumsite.config import SiteConfig, load_config
@@ -33,10 +35,11 @@ from museumsite.content.urlmatch import EntryIndex
 from museumsite.errors import BuildError, Problem, Problems
 from museumsite.importers import ImportRefused, contentfile
 from museumsite.importers.contentfile import ArchiveOut
-from museumsite.importers.records import comment_record, nearest_kept, site_languages
+from museumsite.importers.links import OldLinks
+from museumsite.importers.records import comment_record, local_date, nearest_kept, site_languages
 from museumsite.importers.report import ImportReport
 from museumsite.importers.xmlread import local, read_xml, text_of
-from museumsite.redact import redact_name
+from museumsite.model import Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +56,9 @@ class Post:
     anonymous: bool
 
 
-def import_disqus(export_file: Path, site: Path, *, dry_run: bool = False, force: bool = False,
+def import_disqus(export_file: Path, site_dir: Path, *, dry_run: bool = False, force: bool | Sequence[str] = False,
                   staff: Iterable[str] = ()) -> ImportReport:
-    root = site.resolve()
+    root = site_dir.resolve()
     config = load_config(root)
     shown = str(export_file)
     tree = read_xml(export_file, shown)
@@ -65,11 +68,13 @@ def import_disqus(export_file: Path, site: Path, *, dry_run: bool = False, force
     threads = {_dsq_id(el): text_of(_find(el, "link")).strip() for el in tree if local(el.tag)[1] == "thread"}
     posts = [_post(el) for el in tree if local(el.tag)[1] == "post"]
     report = ImportReport(source=shown, dry_run=dry_run)
-    index = _entry_index(config, root)
+    site = _entry_site(config, root)
+    index = EntryIndex(site)
     languages = site_languages(config)
     staff_names = {s.lower() for s in staff}
 
     by_archive: dict[str, list[Post]] = {}
+    hosts: set[str] = set()  # the old site's, as its threads name them
     unmatched: dict[str, int] = {}
     for post in posts:
         if post.deleted or post.spam:
@@ -91,48 +96,45 @@ def import_disqus(export_file: Path, site: Path, *, dry_run: bool = False, force
             report.dropped["posts in threads that match no entry"] += 1
             continue
         by_archive.setdefault(f"content/comments/{key}.yaml", []).append(post)
+        hosts.add(urlsplit(threads[post.thread]).hostname or "")
     report.unmatched = sorted(unmatched)
 
     parents = {p.id: p.parent for p in posts}
+    zone = zoneinfo.ZoneInfo(config.timezone)
+    links = OldLinks(config, [*contentfile.old_hosts(root), *hosts])
+    links.add_site(site)
     outputs = []
     for path, kept in sorted(by_archive.items()):
-        current = root / path
-        existing = {str(c.get("id")): c for c in (contentfile.read_archive(current.read_bytes()) or [])
-                    } if current.is_file() else {}
-        records: dict[str, dict[str, Any]] = {}
+        records: list[dict[str, Any]] = []
+        ids = {post.id for post in kept}
         for post in kept:
             author = post.name or (post.username if not post.anonymous else "") or "Anonymous"
             assert post.created is not None
+            body, count = links.html(post.message, whole=True)
+            report.links["comments"] += count
+            parent = nearest_kept(post.parent, parents, ids, post.id)
             record = comment_record(
-                id=int(post.id), parent=None, author=author, author_url="",
-                date=post.created, status="approved", type="comment", body_html=post.message,
+                id=int(post.id), parent=int(parent) if parent else None, author=author, author_url="",
+                date=local_date(post.created, zone), status="approved", type="comment", body_html=body,
                 staff=not post.anonymous and post.username.lower() in staff_names, languages=languages,
-                redacted=report.redacted)
-            taken = existing.get(str(record["id"]))
-            if taken is not None:  # written before addresses were cut from names: compare what is kept
-                taken = {**taken, "author": redact_name(str(taken.get("author") or ""))[0] or "Anonymous"}
-            if taken is not None and not contentfile.same_comment(taken, record):
-                record["id"] = f"disqus-{post.id}"
-            records[post.id] = record
-        for post in kept:
-            parent = nearest_kept(post.parent, parents, set(records), post.id)
-            records[post.id]["parent"] = records[parent]["id"] if parent else None
+                source="disqus", redacted=report.redacted)
             report.comments_by_status["approved"] += 1
-            report.comments_by_lang[records[post.id]["lang"]] += 1
-        outputs.append(ArchiveOut(path, tuple(records.values())))
+            report.comments_by_lang[record["lang"]] += 1
+            records.append(record)
+        outputs.append(ArchiveOut(path, tuple(records), "disqus"))
     report.counts["threads matched"] = len(by_archive)
     report.files = contentfile.apply(root, outputs, dry_run=dry_run, force=force)
     return report
 
 
-def _entry_index(config: SiteConfig, root: Path) -> EntryIndex:
-    """The site's entries (drafts too: their comments are kept for later) by every URL a thread may use."""
+def _entry_site(config: SiteConfig, root: Path) -> Site:
+    """The site's entries (drafts too: their comments are kept for later), to match threads by URL."""
     problems = Problems()
     documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems)
     site = assemble_site(documents, config, problems, drafts=True)
     if problems.errors:
         raise BuildError(problems.errors)
-    return EntryIndex(site)
+    return site
 
 
 def _find(element: ET.Element, name: str) -> ET.Element | None:

@@ -49,12 +49,25 @@ def site_languages(config: SiteConfig) -> Languages:
     return Languages(tuple(lang for lang in wanted if lang in known))
 
 
+def local_date(date: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """``date`` written in the site's time zone, as posts are; in UTC when the zone's offset then had
+    seconds (local mean time, before 1900), which YAML cannot read back; as it is at the ends of the
+    calendar (9999-12-31 in New York is the year 10000 in Paris)."""
+    try:
+        local = date.astimezone(zone)
+    except OverflowError:
+        return date
+    offset = local.utcoffset() or dt.timedelta(0)
+    return local if not offset % dt.timedelta(minutes=1) else date.astimezone(dt.timezone.utc)
+
+
 def comment_record(*, id: int | str, parent: int | str | None, author: str, author_url: str,
                    date: dt.datetime, status: str, type: str, staff: bool, body_html: str,
-                   languages: Languages, redacted: Counter[str] | None = None) -> dict[str, Any]:
+                   languages: Languages, source: str, redacted: Counter[str] | None = None) -> dict[str, Any]:
     """An archive comment with every field in README order; the body is sanitized here.
 
-    ``redacted`` counts the e-mail addresses cut, by field, for the import's report.
+    ``source`` ('wordpress', 'disqus') is written as its ``imported`` field; ``redacted`` counts the
+    e-mail addresses cut, by field, for the import's report.
     """
     body, in_body = redact_html(clean_html(body_html))
     body = re.sub(r"<p>\s*</p>", "", body).strip()
@@ -77,6 +90,7 @@ def comment_record(*, id: int | str, parent: int | str | None, author: str, auth
         "type": type,
         "staff": staff,
         "format": "html",
+        "imported": source,
         "body": body + "\n" if body else "",
     }
 

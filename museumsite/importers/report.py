@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from museumsite.errors import counted
+from museumsite.importers.archivemerge import Merged
 from museumsite.importers.contentfile import WriteReport
 
 # What the importers count, singular and plural: '1 post', '2 uploads copied'.
@@ -28,6 +29,9 @@ class ImportReport:
     images_linked: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)  # Disqus threads without an entry
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    entries_by_lang: Counter[str] = field(default_factory=Counter)  # posts and pages by the language written
+    links: Counter[str] = field(default_factory=Counter)  # links rewritten: 'entries', 'uploads', 'comments'
     files: WriteReport = field(default_factory=WriteReport)
 
     def lines(self) -> list[str]:
@@ -40,6 +44,12 @@ class ImportReport:
             statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.comments_by_status.items()))
             langs = ", ".join(f"{lang} {n}" for lang, n in sorted(self.comments_by_lang.items()))
             out.append(f"  comments: {statuses}" + (f"; by language: {langs}" if langs else ""))
+        if self.entries_by_lang:
+            out.append("  posts and pages by language: "
+                       + ", ".join(f"{lang} {n}" for lang, n in sorted(self.entries_by_lang.items())))
+        if self.links:
+            out.append(f"  links to the old site rewritten: {self.links['entries']} to imported entries' content files, "
+                       f"{self.links['uploads']} to copied uploads, {self.links['comments']} in comments")
         cut = {what: n for what, n in sorted(self.redacted.items()) if n}
         if total or cut:
             where = ", ".join(f"{n} from {what}" for what, n in cut.items())
@@ -54,12 +64,37 @@ class ImportReport:
             out.append(f"  {counted(len(self.unmatched), 'thread')} matched no entry of the site (not imported):")
             out.extend(f"    {url}" for url in self.unmatched)
         out.extend(f"  note: {note}" for note in self.notes)
+        out.extend(f"  warning: {warning}" for warning in self.warnings)
         files = self.files
         would = "would be " if self.dry_run else ""
         out.append(f"  files: {len(files.created)} {would}created, {len(files.changed)} {would}changed, "
-                   f"{len(files.unchanged)} unchanged, {len(files.skipped)} skipped")
+                   f"{len(files.unchanged)} unchanged, {len(files.kept)} kept as edited on the site, "
+                   f"{len(files.skipped)} skipped")
         if self.dry_run:
             out.extend(f"    {would}created {p}" for p in files.created)
             out.extend(f"    {would}changed {p}" for p in files.changed)
+        out.extend(f"    {line}" for line in files.kept_lines(would))
         out.extend(f"    skipped {path}: {why}" for path, why in files.skipped)
+        out.extend(comment_lines(files.archives))
         return out
+
+
+def comment_lines(archives: dict[str, Merged]) -> list[str]:
+    """What the merge of each archive kept of the site's decisions, and why."""
+    added = sum(len(m.added) for m in archives.values())
+    updated = sum(len(m.updated) for m in archives.values())
+    lines = [f"  comments merged: {added} new, {updated} updated from the export"] if archives else []
+    for path, merged in sorted(archives.items()):
+        entry = path.removeprefix("content/comments/").rsplit(".", 1)[0]
+        lines += [f"    {entry}: {key} was rejected on the site: not brought back" for key in merged.kept_out]
+        lines += [f"    {entry}#{i}: approved on the site, pending in the export: stays approved"
+                  for i in merged.kept_approved]
+        lines += [f"    {entry}#{i}: edited on the site: kept as edited, the export's version not taken"
+                  for i in merged.kept_edited]
+        lines += [f"    {entry}#{i}: {key} is the same comment (same author, same instant): merged, shown once"
+                  for key, i in merged.merged]
+        lines += [f"    {entry}#{new}: was #{old} (a comment written on the site, or one from WordPress, has that id)"
+                  for old, new in merged.renamed]
+        if merged.site_kept:
+            lines.append(f"    {entry}: {counted(merged.site_kept, 'comment')} written on the site, kept as written")
+    return lines

@@ -310,7 +310,8 @@ def _speaker_file(slug: str, person: Person, existing: _Existing, base_url: str,
     return path, _file_bytes(front, biography or body)
 
 
-def import_schedule(schedule: Schedule, root: Path, *, dry_run: bool = False, force: bool = False) -> ImportReport:
+def import_schedule(schedule: Schedule, root: Path, *, dry_run: bool = False,
+                    force: bool | Sequence[str] = False) -> ImportReport:
     """Plan every file first, then write: a schedule that fails to read writes nothing."""
     files, problems, links = plan_files(schedule, root)
     report = contentfile.apply(root, [FileOut(path, data) for path, data in files], dry_run=dry_run, force=force)

@@ -112,7 +112,7 @@ class ImportReport:
             return sum(1 for p in paths if p.startswith(f"content/{kind}/"))
         return {"created": number(self.files.created), "updated": number(self.files.changed),
                 "unchanged": number(self.files.unchanged),
-                "skipped": number([p for p, _ in self.files.skipped])}
+                "kept": number([k.path for k in self.files.kept])}
 
 
 def links_line(links: Mapping[str, int]) -> str:
@@ -129,7 +129,7 @@ def format_report(report: ImportReport) -> str:
     lines = []
     if report.dry_run:
         lines += [f"create {p}" for p in report.files.created] + [f"update {p}" for p in report.files.changed]
-    lines += [f"skipped {path}: {why}" for path, why in report.files.skipped]
+    lines += report.files.kept_lines(verb)
     for kind in KINDS:
         counts = report.counts(kind)
         lines.append(f"{kind}: " + ", ".join(f"{n} {verb}{state}" if state in ("created", "updated") else

@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -23,7 +24,9 @@ from museumsite.config import SiteConfig, load_config
 from museumsite.errors import UsageError, counted
 from museumsite.importers import contentfile
 from museumsite.importers.contentfile import ArchiveOut, FileOut
-from museumsite.importers.records import Languages, comment_record, nearest_kept, site_languages
+from museumsite.importers.entrylang import EntryLanguages
+from museumsite.importers.links import OldLinks, Target, current_site
+from museumsite.importers.records import Languages, comment_record, local_date, nearest_kept, site_languages
 from museumsite.importers.report import ImportReport
 from museumsite.importers.wordpress.tomarkdown import to_body
 from museumsite.importers.wordpress.wphtml import (
@@ -47,7 +50,7 @@ UNCATEGORIZED = {"uncategorized", "sin-categoria", "non-classe", "sense-categori
 
 
 def import_wordpress(export_file: Path, site: Path, *, uploads: Path | None = None, dry_run: bool = False,
-                     force: bool = False) -> ImportReport:
+                     force: bool | Sequence[str] = False) -> ImportReport:
     """Import ``export_file`` into the site at ``site``; return the report (also on a dry run)."""
     root = site.resolve()
     config = load_config(root)
@@ -57,20 +60,39 @@ def import_wordpress(export_file: Path, site: Path, *, uploads: Path | None = No
     report = ImportReport(source=str(export_file), dry_run=dry_run)
     notes = Notes()
     outputs: list[FileOut | ArchiveOut] = []
-    _Importer(config, export, uploads, report, notes, site_languages(config)).run(outputs)
+    hosts = [h for h in (urlsplit(export.base_url).hostname,) if h]
+    links = OldLinks(config, [*hosts, *contentfile.old_hosts(root)])
+    links.add_site(current_site(config, root))
+    languages = EntryLanguages(config, export.language)
+    _Importer(config, export, uploads, report, notes, site_languages(config)).run(outputs, links, languages)
     for rel, source in sorted(notes.uploads.items()):
         outputs.append(FileOut(f"content/static/uploads/{rel}", source.read_bytes()))
     report.images_linked = notes.images_linked
+    report.warnings.extend(languages.warnings())
+    if notes.uploads_linked:
+        report.links["uploads"] += notes.uploads_linked
     for name, count in sorted(notes.shortcodes_removed.items()):
         report.notes.append(f"shortcode [{name}] removed {counted(count, 'time')} (no static equivalent)")
     if notes.embeds_linked:
         report.notes.append(f"{counted(notes.embeds_linked, 'embedded player')} replaced by a plain link")
-    report.files = contentfile.apply(root, outputs, dry_run=dry_run, force=force)
+    report.files = contentfile.apply(root, outputs, dry_run=dry_run, force=force, hosts=hosts)
     # An upload already there, byte for byte, was not copied again: count only what was (or would be) written.
     copied = sum(path.startswith("content/static/uploads/") for path in (*report.files.created, *report.files.changed))
     if copied:
         report.counts["uploads copied"] = copied
     return report
+
+
+@dataclass(slots=True)
+class _Planned:
+    """One post or page of the export, converted, before its links are pointed at the new site."""
+
+    item: Item
+    kind: str
+    path: str
+    front: dict[str, Any]
+    body: str
+    url: str  # the site path of its page
 
 
 class _Importer:
@@ -88,7 +110,8 @@ class _Importer:
         dates = [d for i in export.items if (d := wp_date(i.date_gmt, i.date_local, self.zone)) and _usable(d)]
         self.fallback_date = max(dates) if dates else dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
-    def run(self, outputs: list[FileOut | ArchiveOut]) -> None:
+    def run(self, outputs: list[FileOut | ArchiveOut], links: OldLinks, entry_languages: EntryLanguages) -> None:
+        planned: list[_Planned] = []
         for item in self.export.items:
             kind = KINDS.get(item.post_type)
             if kind is None:
@@ -100,11 +123,18 @@ class _Importer:
             if item.status in DROPPED_STATUSES:
                 self.report.dropped[DROPPED_STATUSES[item.status]] += 1
                 continue
-            slug = self._slug(kind, item)
-            outputs.append(FileOut(f"content/{kind}/{slug}.md", self._entry(kind, slug, item)))
-            comments = self._comments(item)
+            plan = self._entry(kind, self._slug(kind, item), item, entry_languages)
+            planned.append(plan)
+            links.add(f"{kind}/{plan.path.rsplit('/', 1)[1][:-3]}", Target(plan.path, plan.url),
+                      plan.front.get("aliases", ()), item.post_id)
+        for plan in planned:  # every entry of the export is known: links between them can be rewritten
+            body, count = links.markdown(plan.body, plan.path)
+            self.report.links["entries"] += count
+            outputs.append(FileOut(plan.path, contentfile.markdown_file(plan.front, body)))
+            comments = self._comments(plan.item, links)
             if comments:
-                outputs.append(ArchiveOut(f"content/comments/{kind}/{slug}.yaml", tuple(comments)))
+                slug = plan.path.rsplit("/", 1)[1][:-3]
+                outputs.append(ArchiveOut(f"content/comments/{plan.kind}/{slug}.yaml", tuple(comments), "wordpress"))
 
     def _slug(self, kind: str, item: Item) -> str:
         base = make_slug(unquote(item.post_name)) if item.post_name else ""
@@ -117,14 +147,19 @@ class _Importer:
         self.slugs[kind].add(slug)
         return slug
 
-    def _entry(self, kind: str, slug: str, item: Item) -> bytes:
+    def _entry(self, kind: str, slug: str, item: Item, entry_languages: EntryLanguages) -> _Planned:
         date = wp_date(item.date_gmt, item.date_local, self.zone, item.pub_date)
         if date is None or not _usable(date):
             date = self.fallback_date
         date = date.astimezone(self.zone)
         draft = item.status in DRAFT_STATUSES or bool(item.password)
         title = clean_text(item.title).strip() or f"Untitled ({clean_text(item.post_id).strip() or slug})"
+        body = self._body(item.content)
+        lang = entry_languages.decide(title, body)
+        self.report.entries_by_lang[lang] += 1
         front: dict[str, Any] = {"title": title}
+        if lang != self.config.language:
+            front["lang"] = lang
         if kind == "posts":
             front["date"] = date
             authors = [self.display.get(item.creator, item.creator)] if item.creator else []
@@ -136,13 +171,16 @@ class _Importer:
         if draft:
             front["draft"] = True
             self.report.counts["drafts"] += 1
-        aliases = self._aliases(kind, slug, date, item)
+        pattern = self.config.urls.post if kind == "posts" else self.config.urls.page
+        url = expand(pattern, slug=slug, lang=lang, default_language=self.config.language, date=date.date(),
+                     prefix=self.config.urls.language)
+        aliases = self._aliases(url, item)
         if aliases:
             front["aliases"] = aliases
             self.report.counts["redirects"] += len(aliases)
         front["imported"] = "wordpress"
         self.report.counts[kind] += 1
-        return contentfile.markdown_file(front, self._body(item.content))
+        return _Planned(item, kind, f"content/{kind}/{slug}.md", front, body, url)
 
     def _tags(self, item: Item) -> list[str]:
         seen: dict[str, str] = {}
@@ -152,10 +190,7 @@ class _Importer:
                 seen.setdefault(key, clean_text(name))
         return list(seen.values())
 
-    def _aliases(self, kind: str, slug: str, date: dt.datetime, item: Item) -> list[str]:
-        pattern = self.config.urls.post if kind == "posts" else self.config.urls.page
-        new_url = expand(pattern, slug=slug, lang=self.config.language, default_language=self.config.language,
-                         date=date.date(), prefix=self.config.urls.language)
+    def _aliases(self, new_url: str, item: Item) -> list[str]:
         found: list[str] = []
         for url in (item.link, item.guid):
             path = old_site_path(url, self.export.base_url)
@@ -166,7 +201,7 @@ class _Importer:
     def _body(self, content: str) -> str:
         return convert_post(content, self.attachments, self.export.base_url, self.uploads, self.notes)
 
-    def _comments(self, item: Item) -> list[dict[str, Any]]:
+    def _comments(self, item: Item, links: OldLinks) -> list[dict[str, Any]]:
         parents = {c.id: c.parent for c in item.comments}
         kept: dict[str, Any] = {}
         for c in item.comments:
@@ -191,10 +226,13 @@ class _Importer:
             staff = (c.user_id not in ("", "0") and c.user_id in self.staff_ids) or \
                 (bool(c.author_email) and c.author_email in self.staff_emails)
             parent = nearest_kept(c.parent, parents, set(kept), c.id)
+            body, count = links.html(wpautop(c.content), whole=True)
+            self.report.links["comments"] += count
             record = comment_record(
                 id=_number(c.id), parent=_number(parent) if parent else None, author=c.author,
-                author_url=c.author_url, date=date, status=COMMENT_STATUSES[c.approved], type=c.type or "comment",
-                staff=staff, body_html=wpautop(c.content), languages=self.languages, redacted=self.report.redacted)
+                author_url=c.author_url, date=local_date(date, self.zone), status=COMMENT_STATUSES[c.approved],
+                type=c.type or "comment", staff=staff, body_html=body, languages=self.languages, source="wordpress",
+                redacted=self.report.redacted)
             self.report.comments_by_status[record["status"]] += 1
             self.report.comments_by_lang[record["lang"]] += 1
             records.append(record)

@@ -46,6 +46,12 @@ class _Converter(_Base):  # type: ignore[misc]
             el["src"] = "../static" + src
         return str(super().convert_img(el, text, parent_tags))
 
+    def convert_a(self, el: Tag, text: str, parent_tags: Any) -> str:
+        href = str(el.get("href") or "")
+        if href.startswith(LOCAL_UPLOADS):  # the copied file, found by the build under any base path
+            el["href"] = "../static" + href
+        return str(super().convert_a(el, text, parent_tags))
+
 
 _CONVERTER = _Converter(heading_style="ATX", bullets="-", escape_misc=False, strip=["span"],
                         autolinks=False)

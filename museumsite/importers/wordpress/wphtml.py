@@ -77,6 +77,7 @@ class Notes:
     embeds_linked: int = 0
     images_linked: list[str] = field(default_factory=list)  # old image URLs now plain links
     uploads: dict[str, Path] = field(default_factory=dict)  # "2009/10/a.jpg" -> file in --uploads
+    uploads_linked: int = 0  # links and images pointed at the copies of the old site's uploads
 
 
 def wpautop(text: str) -> str:
@@ -266,6 +267,7 @@ def localize_uploads(text: str, base_url: str, uploads_dir: Path | None, notes: 
             source = (uploads_dir / rel).resolve()
             if source.is_file() and source.is_relative_to(uploads_dir.resolve()):
                 notes.uploads[rel] = source
+                notes.uploads_linked += 1
                 return f'{match.group(1)}="{LOCAL_UPLOADS}{html.escape(rel)}"'
         return match.group(0)
 

@@ -75,6 +75,7 @@ class Export:
     base_url: str
     authors: tuple[Author, ...]
     items: tuple[Item, ...]
+    language: str = ""  # the blog's, as the channel's <language> says: 'fr-FR'
 
 
 def read_wxr(path: Path, shown: str) -> Export:
@@ -87,7 +88,8 @@ def read_wxr(path: Path, shown: str) -> Export:
     base = _wp(channel, "base_blog_url") or _wp(channel, "base_site_url") or text_of(channel.find("link"))
     authors = tuple(_author(el) for el in channel if _is_wp(el, "author"))
     items = tuple(_item(el) for el in channel if el.tag == "item")
-    return Export(base_url=base.strip(), authors=authors, items=items)
+    return Export(base_url=base.strip(), authors=authors, items=items,
+                  language=text_of(channel.find("language")).strip())
 
 
 def _is_wp(element: ET.Element, name: str) -> bool:
