@@ -41,7 +41,7 @@ _ZONE_PATTERN = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")  # what the c3voc
 _TAGS = re.compile(r"<[^>]*>")
 
 
-def make_schedules(site: Site) -> list[Output]:
+def make_schedule_exports(site: Site) -> list[Output]:
     """``schedule.xml`` and ``schedule.json`` for every event, in its original language."""
     outputs: list[Output] = []
     for event in site.events:

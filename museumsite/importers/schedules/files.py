@@ -1,4 +1,4 @@
-"""A ``Schedule`` into event, talk and speaker files, matched against what ``content/`` holds.
+"""A ``SourceSchedule`` into event, talk and speaker files, matched against what ``content/`` holds.
 
 Identity: an event by its ``guid`` (the conference's guid, else its acronym), a talk
 by its ``guid`` (the schedule's GUID, else its id, which then only counts within the
@@ -26,13 +26,13 @@ from museumsite.content.load import split_front_matter
 from museumsite.errors import Problem
 from museumsite.importers import contentfile
 from museumsite.importers.contentfile import FileOut
-from museumsite.importers.schedules.links import PAGE_KINDS, link_kind, slide_kind, video_kind, video_rank
+from museumsite.importers.schedules.links import PAGE_KINDS, is_slides, link_kind, video_kind, video_rank
 from museumsite.importers.schedules.model import (
     KINDS,
     ImportReport,
     Person,
     RawLink,
-    Schedule,
+    SourceSchedule,
     Warn,
 )
 from museumsite.importers.schedules.text import import_body, language_code, talk_type, text
@@ -133,7 +133,7 @@ def _sort_links(links: Sequence[RawLink], base_url: str, warn: Warn, line: int |
         seen.add(url)
         title = text(raw.title)
         hint = raw.hint.strip().lower()
-        if hint not in PAGE_KINDS and slide_kind(url, title, raw.hint):
+        if hint not in PAGE_KINDS and is_slides(url, title, raw.hint):
             slides.append({"title": title or "Slides", "url": url})
         elif hint not in PAGE_KINDS and video_kind(url):
             videos.append((url, title))
@@ -157,7 +157,7 @@ def _other_link(url: str, title: str, kind: str) -> dict[str, str]:
     return link
 
 
-def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]], list[Problem], Counter[str]]:
+def plan_files(schedule: SourceSchedule, root: Path) -> tuple[list[tuple[str, bytes]], list[Problem], Counter[str]]:
     """The files this schedule makes (path, bytes), given what ``content/`` holds, warnings, and where
     the talks' links went (``slides``, ``video``, ``links`` and ``links:<kind>``: counts for the report)."""
     existing = _read_existing(root)
@@ -310,7 +310,7 @@ def _speaker_file(slug: str, person: Person, existing: _Existing, base_url: str,
     return path, _file_bytes(front, biography or body)
 
 
-def import_schedule(schedule: Schedule, root: Path, *, dry_run: bool = False, force: bool = False) -> ImportReport:
+def import_schedule(schedule: SourceSchedule, root: Path, *, dry_run: bool = False, force: bool = False) -> ImportReport:
     """Plan every file first, then write: a schedule that fails to read writes nothing."""
     files, problems, links = plan_files(schedule, root)
     report = contentfile.apply(root, [FileOut(path, data) for path, data in files], dry_run=dry_run, force=force)

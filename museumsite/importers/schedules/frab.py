@@ -1,4 +1,4 @@
-"""frab schedule XML (``schedule.xml`` of frab, pretalx, wafer, FOSDEM's Pentabarf) into a ``Schedule``.
+"""frab schedule XML (``schedule.xml`` of frab, pretalx, wafer, FOSDEM's Pentabarf) into a ``SourceSchedule``.
 
 The XML is untrusted: it is read by ``xmlread``, the importers' one XML reader
 (defusedxml with DTDs forbidden, since a DOCTYPE is what every XML attack needs and
@@ -22,8 +22,8 @@ from museumsite.importers.schedules.model import (
     Conference,
     Person,
     RawLink,
-    Schedule,
     Session,
+    SourceSchedule,
     Warn,
 )
 from museumsite.importers.schedules.text import choose_zone, duration, parse_datetime, parse_day, text
@@ -53,7 +53,7 @@ def parse_xml(data: bytes, shown: str) -> tuple[ET.Element, dict[ET.Element, int
     return root, lines
 
 
-def read_frab(path: Path, shown: str, site_zone: str) -> Schedule:
+def read_frab(path: Path, shown: str, site_zone: str) -> SourceSchedule:
     """Read a frab ``schedule.xml``; times without a zone are placed by ``choose_zone``."""
     data = read_bytes(path, shown)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):  # the wrong importer, not a damaged file
@@ -109,7 +109,7 @@ def read_frab(path: Path, shown: str, site_zone: str) -> Schedule:
             local = raw.astimezone(zoneinfo.ZoneInfo(zone)).date()
             start, end = (local, end) if key == "start" else (start, local)
     tracks = [text(t.get("name") or t.text) for t in conference.findall("track")]
-    return Schedule(path=shown, format="frab", sessions=tuple(sessions), warnings=tuple(warnings), conference=Conference(
+    return SourceSchedule(path=shown, format="frab", sessions=tuple(sessions), warnings=tuple(warnings), conference=Conference(
         guid=text(conference.findtext("guid")) or acronym or make_slug(title), title=title, acronym=acronym,
         start=start, end=end, timezone=zone, venue=text(conference.findtext("venue")),
         city=text(conference.findtext("city")), rooms=tuple(dict.fromkeys(rooms)),

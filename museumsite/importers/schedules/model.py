@@ -1,7 +1,7 @@
 """Schedules (frab XML, pretalx JSON) into event, talk and speaker files: the shared part.
 
-``frab`` and ``pretalx`` each read their format into the format-neutral ``Schedule``
-below; ``schedulefiles`` turns it into content files and hands them to
+``frab`` and ``pretalx`` each read their format into the format-neutral ``SourceSchedule``
+below (the schedule as its source file gives it); ``files`` turns it into content files and hands them to
 ``importers.contentfile.apply``, the one writer of every importer (same import
 record, same rules for hand-edited files). Decisions, and why:
 
@@ -91,7 +91,7 @@ class Conference:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Schedule:
+class SourceSchedule:
     path: str  # the input as the user named it, for messages
     format: str  # "frab" or "pretalx": written as each file's 'imported:' field
     conference: Conference

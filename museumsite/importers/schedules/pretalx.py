@@ -1,4 +1,4 @@
-"""pretalx / frab schedule JSON (the c3voc ``schedule.json``) into a ``Schedule``.
+"""pretalx / frab schedule JSON (the c3voc ``schedule.json``) into a ``SourceSchedule``.
 
 Two layouts exist and both are read: the classic one (``conference.days[].rooms``
 mapping room names to talks, speakers inside each talk as ``persons``), written by
@@ -24,15 +24,15 @@ from museumsite.importers.schedules.model import (
     Conference,
     Person,
     RawLink,
-    Schedule,
     Session,
+    SourceSchedule,
     Warn,
 )
 from museumsite.importers.schedules.text import choose_zone, duration, parse_datetime, parse_day, text
 from museumsite.urls import make_slug
 
 
-def read_pretalx(path: Path, shown: str, site_zone: str) -> Schedule:
+def read_pretalx(path: Path, shown: str, site_zone: str) -> SourceSchedule:
     """Read a schedule.json; BuildError naming the line for malformed JSON."""
     data = read_bytes(path, shown)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # the wrong importer, not a damaged file
@@ -74,7 +74,7 @@ def read_pretalx(path: Path, shown: str, site_zone: str) -> Schedule:
     zone = choose_zone(text(conference.get("time_zone_name")),
                        [s.start for s in sessions if s.start is not None], site_zone, warn)
     start, end = (_local_day(text(conference.get(key)), zone) for key in ("start", "end"))
-    return Schedule(path=shown, format="pretalx", sessions=tuple(sessions), warnings=tuple(warnings), conference=Conference(
+    return SourceSchedule(path=shown, format="pretalx", sessions=tuple(sessions), warnings=tuple(warnings), conference=Conference(
         guid=text(conference.get("guid")) or acronym or make_slug(title), title=title, acronym=acronym,
         start=start, end=end, timezone=zone, rooms=tuple(dict.fromkeys(r for r in rooms if r)),
         tracks=tuple(dict.fromkeys(n for n in tracks.values() if n)),
