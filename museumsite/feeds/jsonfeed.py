@@ -18,14 +18,13 @@ import html
 import json
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
-from museumsite.feeds.posts import Feed, absolute_links
+from museumsite.feeds.common import absolute_links, site_origin
+from museumsite.feeds.posts import Feed
 from museumsite.model import Output, Post, Site
 from museumsite.urls import absolute, localize
 
 VERSION = "https://jsonfeed.org/version/1.1"
-MIME = "application/feed+json"
 # RFC 3339 date-time: full date, full time, and an offset (Z or +hh:mm).
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
@@ -64,7 +63,7 @@ def json_feed(site: Site, feed: Feed) -> dict[str, Any]:
 
 def _item(site: Site, post: Post, feed_lang: str) -> dict[str, Any]:
     config = site.config
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(config.base_url))
+    origin = site_origin(config)
     url = absolute(post.url, config.base_url)
     # Heading links ("#section") point into the post's page, which a feed reader does not show.
     body = absolute_links(post.body_html, origin).replace('href="#', f'href="{url}#')
