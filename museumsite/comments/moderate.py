@@ -145,7 +145,7 @@ def list_comments(root: Path, pending: bool = False) -> tuple[list[Row], list[Pr
             shown = date.isoformat(sep=" ", timespec="minutes") if isinstance(date, dt.datetime) else str(date)
             body = str(item.get("body", ""))
             # An imported comment is HTML: the terminal shows its text, not its tags and entities.
-            words = describe(plain_text(body, len(body)) if item.get("format") == "html" else body)
+            words = describe(plain_text(body) if item.get("format") == "html" else body)
             rows.append(Row(ref=f"{target}#{describe(item.get('id'))}", date=shown,
                             author=describe(item.get("author") or "") or "-", lang=describe(item.get("lang") or "?"),
                             status=describe(status), words=words if len(words) <= 60 else words[:59] + "…"))
