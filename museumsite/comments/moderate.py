@@ -34,6 +34,7 @@ from museumsite.comments.archivetext import (
     scalar,
 )
 from museumsite.comments.inbox import Submission, describe, read_submission
+from museumsite.content.assemble import load_site
 from museumsite.errors import BuildError, Problem, Problems, UsageError
 from museumsite.markup.convert import plain_text
 from museumsite.model import Archive, Site
@@ -71,22 +72,10 @@ class _Found:
     ident: str
 
 
-def load_site(root: Path) -> Site:
-    """The assembled site, for its entries and URLs; content problems are the build's business."""
-    from museumsite.config import load_config
-    from museumsite.content.assemble import assemble_site
-    from museumsite.content.load import load_documents
-
-    config = load_config(root)
-    problems = Problems()
-    documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems)
-    return assemble_site(documents, config, problems)
-
-
 def add_comment(root: Path, source: Path) -> Done:
     """Append the comment in ``source`` (JSON or e-mail) to its entry's archive, pending."""
     root = root.resolve()
-    site = load_site(root)
+    site = load_site(root, Problems())
     sub = read_submission(source, site)
     base = site.config.content_dir / "comments" / sub.target
     path = next((p for p in (base.with_name(base.name + ".yaml"), base.with_name(base.name + ".yml")) if p.exists()),
@@ -167,7 +156,7 @@ def approve(root: Path, ref: str) -> Done:
         raise BuildError([Problem(found.rel, item_line(found.text, found.index), "cannot change this status alone",
                                   "set 'status: approved' by hand")])
     new, line = edited
-    _require_valid(load_site(root), found.rel, found.target, new, "fix the archive, then approve again")
+    _require_valid(load_site(root, Problems()), found.rel, found.target, new, "fix the archive, then approve again")
     _write(found.path, found.text, new)
     return Done(message=f"Approved {found.target}#{found.ident} ({found.rel}:{line}); build the site to publish it")
 
@@ -186,7 +175,7 @@ def reject(root: Path, ref: str) -> Done:
     if new is None or _parses(new, found.rel) != before[:found.index] + before[found.index + 1:]:
         raise BuildError([Problem(found.rel, item_line(found.text, found.index),
                                   "cannot delete this comment's lines alone", "delete it by hand")])
-    _require_valid(load_site(root), found.rel, found.target, new, "fix the archive, then reject again")
+    _require_valid(load_site(root, Problems()), found.rel, found.target, new, "fix the archive, then reject again")
     _write(found.path, found.text, new)
     return Done(message=f"Rejected {found.target}#{found.ident}: deleted from {found.rel}")
 

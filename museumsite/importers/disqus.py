@@ -27,8 +27,7 @@ from typing import Any
 
 from museumsite.bounds import small_number
 from museumsite.config import SiteConfig, load_config
-from museumsite.content.assemble import assemble_site
-from museumsite.content.load import load_documents
+from museumsite.content.assemble import load_site
 from museumsite.content.urlmatch import EntryIndex
 from museumsite.errors import BuildError, Problem, Problems
 from museumsite.importers import ImportRefused, contentfile
@@ -128,8 +127,7 @@ def import_disqus(export_file: Path, site: Path, *, dry_run: bool = False, force
 def _entry_index(config: SiteConfig, root: Path) -> EntryIndex:
     """The site's entries (drafts too: their comments are kept for later) by every URL a thread may use."""
     problems = Problems()
-    documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems)
-    site = assemble_site(documents, config, problems, drafts=True)
+    site = load_site(root, problems, drafts=True, config=config)
     if problems.errors:
         raise BuildError(problems.errors)
     return EntryIndex(site)
