@@ -115,7 +115,7 @@ def test_38c3_day_imports_and_builds_with_every_talk_and_speaker_linked_both_way
 
     before = snapshot(site / "content")
     assert run("import", "frab", DAY1, "--site", site) == 0
-    assert "talks: 0 created, 0 updated, 245 unchanged" in capsys.readouterr().out
+    assert "talks: 0 created, 0 changed, 245 unchanged" in capsys.readouterr().out
     assert snapshot(site / "content") == before
 
 
@@ -303,7 +303,7 @@ def test_a_hand_edited_file_is_kept_unless_force(make_site: MakeSite, capsys: py
     capsys.readouterr()
     assert run("import", "frab", FIXTURES / "offsets.xml", "--site", site) == 0
     out = capsys.readouterr().out
-    assert "skipped content/talks/opening.md: edited by hand" in out and "talks: 0 created, 0 updated" in out
+    assert "skipped content/talks/opening.md: edited by hand" in out and "talks: 0 created, 0 changed" in out
     assert talk.read_text(encoding="utf-8") == edited
     assert run("import", "frab", FIXTURES / "offsets.xml", "--site", site, "--force") == 0
     assert "edited by hand" not in talk.read_text(encoding="utf-8")
@@ -332,14 +332,14 @@ def test_dry_run_writes_nothing_and_says_what_would_change(make_site: MakeSite,
     before = snapshot(site)
     assert run("import", "frab", FIXTURES / "hostile.xml", "--site", site, "--dry-run") == 0
     out = capsys.readouterr().out
-    assert "create content/talks/b-x-b.md" in out and "talks: 2 would be created" in out
+    assert "would be created content/talks/b-x-b.md" in out and "talks: 2 would be created" in out
     assert snapshot(site) == before
     assert run("import", "frab", FIXTURES / "hostile.xml", "--site", site) == 0
     talk = site / "content/talks/muzeinye-kollektsii.md"
     talk.write_text(talk.read_text(encoding="utf-8") + "Added by hand.\n", encoding="utf-8")
     before = snapshot(site)
     assert run("import", "frab", FIXTURES / "hostile.xml", "--site", site, "--dry-run", "--force") == 0
-    assert "update content/talks/muzeinye-kollektsii.md" in capsys.readouterr().out
+    assert "would be changed content/talks/muzeinye-kollektsii.md" in capsys.readouterr().out
     assert snapshot(site) == before
 
 

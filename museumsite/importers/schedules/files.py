@@ -26,10 +26,10 @@ from museumsite.content.load import split_front_matter
 from museumsite.errors import Problem
 from museumsite.importers import contentfile
 from museumsite.importers.contentfile import FileOut
+from museumsite.importers.report import ImportReport
 from museumsite.importers.schedules.links import PAGE_KINDS, is_slides, link_kind, video_kind, video_rank
 from museumsite.importers.schedules.model import (
     KINDS,
-    ImportReport,
     Person,
     RawLink,
     SourceSchedule,
@@ -310,8 +310,24 @@ def _speaker_file(slug: str, person: Person, existing: _Existing, base_url: str,
     return path, _file_bytes(front, biography or body)
 
 
-def import_schedule(schedule: SourceSchedule, root: Path, *, dry_run: bool = False, force: bool = False) -> ImportReport:
+def import_schedule(schedule: SourceSchedule, root: Path, *, dry_run: bool = False,
+                    force: bool = False) -> ImportReport:
     """Plan every file first, then write: a schedule that fails to read writes nothing."""
     files, problems, links = plan_files(schedule, root)
-    report = contentfile.apply(root, [FileOut(path, data) for path, data in files], dry_run=dry_run, force=force)
-    return ImportReport(files=report, warnings=(*schedule.warnings, *problems), dry_run=dry_run, links=links)
+    return ImportReport(
+        source=schedule.path, dry_run=dry_run, kinds=KINDS, links=links, warnings=[*schedule.warnings, *problems],
+        files=contentfile.apply(root, [FileOut(path, data) for path, data in files], dry_run=dry_run, force=force))
+
+
+def import_schedule_file(export_file: Path, site: Path, *, reader: str, dry_run: bool = False,
+                         force: bool = False) -> ImportReport:
+    """``museumsite import frab|pretalx FILE``: read ``export_file`` with ``reader`` ("frab" or "pretalx"),
+    times without a zone in the site's, and import it into the site at ``site``."""
+    from museumsite.config import load_config
+    from museumsite.importers.schedules.frab import read_frab
+    from museumsite.importers.schedules.pretalx import read_pretalx
+
+    root = site.resolve()
+    read = read_frab if reader == "frab" else read_pretalx
+    schedule = read(export_file, str(export_file), load_config(root).timezone)
+    return import_schedule(schedule, root, dry_run=dry_run, force=force)

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from museumsite.bounds import JsonProblem, load_json
-from museumsite.errors import BuildError, Problem
-from museumsite.importers.schedules.frab import read_bytes
+from museumsite.errors import Problem
+from museumsite.importers import ImportRefused, read_export
+from museumsite.importers.schedules.frab import TOO_LARGE
 from museumsite.importers.schedules.model import (
     PAGE_FIELDS,
     Conference,
@@ -33,25 +34,25 @@ from museumsite.urls import make_slug
 
 
 def read_pretalx(path: Path, shown: str, site_zone: str) -> SourceSchedule:
-    """Read a schedule.json; BuildError naming the line for malformed JSON."""
-    data = read_bytes(path, shown)
+    """Read a schedule.json; ImportRefused naming the line for malformed JSON."""
+    data = read_export(path, shown, TOO_LARGE)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # the wrong importer, not a damaged file
-        raise BuildError([Problem(shown, 1, "this is an XML file, not a schedule JSON",
-                                  f"for a frab schedule.xml use 'museumsite import frab {shown}'")])
+        raise ImportRefused(Problem(shown, 1, "this is an XML file, not a schedule JSON",
+                                    f"for a frab schedule.xml use 'museumsite import frab {shown}'"))
     try:
         document = load_json(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise BuildError([Problem(shown, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                  "export the schedule again as JSON")]) from None
+        raise ImportRefused(Problem(shown, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                    "export the schedule again as JSON")) from None
     except JsonProblem as exc:
-        raise BuildError([Problem(shown, exc.line, f"not valid JSON: {exc.message}",
-                                  "the file is damaged or not a schedule.json; download it again")]) from None
+        raise ImportRefused(Problem(shown, exc.line, f"not valid JSON: {exc.message}",
+                                    "the file is damaged or not a schedule.json; download it again")) from None
     schedule = document.get("schedule") if isinstance(document, dict) else None
     conference = schedule.get("conference") if isinstance(schedule, dict) else None
     if not isinstance(schedule, dict) or not isinstance(conference, dict):
-        raise BuildError([Problem(shown, 1, "not a schedule JSON: no 'schedule' with a 'conference' inside",
-                                  "export the schedule from pretalx or frab as JSON (schedule.json); "
-                                  "for XML use 'museumsite import frab'")])
+        raise ImportRefused(Problem(shown, 1, "not a schedule JSON: no 'schedule' with a 'conference' inside",
+                                    "export the schedule from pretalx or frab as JSON (schedule.json); "
+                                    "for XML use 'museumsite import frab'"))
     warnings: list[Problem] = []
 
     def warn(line: int | None, message: str) -> None:
