@@ -35,6 +35,7 @@ from museumsite.comments.archivetext import (
 )
 from museumsite.comments.inbox import Submission, describe, read_submission
 from museumsite.content.assemble import load_site
+from museumsite.content.load import site_relative
 from museumsite.errors import BuildError, Problem, Problems, UsageError
 from museumsite.markup.convert import plain_text
 from museumsite.model import Archive, Site
@@ -80,7 +81,7 @@ def add_comment(root: Path, source: Path) -> Done:
     base = site.config.content_dir / "comments" / sub.target
     path = next((p for p in (base.with_name(base.name + ".yaml"), base.with_name(base.name + ".yml")) if p.exists()),
                 base.with_name(base.name + ".yaml"))
-    rel = _rel(path, root)
+    rel = site_relative(path, root)
     old = _read(path) if path.exists() else None
     items: list[Any] = []
     if old is not None:
@@ -190,7 +191,7 @@ def _archives(root: Path) -> list[tuple[Path, str, str]]:
     found = []
     for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
         if path.is_file() and path.suffix in (".yaml", ".yml") and not path.name.startswith("."):
-            found.append((path, _rel(path, root), path.relative_to(folder).with_suffix("").as_posix()))
+            found.append((path, site_relative(path, root), path.relative_to(folder).with_suffix("").as_posix()))
     return found
 
 
@@ -328,9 +329,3 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-def _rel(path: Path, root: Path) -> str:
-    from museumsite.content.load import site_relative
-
-    return site_relative(path, root)
