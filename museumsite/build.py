@@ -77,7 +77,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     from museumsite.markup.pool import map_entries
     from museumsite.output.write import check_collisions, write_outputs
     from museumsite.programme.calendars import make_calendars
-    from museumsite.programme.exports import make_schedules
+    from museumsite.programme.exports import make_schedule_exports
     from museumsite.render.pages import render_pages, template_helpers
     from museumsite.render.plan import alternates, drop_shadowed_redirects, plan_pages
     from museumsite.render.search import make_search_index
@@ -117,7 +117,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     json_feeds = reused.feeds(feed_plan, ("json",), lambda todo: make_json_feeds(site, todo))
     feeds = post_feeds + json_feeds + make_comment_feeds(site, comment_plan, interface) + make_event_feeds(site, interface)
     sitemap = reused.shaped(["sitemap.xml", "robots.txt"], lambda: make_sitemap(site, jobs, table))
-    outputs = pages + feeds + sitemap + make_calendars(site) + make_schedules(site)
+    outputs = pages + feeds + sitemap + make_calendars(site) + make_schedule_exports(site)
     if config.search.enabled:
         step("indexing for search", 0, 0)
         outputs += make_search_index(pages, jobs, problems, root / CACHE_DIR / "search" if use_cache else None)

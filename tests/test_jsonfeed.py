@@ -233,3 +233,21 @@ def test_demo_site_json_feeds_are_valid(tmp_path: Path) -> None:
         for item in document["items"]:
             assert not re.search(r'(href|src)="/', item["content_html"]), (path, item["id"])
             assert urlsplit(item["url"]).netloc == "museumsite.example.org"
+
+
+def test_the_json_summary_is_the_text_the_page_description_reads(make_site: MakeSite) -> None:
+    """One HTML-to-text for every plain-text summary: a JSON Feed item's summary is the page's description,
+    '<>' written in a post's own HTML included (the JSON feed's own copy of the code read it as a tag)."""
+    root = make_site({"content/posts/p.md": """
+        ---
+        title: P
+        date: 2024-05-01
+        ---
+        <p>Less <> more &amp; <em>better</em>  said   the curator.</p>
+        """})
+    build(root)
+    feed = json.loads((root / "_site/feeds/feed.json").read_text(encoding="utf-8"))
+    page = next((root / "_site").glob("**/p/index.html"))
+    document = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+    description = document.find(".//meta[@name='description']").get("content")
+    assert feed["items"][0]["summary"] == description == "Less <> more & better said the curator."

@@ -25,12 +25,10 @@ if TYPE_CHECKING:
 
 def page_sources(config: SiteConfig) -> dict[str, str]:
     """Site path of every entry page (and of its old addresses) -> its content file, from the site as it is now."""
-    from museumsite.content.assemble import assemble_site
-    from museumsite.content.load import load_documents
+    from museumsite.content.assemble import load_site
 
-    problems = Problems()  # the build reports them; a finding only needs the files that did load
-    documents = load_documents(config.root, config.content_dir, config.all_languages, config.language, problems)
-    site = assemble_site(documents, config, problems, drafts=False)
+    # Problems: the build reports them; a finding only needs the files that did load.
+    site = load_site(config.root, Problems(), config=config)
     sources: dict[str, str] = {}
     for entry in site.entries:
         for url in (entry.url, *entry.aliases):

@@ -25,9 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from museumsite.config import SiteConfig, load_config
-from museumsite.content.assemble import assemble_site
-from museumsite.content.load import load_documents
+from museumsite.config import SiteConfig
+from museumsite.content.assemble import load_site
 from museumsite.errors import Problems, counted
 from museumsite.lang.i18n import load_interface
 from museumsite.render.theme import default_theme_dir, locale_dirs
@@ -46,10 +45,8 @@ class LanguageReport:
 
 def check_translations(root: Path) -> list[LanguageReport]:
     """What each language of the site lacks, the default language included (for its strings)."""
-    config = load_config(root.resolve())
-    problems = Problems()
-    documents = load_documents(config.root, config.content_dir, config.all_languages, config.language, problems)
-    site = assemble_site(documents, config, problems, drafts=False)
+    site = load_site(root.resolve(), Problems())
+    config = site.config
     interface, _ = load_interface(locale_dirs(config), config.all_languages, config.root)
     messages = interface_messages()
     reports = []

@@ -37,6 +37,8 @@ from museumsite.comments.archivetext import (
     scalar,
 )
 from museumsite.comments.inbox import Submission, describe, read_submission
+from museumsite.content.assemble import load_site
+from museumsite.content.load import site_relative
 from museumsite.errors import BuildError, Problem, Problems, UsageError
 from museumsite.markup.convert import plain_text
 from museumsite.model import Archive, Site
@@ -74,27 +76,15 @@ class _Found:
     ident: str
 
 
-def load_site(root: Path) -> Site:
-    """The assembled site, for its entries and URLs; content problems are the build's business."""
-    from museumsite.config import load_config
-    from museumsite.content.assemble import assemble_site
-    from museumsite.content.load import load_documents
-
-    config = load_config(root)
-    problems = Problems()
-    documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems)
-    return assemble_site(documents, config, problems)
-
-
 def add_comment(root: Path, source: Path) -> Done:
     """Append the comment in ``source`` (JSON or e-mail) to its entry's archive, pending."""
     root = root.resolve()
-    site = load_site(root)
+    site = load_site(root, Problems())
     sub = read_submission(source, site)
     base = site.config.content_dir / "comments" / sub.target
     path = next((p for p in (base.with_name(base.name + ".yaml"), base.with_name(base.name + ".yml")) if p.exists()),
                 base.with_name(base.name + ".yaml"))
-    rel = _rel(path, root)
+    rel = site_relative(path, root)
     old = _read(path) if path.exists() else None
     items: list[Any] = []
     if old is not None:
@@ -148,7 +138,7 @@ def list_comments(root: Path, pending: bool = False) -> tuple[list[Row], list[Pr
             shown = date.isoformat(sep=" ", timespec="minutes") if isinstance(date, dt.datetime) else str(date)
             body = str(item.get("body", ""))
             # An imported comment is HTML: the terminal shows its text, not its tags and entities.
-            words = describe(plain_text(body, len(body)) if item.get("format") == "html" else body)
+            words = describe(plain_text(body) if item.get("format") == "html" else body)
             rows.append(Row(ref=f"{target}#{describe(item.get('id'))}", date=shown,
                             author=describe(item.get("author") or "") or "-", lang=describe(item.get("lang") or "?"),
                             status=describe(status), words=words if len(words) <= 60 else words[:59] + "…"))
@@ -170,7 +160,7 @@ def approve(root: Path, ref: str) -> Done:
         raise BuildError([Problem(found.rel, item_line(found.text, found.index), "cannot change this status alone",
                                   "set 'status: approved' by hand")])
     new, line = edited
-    _require_valid(load_site(root), found.rel, found.target, new, "fix the archive, then approve again")
+    _require_valid(load_site(root, Problems()), found.rel, found.target, new, "fix the archive, then approve again")
     _write(found.path, found.text, new)
     return Done(message=f"Approved {found.target}#{found.ident} ({found.rel}:{line}); build the site to publish it")
 
@@ -196,7 +186,7 @@ def reject(root: Path, ref: str) -> Done:
             raise BuildError([Problem(found.rel, None, "cannot add to the 'rejected:' list of this archive",
                                       f"add {', '.join(keys)} to 'rejected:' by hand, or write it as a block list")])
         new = remembered
-    _require_valid(load_site(root), found.rel, found.target, new, "fix the archive, then reject again")
+    _require_valid(load_site(root, Problems()), found.rel, found.target, new, "fix the archive, then reject again")
     _write(found.path, found.text, new)
     kept = f"; {', '.join(keys)} remembered in 'rejected:', so no import brings it back" if keys else ""
     return Done(message=f"Rejected {found.target}#{found.ident}: deleted from {found.rel}{kept}")
@@ -244,7 +234,7 @@ def _archives(root: Path) -> list[tuple[Path, str, str]]:
     found = []
     for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
         if path.is_file() and path.suffix in (".yaml", ".yml") and not path.name.startswith("."):
-            found.append((path, _rel(path, root), path.relative_to(folder).with_suffix("").as_posix()))
+            found.append((path, site_relative(path, root), path.relative_to(folder).with_suffix("").as_posix()))
     return found
 
 
@@ -382,9 +372,3 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-def _rel(path: Path, root: Path) -> str:
-    from museumsite.content.load import site_relative
-
-    return site_relative(path, root)

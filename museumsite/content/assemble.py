@@ -13,11 +13,12 @@ import re
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from museumsite.config import SiteConfig
+from museumsite.config import SiteConfig, load_config
 from museumsite.content.fields import Fields
-from museumsite.content.load import to_date
+from museumsite.content.load import load_documents, to_date
 from museumsite.content.translations import inherit_translations
 from museumsite.errors import Problems, did_you_mean
 from museumsite.model import (
@@ -46,6 +47,19 @@ KIND_FIELDS = {
     "posts": {"date", "updated", "authors", "author"},
     "pages": {"menu"},
 }
+
+
+def load_site(root: Path, problems: Problems, *, drafts: bool = False, config: SiteConfig | None = None) -> Site:
+    """Config, then load, then assemble: the site's entries and URLs, for the commands that read the site
+    without building it (``check``, ``comments``, ``import disqus``).
+
+    Markdown is not converted. Problems are collected into ``problems`` and not raised: for
+    these commands they are the build's business, unless the caller says otherwise. ``build``
+    runs the same stages itself, as it also needs the documents and the static files.
+    """
+    config = config or load_config(root)
+    documents = load_documents(config.root, config.content_dir, config.all_languages, config.language, problems)
+    return assemble_site(documents, config, problems, drafts=drafts)
 
 
 def assemble_site(documents: list[Document], config: SiteConfig, problems: Problems,

@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from museumsite.feeds.posts import EPOCH, FORMATS, absolute_links
+from museumsite.feeds.common import (
+    EPOCH,
+    EntryExtension,
+    absolute_links,
+    announced,
+    new_channel,
+    serialized,
+    site_origin,
+    xml_formats,
+)
 from museumsite.lang.i18n import N_, Interface
 from museumsite.model import Comment, Entry, Output, Site
 from museumsite.urls import absolute, localize
@@ -70,11 +78,7 @@ def comment_feed_links(feeds: list[CommentFeed], site: Site, lang: str,
     links = []
     for feed in feeds:
         if (entry is not None and feed.entry_key == entry.key) or (entry is None and feed.path == own):
-            for kind, mime in FORMATS.items():
-                if getattr(config.feeds, kind):
-                    label = "Atom" if kind == "atom" else "RSS"
-                    links.append({"url": feed.url(kind), "type": mime, "title": f"{feed.title} ({label})",
-                                  "label": label, "lang": feed.lang, "kind": "comments"})
+            links += announced(config, feed.url, feed.title, feed.lang, "comments")
     return tuple(links)
 
 
@@ -83,36 +87,22 @@ def make_comment_feeds(site: Site, feeds: list[CommentFeed], interface: Interfac
     outputs = []
     for feed in feeds:
         sources = tuple(dict.fromkeys(site.threads[e.key].source.path for _, e in feed.items))
-        for kind in ("atom", "rss"):
-            if getattr(config.feeds, kind):
-                fg = _comment_feed(site, feed, feed.url(kind), interface)
-                data = fg.atom_str(pretty=True) if kind == "atom" else fg.rss_str(pretty=True)
-                outputs.append(Output(path=feed.url(kind).lstrip("/"), data=data, sources=sources,
-                                      origin=f"the comment feed {feed.url(kind)}"))
+        for kind in xml_formats(config):
+            data = serialized(_comment_feed(site, feed, feed.url(kind), interface), kind)
+            outputs.append(Output(path=feed.url(kind).lstrip("/"), data=data, sources=sources,
+                                  origin=f"the comment feed {feed.url(kind)}"))
     return outputs
 
 
 def _comment_feed(site: Site, feed: CommentFeed, self_url: str, interface: Interface) -> Any:
-    from feedgen.feed import FeedGenerator
-
     config = site.config
-    fg = FeedGenerator()
-    fg.register_extension("thread", _ThreadFeed, _ThreadEntry, atom=True, rss=False)
-    fg.id(absolute(self_url, config.base_url))
-    fg.title(feed.title)
-    fg.subtitle(feed.title)
-    fg.link(href=absolute(self_url, config.base_url), rel="self")
     home = feed.items[0][1].url if feed.entry_key else localize("/", feed.lang or config.language,
                                                                 config.language, config.urls.language)
-    fg.link(href=absolute(home, config.base_url), rel="alternate")
-    if feed.lang:
-        fg.language(feed.lang)
     newest = max((c.date for c, _ in feed.items), default=EPOCH)
-    fg.updated(newest)
-    fg.lastBuildDate(newest)
-    fg.generator("museumsite")
-    fg.author({"name": config.author or config.title})
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(config.base_url))
+    fg = new_channel(config, self_url=self_url, home=home, title=feed.title, subtitle=feed.title, lang=feed.lang,
+                     updated=newest)
+    fg.register_extension("thread", _ThreadFeed, _ThreadEntry, atom=True, rss=False)
+    origin = site_origin(config)
     for comment, entry in feed.items:
         item = fg.add_entry(order="append")
         page = absolute(entry.url, config.base_url)
@@ -131,17 +121,11 @@ def _comment_feed(site: Site, feed: CommentFeed, self_url: str, interface: Inter
     return fg
 
 
-class _ThreadFeed:
+class _ThreadFeed(EntryExtension):
     """RFC 4685 for feedgen: the namespace on the feed, ``thr:in-reply-to`` on entries."""
 
     def extend_ns(self) -> dict[str, str]:
         return {"thr": THREAD_NS}
-
-    def extend_atom(self, feed: Any) -> Any:
-        return feed
-
-    def extend_rss(self, feed: Any) -> Any:
-        return feed
 
 
 class _ThreadEntry(_ThreadFeed):

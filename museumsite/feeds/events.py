@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 from typing import Any
-from urllib.parse import urlsplit
 
-from museumsite.feeds.posts import FORMATS, absolute_links
+from museumsite.feeds.common import EntryExtension, absolute_links, announced, new_channel, serialized, site_origin, xml_formats
 from museumsite.lang.i18n import N_, Interface
 from museumsite.model import Entry, Event, Output, Site
 from museumsite.urls import absolute
@@ -26,13 +25,7 @@ def event_feeds(site: Site) -> list[Event]:
 def event_feed_links(site: Site, entry: Entry | None) -> tuple[dict[str, str], ...]:
     if not isinstance(entry, Event) or not site.talks_of(entry):
         return ()
-    links = []
-    for kind, mime in FORMATS.items():
-        if getattr(site.config.feeds, kind):
-            label = "Atom" if kind == "atom" else "RSS"
-            links.append({"url": f"{entry.url}{kind}.xml", "type": mime, "title": f"{entry.title} ({label})",
-                          "label": label, "lang": entry.lang, "kind": "event"})
-    return tuple(links)
+    return tuple(announced(site.config, lambda kind: f"{entry.url}{kind}.xml", entry.title, entry.lang, "event"))
 
 
 def make_event_feeds(site: Site, interface: Interface) -> list[Output]:
@@ -40,30 +33,17 @@ def make_event_feeds(site: Site, interface: Interface) -> list[Output]:
     from museumsite.content.media import video_of
 
     config = site.config
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(config.base_url))
+    origin = site_origin(config)
     outputs = []
     for event in event_feeds(site):
         talks = site.talks_of(event)
-        for kind in ("atom", "rss"):
-            if not getattr(config.feeds, kind):
-                continue
-            from feedgen.feed import FeedGenerator
-
+        for kind in xml_formats(config):
             self_url = f"{event.url}{kind}.xml"
-            fg = FeedGenerator()
-            fg.register_extension("media", _AtomLinks, _AtomLinksEntry, atom=True, rss=False)
-            fg.id(absolute(self_url, config.base_url))
-            fg.title(event.title)
-            fg.subtitle(event.description or event.title)
-            fg.link(href=absolute(self_url, config.base_url), rel="self")
-            fg.link(href=absolute(event.url, config.base_url), rel="alternate")
-            fg.language(event.lang)
             stamp = max((t.end or t.start for t in talks if t.start), default=None) or \
                 dt.datetime.combine(event.end, dt.time(), tzinfo=dt.timezone.utc)
-            fg.updated(stamp)
-            fg.lastBuildDate(stamp)
-            fg.generator("museumsite")
-            fg.author({"name": config.author or config.title})
+            fg = new_channel(config, self_url=self_url, home=event.url, title=event.title,
+                             subtitle=event.description or event.title, lang=event.lang, updated=stamp)
+            fg.register_extension("media", _AtomLinks, _AtomLinksEntry, atom=True, rss=False)
             for talk in talks:
                 item = fg.add_entry(order="append")
                 url = absolute(talk.url, config.base_url)
@@ -90,23 +70,14 @@ def make_event_feeds(site: Site, interface: Interface) -> list[Output]:
                         item.enclosure(video, size, mime)
                     else:  # feedgen 1.0 drops the rel and type of an Atom entry's extra links
                         item.media.enclosure(video, size, mime)
-            data = fg.atom_str(pretty=True) if kind == "atom" else fg.rss_str(pretty=True)
+            data = serialized(fg, kind)
             outputs.append(Output(path=self_url.lstrip("/"), data=data, origin=f"the event feed {self_url}",
                                   sources=tuple(t.source.path for t in talks) + (event.source.path,)))
     return outputs
 
 
-class _AtomLinks:
+class _AtomLinks(EntryExtension):
     """``<link rel="enclosure">`` on Atom entries, written whole."""
-
-    def extend_ns(self) -> dict[str, str]:
-        return {}
-
-    def extend_atom(self, feed: Any) -> Any:
-        return feed
-
-    def extend_rss(self, feed: Any) -> Any:
-        return feed
 
 
 class _AtomLinksEntry(_AtomLinks):

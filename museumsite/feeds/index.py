@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from functools import partial
 
 from museumsite.feeds.comments import plan_comment_feeds
+from museumsite.feeds.common import FORMATS, JSON_LABEL, JSON_MIME, LABELS, xml_formats
 from museumsite.feeds.events import event_feeds
-from museumsite.feeds.jsonfeed import MIME as JSON_MIME
-from museumsite.feeds.posts import FORMATS, plan_feeds
+from museumsite.feeds.posts import plan_feeds
 from museumsite.lang.i18n import Interface
 from museumsite.model import Site
 from museumsite.urls import localize
-
-LABELS = {"atom": "Atom", "rss": "RSS"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +46,14 @@ def feeds_for_page(site: Site, interface: Interface, lang: str) -> tuple[FeedLis
     """The feeds a reader of ``lang`` may follow: that language's, and those of the whole site."""
     config = site.config
     own = localize("/feeds/", lang, config.language, config.urls.language)
-    formats = [kind for kind in FORMATS if getattr(config.feeds, kind)]
+    formats = xml_formats(config)
 
     def xml_links(url_of: Callable[[str], str]) -> tuple[FeedLink, ...]:
         return tuple(FeedLink(LABELS[k], url_of(k), FORMATS[k]) for k in formats)
 
     listings = []
     for feed in plan_feeds(site, interface):
-        links = xml_links(feed.url) + (FeedLink("JSON Feed", feed.url("json"), JSON_MIME),)
+        links = xml_links(feed.url) + (FeedLink(JSON_LABEL, feed.url("json"), JSON_MIME),)
         if feed.folder == own and feed.lang == lang:
             listings.append(FeedListing("posts", "language", feed.title, lang, lang, len(feed.posts), links))
         elif not feed.lang:

@@ -14,18 +14,17 @@ on the built site, and it is written from the spec, not from what ``make_json_fe
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
-from museumsite.feeds.posts import Feed, absolute_links
+from museumsite.feeds.common import absolute_links, site_origin
+from museumsite.feeds.posts import Feed
+from museumsite.markup.convert import plain_text
 from museumsite.model import Output, Post, Site
 from museumsite.urls import absolute, localize
 
 VERSION = "https://jsonfeed.org/version/1.1"
-MIME = "application/feed+json"
 # RFC 3339 date-time: full date, full time, and an offset (Z or +hh:mm).
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
@@ -64,12 +63,12 @@ def json_feed(site: Site, feed: Feed) -> dict[str, Any]:
 
 def _item(site: Site, post: Post, feed_lang: str) -> dict[str, Any]:
     config = site.config
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(config.base_url))
+    origin = site_origin(config)
     url = absolute(post.url, config.base_url)
     # Heading links ("#section") point into the post's page, which a feed reader does not show.
     body = absolute_links(post.body_html, origin).replace('href="#', f'href="{url}#')
     item: dict[str, Any] = {"id": url, "url": url, "title": post.title, "content_html": body}
-    if summary := plain_text(post.summary_html):
+    if summary := plain_text(post.summary_html):  # the spec's summary is plain text, not HTML
         item["summary"] = summary
     item["date_published"] = rfc3339(post.date)
     item["date_modified"] = rfc3339(post.updated or post.date)
@@ -91,11 +90,6 @@ def rfc3339(when: dt.datetime) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.timezone.utc)
     return when.isoformat(timespec="seconds")
-
-
-def plain_text(fragment: str) -> str:
-    """The spec's ``summary`` is plain text: tags dropped, entities decoded, spaces collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", fragment)).split())
 
 
 def json_feed_problems(document: Any) -> list[str]:

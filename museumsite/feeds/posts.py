@@ -6,25 +6,28 @@ written in that language, with the channel's language set; each tag has its feed
 per language beside its page (``/tags/museums/atom.xml``); a site with several
 languages also has one feed of every post (``/feeds/all.atom.xml``). Entries carry the
 summary and the whole post (Atom ``content type="html"``, RSS ``content:encoded``).
-Every time stamp comes from the content (the newest post), never from the clock, so
-that a rebuild with nothing changed gives the same bytes.
+Every time stamp comes from the content (the newest post). What the other feeds share
+with these (formats, channel, absolute links) is in ``common``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
+from museumsite.feeds.common import (
+    EPOCH,
+    JSON_LABEL,
+    JSON_MIME,
+    absolute_links,
+    address,
+    announced,
+    new_channel,
+    site_origin,
+)
 from museumsite.lang.i18n import N_, Interface
 from museumsite.model import Output, Post, Site, Tag
 from museumsite.urls import absolute, localize
-
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-FORMATS = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +85,7 @@ def make_feeds(site: Site, feeds: list[Feed]) -> list[Output]:
             if generator is None:
                 generator = _feed(site, feed, feed.url("rss"))
             else:
-                _address(generator, site, feed, feed.url("rss"))
+                address(generator, config, feed.url("rss"), _home(site, feed))
             data = generator.rss_str(pretty=True)
             outputs.append(Output(path=feed.url("rss").lstrip("/"), data=data, sources=sources,
                                   origin=f"the RSS feed {feed.url('rss')}"))
@@ -96,35 +99,25 @@ def feed_links(feeds: list[Feed], site: Site, lang: str, tag: Tag | None = None)
     links = []
     for feed in feeds:
         if feed.lang == lang and feed.folder in wanted:
-            for kind, mime in FORMATS.items():
-                if getattr(config.feeds, kind):
-                    label = "Atom" if kind == "atom" else "RSS"
-                    links.append({"url": feed.url(kind), "type": mime, "title": f"{feed.title} ({label})",
-                                  "label": label, "lang": feed.lang,
-                                  "kind": "tag" if tag and feed.folder == tag.url else "posts"})
-            links.append({"url": feed.url("json"), "type": "application/feed+json", "title": f"{feed.title} (JSON Feed)",
-                          "label": "JSON Feed", "lang": feed.lang,
-                          "kind": "tag" if tag and feed.folder == tag.url else "posts"})
+            kind = "tag" if tag and feed.folder == tag.url else "posts"
+            links += announced(config, feed.url, feed.title, feed.lang, kind)
+            links.append({"url": feed.url("json"), "type": JSON_MIME, "title": f"{feed.title} ({JSON_LABEL})",
+                          "label": JSON_LABEL, "lang": feed.lang, "kind": kind})
     return tuple(links)
 
 
-def _feed(site: Site, feed: Feed, self_url: str) -> Any:
-    from feedgen.feed import FeedGenerator
+def _home(site: Site, feed: Feed) -> str:
+    config = site.config
+    return localize("/", feed.lang or config.language, config.language, config.urls.language)
 
+
+def _feed(site: Site, feed: Feed, self_url: str) -> Any:
     config = site.config
     newest = max((p.updated or p.date for p in feed.posts), default=EPOCH)
-    fg = FeedGenerator()
-    _address(fg, site, feed, self_url)
-    fg.title(feed.title)
-    fg.subtitle(config.description_in(feed.lang or config.language) or feed.title)  # RSS requires one
-    if feed.lang:
-        fg.language(feed.lang)
-    fg.updated(newest)
-    fg.lastBuildDate(newest)
-    fg.generator("museumsite")
-    # Atom requires an author for every entry; the site's stands in for posts without one.
-    fg.author({"name": config.author or config.title})
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(config.base_url))
+    fg = new_channel(config, self_url=self_url, home=_home(site, feed), title=feed.title,
+                     subtitle=config.description_in(feed.lang or config.language) or feed.title, lang=feed.lang,
+                     updated=newest)
+    origin = site_origin(config)
     for post in feed.posts:
         entry = fg.add_entry(order="append")
         url = absolute(post.url, config.base_url)
@@ -142,30 +135,3 @@ def _feed(site: Site, feed: Feed, self_url: str) -> Any:
         entry.summary(absolute_links(post.summary_html, origin), type="html")
         entry.content(absolute_links(post.body_html, origin), type="html")
     return fg
-
-
-def _address(fg: Any, site: Site, feed: Feed, self_url: str) -> None:
-    """The feed's id and links: its own address (Atom or RSS), then its home page."""
-    config = site.config
-    home = absolute(localize("/", feed.lang or config.language, config.language, config.urls.language),
-                    config.base_url)
-    fg.id(absolute(self_url, config.base_url))
-    # feedgen takes the last link added as RSS's channel <link>: the home page goes last.
-    fg.link(href=absolute(self_url, config.base_url), rel="self", replace=True)
-    fg.link(href=home, rel="alternate")
-
-
-_SITE_LINK = re.compile(r'(href|src)="/(?!/)')
-
-
-@functools.lru_cache(maxsize=2048)
-def absolute_links(fragment: str, origin: str) -> str:
-    """Feed readers have no page to resolve '/x/' against: make links absolute.
-
-    A post is in several feeds (its language's, its tags', all languages', each in
-    Atom, RSS and JSON): its summary and body are rewritten once. A fragment with no
-    site link (no '="/') is returned without running the pattern over it.
-    """
-    if '="/' not in fragment:
-        return fragment
-    return _SITE_LINK.sub(rf'\1="{origin}/', fragment)

@@ -29,8 +29,7 @@ from urllib.parse import urlsplit
 
 from museumsite.bounds import small_number
 from museumsite.config import SiteConfig, load_config
-from museumsite.content.assemble import assemble_site
-from museumsite.content.load import load_documents
+from museumsite.content.assemble import load_site
 from museumsite.content.urlmatch import EntryIndex
 from museumsite.errors import BuildError, Problem, Problems
 from museumsite.importers import ImportRefused, contentfile
@@ -111,7 +110,7 @@ def import_disqus(export_file: Path, site_dir: Path, *, dry_run: bool = False, f
             author = post.name or (post.username if not post.anonymous else "") or "Anonymous"
             assert post.created is not None
             body, count = links.html(post.message, whole=True)
-            report.links["comments"] += count
+            report.rewritten["comments"] += count
             parent = nearest_kept(post.parent, parents, ids, post.id)
             record = comment_record(
                 id=int(post.id), parent=int(parent) if parent else None, author=author, author_url="",
@@ -130,8 +129,7 @@ def import_disqus(export_file: Path, site_dir: Path, *, dry_run: bool = False, f
 def _entry_site(config: SiteConfig, root: Path) -> Site:
     """The site's entries (drafts too: their comments are kept for later), to match threads by URL."""
     problems = Problems()
-    documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems)
-    site = assemble_site(documents, config, problems, drafts=True)
+    site = load_site(root, problems, drafts=True, config=config)
     if problems.errors:
         raise BuildError(problems.errors)
     return site

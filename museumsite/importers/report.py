@@ -1,11 +1,18 @@
-"""The report an import prints: what was imported, what was dropped and why, what to fix."""
+"""The report an import prints: what was imported, what was dropped and why, what to fix.
+
+One shape for every importer: WordPress and Disqus count posts, comments and what they
+dropped; schedules count their files per content folder (``kinds``) and where the talks'
+links went; all end with the files written, what the site's own edits and decisions kept
+(a later import merges, never clobbers), and the warnings (printed apart, on stderr).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from museumsite.errors import counted
+from museumsite.errors import Problem, counted
 from museumsite.importers.archivemerge import Merged
 from museumsite.importers.contentfile import WriteReport
 
@@ -29,31 +36,26 @@ class ImportReport:
     images_linked: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)  # Disqus threads without an entry
     notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
     entries_by_lang: Counter[str] = field(default_factory=Counter)  # posts and pages by the language written
-    links: Counter[str] = field(default_factory=Counter)  # links rewritten: 'entries', 'uploads', 'comments'
+    rewritten: Counter[str] = field(default_factory=Counter)  # links to the old site rewritten: 'entries', 'uploads', 'comments'
     files: WriteReport = field(default_factory=WriteReport)
+    kinds: tuple[str, ...] = ()  # content folders whose files get a line each: "events", "talks", "speakers"
+    # Where a schedule's talk links went: "slides", "video" (the one the page plays), "links", and "links:<kind>".
+    links: Counter[str] = field(default_factory=Counter)
+    warnings: list[Problem] = field(default_factory=list)  # what the input lacked or had wrong; nothing stopped
 
     def lines(self) -> list[str]:
         verb = "Would import" if self.dry_run else "Imported"
         out = [f"{verb} {self.source}:"]
         if self.counts:
             out.append("  " + ", ".join(counted(n, *NOUNS.get(what, (what, what))) for what, n in sorted(self.counts.items())))
-        total = sum(self.comments_by_status.values())
-        if total:
-            statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.comments_by_status.items()))
-            langs = ", ".join(f"{lang} {n}" for lang, n in sorted(self.comments_by_lang.items()))
-            out.append(f"  comments: {statuses}" + (f"; by language: {langs}" if langs else ""))
+        out += self._comment_lines()
         if self.entries_by_lang:
             out.append("  posts and pages by language: "
                        + ", ".join(f"{lang} {n}" for lang, n in sorted(self.entries_by_lang.items())))
-        if self.links:
-            out.append(f"  links to the old site rewritten: {self.links['entries']} to imported entries' content files, "
-                       f"{self.links['uploads']} to copied uploads, {self.links['comments']} in comments")
-        cut = {what: n for what, n in sorted(self.redacted.items()) if n}
-        if total or cut:
-            where = ", ".join(f"{n} from {what}" for what, n in cut.items())
-            out.append(f"  e-mail addresses cut from comments: {sum(cut.values())}" + (f" ({where})" if cut else ""))
+        if self.rewritten:
+            out.append(f"  links to the old site rewritten: {self.rewritten['entries']} to imported entries' content "
+                       f"files, {self.rewritten['uploads']} to copied uploads, {self.rewritten['comments']} in comments")
         for why, n in sorted(self.dropped.items()):
             out.append(f"  dropped {n}: {why}")
         if self.images_linked:
@@ -63,20 +65,54 @@ class ImportReport:
         if self.unmatched:
             out.append(f"  {counted(len(self.unmatched), 'thread')} matched no entry of the site (not imported):")
             out.extend(f"    {url}" for url in self.unmatched)
+        out.extend(f"  {kind}: {self._files_line(f'content/{kind}/')}" for kind in self.kinds)
+        if any(self.links.values()):
+            out.append(f"  {links_line(self.links)}")
         out.extend(f"  note: {note}" for note in self.notes)
-        out.extend(f"  warning: {warning}" for warning in self.warnings)
+        out.append(f"  files: {self._files_line('')}")
+        would = "would be " if self.dry_run else ""
+        if self.dry_run:
+            out.extend(f"    {would}created {p}" for p in self.files.created)
+            out.extend(f"    {would}changed {p}" for p in self.files.changed)
+        out.extend(f"    {line}" for line in self.files.kept_lines(would))
+        out.extend(f"    skipped {path}: {why}" for path, why in self.files.skipped)
+        out.extend(comment_lines(self.files.archives))
+        if self.warnings:
+            out.append(f"  {counted(len(self.warnings), 'warning')}")
+        return out
+
+    def _comment_lines(self) -> list[str]:
+        out = []
+        total = sum(self.comments_by_status.values())
+        if total:
+            statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.comments_by_status.items()))
+            langs = ", ".join(f"{lang} {n}" for lang, n in sorted(self.comments_by_lang.items()))
+            out.append(f"  comments: {statuses}" + (f"; by language: {langs}" if langs else ""))
+        cut = {what: n for what, n in sorted(self.redacted.items()) if n}
+        if total or cut:
+            where = ", ".join(f"{n} from {what}" for what, n in cut.items())
+            out.append(f"  e-mail addresses cut from comments: {sum(cut.values())}" + (f" ({where})" if cut else ""))
+        return out
+
+    def _files_line(self, prefix: str) -> str:
+        """'2 created, 0 changed, 5 unchanged, 1 skipped' of the files whose path starts with ``prefix``."""
         files = self.files
         would = "would be " if self.dry_run else ""
-        out.append(f"  files: {len(files.created)} {would}created, {len(files.changed)} {would}changed, "
-                   f"{len(files.unchanged)} unchanged, {len(files.kept)} kept as edited on the site, "
-                   f"{len(files.skipped)} skipped")
-        if self.dry_run:
-            out.extend(f"    {would}created {p}" for p in files.created)
-            out.extend(f"    {would}changed {p}" for p in files.changed)
-        out.extend(f"    {line}" for line in files.kept_lines(would))
-        out.extend(f"    skipped {path}: {why}" for path, why in files.skipped)
-        out.extend(comment_lines(files.archives))
-        return out
+
+        def number(paths: list[str]) -> int:
+            return sum(1 for path in paths if path.startswith(prefix))
+
+        return (f"{number(files.created)} {would}created, {number(files.changed)} {would}changed, "
+                f"{number(files.unchanged)} unchanged, {number([k.path for k in files.kept])} kept as edited on the "
+                f"site, {number([p for p, _ in files.skipped])} skipped")
+
+
+def links_line(links: Mapping[str, int]) -> str:
+    """'talk links: 3 as slides, 1 as video, 4 under links (2 schedule, 1 feedback, 1 without a kind)'."""
+    kinds = sorted((key.split(":", 1)[1], n) for key, n in links.items() if key.startswith("links:") and n)
+    detail = ", ".join(f"{n} {kind or 'without a kind'}" for kind, n in sorted(kinds, key=lambda item: item[0] == ""))
+    return (f"talk links: {links.get('slides', 0)} as slides, {links.get('video', 0)} as video, "
+            f"{links.get('links', 0)} under links" + (f" ({detail})" if detail else ""))
 
 
 def comment_lines(archives: dict[str, Merged]) -> list[str]:

@@ -24,26 +24,17 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from museumsite.errors import Problem
-from museumsite.importers import ImportRefused
+from museumsite.importers import ImportRefused, read_export
 
 # "<tag attrs>" and the white space before a "<![CDATA[" that starts the element's text.
 _CDATA_OPEN = re.compile(r"<(?P<tag>[A-Za-z_][\w.:-]*)(?:\s[^<>]*)?>\s*<!\[CDATA\[")
 # "]]>" and the white space before a closing tag: where a CDATA element's text may end.
 _CDATA_CLOSE = re.compile(r"\]\]>\s*</(?P<tag>[A-Za-z_][\w.:-]*)\s*>")
-MAX_BYTES = 512 * 1024 * 1024
 
 
 def read_xml(path: Path, shown: str) -> ET.Element:
     """The root element of ``path``; ImportRefused naming ``shown`` and the line otherwise."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(Problem(shown, None, f"cannot read the file: {exc.strerror or exc}",
-                                    "check the path")) from None
-    if len(data) > MAX_BYTES:
-        raise ImportRefused(Problem(shown, None, "the file is larger than 512 MB",
-                                    "split the export (WordPress: Tools > Export, by date range)"))
-    return parse_xml(data, shown)
+    return parse_xml(read_export(path, shown, "split the export (WordPress: Tools > Export, by date range)"), shown)
 
 
 def parse_xml(data: bytes, shown: str, lines: dict[ET.Element, int] | None = None) -> ET.Element:

@@ -278,11 +278,24 @@ def summary_of(body_html: str) -> str:
     return re.sub(r' id="[^"]*"', "", summary)
 
 
-def plain_text(fragment: str, limit: int) -> str:
-    """Text of an HTML fragment, cut at a word boundary, for meta descriptions."""
-    text = html.unescape(re.sub(r"<[^>]+>", " ", fragment))
-    text = re.sub(r"\s+", " ", text).strip()
-    if len(text) <= limit:
+_TAG = re.compile(r"<[^>]+>")
+
+
+def html_text(fragment: str, *, between: str = " ") -> str:
+    """The text an HTML fragment reads as: each tag replaced by ``between``, entities decoded,
+    white space as written. The one HTML-to-text of the package: ``plain_text`` below, and the
+    abstracts of the schedule exports (``between=""``, line breaks kept)."""
+    return html.unescape(_TAG.sub(between, fragment))
+
+
+def plain_text(fragment: str, limit: int | None = None) -> str:
+    """Text of an HTML fragment on one line, cut at a word boundary after ``limit`` characters when given.
+
+    For what must be plain text: meta descriptions, calendar descriptions, JSON Feed
+    summaries, the words of a comment in ``comments list``.
+    """
+    text = " ".join(html_text(fragment).split())
+    if limit is None or len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + "…"
 

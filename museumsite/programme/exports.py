@@ -33,15 +33,15 @@ from typing import Any
 
 from museumsite import __version__
 from museumsite.bounds import small_number
+from museumsite.markup.convert import html_text
 from museumsite.model import Entry, Event, Output, Site, Speaker, Talk
 from museumsite.urls import absolute, url_to_path
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _ZONE_PATTERN = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")  # what the c3voc JSON schema accepts
-_TAGS = re.compile(r"<[^>]*>")
 
 
-def make_schedules(site: Site) -> list[Output]:
+def make_schedule_exports(site: Site) -> list[Output]:
     """``schedule.xml`` and ``schedule.json`` for every event, in its original language."""
     outputs: list[Output] = []
     for event in site.events:
@@ -64,7 +64,7 @@ def _plain(fragment: str) -> str:
     Readers of a schedule (pretalx, c3voc tools, other generators) treat abstracts as
     Markdown, which passes raw HTML through: text that reads as a tag must not become one.
     """
-    return html.escape(html.unescape(_TAGS.sub("", fragment)), quote=False).strip()
+    return html.escape(html_text(fragment, between=""), quote=False).strip()
 
 
 def _body(entry: Entry) -> str:

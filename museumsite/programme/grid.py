@@ -1,7 +1,7 @@
 """An event's programme as data: days, rooms side by side, rows of time, breaks.
 
 Input: an event and its talks (any language versions, one per talk). Output: a
-``Schedule`` the event template draws as a grid (rooms across, time down, a talk
+``ProgrammeGrid`` the event template draws as a grid (rooms across, time down, a talk
 spanning the rows it lasts) and, on a narrow screen, reads as a single list by time.
 Pure: no theme, no disk. Times stay in the event's own time zone: they are aware
 datetimes built in it, and only their wall-clock values are compared here.
@@ -41,7 +41,7 @@ class Day:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Schedule:
+class ProgrammeGrid:
     rooms: tuple[str, ...]
     days: tuple[Day, ...]
     unscheduled: tuple[Talk, ...]  # talks without a time: listed after the grid
@@ -49,7 +49,7 @@ class Schedule:
     types: tuple[tuple[str, str], ...]  # (slug, name) of every session type used
 
 
-def make_schedule(event: Event, talks: tuple[Talk, ...]) -> Schedule:
+def make_grid(event: Event, talks: tuple[Talk, ...]) -> ProgrammeGrid:
     """Lay out the event's talks: rooms in the event's order, then any others by first use."""
     timed = [t for t in talks if t.start is not None]
     rooms = list(event.rooms)
@@ -66,7 +66,7 @@ def make_schedule(event: Event, talks: tuple[Talk, ...]) -> Schedule:
     laid = tuple(_day(day, items, tuple(rooms)) for day, items in sorted(days.items()))
     tracks = sorted({t.track for t in talks if t.track})
     types = sorted({t.type for t in talks if t.type})
-    return Schedule(rooms=tuple(rooms), days=laid, unscheduled=tuple(t for t in talks if t.start is None),
+    return ProgrammeGrid(rooms=tuple(rooms), days=laid, unscheduled=tuple(t for t in talks if t.start is None),
                     tracks=tuple((make_slug(x), x) for x in tracks),
                     types=tuple((make_slug(x), x) for x in types) if len(types) > 1 else ())
 

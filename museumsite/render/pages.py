@@ -30,7 +30,7 @@ from museumsite.lang.i18n import N_, Interface, format_clock, format_day, format
 from museumsite.markup.pool import map_entries
 from museumsite.model import Event, Output, Site, Speaker, Talk
 from museumsite.programme.calendars import calendar_path, has_calendar
-from museumsite.programme.grid import Schedule, make_schedule
+from museumsite.programme.grid import ProgrammeGrid, make_grid
 from museumsite.render.plan import Job, x_default
 from museumsite.render.structured import head_html
 from museumsite.render.theme import ThemeEnvironment
@@ -110,8 +110,8 @@ def template_helpers(site: Site, interface: Interface) -> tuple[dict[str, Any], 
         return str(when.isoformat())
 
     @jinja2.pass_context
-    def schedule_of(context: Any, event: Event) -> Schedule:
-        return make_schedule(event, site.talks_of(event, context["lang"]))
+    def schedule_of(context: Any, event: Event) -> ProgrammeGrid:
+        return make_grid(event, site.talks_of(event, context["lang"]))
 
     @jinja2.pass_context
     def zone_of(context: Any, event: Event) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from museumsite.content.media import VIDEO_FILES
 from museumsite.markup.convert import plain_text
 from museumsite.model import Entry, Event, Link, Post, Site, Speaker, Talk
 from museumsite.sanitize import safe_url
@@ -27,7 +28,6 @@ from museumsite.urls import absolute
 
 SCHEMA = "https://schema.org"
 DESCRIPTION_LIMIT = 300
-VIDEO_FILES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg", ".m4v": "video/mp4"}
 OG_TYPES = {"posts": "article", "speakers": "profile"}
 
 

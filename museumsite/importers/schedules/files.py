@@ -1,4 +1,4 @@
-"""A ``Schedule`` into event, talk and speaker files, matched against what ``content/`` holds.
+"""A ``SourceSchedule`` into event, talk and speaker files, matched against what ``content/`` holds.
 
 Identity: an event by its ``guid`` (the conference's guid, else its acronym), a talk
 by its ``guid`` (the schedule's GUID, else its id, which then only counts within the
@@ -26,13 +26,14 @@ from museumsite.content.load import split_front_matter
 from museumsite.errors import Problem
 from museumsite.importers import contentfile
 from museumsite.importers.contentfile import FileOut
-from museumsite.importers.schedules.links import PAGE_KINDS, link_kind, slide_kind, video_kind, video_rank
+from museumsite.importers.report import ImportReport
+from museumsite.importers.schedules.links import PAGE_KINDS, is_slides, link_kind, video_kind, video_rank
 from museumsite.importers.schedules.model import (
     KINDS,
-    ImportReport,
     Person,
     RawLink,
-    Schedule,
+    Session,
+    SourceSchedule,
     Warn,
 )
 from museumsite.importers.schedules.text import import_body, language_code, talk_type, text
@@ -133,7 +134,7 @@ def _sort_links(links: Sequence[RawLink], base_url: str, warn: Warn, line: int |
         seen.add(url)
         title = text(raw.title)
         hint = raw.hint.strip().lower()
-        if hint not in PAGE_KINDS and slide_kind(url, title, raw.hint):
+        if hint not in PAGE_KINDS and is_slides(url, title, raw.hint):
             slides.append({"title": title or "Slides", "url": url})
         elif hint not in PAGE_KINDS and video_kind(url):
             videos.append((url, title))
@@ -157,7 +158,7 @@ def _other_link(url: str, title: str, kind: str) -> dict[str, str]:
     return link
 
 
-def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]], list[Problem], Counter[str]]:
+def plan_files(schedule: SourceSchedule, root: Path) -> tuple[list[tuple[str, bytes]], list[Problem], Counter[str]]:
     """The files this schedule makes (path, bytes), given what ``content/`` holds, warnings, and where
     the talks' links went (``slides``, ``video``, ``links`` and ``links:<kind>``: counts for the report)."""
     existing = _read_existing(root)
@@ -168,7 +169,6 @@ def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]],
         problems.append(Problem(schedule.path, line, message, warning=True))
 
     conference = schedule.conference
-    tz = zoneinfo.ZoneInfo(conference.timezone)
     event_slug = existing.events.get(conference.guid) or _new_slug(
         "events", make_slug(conference.acronym or conference.title), existing)
     talks: list[tuple[str, dict[str, Any], str]] = []
@@ -183,36 +183,7 @@ def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]],
             continue
         seen.add(identity)
         speakers = [_speaker_slug(person, people, existing, warn) for person in session.persons]
-        front: dict[str, Any] = {"title": session.title}
-        if session.subtitle:
-            front["subtitle"] = session.subtitle
-        front["event"] = event_slug
-        front["speakers"] = list(dict.fromkeys(speakers))
-        for key, when in (("start", session.start), ("end", session.end)):
-            if when is not None:
-                local = when.astimezone(tz) if when.tzinfo else when.replace(tzinfo=tz)
-                front[key] = f"{local:%Y-%m-%d %H:%M}"
-                local_days.append(local.date())
-        for key, value in (("room", session.room), ("track", session.track)):
-            if value:
-                front[key] = value
-        front["type"] = talk_type(session.type)
-        language = language_code(session.language, warn, session.line)
-        if language:
-            front["language"] = language
-            # The abstract is in the language the talk was given in: pages in another language mark it so.
-            front["body_lang"] = language
-        slides, video, other = _sort_links(session.links, conference.base_url, warn, session.line)
-        if slides:
-            front["slides"] = slides
-        if video:
-            front["video"] = video
-        if other:
-            front["links"] = other
-        front["guid"] = session.guid
-        front["imported"] = schedule.format
-        counts.update(slides=len(slides), video=1 if video else 0, links=len(other))
-        counts.update(f"links:{link.get('kind', '')}" for link in other)
+        front = _talk_front(schedule, session, event_slug, speakers, warn, counts, local_days)
         slug = existing.talks.get(identity) or _new_slug("talks", make_slug(session.title), existing)
         existing.talks[identity] = slug
         talks.append((f"content/talks/{slug}.md", front, import_body(session.abstract, session.description)))
@@ -222,35 +193,76 @@ def plan_files(schedule: Schedule, root: Path) -> tuple[list[tuple[str, bytes]],
         if event == event_slug and slug not in kept:
             warn(None, f"content/talks/{slug}.md is no longer in this schedule (cancelled or moved?); "
                        "it is left as it is: delete it if the talk did not take place")
-    # The event covers its talks even when the schedule's own dates are narrower (a talk
-    # running past midnight on the last day), so no talk falls outside its event.
-    starts = [d for d in (conference.start, min(local_days, default=None)) if d is not None]
-    ends = [d for d in (conference.end, max(local_days, default=None)) if d is not None]
-    event_front: dict[str, Any] = {"title": conference.title, "start": min(starts, default=None),
-                                   "end": max(ends, default=None)}
-    if event_front["start"] is None:
-        warn(None, "the schedule gives no dates at all; the event is dated today")
-        event_front["start"] = event_front["end"] = dt.date.today()
-    elif event_front["end"] is not None and event_front["end"] < event_front["start"]:
-        warn(None, f"the schedule ends ({event_front['end']}) before it starts ({event_front['start']}); "
-                   "the event is given its first day only")
-        event_front["end"] = event_front["start"]
-    event_front["timezone"] = conference.timezone
-    for key, value in (("venue", conference.venue), ("city", conference.city)):
-        if value:
-            event_front[key] = value
-    event_front["rooms"] = list(dict.fromkeys([*conference.rooms, *(s.room for s in schedule.sessions if s.room)]))
-    event_front["tracks"] = list(dict.fromkeys([*conference.tracks,
-                                                *(s.track for s in schedule.sessions if s.track)]))
-    event_front["guid"] = conference.guid
-    event_front["imported"] = schedule.format
     event_path = f"content/events/{event_slug}.md"
     previous = existing.files.get(event_path)
-    files = [(event_path, _file_bytes(event_front, previous[1] if previous else ""))]
+    files = [(event_path, _file_bytes(_event_front(schedule, local_days, warn), previous[1] if previous else ""))]
     files += [(path, _file_bytes(front, body)) for path, front, body in talks]
     for slug, person in sorted(people.values(), key=lambda item: item[0]):
         files.append(_speaker_file(slug, person, existing, conference.base_url, warn, schedule.format))
     return files, problems, counts
+
+
+def _talk_front(schedule: SourceSchedule, session: Session, event_slug: str, speakers: list[str], warn: Warn,
+                counts: Counter[str], local_days: list[dt.date]) -> dict[str, Any]:
+    """A talk's front matter, in the order a person would write it; its local days and its links are counted."""
+    tz = zoneinfo.ZoneInfo(schedule.conference.timezone)
+    front: dict[str, Any] = {"title": session.title}
+    if session.subtitle:
+        front["subtitle"] = session.subtitle
+    front["event"] = event_slug
+    front["speakers"] = list(dict.fromkeys(speakers))
+    for key, when in (("start", session.start), ("end", session.end)):
+        if when is not None:
+            local = when.astimezone(tz) if when.tzinfo else when.replace(tzinfo=tz)
+            front[key] = f"{local:%Y-%m-%d %H:%M}"
+            local_days.append(local.date())
+    for key, value in (("room", session.room), ("track", session.track)):
+        if value:
+            front[key] = value
+    front["type"] = talk_type(session.type)
+    language = language_code(session.language, warn, session.line)
+    if language:
+        front["language"] = language
+        # The abstract is in the language the talk was given in: pages in another language mark it so.
+        front["body_lang"] = language
+    slides, video, other = _sort_links(session.links, schedule.conference.base_url, warn, session.line)
+    if slides:
+        front["slides"] = slides
+    if video:
+        front["video"] = video
+    if other:
+        front["links"] = other
+    front["guid"] = session.guid
+    front["imported"] = schedule.format
+    counts.update(slides=len(slides), video=1 if video else 0, links=len(other))
+    counts.update(f"links:{link.get('kind', '')}" for link in other)
+    return front
+
+
+def _event_front(schedule: SourceSchedule, local_days: list[dt.date], warn: Warn) -> dict[str, Any]:
+    """The event's front matter. It covers its talks even when the schedule's own dates are narrower
+    (a talk running past midnight on the last day), so no talk falls outside its event."""
+    conference = schedule.conference
+    starts = [d for d in (conference.start, min(local_days, default=None)) if d is not None]
+    ends = [d for d in (conference.end, max(local_days, default=None)) if d is not None]
+    front: dict[str, Any] = {"title": conference.title, "start": min(starts, default=None),
+                             "end": max(ends, default=None)}
+    if front["start"] is None:
+        warn(None, "the schedule gives no dates at all; the event is dated today")
+        front["start"] = front["end"] = dt.date.today()
+    elif front["end"] is not None and front["end"] < front["start"]:
+        warn(None, f"the schedule ends ({front['end']}) before it starts ({front['start']}); "
+                   "the event is given its first day only")
+        front["end"] = front["start"]
+    front["timezone"] = conference.timezone
+    for key, value in (("venue", conference.venue), ("city", conference.city)):
+        if value:
+            front[key] = value
+    front["rooms"] = list(dict.fromkeys([*conference.rooms, *(s.room for s in schedule.sessions if s.room)]))
+    front["tracks"] = list(dict.fromkeys([*conference.tracks, *(s.track for s in schedule.sessions if s.track)]))
+    front["guid"] = conference.guid
+    front["imported"] = schedule.format
+    return front
 
 
 def _speaker_slug(person: Person, people: dict[str, tuple[str, Person]], existing: _Existing, warn: Warn) -> str:
@@ -310,9 +322,24 @@ def _speaker_file(slug: str, person: Person, existing: _Existing, base_url: str,
     return path, _file_bytes(front, biography or body)
 
 
-def import_schedule(schedule: Schedule, root: Path, *, dry_run: bool = False,
+def import_schedule(schedule: SourceSchedule, root: Path, *, dry_run: bool = False,
                     force: bool | Sequence[str] = False) -> ImportReport:
     """Plan every file first, then write: a schedule that fails to read writes nothing."""
     files, problems, links = plan_files(schedule, root)
-    report = contentfile.apply(root, [FileOut(path, data) for path, data in files], dry_run=dry_run, force=force)
-    return ImportReport(files=report, warnings=(*schedule.warnings, *problems), dry_run=dry_run, links=links)
+    return ImportReport(
+        source=schedule.path, dry_run=dry_run, kinds=KINDS, links=links, warnings=[*schedule.warnings, *problems],
+        files=contentfile.apply(root, [FileOut(path, data) for path, data in files], dry_run=dry_run, force=force))
+
+
+def import_schedule_file(export_file: Path, site: Path, *, reader: str, dry_run: bool = False,
+                         force: bool | Sequence[str] = False) -> ImportReport:
+    """``museumsite import frab|pretalx FILE``: read ``export_file`` with ``reader`` ("frab" or "pretalx"),
+    times without a zone in the site's, and import it into the site at ``site``."""
+    from museumsite.config import load_config
+    from museumsite.importers.schedules.frab import read_frab
+    from museumsite.importers.schedules.pretalx import read_pretalx
+
+    root = site.resolve()
+    read = read_frab if reader == "frab" else read_pretalx
+    schedule = read(export_file, str(export_file), load_config(root).timezone)
+    return import_schedule(schedule, root, dry_run=dry_run, force=force)

@@ -1,4 +1,4 @@
-"""frab schedule XML (``schedule.xml`` of frab, pretalx, wafer, FOSDEM's Pentabarf) into a ``Schedule``.
+"""frab schedule XML (``schedule.xml`` of frab, pretalx, wafer, FOSDEM's Pentabarf) into a ``SourceSchedule``.
 
 The XML is untrusted: it is read by ``xmlread``, the importers' one XML reader
 (defusedxml with DTDs forbidden, since a DOCTYPE is what every XML attack needs and
@@ -15,50 +15,36 @@ import xml.etree.ElementTree as ET
 import zoneinfo
 from pathlib import Path
 
-from museumsite.errors import BuildError, Problem
-from museumsite.importers import ImportRefused, xmlread
+from museumsite.errors import Problem
+from museumsite.importers import ImportRefused, read_export, xmlread
 from museumsite.importers.schedules.model import (
     PAGE_FIELDS,
     Conference,
     Person,
     RawLink,
-    Schedule,
     Session,
+    SourceSchedule,
     Warn,
 )
 from museumsite.importers.schedules.text import choose_zone, duration, parse_datetime, parse_day, text
 from museumsite.urls import make_slug
 
-MAX_BYTES = 256 * 1024 * 1024
-
-
-def read_bytes(path: Path, shown: str) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BuildError([Problem(shown, None, f"cannot read the file: {exc.strerror or exc}",
-                                  "check the path")]) from None
-    if len(data) > MAX_BYTES:
-        raise BuildError([Problem(shown, None, "the file is larger than 256 MB", "is it really a schedule?")])
-    return data
+# What to do with a schedule over the importers' size limit.
+TOO_LARGE = "is it really a schedule?"
 
 
 def parse_xml(data: bytes, shown: str) -> tuple[ET.Element, dict[ET.Element, int]]:
     """The root element and element lines, read by ``xmlread`` (the importers' one safe XML reader)."""
     lines: dict[ET.Element, int] = {}
-    try:
-        root = xmlread.parse_xml(data, shown, lines)
-    except ImportRefused as exc:
-        raise BuildError([exc.problem]) from None
-    return root, lines
+    return xmlread.parse_xml(data, shown, lines), lines
 
 
-def read_frab(path: Path, shown: str, site_zone: str) -> Schedule:
+def read_frab(path: Path, shown: str, site_zone: str) -> SourceSchedule:
     """Read a frab ``schedule.xml``; times without a zone are placed by ``choose_zone``."""
-    data = read_bytes(path, shown)
+    data = read_export(path, shown, TOO_LARGE)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):  # the wrong importer, not a damaged file
-        raise BuildError([Problem(shown, 1, "this is a JSON file, not a frab schedule XML",
-                                  f"for a schedule.json (pretalx or frab) use 'museumsite import pretalx {shown}'")])
+        raise ImportRefused(Problem(shown, 1, "this is a JSON file, not a frab schedule XML",
+                                    f"for a schedule.json (pretalx or frab) use 'museumsite import pretalx {shown}'"))
     root, lines = parse_xml(data, shown)
     warnings: list[Problem] = []
 
@@ -66,9 +52,9 @@ def read_frab(path: Path, shown: str, site_zone: str) -> Schedule:
         warnings.append(Problem(shown, line, message, warning=True))
 
     if root.tag != "schedule":
-        raise BuildError([Problem(shown, lines.get(root), f"not a frab schedule: the root element is <{root.tag}>",
-                                  "export the schedule as frab XML (schedule.xml); "
-                                  "for JSON use 'museumsite import pretalx'")])
+        raise ImportRefused(Problem(shown, lines.get(root), f"not a frab schedule: the root element is <{root.tag}>",
+                                    "export the schedule as frab XML (schedule.xml); "
+                                    "for JSON use 'museumsite import pretalx'"))
     conference = root.find("conference")
     if conference is None:
         warn(lines.get(root), "no <conference> element; the event has no title")
@@ -109,7 +95,7 @@ def read_frab(path: Path, shown: str, site_zone: str) -> Schedule:
             local = raw.astimezone(zoneinfo.ZoneInfo(zone)).date()
             start, end = (local, end) if key == "start" else (start, local)
     tracks = [text(t.get("name") or t.text) for t in conference.findall("track")]
-    return Schedule(path=shown, format="frab", sessions=tuple(sessions), warnings=tuple(warnings), conference=Conference(
+    return SourceSchedule(path=shown, format="frab", sessions=tuple(sessions), warnings=tuple(warnings), conference=Conference(
         guid=text(conference.findtext("guid")) or acronym or make_slug(title), title=title, acronym=acronym,
         start=start, end=end, timezone=zone, venue=text(conference.findtext("venue")),
         city=text(conference.findtext("city")), rooms=tuple(dict.fromkeys(rooms)),

@@ -1,4 +1,4 @@
-"""What kind of thing a schedule link points at: slides of some kind, a video, or neither.
+"""What a schedule link points at: slides, a video, or neither (then what kind of link it is).
 
 Schedules (frab ``<links>``/``<attachments>``, pretalx ``links``/``attachments``)
 mix slide decks, recordings, project homepages and feedback forms in one list. The
@@ -21,8 +21,6 @@ from urllib.parse import urlsplit
 
 from museumsite.content import media
 
-SLIDE_KINDS = ("pdf", "slideshare", "speakerdeck", "google-slides", "doi", "html")
-VIDEO_KINDS = ("youtube", "vimeo", "peertube", "media.ccc.de", "file")
 _SLIDE_WORDS = re.compile(r"slide|folien|présentation|presentation|diapo|deck", re.IGNORECASE)
 _VIDEO_WORDS = re.compile(r"video|vidéo|vídeo|recording|enregistrement|aufzeichnung|gravació|grabación|stream",
                           re.IGNORECASE)
@@ -32,25 +30,20 @@ _HINT_KINDS = {"recording": "video", "media": "video", "video": "video", "schedu
                "web": "web", "related": "related"}
 # The schedule's word for the talk's own pages: taken as said, whatever the URL looks like.
 PAGE_KINDS = ("schedule", "origin", "feedback")
-# The theme's kinds, as the importer names them; a DOI elsewhere than Zenodo or Figshare is no slides.
-_FROM_THEME = {"pdf": "pdf", "slideshare": "slideshare", "speakerdeck": "speakerdeck", "google": "google-slides",
-               "zenodo": "doi", "figshare": "doi"}
+# The slide kinds (``media.SLIDE_KINDS``) a URL alone proves to be slides; a DOI elsewhere than Zenodo
+# or Figshare is no slides, and an HTML page or another file is slides only when the schedule says so.
+_DECKS = frozenset({"pdf", "slideshare", "speakerdeck", "google", "zenodo", "figshare"})
 
 
-def slide_kind(url: str, title: str = "", hint: str = "") -> str | None:
-    """The kind of slides at ``url``, or None when it is not slides.
+def is_slides(url: str, title: str = "", hint: str = "") -> bool:
+    """Whether a schedule's link is slides (the theme labels it with ``media.slide_kind``).
 
-    ``title`` and ``hint`` (an attachment's ``type``) only decide whether an HTML
-    page is slides; every other kind is recognised from the URL.
+    ``title`` and ``hint`` (an attachment's ``type``) only decide for an HTML page or
+    another file; a deck host, a PDF or a Zenodo or Figshare DOI is recognised from the URL.
     """
-    kind = _FROM_THEME.get(media.slide_kind(url))
-    if kind is not None:
-        return kind
-    if video_kind(url):
-        return None
-    if _SLIDE_WORDS.search(title) or _SLIDE_WORDS.search(hint):
-        return "html"
-    return None
+    if media.slide_kind(url) in _DECKS:
+        return True
+    return not video_kind(url) and bool(_SLIDE_WORDS.search(title) or _SLIDE_WORDS.search(hint))
 
 
 def link_kind(title: str = "", hint: str = "") -> str:

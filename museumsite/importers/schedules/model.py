@@ -1,7 +1,7 @@
 """Schedules (frab XML, pretalx JSON) into event, talk and speaker files: the shared part.
 
-``frab`` and ``pretalx`` each read their format into the format-neutral ``Schedule``
-below; ``schedulefiles`` turns it into content files and hands them to
+``frab`` and ``pretalx`` each read their format into the format-neutral ``SourceSchedule``
+below (the schedule as its source file gives it); ``files`` turns it into content files and hands them to
 ``importers.contentfile.apply``, the one writer of every importer (same import
 record, same rules for hand-edited files). Decisions, and why:
 
@@ -25,11 +25,10 @@ record, same rules for hand-edited files). Decisions, and why:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from museumsite.errors import Problem, counted
-from museumsite.importers.contentfile import WriteReport
+from museumsite.errors import Problem
 
 KINDS = ("events", "talks", "speakers")
 Warn = Callable[[int | None, str], None]
@@ -91,51 +90,9 @@ class Conference:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Schedule:
+class SourceSchedule:
     path: str  # the input as the user named it, for messages
     format: str  # "frab" or "pretalx": written as each file's 'imported:' field
     conference: Conference
     sessions: tuple[Session, ...]
     warnings: tuple[Problem, ...] = ()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ImportReport:
-    files: WriteReport
-    warnings: tuple[Problem, ...]
-    dry_run: bool
-    # Where the talks' links went: "slides", "video" (the one the page plays), "links", and "links:<kind>".
-    links: Mapping[str, int] = field(default_factory=dict)
-
-    def counts(self, kind: str) -> dict[str, int]:
-        def number(paths: Sequence[str]) -> int:
-            return sum(1 for p in paths if p.startswith(f"content/{kind}/"))
-        return {"created": number(self.files.created), "updated": number(self.files.changed),
-                "unchanged": number(self.files.unchanged),
-                "kept": number([k.path for k in self.files.kept])}
-
-
-def links_line(links: Mapping[str, int]) -> str:
-    """'talk links: 3 as slides, 1 as video, 4 under links (2 schedule, 1 feedback, 1 without a kind)'."""
-    kinds = sorted((key.split(":", 1)[1], n) for key, n in links.items() if key.startswith("links:") and n)
-    detail = ", ".join(f"{n} {kind or 'without a kind'}" for kind, n in sorted(kinds, key=lambda item: item[0] == ""))
-    return (f"talk links: {links.get('slides', 0)} as slides, {links.get('video', 0)} as video, "
-            f"{links.get('links', 0)} under links" + (f" ({detail})" if detail else ""))
-
-
-def format_report(report: ImportReport) -> str:
-    """The summary the CLI prints: per kind, what changed; then what was skipped and why."""
-    verb = "would be " if report.dry_run else ""
-    lines = []
-    if report.dry_run:
-        lines += [f"create {p}" for p in report.files.created] + [f"update {p}" for p in report.files.changed]
-    lines += report.files.kept_lines(verb)
-    for kind in KINDS:
-        counts = report.counts(kind)
-        lines.append(f"{kind}: " + ", ".join(f"{n} {verb}{state}" if state in ("created", "updated") else
-                                             f"{n} {state}" for state, n in counts.items()))
-    if any(report.links.values()):
-        lines.append(links_line(report.links))
-    lines.append(counted(len(report.warnings), "warning")
-                 + (" (nothing written: dry run)" if report.dry_run else ""))
-    return "\n".join(lines)

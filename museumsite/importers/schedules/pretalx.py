@@ -1,4 +1,4 @@
-"""pretalx / frab schedule JSON (the c3voc ``schedule.json``) into a ``Schedule``.
+"""pretalx / frab schedule JSON (the c3voc ``schedule.json``) into a ``SourceSchedule``.
 
 Two layouts exist and both are read: the classic one (``conference.days[].rooms``
 mapping room names to talks, speakers inside each talk as ``persons``), written by
@@ -17,41 +17,42 @@ from pathlib import Path
 from typing import Any
 
 from museumsite.bounds import JsonProblem, load_json
-from museumsite.errors import BuildError, Problem
-from museumsite.importers.schedules.frab import read_bytes
+from museumsite.errors import Problem
+from museumsite.importers import ImportRefused, read_export
+from museumsite.importers.schedules.frab import TOO_LARGE
 from museumsite.importers.schedules.model import (
     PAGE_FIELDS,
     Conference,
     Person,
     RawLink,
-    Schedule,
     Session,
+    SourceSchedule,
     Warn,
 )
 from museumsite.importers.schedules.text import choose_zone, duration, parse_datetime, parse_day, text
 from museumsite.urls import make_slug
 
 
-def read_pretalx(path: Path, shown: str, site_zone: str) -> Schedule:
-    """Read a schedule.json; BuildError naming the line for malformed JSON."""
-    data = read_bytes(path, shown)
+def read_pretalx(path: Path, shown: str, site_zone: str) -> SourceSchedule:
+    """Read a schedule.json; ImportRefused naming the line for malformed JSON."""
+    data = read_export(path, shown, TOO_LARGE)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # the wrong importer, not a damaged file
-        raise BuildError([Problem(shown, 1, "this is an XML file, not a schedule JSON",
-                                  f"for a frab schedule.xml use 'museumsite import frab {shown}'")])
+        raise ImportRefused(Problem(shown, 1, "this is an XML file, not a schedule JSON",
+                                    f"for a frab schedule.xml use 'museumsite import frab {shown}'"))
     try:
         document = load_json(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise BuildError([Problem(shown, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                  "export the schedule again as JSON")]) from None
+        raise ImportRefused(Problem(shown, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                    "export the schedule again as JSON")) from None
     except JsonProblem as exc:
-        raise BuildError([Problem(shown, exc.line, f"not valid JSON: {exc.message}",
-                                  "the file is damaged or not a schedule.json; download it again")]) from None
+        raise ImportRefused(Problem(shown, exc.line, f"not valid JSON: {exc.message}",
+                                    "the file is damaged or not a schedule.json; download it again")) from None
     schedule = document.get("schedule") if isinstance(document, dict) else None
     conference = schedule.get("conference") if isinstance(schedule, dict) else None
     if not isinstance(schedule, dict) or not isinstance(conference, dict):
-        raise BuildError([Problem(shown, 1, "not a schedule JSON: no 'schedule' with a 'conference' inside",
-                                  "export the schedule from pretalx or frab as JSON (schedule.json); "
-                                  "for XML use 'museumsite import frab'")])
+        raise ImportRefused(Problem(shown, 1, "not a schedule JSON: no 'schedule' with a 'conference' inside",
+                                    "export the schedule from pretalx or frab as JSON (schedule.json); "
+                                    "for XML use 'museumsite import frab'"))
     warnings: list[Problem] = []
 
     def warn(line: int | None, message: str) -> None:
@@ -74,7 +75,7 @@ def read_pretalx(path: Path, shown: str, site_zone: str) -> Schedule:
     zone = choose_zone(text(conference.get("time_zone_name")),
                        [s.start for s in sessions if s.start is not None], site_zone, warn)
     start, end = (_local_day(text(conference.get(key)), zone) for key in ("start", "end"))
-    return Schedule(path=shown, format="pretalx", sessions=tuple(sessions), warnings=tuple(warnings), conference=Conference(
+    return SourceSchedule(path=shown, format="pretalx", sessions=tuple(sessions), warnings=tuple(warnings), conference=Conference(
         guid=text(conference.get("guid")) or acronym or make_slug(title), title=title, acronym=acronym,
         start=start, end=end, timezone=zone, rooms=tuple(dict.fromkeys(r for r in rooms if r)),
         tracks=tuple(dict.fromkeys(n for n in tracks.values() if n)),

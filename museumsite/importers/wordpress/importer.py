@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from museumsite.bounds import small_number
 from museumsite.config import SiteConfig, load_config
-from museumsite.errors import UsageError, counted
+from museumsite.errors import Problem, UsageError, counted
 from museumsite.importers import contentfile
 from museumsite.importers.contentfile import ArchiveOut, FileOut
 from museumsite.importers.entrylang import EntryLanguages
@@ -68,9 +68,9 @@ def import_wordpress(export_file: Path, site: Path, *, uploads: Path | None = No
     for rel, source in sorted(notes.uploads.items()):
         outputs.append(FileOut(f"content/static/uploads/{rel}", source.read_bytes()))
     report.images_linked = notes.images_linked
-    report.warnings.extend(languages.warnings())
+    report.warnings.extend(Problem(str(export_file), None, text, warning=True) for text in languages.warnings())
     if notes.uploads_linked:
-        report.links["uploads"] += notes.uploads_linked
+        report.rewritten["uploads"] += notes.uploads_linked
     for name, count in sorted(notes.shortcodes_removed.items()):
         report.notes.append(f"shortcode [{name}] removed {counted(count, 'time')} (no static equivalent)")
     if notes.embeds_linked:
@@ -129,7 +129,7 @@ class _Importer:
                       plan.front.get("aliases", ()), item.post_id)
         for plan in planned:  # every entry of the export is known: links between them can be rewritten
             body, count = links.markdown(plan.body, plan.path)
-            self.report.links["entries"] += count
+            self.report.rewritten["entries"] += count
             outputs.append(FileOut(plan.path, contentfile.markdown_file(plan.front, body)))
             comments = self._comments(plan.item, links)
             if comments:
@@ -227,7 +227,7 @@ class _Importer:
                 (bool(c.author_email) and c.author_email in self.staff_emails)
             parent = nearest_kept(c.parent, parents, set(kept), c.id)
             body, count = links.html(wpautop(c.content), whole=True)
-            self.report.links["comments"] += count
+            self.report.rewritten["comments"] += count
             record = comment_record(
                 id=_number(c.id), parent=_number(parent) if parent else None, author=c.author,
                 author_url=c.author_url, date=local_date(date, self.zone), status=COMMENT_STATUSES[c.approved],

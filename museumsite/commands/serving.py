@@ -1,0 +1,81 @@
+"""``museumsite serve``: the site on this machine, rebuilt and reloaded on every save.
+
+The parser (with its checks of ``--port`` and ``--allow-host``) and the printing; the
+server is in ``museumsite.serve``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from typing import Any
+
+from museumsite.commands import Subparsers, add_site_option, shown
+
+
+def add_parser(commands: Subparsers) -> None:
+    serve = commands.add_parser("serve", help="serve the site locally, rebuilding and reloading on every save",
+                                description="Build the site into .museumsite-cache/serve/, serve it on "
+                                            "127.0.0.1, rebuild when content, themes, locales or the config "
+                                            "change, and reload open pages. Ctrl-C stops it.")
+    add_site_option(serve)
+    serve.add_argument("--port", type=_port, default=8000, metavar="N", help="the port (default: 8000; 0: any free one)")
+    serve.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
+                       help="the address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME", type=_host_option,
+                       help="also answer requests for this host name (repeatable); by default only localhost, "
+                            "127.0.0.1, [::1] and the --bind address, so no other site can read the preview "
+                            "through DNS rebinding")
+    serve.add_argument("--drafts", action="store_true", help="include entries marked 'draft: true'")
+    serve.set_defaults(run=run_serve)
+
+
+def _host_option(value: str) -> str:
+    """A host name or IP address for --allow-host: what a browser puts in the Host header."""
+    from museumsite.serve.server import host_name, is_ip
+
+    name = host_name(value)
+    if (name is None or name != value.strip("[]").lower().rstrip(".")
+            or not (re.fullmatch(r"[a-z0-9_]([a-z0-9_.-]*[a-z0-9])?", name) or is_ip(name))):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a host name; write it as in the address bar, "
+                                         "without http:// or a port, such as preview.example.test")
+    return name
+
+
+def _port(text: str) -> int:
+    """A TCP port, checked while parsing: a wrong one is a usage error before any build, not a traceback after it."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number: give one from 1 to 65535") from None
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{number} is not a port number: give one from 1 to 65535")
+    return number
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import signal
+
+    from museumsite.serve.server import DevServer
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # `kill`, a process manager or a container stop: the same clean stop as Ctrl-C
+
+    server = DevServer(args.site, bind=args.bind, port=args.port, drafts=args.drafts,
+                       allow_hosts=tuple(args.allow_host),
+                       log=lambda message: print(message, file=sys.stderr, flush=True))
+    server.start()
+    # Before the address is printed: whoever read it may stop the server at once.
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        print(f"Serving {shown(args.site)} at {server.url} (Ctrl-C to stop)", flush=True)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+        print("Stopped.", file=sys.stderr)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return 0
