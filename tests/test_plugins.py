@@ -63,6 +63,13 @@ class Version(Plugin):
         return [Output(path="version.txt", data=VERSION.encode())]
 
 
+class Tuned(Plugin):
+    defaults = {"ratio": 0.5, "enabled": True, "count": 2, "anything": None}
+
+    def outputs(self, site, pages):
+        return [Output(path="tuned.txt", data=repr(sorted(self.options.items())).encode())]
+
+
 class Broken(Plugin):
     def outputs(self, site, pages):
         raise RuntimeError("boom")
@@ -78,7 +85,8 @@ def not_a_plugin():
 '''
 ENTRY_POINTS = {name: f"{MODULE}:{obj}" for name, obj in [
     ("stamp", "Stamp"), ("upper", "Upper"), ("paths", "Paths"), ("version", "Version"), ("broken", "Broken"),
-    ("badreturn", "BadReturn"), ("notaplugin", "not_a_plugin")]} | {"unimportable": "museumsite_unimportable:Plugin"}
+    ("badreturn", "BadReturn"), ("notaplugin", "not_a_plugin"), ("tuned", "Tuned"),
+]} | {"unimportable": "museumsite_unimportable:Plugin"}
 
 Install = Callable[..., Path]
 
@@ -178,13 +186,31 @@ def test_a_bad_plugin_item_is_a_config_error_at_its_line(make_site: MakeSite, hu
     assert hint in problem
 
 
+@pytest.mark.parametrize("options,problem", [
+    ("{ratio: 1, enabled: false, count: 3, anything: [x]}", ""),  # a whole number is a number; None takes anything
+    ("{ratio: '1'}", "option 'ratio' must be float (like its default, 0.5), not '1'"),
+    ("{enabled: 1}", "option 'enabled' must be bool (like its default, True), not 1"),
+    ("{count: true}", "option 'count' must be int (like its default, 2), not True"),
+    ("{count: 2.5}", "option 'count' must be int (like its default, 2), not 2.5"),
+])
+def test_an_option_has_its_defaults_type(make_site: MakeSite, test_plugins: Path, options: str, problem: str) -> None:
+    site = make_site({}, config=BASE_CONFIG + f"plugins:\n  - tuned: {options}\n")
+    if not problem:
+        build(site)
+        made = (site / "_site/tuned.txt").read_text(encoding="utf-8")
+        assert made == repr([("anything", ["x"]), ("count", 3), ("enabled", False), ("ratio", 1)])
+    else:
+        assert [line.splitlines()[0] for line in config_error(site)] == [
+            f"museumsite.yaml:{BASE_CONFIG.count(chr(10)) + 2}: plugins: 'tuned' {problem}"]
+
+
 def test_an_unknown_plugin_exits_2_listing_what_is_installed(make_site: MakeSite, test_plugins: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site(SMALL_SITE, config=BASE_CONFIG + "plugins:\n  - stamp\n  - nobody\n")
     assert main(["build", "--site", str(site)]) == 2
     err = capsys.readouterr().err
     assert f"museumsite.yaml:{BASE_CONFIG.count(chr(10)) + 3}: plugins: 'nobody' is not installed" in err
-    assert "installed plugins: badreturn, broken, notaplugin, paths, stamp, unimportable, upper, version" in err
+    assert "installed plugins: badreturn, broken, notaplugin, paths, stamp, tuned, unimportable, upper, version" in err
     assert "pip install" in err and "Traceback" not in err
     assert not (site / "_site").exists()
 

@@ -157,9 +157,9 @@ def _option_problems(plugin: type[Plugin], options: Mapping[str, Any]) -> tuple[
             return (f"has no option '{key}'", did_you_mean(key, known) or (
                 f"its options: {', '.join(sorted(known))}" if known else "it takes no options"))
         default = known[key]
-        expected = float if isinstance(default, float) else type(default)
-        if default is not None and (not isinstance(value, expected) or isinstance(value, bool) != isinstance(default, bool)):
-            return (f"option '{key}' must be {expected.__name__} (like its default, {default!r}), not {value!r}",
+        fits = isinstance(value, (int, float) if isinstance(default, float) else type(default))  # 2 for 2.0 too
+        if default is not None and (not fits or isinstance(value, bool) != isinstance(default, bool)):
+            return (f"option '{key}' must be {type(default).__name__} (like its default, {default!r}), not {value!r}",
                     f"write '{key}: {default!r}'")
     return None
 
