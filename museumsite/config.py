@@ -98,11 +98,8 @@ class UrlConfig:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Extension:
-    """One item of ``markdown_extensions:`` or ``plugins:``: a name and its options, as MkDocs writes them.
-
-    Whether it loads, with these options, is checked when a build starts (``markup/extensions.py``,
-    ``plugins/registry.py``), at ``line``: kept out of ``repr``, which the incremental build hashes.
-    """
+    """One item of ``markdown_extensions:`` or ``plugins:``: a name, its options, and the line where a build that
+    cannot load it says so (``markup/extensions.py``, ``plugins/registry.py``); not in ``repr``, which is hashed."""
 
     name: str
     options: Mapping[str, Any] = field(default_factory=dict)
@@ -380,9 +377,8 @@ def _extensions(value: Any, name: str, line: int | None, lines: Mapping[str, int
     found: dict[str, Extension] = {}
     for index, item in enumerate(value):
         where = lines.get(f"{name}.{index}", line)
-        key, options = (item, {}) if isinstance(item, str) else (
-            next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (None, None))
-        options = {} if options is None and key is not None else options
+        key, options = next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, {})
+        options = {} if options is None else options
         if not isinstance(key, str) or not key.strip():
             problems.error(CONFIG_FILE, where, f"each item of '{name}' must be a name, or a name with a mapping "
                            f"of options, not {item!r}", example)
