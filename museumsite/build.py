@@ -16,8 +16,10 @@ from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
 from museumsite.incremental import noop as manifest
 from museumsite.incremental import reuse
+from museumsite.markup.extensions import check_extensions, extensions_key
 from museumsite.model import BuildResult, Document
 from museumsite.output.write import build_lock, check_output_dir
+from museumsite.plugins.registry import Plugins, load_plugins
 from museumsite.render.theme import check_theme, theme_dirs
 
 Progress = Callable[[str, int, int], None]
@@ -41,47 +43,43 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     step = progress or (lambda stage, done, total: None)
     root = root.resolve()
     config = load_config(root, base_url)
-    if theme_problems := check_theme(config):
-        raise ConfigError(theme_problems)
+    problems = check_theme(config) + check_extensions(config)
+    plugins = load_plugins(config, problems)
+    if problems:
+        raise ConfigError(problems)
+    # The code of the site's Markdown extensions and plugins changes the output as museumsite's own does.
+    code = extensions_key(config) + plugins.stamp
     output = (output or root / "_site").resolve()
     check_output_dir(output, root)
     with build_lock(output, lambda: step("waiting for another build", 0, 0)):
         if not use_cache:
-            return _build(root, config, output, drafts, strict, step, use_cache, in_place, started)
+            return _build(root, config, plugins, code, output, drafts, strict, step, use_cache, in_place, started)
         record = manifest.record_path(root / CACHE_DIR, output)
         inputs = manifest.inputs_fingerprint(root, theme_dirs(config), [output, root / CACHE_DIR],
-                                             (drafts, strict, str(output), config.base_url))
+                                             (drafts, strict, str(output), config.base_url, code))
         if done := manifest.unchanged(record, inputs, output, time.perf_counter() - started):
             return done
         manifest.forget(record)
-        result = _build(root, config, output, drafts, strict, step, use_cache, in_place, started)
+        result = _build(root, config, plugins, code, output, drafts, strict, step, use_cache, in_place, started)
         manifest.remember(record, inputs, result)
         return result
 
 
-def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: bool, step: Progress,
-           use_cache: bool, in_place: bool, started: float) -> BuildResult:
+def _build(root: Path, config: SiteConfig, plugins: Plugins, code: str, output: Path, drafts: bool, strict: bool,
+           step: Progress, use_cache: bool, in_place: bool, started: float) -> BuildResult:
     """The stages, run while holding the site's build lock."""
     # The pipeline is imported here, not at the top: a no-op rebuild never needs it.
     from museumsite.comments.threads import attach_threads
     from museumsite.content.assemble import assemble_site
     from museumsite.content.load import list_static, load_comment_archives, load_documents
     from museumsite.content.validate import check_site
-    from museumsite.feeds.comments import make_comment_feeds, plan_comment_feeds
-    from museumsite.feeds.events import make_event_feeds
-    from museumsite.feeds.jsonfeed import make_json_feeds
-    from museumsite.feeds.posts import make_feeds, plan_feeds
     from museumsite.lang.i18n import load_interface
     from museumsite.markup.cache import MarkupCache, read_cache
     from museumsite.markup.convert import convert_site
-    from museumsite.markup.pool import map_entries
     from museumsite.output.write import check_collisions, write_outputs
-    from museumsite.programme.calendars import make_calendars
-    from museumsite.programme.exports import make_schedule_exports
+    from museumsite.plugins.producers import BUILT_IN, Made, Plans
     from museumsite.render.pages import render_pages, template_helpers
     from museumsite.render.plan import alternates, drop_shadowed_redirects, plan_pages
-    from museumsite.render.search import make_search_index
-    from museumsite.render.sitemap import make_sitemap
     from museumsite.render.theme import load_theme, locale_dirs, theme_static
 
     problems = Problems(strict=strict)
@@ -93,6 +91,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     static = list_static(root, config.content_dir / "static", problems) + theme_static(config, problems)
     site = assemble_site(documents, config, problems, tuple(static), drafts=drafts)
     site = attach_threads(site, load_comment_archives(root, config.content_dir, problems), problems)
+    site = plugins.site_assembled(site, problems)
     check_site(site, problems)
     step("converting", 0, 0)
     cache = read_cache(root / CACHE_DIR / "markup.sqlite3") if use_cache else MarkupCache()
@@ -104,30 +103,27 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     env = load_theme(config, *template_helpers(site, interface))
     jobs = drop_shadowed_redirects(plan_pages(site, interface), problems)
     table = alternates(jobs)
-    feed_plan = plan_feeds(site, interface)
-    comment_plan = plan_comment_feeds(site, interface)
+    plans = Plans.of(site, interface)
     # Pages and post feeds whose inputs did not change since the last build are read back, not made again.
     reused = reuse.Reuse.start(root / CACHE_DIR if use_cache else None, output, site, theme_dirs(config),
-                               (drafts, strict))
-    pages = reused.pages(jobs, lambda todo: render_pages(todo, env, site, interface, table, (feed_plan, comment_plan),
-                                                          problems, step))
-    # Post feeds (one per language and tag: hundreds on a large site) are made on every core, in order.
-    post_feeds = reused.feeds(feed_plan, ("atom", "rss"), lambda todo: [
-        o for made in map_entries(lambda s, feed: make_feeds(s, [feed]), site, todo) for o in made])
-    json_feeds = reused.feeds(feed_plan, ("json",), lambda todo: make_json_feeds(site, todo))
-    feeds = post_feeds + json_feeds + make_comment_feeds(site, comment_plan, interface) + make_event_feeds(site, interface)
-    sitemap = reused.shaped(["sitemap.xml", "robots.txt"], lambda: make_sitemap(site, jobs, table))
-    outputs = pages + feeds + sitemap + make_calendars(site) + make_schedule_exports(site)
-    if config.search.enabled:
-        step("indexing for search", 0, 0)
-        outputs += make_search_index(pages, jobs, problems, root / CACHE_DIR / "search" if use_cache else None)
+                               (drafts, strict, code))
+    pages = reused.pages(jobs, lambda todo: plugins.pages(
+        render_pages(todo, env, site, interface, table, plans.links, problems, step), todo, problems))
+    # The files made beside the pages: feeds, sitemap, calendars, exports, search, then the plugins' own.
+    made = Made(site=site, interface=interface, jobs=jobs, table=table, plans=plans, pages=pages, reuse=reused,
+                problems=problems, cache=root / CACHE_DIR if use_cache else None, step=step)
+    outputs, feeds = list(pages), 0
+    for producer in (*BUILT_IN, *plugins.producers()):
+        files = producer.make(made)
+        outputs += files
+        feeds += len(files) if producer.feeds else 0
     check_collisions(outputs, static, root, problems)
     problems.raise_if_any()
 
     step("writing", 0, 0)
     stats = write_outputs(outputs, static, output, in_place=in_place)
-    reused.save(pages + post_feeds + json_feeds + sitemap)
-    return BuildResult(output_dir=output, pages=len(pages), feeds=len(feeds), files=len(outputs) + len(static),
+    reused.save(outputs)  # it records the files it was asked to keep or make: pages, post feeds, sitemap
+    return BuildResult(output_dir=output, pages=len(pages), feeds=feeds, files=len(outputs) + len(static),
                        written=stats.written, unchanged=stats.unchanged, removed=stats.removed,
                        seconds=time.perf_counter() - started, warnings=tuple(problems.warnings),
                        drafts=0 if drafts else _count_drafts(documents, config),

@@ -100,6 +100,16 @@ class UrlConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Extension:
+    """One item of ``markdown_extensions:`` or ``plugins:``: a name, its options, and the line where a build that
+    cannot load it says so (``markup/extensions.py``, ``plugins/registry.py``); not in ``repr``, which is hashed."""
+
+    name: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+    line: int | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MenuLink:
     title: str
     url: str
@@ -140,6 +150,9 @@ class SiteConfig:
     search: SearchConfig = field(default_factory=SearchConfig, metadata={"convert": "search"})
     video: VideoConfig = field(default_factory=VideoConfig)
     urls: UrlConfig = field(default_factory=UrlConfig)
+    # Python-Markdown extensions added to the built-in ones; plugins (installed packages) by entry-point name.
+    markdown_extensions: tuple[Extension, ...] = field(default=(), metadata={"convert": "extensions"})
+    plugins: tuple[Extension, ...] = field(default=(), metadata={"convert": "extensions"})
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -355,7 +368,35 @@ def _search(value: Any, name: str, line: int | None, lines: Mapping[str, int], p
     return _convert(SearchConfig, value, name, line, lines, problems)
 
 
-_SPECIAL = {"languages": _languages, "tags": _tag_names, "search": _search}
+def _extensions(value: Any, name: str, line: int | None, lines: Mapping[str, int], problems: Problems) -> Any:
+    """``[abbr, {toc: {permalink: true}}]``: names, each alone or with a mapping of options (MkDocs' form)."""
+    example = f"write '{name}: [abbr, {{toc: {{toc_depth: 2-3}}}}]'" if name == "markdown_extensions" else \
+        f"write '{name}: [humans]', or '{name}: [{{humans: {{path: team.txt}}}}]' to give options"
+    if value is None or isinstance(value, str):
+        value = [value] if value else []
+    if not isinstance(value, list):
+        problems.error(CONFIG_FILE, line, f"'{name}' must be a list of names", example)
+        return _INVALID
+    found: dict[str, Extension] = {}
+    for index, item in enumerate(value):
+        where = lines.get(f"{name}.{index}", line)
+        key, options = next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, {})
+        options = {} if options is None else options
+        if not isinstance(key, str) or not key.strip():
+            problems.error(CONFIG_FILE, where, f"each item of '{name}' must be a name, or a name with a mapping "
+                           f"of options, not {item!r}", example)
+        elif not isinstance(options, dict):
+            problems.error(CONFIG_FILE, where, f"{name}: the options of '{key}' must be a mapping, not {options!r}",
+                           example)
+        elif key in found:
+            problems.error(CONFIG_FILE, where, f"{name}: '{key}' is listed twice (first at line {found[key].line})",
+                           "keep one, with all its options")
+        else:
+            found[key] = Extension(name=key, options={str(k): v for k, v in options.items()}, line=where)
+    return tuple(found.values())
+
+
+_SPECIAL = {"languages": _languages, "tags": _tag_names, "search": _search, "extensions": _extensions}
 
 
 def _check_intake(comments: CommentConfig, lines: Mapping[str, int], problems: Problems) -> None:

@@ -18,7 +18,8 @@ import json
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import markdown
@@ -31,10 +32,14 @@ from museumsite.errors import Problem, Problems
 from museumsite.lang.i18n import N_, Interface
 from museumsite.lang.typography import typeset_html, typeset_text
 from museumsite.markup.cache import MarkupCache
+from museumsite.markup.extensions import extensions_key
 from museumsite.markup.pool import map_entries
 from museumsite.model import Entry, Site
 from museumsite.sanitize import clean_converted
 from museumsite.urls import link
+
+if TYPE_CHECKING:
+    from museumsite.config import Extension as Added  # markdown's Extension is the class extensions derive from
 
 MORE = "<!--more-->"
 EXTENSIONS = ["tables", "fenced_code", "codehilite", "footnotes", "toc", "attr_list", "sane_lists"]
@@ -45,6 +50,25 @@ EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
 }
 # Markdown's own interface words, translated into each entry's language afterwards.
 MARKDOWN_TITLES = (N_("Link to this section"), N_("Back to the text"))
+
+
+def converter_arguments(added: Sequence[Added] = ()) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The extensions and their options a converter is made with: the built-in ones, then the site's
+    (``markdown_extensions:``). A site's options for a built-in extension are laid over ours."""
+    names = list(EXTENSIONS)
+    configs = {name: dict(options) for name, options in EXTENSION_CONFIGS.items()}
+    for extension in added:
+        name = builtin_name(extension.name)
+        if name not in names:
+            names.append(name)
+        configs[name] = {**configs.get(name, {}), **extension.options}
+    return names, configs
+
+
+def builtin_name(name: str) -> str:
+    """'markdown.extensions.toc' is 'toc', one of ours: one extension, configured once."""
+    short = name.removeprefix("markdown.extensions.")
+    return short if short in EXTENSIONS else name
 
 
 @dataclasses.dataclass(slots=True)
@@ -130,8 +154,9 @@ class _SiteExtension(Extension):  # type: ignore[misc]
 
 def make_markdown(context: _Context) -> markdown.Markdown:
     """The one configured converter; ``reset()`` between documents, not rebuilt."""
-    return markdown.Markdown(extensions=[*EXTENSIONS, _SiteExtension(context), LinearLinks()],
-                             extension_configs=EXTENSION_CONFIGS, output_format="html")
+    names, configs = converter_arguments(context.site.config.markdown_extensions if context.site else ())
+    return markdown.Markdown(extensions=[*names, _SiteExtension(context), LinearLinks()],
+                             extension_configs=configs, output_format="html")
 
 
 def convert_site(site: Site, problems: Problems, interface: Interface, cache: MarkupCache | None = None,
@@ -144,7 +169,9 @@ def convert_site(site: Site, problems: Problems, interface: Interface, cache: Ma
     """
     context = _Context(site=site, pages={e.source.path: e.key for e in site.entries}, base_path=site.config.base_path)
     cache = cache if cache is not None else MarkupCache()
-    salt = json.dumps([__version__, markdown.__version__, EXTENSIONS, context.base_path])
+    # The site's extensions, their options and their code: changing any of them converts every entry again.
+    added = extensions_key(site.config)
+    salt = json.dumps([__version__, markdown.__version__, EXTENSIONS, context.base_path, *([added] if added else [])])
     entries = site.entries
     titles = {lang: [interface.gettext(lang, title) for title in MARKDOWN_TITLES]
               for lang in {e.lang for e in (*entries, *site.unbuilt)}}
