@@ -8,20 +8,21 @@ is written, so a failed build never touches the previous output.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
-from museumsite.incremental import noop as manifest
-from museumsite.incremental import reuse
+from museumsite.incremental import noop, reuse
+from museumsite.incremental.store import CACHE_DIR, BuildOptions, Store
 from museumsite.model import BuildResult, Document
 from museumsite.output.write import build_lock, check_output_dir
 from museumsite.render.theme import check_theme, theme_dirs
 
 Progress = Callable[[str, int, int], None]
-CACHE_DIR = ".museumsite-cache"
+__all__ = ["CACHE_DIR", "BuildOptions", "build", "build_with"]
 
 
 def build(root: Path, output: Path | None = None, *, drafts: bool = False, strict: bool = False,
@@ -34,33 +35,41 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     Converted Markdown is kept in ``root/.museumsite-cache/`` (``use_cache=False``
     neither reads nor writes it). ``in_place`` lets a build that changes few files
     write them into the output one by one instead of swapping in a whole new tree
-    (``serve`` does; see patch.py for what a reader may see meanwhile). ``base_url``
+    (``serve`` does; see output/journal.py for what a reader may see meanwhile). ``base_url``
     replaces the config's, for a preview deploy at another address.
     """
+    output = (output or root / "_site").resolve()
+    options = BuildOptions(output=output, drafts=drafts, strict=strict, base_url=base_url, in_place=in_place,
+                           use_cache=use_cache)
+    return build_with(root, options, progress)
+
+
+def build_with(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """``build``, with the options in one value."""
     started = time.perf_counter()
     step = progress or (lambda stage, done, total: None)
     root = root.resolve()
-    config = load_config(root, base_url)
+    options = dataclasses.replace(options, output=options.output.resolve())
+    config = load_config(root, options.base_url)
     if theme_problems := check_theme(config):
         raise ConfigError(theme_problems)
-    output = (output or root / "_site").resolve()
+    output = options.output
     check_output_dir(output, root)
+    store = Store(root, options)
     with build_lock(output, lambda: step("waiting for another build", 0, 0)):
-        if not use_cache:
-            return _build(root, config, output, drafts, strict, step, use_cache, in_place, started)
-        record = manifest.record_path(root / CACHE_DIR, output)
-        inputs = manifest.inputs_fingerprint(root, theme_dirs(config), [output, root / CACHE_DIR],
-                                             (drafts, strict, str(output), config.base_url))
-        if done := manifest.unchanged(record, inputs, output, time.perf_counter() - started):
+        if store.folder is None:
+            return _build(root, config, store, step, started)
+        record = store.noop_record
+        inputs = noop.inputs_fingerprint(root, theme_dirs(config), [output, store.folder], store)
+        if done := noop.unchanged(record, inputs, output, time.perf_counter() - started):
             return done
-        manifest.forget(record)
-        result = _build(root, config, output, drafts, strict, step, use_cache, in_place, started)
-        manifest.remember(record, inputs, result)
+        noop.forget(record)
+        result = _build(root, config, store, step, started)
+        noop.remember(record, inputs, result)
         return result
 
 
-def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: bool, step: Progress,
-           use_cache: bool, in_place: bool, started: float) -> BuildResult:
+def _build(root: Path, config: SiteConfig, store: Store, step: Progress, started: float) -> BuildResult:
     """The stages, run while holding the site's build lock."""
     # The pipeline is imported here, not at the top: a no-op rebuild never needs it.
     from museumsite.comments.threads import attach_threads
@@ -72,7 +81,6 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     from museumsite.feeds.jsonfeed import make_json_feeds
     from museumsite.feeds.posts import make_feeds, plan_feeds
     from museumsite.lang.i18n import load_interface
-    from museumsite.markup.cache import MarkupCache, read_cache
     from museumsite.markup.convert import convert_site
     from museumsite.markup.pool import map_entries
     from museumsite.output.write import check_collisions, write_outputs
@@ -84,7 +92,9 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     from museumsite.render.sitemap import make_sitemap
     from museumsite.render.theme import load_theme, locale_dirs, theme_static
 
-    problems = Problems(strict=strict)
+    options = store.options
+    output, drafts = options.output, options.drafts
+    problems = Problems(strict=options.strict)
 
     step("loading", 0, 0)
     interface, catalogue_problems = load_interface(locale_dirs(config), config.all_languages, root)
@@ -95,7 +105,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     site = attach_threads(site, load_comment_archives(root, config.content_dir, problems), problems)
     check_site(site, problems)
     step("converting", 0, 0)
-    cache = read_cache(root / CACHE_DIR / "markup.sqlite3") if use_cache else MarkupCache()
+    cache = store.markdown_cache()
     site = convert_site(site, problems, interface, cache)
     cache.save()
     problems.raise_if_any()
@@ -107,8 +117,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     feed_plan = plan_feeds(site, interface)
     comment_plan = plan_comment_feeds(site, interface)
     # Pages and post feeds whose inputs did not change since the last build are read back, not made again.
-    reused = reuse.Reuse.start(root / CACHE_DIR if use_cache else None, output, site, theme_dirs(config),
-                               (drafts, strict))
+    reused = reuse.Reuse.start(store, site, theme_dirs(config))
     pages = reused.pages(jobs, lambda todo: render_pages(todo, env, site, interface, table, (feed_plan, comment_plan),
                                                           problems, step))
     # Post feeds (one per language and tag: hundreds on a large site) are made on every core, in order.
@@ -120,12 +129,12 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     outputs = pages + feeds + sitemap + make_calendars(site) + make_schedules(site)
     if config.search.enabled:
         step("indexing for search", 0, 0)
-        outputs += make_search_index(pages, jobs, problems, root / CACHE_DIR / "search" if use_cache else None)
+        outputs += make_search_index(pages, jobs, problems, store.shard_cache())
     check_collisions(outputs, static, root, problems)
     problems.raise_if_any()
 
     step("writing", 0, 0)
-    stats = write_outputs(outputs, static, output, in_place=in_place)
+    stats = write_outputs(outputs, static, output, in_place=options.in_place)
     reused.save(pages + post_feeds + json_feeds + sitemap)
     return BuildResult(output_dir=output, pages=len(pages), feeds=len(feeds), files=len(outputs) + len(static),
                        written=stats.written, unchanged=stats.unchanged, removed=stats.removed,
