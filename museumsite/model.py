@@ -391,7 +391,6 @@ class Output:
 
     path: str  # output-relative, forward slashes
     data: bytes
-    sources: tuple[str, ...] = ()  # content files it was made from
     origin: str = ""  # who made it, for error messages: "content/talks/x.md:1", "the tag page"
     reads: tuple[str, ...] = ()  # the entries whose bodies it shows ("key\0lang"): see reuse.py
     kept: bool = False  # read back from the previous build's output, where it still is, unchanged

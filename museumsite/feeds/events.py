@@ -91,8 +91,7 @@ def make_event_feeds(site: Site, interface: Interface) -> list[Output]:
                     else:  # feedgen 1.0 drops the rel and type of an Atom entry's extra links
                         item.media.enclosure(video, size, mime)
             data = fg.atom_str(pretty=True) if kind == "atom" else fg.rss_str(pretty=True)
-            outputs.append(Output(path=self_url.lstrip("/"), data=data, origin=f"the event feed {self_url}",
-                                  sources=tuple(t.source.path for t in talks) + (event.source.path,)))
+            outputs.append(Output(path=self_url.lstrip("/"), data=data, origin=f"the event feed {self_url}"))
     return outputs
 
 
