@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 import yaml
 
 from museumsite.content.load import ARCHIVE_LIMITS
+from museumsite.incremental.atomic import Batch, batch
 from museumsite.yamlfile import YamlProblem, parse_yaml
 
 MANIFEST = ".museumsite-import.json"
@@ -120,9 +120,19 @@ def apply(root: Path, outputs: Sequence[FileOut | ArchiveOut], *, dry_run: bool 
     manifest = _read_manifest(root)
     recorded: dict[str, str] = manifest.setdefault("files", {})
     report = WriteReport()
+    with batch() as files:  # every file flushed at once, then renamed, the manifest last
+        _apply(root, outputs, recorded, report, files, dry_run, force)
+        if not dry_run:
+            manifest["files"] = dict(sorted(recorded.items()))
+            files.write(root / MANIFEST, (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    return report
+
+
+def _apply(root: Path, outputs: Sequence[FileOut | ArchiveOut], recorded: dict[str, str], report: WriteReport,
+           files: Batch, dry_run: bool, force: bool) -> None:
     for out in outputs:
         target = _inside(root, out.path)
-        current = target.read_bytes() if target.is_file() else None
+        current = files.staged[target] if target in files.staged else target.read_bytes() if target.is_file() else None
         edited = _hand_edited(out.path, current, recorded)
         if edited and not force:
             report.skipped.append((out.path, edited))
@@ -140,12 +150,8 @@ def apply(root: Path, outputs: Sequence[FileOut | ArchiveOut], *, dry_run: bool 
         else:
             (report.changed if current is not None else report.created).append(out.path)
             if not dry_run:
-                _write(target, data)
+                files.write(target, data)
         recorded[out.path] = hashlib.sha256(data).hexdigest()
-    if not dry_run:
-        manifest["files"] = dict(sorted(recorded.items()))
-        _write(root / MANIFEST, (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    return report
 
 
 def _hand_edited(path: str, current: bytes | None, recorded: Mapping[str, str]) -> str:
@@ -175,14 +181,6 @@ def _read_manifest(root: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
         return {"version": 1, "files": {}}
     return data
-
-
-def _write(target: Path, data: bytes) -> None:
-    """Atomic: a killed import leaves each file either old or new, never half-written."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
-    temporary.write_bytes(data)
-    temporary.replace(target)
 
 
 def _ordered(comment: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,11 +18,15 @@ leftovers by that pattern, and one tag pairs the folders of one build.
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import ctypes
 import functools
 import json
 import os
 import secrets
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +57,64 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     ``durable=False`` leaves the folder unflushed: for records that vouch for nothing by
     themselves (a lost rename only means the previous record, which no longer matches).
     """
+    temporary = _stage(path, data, flush=True)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    if durable:
+        sync_folder(path.parent)
+
+
+class Batch:
+    """Many files replaced, each as ``atomic_write`` does, with one flush to the disk for all of them.
+
+    An import writes thousands of files: flushing each costs ~5 ms (its own journal commit),
+    flushing the file system once costs about that for all. Files are staged by ``write``
+    and, when the ``batch()`` block ends, flushed together, renamed in the order they were
+    written (an importer's manifest last) and their folders flushed; a block left by an
+    exception renames nothing and removes what it staged.
+    """
+
+    def __init__(self) -> None:
+        self.staged: dict[Path, bytes] = {}  # what this batch writes, by path: the files as they will be
+        self._temporaries: collections.deque[tuple[Path, Path]] = collections.deque()  # (temporary, target)
+
+    def write(self, path: Path, data: bytes) -> None:
+        self._temporaries.append((_stage(path, data, flush=False), path))
+        self.staged[path] = data
+
+    def _commit(self) -> None:
+        _flush([temporary for temporary, _ in self._temporaries])
+        while self._temporaries:
+            temporary, target = self._temporaries[0]
+            os.replace(temporary, target)
+            self._temporaries.popleft()
+        for folder in sorted({path.parent for path in self.staged}):
+            sync_folder(folder)
+
+    def _discard(self) -> None:
+        for temporary, _ in self._temporaries:
+            temporary.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[Batch]:
+    """A ``Batch`` committed when the block ends, discarded if it raises."""
+    files = Batch()
+    try:
+        yield files
+        files._commit()
+    finally:
+        files._discard()
+
+
+def _stage(path: Path, data: bytes, *, flush: bool) -> Path:
+    """A new temporary file beside ``path`` holding ``data``, with the mode of ``path`` (or the umask's)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        mode = path.stat().st_mode & 0o7777
+        mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
     temporary = beside(path, "tmp")
@@ -64,14 +123,38 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
-            os.fsync(file.fileno())
+            if flush:
+                os.fsync(file.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    if durable:
-        sync_folder(path.parent)
+    return temporary
+
+
+def _flush(paths: list[Path]) -> None:
+    """Flush these files' bytes to the disk: the file systems holding them at once on Linux, else one by one."""
+    syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None) if sys.platform == "linux" else None
+    pending = list(paths)
+    if syncfs is not None:
+        devices: dict[int, Path] = {}
+        for path in paths:
+            devices.setdefault(path.stat().st_dev, path)
+        for path in devices.values():
+            handle = os.open(path, os.O_RDONLY)
+            try:
+                if syncfs(handle) != 0:
+                    break
+            finally:
+                os.close(handle)
+        else:
+            pending = []
+    for path in pending:
+        handle = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
 
 
 def write_json(path: Path, value: Any, *, durable: bool = True) -> None:
