@@ -409,5 +409,5 @@ class BuildResult:
     warnings: tuple[Any, ...] = ()
     drafts: int = 0  # draft files left out (0 when built with drafts)
     rendered: int = 0  # pages and post feeds rendered by this build
-    kept: int = 0  # pages and post feeds read back from the previous build instead (reuse.py)
-    up_to_date: bool = False  # nothing changed since the last build: nothing was made or read (manifest.py)
+    kept: int = 0  # pages and post feeds read back from the previous build instead (incremental/reuse.py)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was made or read (incremental/noop.py)

@@ -1,4 +1,4 @@
-"""Stage 5: put the outputs on disk. The only stage that writes.
+"""Stage 5: put the outputs on disk. The only stage that writes the output folder.
 
 The new site is written into a temporary folder beside the output and swapped in
 (in one atomic exchange on Linux, else two renames), so a failed or killed build
@@ -200,7 +200,7 @@ def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path,
     """Make ``output`` hold exactly these files (and whatever else it held that is not ours).
 
     By default the new site is swapped in whole, so a reader never sees old and new pages
-    together; ``in_place`` writes a small change file by file through patch.py's journal.
+    together; ``in_place`` writes a small change file by file through journal.py.
     The output is compared with the new files once, by ``_change``, for all three ways.
     """
     output = output.resolve()
