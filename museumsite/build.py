@@ -8,14 +8,15 @@ is written, so a failed build never touches the previous output.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
-from museumsite.incremental import noop as manifest
-from museumsite.incremental import reuse
+from museumsite.incremental import noop, reuse
+from museumsite.incremental.store import CACHE_DIR, BuildOptions, Store
 from museumsite.markup.extensions import check_extensions, extensions_key
 from museumsite.model import BuildResult, Document
 from museumsite.output.write import build_lock, check_output_dir
@@ -23,7 +24,7 @@ from museumsite.plugins.registry import Plugins, load_plugins
 from museumsite.render.theme import check_theme, theme_dirs
 
 Progress = Callable[[str, int, int], None]
-CACHE_DIR = ".museumsite-cache"
+__all__ = ["CACHE_DIR", "BuildOptions", "build", "build_with"]
 
 
 def build(root: Path, output: Path | None = None, *, drafts: bool = False, strict: bool = False,
@@ -36,37 +37,45 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     Converted Markdown is kept in ``root/.museumsite-cache/`` (``use_cache=False``
     neither reads nor writes it). ``in_place`` lets a build that changes few files
     write them into the output one by one instead of swapping in a whole new tree
-    (``serve`` does; see patch.py for what a reader may see meanwhile). ``base_url``
+    (``serve`` does; see output/journal.py for what a reader may see meanwhile). ``base_url``
     replaces the config's, for a preview deploy at another address.
     """
+    output = (output or root / "_site").resolve()
+    options = BuildOptions(output=output, drafts=drafts, strict=strict, base_url=base_url, in_place=in_place,
+                           use_cache=use_cache)
+    return build_with(root, options, progress)
+
+
+def build_with(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """``build``, with the options in one value."""
     started = time.perf_counter()
     step = progress or (lambda stage, done, total: None)
     root = root.resolve()
-    config = load_config(root, base_url)
+    options = dataclasses.replace(options, output=options.output.resolve())
+    config = load_config(root, options.base_url)
     problems = check_theme(config) + check_extensions(config)
     plugins = load_plugins(config, problems)
     if problems:
         raise ConfigError(problems)
-    # The code of the site's Markdown extensions and plugins changes the output as museumsite's own does.
-    code = extensions_key(config) + plugins.stamp
-    output = (output or root / "_site").resolve()
+    output = options.output
     check_output_dir(output, root)
+    # The code of the site's Markdown extensions and plugins changes the output as museumsite's own does.
+    store = Store(root, options, stamp=extensions_key(config) + plugins.stamp)
     with build_lock(output, lambda: step("waiting for another build", 0, 0)):
-        if not use_cache:
-            return _build(root, config, plugins, code, output, drafts, strict, step, use_cache, in_place, started)
-        record = manifest.record_path(root / CACHE_DIR, output)
-        inputs = manifest.inputs_fingerprint(root, theme_dirs(config), [output, root / CACHE_DIR],
-                                             (drafts, strict, str(output), config.base_url, code))
-        if done := manifest.unchanged(record, inputs, output, time.perf_counter() - started):
+        if store.folder is None:
+            return _build(root, config, plugins, store, step, started)
+        record = store.noop_record
+        inputs = noop.inputs_fingerprint(root, theme_dirs(config), [output, store.folder], store)
+        if done := noop.unchanged(record, inputs, output, time.perf_counter() - started):
             return done
-        manifest.forget(record)
-        result = _build(root, config, plugins, code, output, drafts, strict, step, use_cache, in_place, started)
-        manifest.remember(record, inputs, result)
+        noop.forget(record)
+        result = _build(root, config, plugins, store, step, started)
+        noop.remember(record, inputs, result)
         return result
 
 
-def _build(root: Path, config: SiteConfig, plugins: Plugins, code: str, output: Path, drafts: bool, strict: bool,
-           step: Progress, use_cache: bool, in_place: bool, started: float) -> BuildResult:
+def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step: Progress,
+           started: float) -> BuildResult:
     """The stages, run while holding the site's build lock."""
     # The pipeline is imported here, not at the top: a no-op rebuild never needs it.
     from museumsite.comments.threads import attach_threads
@@ -74,7 +83,6 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, code: str, output: 
     from museumsite.content.load import list_static, load_comment_archives, load_documents
     from museumsite.content.validate import check_site
     from museumsite.lang.i18n import load_interface
-    from museumsite.markup.cache import MarkupCache, read_cache
     from museumsite.markup.convert import convert_site
     from museumsite.output.write import check_collisions, write_outputs
     from museumsite.plugins.producers import BUILT_IN, Made, Plans
@@ -82,7 +90,9 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, code: str, output: 
     from museumsite.render.plan import alternates, drop_shadowed_redirects, plan_pages
     from museumsite.render.theme import load_theme, locale_dirs, theme_static
 
-    problems = Problems(strict=strict)
+    options = store.options
+    output, drafts = options.output, options.drafts
+    problems = Problems(strict=options.strict)
 
     step("loading", 0, 0)
     interface, catalogue_problems = load_interface(locale_dirs(config), config.all_languages, root)
@@ -94,7 +104,7 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, code: str, output: 
     site = plugins.site_assembled(site, problems)
     check_site(site, problems)
     step("converting", 0, 0)
-    cache = read_cache(root / CACHE_DIR / "markup.sqlite3") if use_cache else MarkupCache()
+    cache = store.markdown_cache()
     site = convert_site(site, problems, interface, cache)
     cache.save()
     problems.raise_if_any()
@@ -105,13 +115,12 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, code: str, output: 
     table = alternates(jobs)
     plans = Plans.of(site, interface)
     # Pages and post feeds whose inputs did not change since the last build are read back, not made again.
-    reused = reuse.Reuse.start(root / CACHE_DIR if use_cache else None, output, site, theme_dirs(config),
-                               (drafts, strict, code))
+    reused = reuse.Reuse.start(store, site, theme_dirs(config))
     pages = reused.pages(jobs, lambda todo: plugins.pages(
         render_pages(todo, env, site, interface, table, plans.links, problems, step), todo, problems))
     # The files made beside the pages: feeds, sitemap, calendars, exports, search, then the plugins' own.
     made = Made(site=site, interface=interface, jobs=jobs, table=table, plans=plans, pages=pages, reuse=reused,
-                problems=problems, cache=root / CACHE_DIR if use_cache else None, step=step)
+                problems=problems, store=store, step=step)
     outputs, feeds = list(pages), 0
     for producer in (*BUILT_IN, *plugins.producers()):
         files = producer.make(made)
@@ -121,7 +130,7 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, code: str, output: 
     problems.raise_if_any()
 
     step("writing", 0, 0)
-    stats = write_outputs(outputs, static, output, in_place=in_place)
+    stats = write_outputs(outputs, static, output, in_place=options.in_place)
     reused.save(outputs)  # it records the files it was asked to keep or make: pages, post feeds, sitemap
     return BuildResult(output_dir=output, pages=len(pages), feeds=feeds, files=len(outputs) + len(static),
                        written=stats.written, unchanged=stats.unchanged, removed=stats.removed,

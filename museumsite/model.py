@@ -391,7 +391,6 @@ class Output:
 
     path: str  # output-relative, forward slashes
     data: bytes
-    sources: tuple[str, ...] = ()  # content files it was made from
     origin: str = ""  # who made it, for error messages: "content/talks/x.md:1", "the tag page"
     reads: tuple[str, ...] = ()  # the entries whose bodies it shows ("key\0lang"): see reuse.py
     kept: bool = False  # read back from the previous build's output, where it still is, unchanged
@@ -410,5 +409,5 @@ class BuildResult:
     warnings: tuple[Any, ...] = ()
     drafts: int = 0  # draft files left out (0 when built with drafts)
     rendered: int = 0  # pages and post feeds rendered by this build
-    kept: int = 0  # pages and post feeds read back from the previous build instead (reuse.py)
-    up_to_date: bool = False  # nothing changed since the last build: nothing was made or read (manifest.py)
+    kept: int = 0  # pages and post feeds read back from the previous build instead (incremental/reuse.py)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was made or read (incremental/noop.py)

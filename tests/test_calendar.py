@@ -10,11 +10,6 @@ import icalendar
 import pytest
 
 from museumsite.build import build
-from museumsite.config import load_config
-from museumsite.content.assemble import assemble_site
-from museumsite.content.load import load_documents
-from museumsite.errors import Problems
-from museumsite.programme.calendars import make_calendars
 
 from conftest import REPO, SMALL_SITE, MakeSite
 
@@ -239,15 +234,3 @@ def test_a_speaker_across_zones_gets_one_vtimezone_per_zone(make_site: MakeSite)
     again = talks["Again"].decoded("DTSTART")
     assert (again.hour, str(again.tzinfo)) == (9, "America/New_York")
     assert "LOCATION" not in talks["Again"], "no room, venue or city: no location"
-
-
-def test_calendar_outputs_name_every_file_they_show(small_site: Path) -> None:
-    config = load_config(small_site)
-    problems = Problems()
-    documents = load_documents(small_site, config.content_dir, config.all_languages, config.language, problems)
-    site = assemble_site(documents, config, problems, ())
-    outputs = {o.path: o for o in make_calendars(site)}
-    assert set(outputs["talks/opening/calendar.ics"].sources) == {
-        "content/talks/opening.md", "content/events/conf.md", "content/speakers/ada.md", "content/speakers/bob.md"}
-    assert "content/talks/closing.md" in outputs["speakers/ada/calendar.ics"].sources
-    assert outputs["events/conf/calendar.ics"].sources[0] == "content/events/conf.md"

@@ -21,7 +21,7 @@ import pytest
 from museumsite.build import build
 from museumsite.cli import main
 from museumsite.content.load import split_front_matter
-from museumsite.markup.cache import _crc
+from museumsite.incremental.markdown import _crc
 
 from conftest import MakeSite
 from support import active_content_in_tree, parse_html, text_of

@@ -26,6 +26,7 @@ from museumsite.build import build
 from museumsite.cli import main
 from museumsite.commands.scaffold import init_site
 from museumsite.errors import BuildError, UsageError
+from museumsite.incremental.store import OUTPUT_MANIFEST
 from museumsite.output import write
 
 from conftest import SMALL_SITE, MakeSite
@@ -65,7 +66,7 @@ def leftovers(output: Path) -> list[str]:
 
 def assert_complete(output: Path) -> None:
     """Every file the manifest lists is there, and every page parses with a title."""
-    listed = json.loads((output / write.MANIFEST).read_text(encoding="utf-8"))["files"]
+    listed = json.loads((output / OUTPUT_MANIFEST).read_text(encoding="utf-8"))["files"]
     assert listed
     for rel in listed:
         path = output / rel
@@ -254,10 +255,10 @@ def test_the_published_manifest_lists_only_the_sites_own_public_files(small_site
     (out / ".git").mkdir()
     (out / ".git/config").write_text("[core]\n")
     build(small_site)
-    manifest = json.loads((out / write.MANIFEST).read_text(encoding="utf-8"))
+    manifest = json.loads((out / OUTPUT_MANIFEST).read_text(encoding="utf-8"))
     assert list(manifest) == ["files"]
     assert "CNAME" not in manifest["files"] and not any(f.startswith(".") for f in manifest["files"])
-    assert str(small_site) not in (out / write.MANIFEST).read_text(encoding="utf-8")
+    assert str(small_site) not in (out / OUTPUT_MANIFEST).read_text(encoding="utf-8")
     assert all((out / rel).is_file() for rel in manifest["files"])
 
 

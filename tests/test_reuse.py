@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from museumsite.build import CACHE_DIR, build
-from museumsite.incremental import reuse
-from museumsite.output import write
+from museumsite.build import build
+from museumsite.incremental.store import OUTPUT_MANIFEST, BuildOptions, Store
 
 from conftest import SMALL_SITE, MakeSite
 
@@ -86,8 +85,8 @@ def test_a_damaged_record_or_output_means_making_the_pages_again(make_site: Make
                                                                  damage: str) -> None:
     site = make_site(SMALL_SITE)
     build(site)
-    record = reuse.record_path(site / CACHE_DIR, (site / "_site").resolve())
-    assert record.is_file()
+    record = Store(site, BuildOptions(output=(site / "_site").resolve())).pages_record
+    assert record is not None and record.is_file()
     if damage == "garbage":
         record.write_bytes(b"\x00\xff not json")
     elif damage == "truncated":
@@ -118,7 +117,7 @@ def test_a_small_rebuild_changes_the_output_in_place_and_keeps_foreign_files(mak
     assert (again.st_ino, again.st_mtime_ns) == (untouched.st_ino, untouched.st_mtime_ns)
     assert (out / ".git/HEAD").is_file()
     assert [p.name for p in site.iterdir() if p.name.startswith("._site.")] == []
-    listed = json.loads((out / write.MANIFEST).read_text(encoding="utf-8"))["files"]
+    listed = json.loads((out / OUTPUT_MANIFEST).read_text(encoding="utf-8"))["files"]
     assert all((out / path).is_file() for path in listed)
 
 

@@ -23,7 +23,7 @@ from watchdog import events as fs
 
 from museumsite.build import build
 from museumsite.cli import _parser, main
-from museumsite.output.write import MANIFEST
+from museumsite.incremental.store import OUTPUT_MANIFEST
 from museumsite.serve.live import EVENTS_PATH, SCRIPT_PATH
 from museumsite.serve.server import SERVE_OUTPUT, DevServer, is_loopback, locate
 from museumsite.serve.watch import _Changes, is_relevant
@@ -326,7 +326,7 @@ def test_clean_removes_the_output_and_the_cache_only(make_site: MakeSite, capsys
     (root / "notes" / "keep.txt").write_text("mine\n", encoding="utf-8")
     before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
                     if p.relative_to(root).parts[0] not in ("_site", ".museumsite-cache"))
-    assert (root / "_site" / MANIFEST).is_file() and (root / ".museumsite-cache").is_dir()
+    assert (root / "_site" / OUTPUT_MANIFEST).is_file() and (root / ".museumsite-cache").is_dir()
     assert main(["clean", "--site", str(root)]) == 0
     out = capsys.readouterr().out
     assert "Removed" in out and "_site" in out and ".museumsite-cache" in out
@@ -340,13 +340,13 @@ def test_clean_refuses_an_output_museumsite_did_not_write(make_site: MakeSite,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     root = make_site(SMALL_SITE)
     build(root)
-    (root / "_site" / MANIFEST).unlink()
+    (root / "_site" / OUTPUT_MANIFEST).unlink()
     assert main(["clean", "--site", str(root)]) == 2
     err = capsys.readouterr().err
-    assert "refusing to remove" in err and MANIFEST in err
+    assert "refusing to remove" in err and OUTPUT_MANIFEST in err
     assert (root / "_site" / "index.html").is_file() and (root / ".museumsite-cache").is_dir()  # nothing removed
     (root / "museumsite.yaml").rename(root / "museumsite.yaml.bak")  # not a site folder any more
-    (root / "_site" / MANIFEST).write_text('{"files": []}\n', encoding="utf-8")
+    (root / "_site" / OUTPUT_MANIFEST).write_text('{"files": []}\n', encoding="utf-8")
     assert main(["clean", "--site", str(root)]) == 2
     assert "no museumsite.yaml" in capsys.readouterr().err
     assert (root / "_site" / "index.html").is_file() and (root / ".museumsite-cache").is_dir()

@@ -83,7 +83,6 @@ def format_report(reports: list[LanguageReport]) -> str:
 
 # ---------------------------------------------------------------- the built site
 
-FEED_TYPES = {"application/atom+xml", "application/rss+xml", "application/feed+json", "application/json"}
 FEED_NAMES = ("atom.xml", "rss.xml", "feed.json")
 ERROR_KINDS = {"link", "anchor", "image", "feed", "external"}
 # Attributes that load an image: a missing file is a missing image, not a broken link.

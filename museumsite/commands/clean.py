@@ -10,10 +10,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from museumsite.build import CACHE_DIR
 from museumsite.config import no_site
 from museumsite.errors import UsageError
-from museumsite.output.write import MANIFEST, build_lock
+from museumsite.incremental.store import CACHE_DIR, OUTPUT_MANIFEST
+from museumsite.output.write import build_lock
 
 OUTPUT_DIR = "_site"
 
@@ -31,8 +31,8 @@ def clean_site(root: Path) -> list[Path]:
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             raise UsageError(f"refusing to clean {folder}: it is not a folder museumsite made "
                              "(a file or a symlink); remove it yourself if you mean to")
-    if output.is_dir() and not (output / MANIFEST).is_file():
-        raise UsageError(f"refusing to remove {output}: it has no {MANIFEST}, so museumsite did not write it "
+    if output.is_dir() and not (output / OUTPUT_MANIFEST).is_file():
+        raise UsageError(f"refusing to remove {output}: it has no {OUTPUT_MANIFEST}, so museumsite did not write it "
                          "(or it was emptied by hand); remove it yourself if you mean to")
     removed: list[Path] = []
     if output.is_dir():

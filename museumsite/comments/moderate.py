@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -40,6 +38,7 @@ from museumsite.comments.inbox import Submission, describe, read_submission
 from museumsite.content.assemble import load_site
 from museumsite.content.load import site_relative
 from museumsite.errors import BuildError, Problem, Problems, UsageError
+from museumsite.incremental.atomic import atomic_write
 from museumsite.markup.convert import plain_text
 from museumsite.model import Archive, Site
 
@@ -353,22 +352,4 @@ def _write(path: Path, old: str | None, new: str) -> None:
     current = _read(path) if path.exists() else None
     if current != old:
         raise UsageError(f"{path} changed while it was being edited; nothing was written, run the command again")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(new.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    atomic_write(path, new.encode("utf-8"))

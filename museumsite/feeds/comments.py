@@ -86,10 +86,9 @@ def make_comment_feeds(site: Site, feeds: list[CommentFeed], interface: Interfac
     config = site.config
     outputs = []
     for feed in feeds:
-        sources = tuple(dict.fromkeys(site.threads[e.key].source.path for _, e in feed.items))
         for kind in xml_formats(config):
             data = serialized(_comment_feed(site, feed, feed.url(kind), interface), kind)
-            outputs.append(Output(path=feed.url(kind).lstrip("/"), data=data, sources=sources,
+            outputs.append(Output(path=feed.url(kind).lstrip("/"), data=data,
                                   origin=f"the comment feed {feed.url(kind)}"))
     return outputs
 

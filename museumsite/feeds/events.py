@@ -71,8 +71,7 @@ def make_event_feeds(site: Site, interface: Interface) -> list[Output]:
                     else:  # feedgen 1.0 drops the rel and type of an Atom entry's extra links
                         item.media.enclosure(video, size, mime)
             data = serialized(fg, kind)
-            outputs.append(Output(path=self_url.lstrip("/"), data=data, origin=f"the event feed {self_url}",
-                                  sources=tuple(t.source.path for t in talks) + (event.source.path,)))
+            outputs.append(Output(path=self_url.lstrip("/"), data=data, origin=f"the event feed {self_url}"))
     return outputs
 
 

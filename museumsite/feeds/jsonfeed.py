@@ -35,9 +35,7 @@ def make_json_feeds(site: Site, feeds: list[Feed]) -> list[Output]:
     for feed in feeds:
         document = json_feed(site, feed)
         data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-        outputs.append(Output(path=feed.url("json").lstrip("/"), data=data,
-                              sources=tuple(p.source.path for p in feed.posts),
-                              origin=f"the JSON feed {feed.url('json')}"))
+        outputs.append(Output(path=feed.url("json").lstrip("/"), data=data, origin=f"the JSON feed {feed.url('json')}"))
     return outputs
 
 

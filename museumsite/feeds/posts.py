@@ -73,13 +73,12 @@ def make_feeds(site: Site, feeds: list[Feed]) -> list[Output]:
     config = site.config
     outputs = []
     for feed in feeds:
-        sources = tuple(p.source.path for p in feed.posts)
         # One generator serves both formats: only the feed's own address differs.
         generator = None
         if config.feeds.atom:
             generator = _feed(site, feed, feed.url("atom"))
             data = generator.atom_str(pretty=True)
-            outputs.append(Output(path=feed.url("atom").lstrip("/"), data=data, sources=sources,
+            outputs.append(Output(path=feed.url("atom").lstrip("/"), data=data,
                                   origin=f"the Atom feed {feed.url('atom')}"))
         if config.feeds.rss:
             if generator is None:
@@ -87,7 +86,7 @@ def make_feeds(site: Site, feeds: list[Feed]) -> list[Output]:
             else:
                 address(generator, config, feed.url("rss"), _home(site, feed))
             data = generator.rss_str(pretty=True)
-            outputs.append(Output(path=feed.url("rss").lstrip("/"), data=data, sources=sources,
+            outputs.append(Output(path=feed.url("rss").lstrip("/"), data=data,
                                   origin=f"the RSS feed {feed.url('rss')}"))
     return outputs
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ import yaml
 from museumsite.config import IMPORT_MANIFEST
 from museumsite.content.load import ARCHIVE_LIMITS
 from museumsite.importers.archivemerge import Memory, Merged, merge
+from museumsite.incremental.atomic import Batch, batch
 from museumsite.yamlfile import YamlProblem, parse_yaml
 
 MANIFEST = IMPORT_MANIFEST
@@ -146,11 +146,25 @@ def apply(root: Path, outputs: Sequence[FileOut | ArchiveOut], *, dry_run: bool 
     in the manifest for ``check``.
     """
     manifest = _read_manifest(root)
-    recorded: dict[str, str] = manifest["files"]
     report = WriteReport()
+    with batch() as files:  # every file flushed at once, then renamed, the manifest last
+        _apply(root, outputs, manifest, report, files, dry_run, force)
+        if not dry_run:
+            manifest["files"] = dict(sorted(manifest["files"].items()))
+            manifest["hosts"] = sorted({*manifest.get("hosts", []), *(h.lower() for h in hosts if h)})
+            for name in ("comments", "duplicates"):
+                manifest[name] = {path: dict(sorted(values.items()))
+                                  for path, values in sorted(manifest[name].items()) if values}
+            files.write(root / MANIFEST, (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    return report
+
+
+def _apply(root: Path, outputs: Sequence[FileOut | ArchiveOut], manifest: dict[str, Any], report: WriteReport,
+           files: Batch, dry_run: bool, force: bool | Sequence[str]) -> None:
+    recorded: dict[str, str] = manifest["files"]
     for out in outputs:
         target = _inside(root, out.path)
-        current = target.read_bytes() if target.is_file() else None
+        current = files.staged[target] if target in files.staged else target.read_bytes() if target.is_file() else None
         if isinstance(out, ArchiveOut):
             data = _merge_archive(out, current, manifest, report)
             if data is None:
@@ -168,16 +182,8 @@ def apply(root: Path, outputs: Sequence[FileOut | ArchiveOut], *, dry_run: bool 
         else:
             (report.changed if current is not None else report.created).append(out.path)
             if not dry_run:
-                _write(target, data)
+                files.write(target, data)
         recorded[out.path] = hashlib.sha256(data).hexdigest()
-    if not dry_run:
-        manifest["files"] = dict(sorted(recorded.items()))
-        manifest["hosts"] = sorted({*manifest.get("hosts", []), *(h.lower() for h in hosts if h)})
-        for name in ("comments", "duplicates"):
-            manifest[name] = {path: dict(sorted(values.items())) for path, values in sorted(manifest[name].items())
-                              if values}
-        _write(root / MANIFEST, (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    return report
 
 
 def _merge_archive(out: ArchiveOut, current: bytes | None, manifest: dict[str, Any],
@@ -285,14 +291,6 @@ def _read_manifest(root: Path) -> dict[str, Any]:
 def old_hosts(root: Path) -> list[str]:
     """The host names of the sites imports came from ('blog.example.cat'), as the manifest remembers them."""
     return list(_read_manifest(root)["hosts"])
-
-
-def _write(target: Path, data: bytes) -> None:
-    """Atomic: a killed import leaves each file either old or new, never half-written."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
-    temporary.write_bytes(data)
-    temporary.replace(target)
 
 
 def _ordered(comment: Mapping[str, Any]) -> dict[str, Any]:

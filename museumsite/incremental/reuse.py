@@ -24,24 +24,61 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import secrets
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
 from museumsite import __version__
-from museumsite.incremental import noop as manifest
+from museumsite.incremental.atomic import write_json
+from museumsite.incremental.store import Store, files_under, read_record
 from museumsite.model import Entry, Output, Site
-from museumsite.render.theme import BODY_FIELDS, read_name
+from museumsite.urls import url_to_path
 
-if TYPE_CHECKING:
-    from museumsite.feeds.posts import Feed
-    from museumsite.render.plan import Job
-
+# What an entry's page may print of its body: a page that reads none of them is kept when a body changes.
+BODY_FIELDS = frozenset({"body_md", "body_html", "toc_html"})
 RECORD_VERSION = 1
+
+
+def read_name(entry: Entry) -> str:
+    """How a read body is noted (render/theme.py's environment) and looked up (here): the entry's key and language."""
+    return f"{entry.key}\0{entry.lang}"
+
+
+class PageJob(Protocol):
+    """What a page's identity is made of (render/plan.py's ``Job``)."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def template(self) -> str: ...
+    @property
+    def page_key(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+
+
+class PostFeed(Protocol):
+    """What a post feed's identity is made of (feeds/posts.py's ``Feed``)."""
+
+    @property
+    def folder(self) -> str: ...
+    @property
+    def prefix(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def posts(self) -> Sequence[Entry]: ...
+    def url(self, kind: str) -> str: ...
+
+
+J = TypeVar("J", bound=PageJob)
+F = TypeVar("F", bound=PostFeed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,29 +89,23 @@ class Record:
     files: dict[str, list[Any]]  # path -> [identity, bodies digest, reads, size, mtime_ns, inode]
 
 
-def record_path(cache: Path, output: Path) -> Path:
-    return cache / f"render-{hashlib.sha256(str(output).encode()).hexdigest()[:16]}.json"
-
-
-def read_record(path: Path) -> Record | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data["version"] != RECORD_VERSION or not isinstance(data["files"], dict):
-            return None
-        return Record(shape=str(data["shape"]), files=data["files"])
-    except (OSError, ValueError, KeyError, TypeError):
+def load_record(path: Path | None) -> Record | None:
+    data = read_record(path)
+    if data is None or data.get("version") != RECORD_VERSION or not isinstance(data.get("files"), dict):
         return None
+    return Record(shape=str(data.get("shape")), files=data["files"])
 
 
-def shape_digest(site: Site, theme_dirs: Sequence[Path], options: object) -> str:
+def shape_digest(site: Site, theme_dirs: Sequence[Path], store: Store) -> str:
     """A hash of everything any page may show but the entries' bodies, and of everything that shows it."""
-    digest = hashlib.sha256(json.dumps([RECORD_VERSION, __version__, sys.version, str(options)]).encode())
-    digest.update(manifest.code_fingerprint().encode())
+    digest = hashlib.sha256(json.dumps([RECORD_VERSION, __version__, sys.version, store.options.key("pages")])
+                            .encode())
+    digest.update(store.code().encode())
     for folder in [*theme_dirs, site.config.root / "locales"]:
-        for path in sorted(manifest.files_under(folder)):
+        for path in sorted(files_under(folder)):
             digest.update(f"{path}\0".encode())
             with contextlib.suppress(OSError):
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+                digest.update(store.digest(path))
     digest.update(repr(site.config).encode())
     for entry in site.entries:
         digest.update(repr(_shape_of(entry)).encode())
@@ -151,16 +182,8 @@ def save(path: Path, shape: str, made: Iterable[tuple[Output, str]], bodies: Bod
             continue
         files[item.path] = [ident, digest, sorted(item.reads), stat.st_size, stat.st_mtime_ns, stat.st_ino]
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-        temporary.write_text(json.dumps({"version": RECORD_VERSION, "shape": shape, "files": files}),
-                             encoding="utf-8")
-        temporary.replace(path)
-
-
-def forget(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()
+        # Not flushed with its folder: each page it keeps is checked against its file's size, time and inode.
+        write_json(path, {"version": RECORD_VERSION, "shape": shape, "files": files}, durable=False)
 
 
 def in_order(paths: Sequence[str], kept: dict[str, Output], made: Sequence[Output]) -> list[Output]:
@@ -188,16 +211,15 @@ class Reuse:
     kept: int = 0
 
     @classmethod
-    def start(cls, cache: Path | None, output: Path, site: Site, theme_dirs: Sequence[Path],
-              options: object) -> Reuse:
-        path = record_path(cache, output) if cache is not None else None
-        return cls(path, read_record(path) if path else None, shape_digest(site, theme_dirs, options),
-                   Bodies(site), output)
+    def start(cls, store: Store, site: Site, theme_dirs: Sequence[Path]) -> Reuse:
+        """Read the record of ``store``'s output; a build without cache neither reads nor keeps one."""
+        path = store.pages_record
+        if path is None:
+            return cls(None, None, "", Bodies(site), store.options.output)
+        return cls(path, load_record(path), shape_digest(site, theme_dirs, store), Bodies(site), store.options.output)
 
-    def pages(self, jobs: Sequence[Job], render: Callable[[list[Job]], list[Output]]) -> list[Output]:
+    def pages(self, jobs: Sequence[J], render: Callable[[list[J]], list[Output]]) -> list[Output]:
         """Every job's page, in order: kept ones read back, the others rendered by ``render``."""
-        from museumsite.urls import url_to_path
-
         ids = [(url_to_path(job.url), identity(job.url, job.template, job.page_key, job.lang, job.title))
                for job in jobs]
         # Two jobs writing one file are an error reported later, with both named: render both.
@@ -206,7 +228,7 @@ class Reuse:
         self.made, self.kept = self.made + len(made), self.kept + len(kept)
         return in_order([path for path, _ in ids], kept, made)
 
-    def feeds(self, feeds: Sequence[Feed], kinds: Sequence[str], make: Callable[[list[Feed]], list[Output]],
+    def feeds(self, feeds: Sequence[F], kinds: Sequence[str], make: Callable[[list[F]], list[Output]],
               ) -> list[Output]:
         """The ``kinds`` ("atom", "rss", "json") of each post feed, in order; a feed is made again when
         one of its files cannot be kept. A feed prints the whole text of its posts."""

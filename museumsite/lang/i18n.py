@@ -28,7 +28,6 @@ from babel.support import Translations
 
 from museumsite.errors import Problem
 
-LOCALES = "locales"
 DOMAIN = "messages"
 
 

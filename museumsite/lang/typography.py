@@ -37,10 +37,6 @@ RULES = {"fr": _FRENCH, "ca": _CATALAN}
 _TRIGGERS = {"fr": re.compile("[;!?:«»]"), "ca": re.compile("'|[lL][.•][lL]")}
 
 
-def has_rules(lang: str) -> bool:
-    return lang.split("-")[0] in RULES
-
-
 def typeset_text(text: str, lang: str) -> str:
     """Apply the language's rules to plain text (a title), leaving URL-like words alone."""
     base = lang.split("-")[0]

@@ -29,9 +29,9 @@ from markdown.treeprocessors import Treeprocessor
 from museumsite import __version__
 from museumsite.bounds import LinearLinks
 from museumsite.errors import Problem, Problems
+from museumsite.incremental.markdown import MarkupCache
 from museumsite.lang.i18n import N_, Interface
 from museumsite.lang.typography import typeset_html, typeset_text
-from museumsite.markup.cache import MarkupCache
 from museumsite.markup.extensions import extensions_key
 from museumsite.markup.pool import map_entries
 from museumsite.model import Entry, Site

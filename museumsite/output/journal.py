@@ -20,11 +20,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from museumsite.incremental.atomic import beside, scratch_tag, scratches, sync_folder, write_json
 
 LIMIT = 500  # changed or removed files: above this, the whole-tree swap
 JOURNAL = "journal.json"
@@ -70,8 +71,8 @@ def fits(change: Change, output: Path) -> bool:
 
 def apply(change: Change, output: Path, manifest_name: str, manifest: bytes) -> None:
     """Stage, commit and roll the change forward (see the module docstring)."""
-    tag = f"{os.getpid()}-{secrets.token_hex(4)}"
-    staging = output.parent / f".{output.name}.patch-{tag}"
+    tag = scratch_tag()
+    staging = beside(output, "patch", tag)
     staging.mkdir()
     try:
         moves: list[tuple[str, str]] = []
@@ -83,12 +84,13 @@ def apply(change: Change, output: Path, manifest_name: str, manifest: bytes) -> 
                 (staging / name).write_bytes(data)
             moves.append((name, rel))
         journal = {"moves": moves, "removes": list(change.removes), "made": sorted(change.made)}
-        (staging / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+        write_json(staging / JOURNAL, journal)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    committed = output.parent / f".{output.name}.commit-{tag}"
+    committed = beside(output, "commit", tag)
     staging.rename(committed)
+    sync_folder(output.parent)  # the commit
     roll_forward(committed, output)
 
 
@@ -115,10 +117,10 @@ def roll_forward(committed: Path, output: Path) -> None:
 
 def recover(output: Path) -> None:
     """Roll forward committed changes, drop uncommitted ones (only the lock holder calls this)."""
-    for committed in sorted(output.parent.glob(f".{output.name}.commit-*")):
+    for committed in scratches(output, "commit"):
         if output.is_dir() and (committed / JOURNAL).is_file():
             roll_forward(committed, output)
         else:
             shutil.rmtree(committed, ignore_errors=True)
-    for staged in output.parent.glob(f".{output.name}.patch-*"):
+    for staged in scratches(output, "patch"):
         shutil.rmtree(staged, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Stage 5: put the outputs on disk. The only stage that writes.
+"""Stage 5: put the outputs on disk. The only stage that writes the output folder.
 
 The new site is written into a temporary folder beside the output and swapped in
 (in one atomic exchange on Linux, else two renames), so a failed or killed build
@@ -17,9 +17,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import itertools
-import json
 import os
-import secrets
 import shutil
 import sys
 import time
@@ -32,11 +30,11 @@ from pathlib import Path
 from museumsite import PACKAGE
 from museumsite.content.load import site_relative
 from museumsite.errors import Problems, UsageError
-from museumsite.incremental.noop import OUTPUT_MANIFEST
+from museumsite.incremental.atomic import beside, scratch_tag, scratches, tag_of
+from museumsite.incremental.store import OUTPUT_MANIFEST, OutputManifest, output_manifest_bytes, read_output_manifest
 from museumsite.model import Output, StaticFile
 from museumsite.output import journal as patch
 
-MANIFEST = OUTPUT_MANIFEST
 LOCK_WAIT = 60.0  # seconds a build waits for another build of the same site before giving up
 
 
@@ -61,9 +59,13 @@ def check_output_dir(output: Path, root: Path) -> None:
                              "outside it, such as _site")
     if out.exists() and not out.is_dir():
         raise UsageError(f"output {output} exists and is not a folder")
-    if out.is_dir() and not (out / MANIFEST).is_file() and any(out.iterdir()):
+    if out.is_dir() and not (out / OUTPUT_MANIFEST).is_file() and any(out.iterdir()):
         raise UsageError(f"refusing to write into {output}: it is not empty and was not made by museumsite; "
                          "empty it, or choose another folder with --output")
+    if (out / OUTPUT_MANIFEST).is_file() and read_output_manifest(out) is None:
+        raise UsageError(f"refusing to write into {output}: its {OUTPUT_MANIFEST}, the list of the files museumsite wrote "
+                         "there, is damaged, so the build cannot tell them from yours; remove the folder (or "
+                         "'museumsite clean' for _site) and build again")
 
 
 @contextmanager
@@ -123,15 +125,14 @@ def recover_output(output: Path) -> None:
     just like a killed one's.
     """
     patch.recover(output)
-    new, old = f".{output.name}.new-", f".{output.name}.old-"
-    retired = sorted(output.parent.glob(old + "*"))
+    retired = scratches(output, "old")
     if not output.exists():
         # Cut between the renames: the old site is complete in .old-X, the new one in .new-X.
         # An unpaired .old- folder may be a half-deleted one: never bring that back.
-        pairs = [p for p in retired if (p.parent / (new + p.name[len(old):])).is_dir() and (p / MANIFEST).is_file()]
+        pairs = [p for p in retired if beside(output, "new", tag_of(p, "old")).is_dir() and (p / OUTPUT_MANIFEST).is_file()]
         if pairs:
             pairs[-1].rename(output)
-    for leftover in [*output.parent.glob(new + "*"), *retired]:
+    for leftover in [*scratches(output, "new"), *retired]:
         if leftover.exists():
             shutil.rmtree(leftover)
 
@@ -199,40 +200,53 @@ def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path,
     """Make ``output`` hold exactly these files (and whatever else it held that is not ours).
 
     By default the new site is swapped in whole, so a reader never sees old and new pages
-    together; ``in_place`` writes a small change file by file through patch.py's journal.
+    together; ``in_place`` writes a small change file by file through journal.py.
+    The output is compared with the new files once, by ``_change``, for all three ways.
     """
     output = output.resolve()
-    ours = sorted({o.path for o in outputs} | {s.path for s in static})
-    manifest = (json.dumps({"files": ours}, indent=0) + "\n").encode("utf-8")
+    manifest = output_manifest_bytes([*(o.path for o in outputs), *(s.path for s in static)])
     total = len(outputs) + len(static)
-    change = _change(outputs, static, output)
-    if change is not None and not change.writes and not change.removes and _holds(output / MANIFEST, manifest):
+    previous = read_output_manifest(output)
+    change = _change(outputs, static, output, previous)
+    if change is not None and not change.writes and not change.removes and previous and previous.data == manifest:
         return WriteStats(written=0, unchanged=total, removed=0)  # nothing to do: the folder stays untouched
     if in_place and change is not None and patch.fits(change, output):
-        patch.apply(change, output, MANIFEST, manifest)
+        patch.apply(change, output, OUTPUT_MANIFEST, manifest)
         return WriteStats(written=len(change.writes), unchanged=total - len(change.writes),
                           removed=len(change.removes))
+    return _swap(outputs, static, output, manifest, previous, change)
+
+
+def _swap(outputs: list[Output], static: list[StaticFile], output: Path, manifest: bytes,
+          previous: OutputManifest | None, change: patch.Change | None) -> WriteStats:
+    """Stage the whole new site beside ``output`` and swap it in (see the module docstring).
+
+    A file the change does not write is the previous one, hard-linked; without a change
+    (no previous build, or one in doubt) each file is compared here.
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
-    tag = f"{os.getpid()}-{secrets.token_hex(4)}"
-    staging = output.parent / f".{output.name}.new-{tag}"
-    retired = output.parent / f".{output.name}.old-{tag}"
+    tag = scratch_tag()
+    staging, retired = beside(output, "new", tag), beside(output, "old", tag)
     staging.mkdir()
+    changed = None if change is None else {rel for rel, _ in change.writes}
     try:
         written = unchanged = 0
         folders: set[Path] = set()
         for item in outputs:
             same = _place(staging, output, item.path, lambda dest, data=item.data: dest.write_bytes(data),
                           lambda old, item=item: item.kept or (old.stat().st_size == len(item.data)
-                                                               and old.read_bytes() == item.data), folders)
+                                                               and old.read_bytes() == item.data),
+                          folders, changed)
             written, unchanged = written + (not same), unchanged + same
         for static_file in static:
             src = static_file.source
             same = _place(staging, output, static_file.path, lambda dest, src=src: shutil.copy2(src, dest),
-                          lambda old, src=src: _same_file(old, src), folders)
+                          lambda old, src=src: _same_file(old, src), folders, changed)
             written, unchanged = written + (not same), unchanged + same
-        removed = _carry_foreign(output, staging, set(ours))
-        _place(staging, output, MANIFEST, lambda dest: dest.write_bytes(manifest),
-               lambda old: old.read_bytes() == manifest, folders)
+        ours = {o.path for o in outputs} | {s.path for s in static}
+        removed = _carry_foreign(output, staging, ours, set(previous.files) if previous else set())
+        _place(staging, output, OUTPUT_MANIFEST, lambda dest: dest.write_bytes(manifest),
+               lambda old: old.read_bytes() == manifest, folders, None)
         if not output.exists():
             staging.rename(output)
         elif _exchange(staging, output):
@@ -249,16 +263,16 @@ def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path,
     return WriteStats(written=written, unchanged=unchanged, removed=removed)
 
 
-def _change(outputs: list[Output], static: list[StaticFile], output: Path) -> patch.Change | None:
+def _change(outputs: list[Output], static: list[StaticFile], output: Path,
+            previous: OutputManifest | None) -> patch.Change | None:
     """What this build changes in ``output``, file by file; None when there is no previous build to change.
 
     Outputs read back from the previous build (``kept``) are known to be there; every
-    other file is compared byte for byte. Any doubt means None: the full write with its swap.
+    other file is compared byte for byte. Any doubt means None: the swap compares each file itself.
     """
+    if previous is None:
+        return None
     try:
-        previous = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["files"]
-        if not isinstance(previous, list) or not all(isinstance(p, str) for p in previous):
-            return None
         writes: list[tuple[str, bytes | Path]] = []
         for item in outputs:
             if item.kept:  # read from this very file a moment ago (reuse.py checked its size, time and inode)
@@ -273,21 +287,13 @@ def _change(outputs: list[Output], static: list[StaticFile], output: Path) -> pa
                 writes.append((static_file.path, static_file.source))
         ours = {o.path for o in outputs} | {s.path for s in static}
         removes = []
-        for rel in sorted(set(previous) - ours):
+        for rel in sorted(set(previous.files) - ours):
             old = _within(output, rel)
             if old.is_symlink() or old.is_file():
                 removes.append(rel)
-    except (OSError, ValueError, KeyError, TypeError, UsageError):
+    except (OSError, UsageError):
         return None
-    made = frozenset(patch.folders_of(previous))
-    return patch.Change(writes=tuple(writes), removes=tuple(removes), made=made)
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    try:
-        return path.read_bytes() == data
-    except OSError:
-        return False
+    return patch.Change(writes=tuple(writes), removes=tuple(removes), made=frozenset(patch.folders_of(previous.files)))
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -305,18 +311,21 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def _place(staging: Path, output: Path, rel: str, write, same_as, folders: set[Path]) -> bool:  # type: ignore[no-untyped-def]
+def _place(staging: Path, output: Path, rel: str, write, same_as, folders: set[Path],  # type: ignore[no-untyped-def]
+           changed: set[str] | None) -> bool:
     """Write one file into staging; hard-link the previous one if its bytes are the same.
 
-    The staging folder is new and holds only folders made here until the foreign files
-    are carried over, after every output is placed: checking ``rel`` by its words is enough.
+    ``changed`` (the paths ``_change`` found different) says which are; without it,
+    ``same_as`` compares. The staging folder is new and holds only folders made here until
+    the foreign files are carried over, after every output is placed: checking ``rel`` by
+    its words is enough.
     """
     dest = _within(staging, rel)
     if dest.parent not in folders:
         dest.parent.mkdir(parents=True, exist_ok=True)
         folders.add(dest.parent)
     old = output / rel
-    if old.is_file() and not old.is_symlink() and same_as(old):
+    if old.is_file() and not old.is_symlink() and (rel not in changed if changed is not None else same_as(old)):
         try:
             os.link(old, dest)
         except OSError:
@@ -348,17 +357,16 @@ def _same_file(old: Path, src: Path) -> bool:
                 return True
 
 
-def _carry_foreign(output: Path, staging: Path, ours: set[str]) -> int:
+def _carry_foreign(output: Path, staging: Path, ours: set[str], previous: set[str]) -> int:
     """Carry everything museumsite did not write into the new site as it is; count our stale files.
 
-    Files become hard links (same inode and times), symlinks are copied as links,
-    and folders the build did not make (``.git``, an empty ``keep/``) keep their mode
-    and times. Folders that only held our own pages go with them.
+    ``previous`` is what the previous build wrote (its manifest). Files become hard links
+    (same inode and times), symlinks are copied as links, and folders the build did not
+    make (``.git``, an empty ``keep/``) keep their mode and times. Folders that only held
+    our own pages go with them.
     """
     if not output.is_dir():
         return 0
-    manifest = output / MANIFEST
-    previous = set(json.loads(manifest.read_text(encoding="utf-8"))["files"]) if manifest.is_file() else set()
     made = patch.folders_of(previous)
     removed = 0
     folders: list[str] = []
@@ -369,7 +377,7 @@ def _carry_foreign(output: Path, staging: Path, ours: set[str]) -> int:
                     not in made]
         for name in [*files, *links]:
             rel = (base / name).relative_to(output).as_posix()
-            if rel == MANIFEST or rel in ours:
+            if rel == OUTPUT_MANIFEST or rel in ours:
                 continue  # a hand-placed file where the site now has a page: the page wins
             if rel in previous:
                 removed += 1

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from museumsite.feeds.comments import CommentFeed, make_comment_feeds, plan_comment_feeds
@@ -33,6 +32,7 @@ from museumsite.render.sitemap import make_sitemap
 if TYPE_CHECKING:
     from museumsite.errors import Problems
     from museumsite.incremental.reuse import Reuse
+    from museumsite.incremental.store import Store
     from museumsite.lang.i18n import Interface
     from museumsite.render.plan import Job
 
@@ -66,7 +66,7 @@ class Made:
     pages: Sequence[Output]  # every page, in the plan's order, kept ones included
     reuse: Reuse
     problems: Problems
-    cache: Path | None  # the site's cache folder; None for a build without cache
+    store: Store  # the build's options and cache layers
     step: Callable[[str, int, int], None]  # progress
 
 
@@ -114,7 +114,7 @@ def _search(made: Made) -> list[Output]:
     if not made.site.config.search.enabled:
         return []
     made.step("indexing for search", 0, 0)
-    return make_search_index(list(made.pages), made.jobs, made.problems, made.cache / "search" if made.cache else None)
+    return make_search_index(list(made.pages), made.jobs, made.problems, made.store.shard_cache())
 
 
 BUILT_IN = (

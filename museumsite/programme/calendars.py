@@ -67,15 +67,15 @@ def make_calendars(site: Site) -> list[Output]:
     for event in _originals(site, site.events):
         talks = [t for t in site.talks_of(event) if t.start is not None]
         components = [_talk_event(site, t) for t in talks] if talks else [_all_day(site, event)]
-        outputs.append(_output(site, event, event.title, components, talks))
+        outputs.append(_output(event, event.title, components))
     for talk in _originals(site, site.talks):
         if talk.start is not None:
-            outputs.append(_output(site, talk, talk.title, [_talk_event(site, talk)], [talk]))
+            outputs.append(_output(talk, talk.title, [_talk_event(site, talk)]))
     for speaker in _originals(site, site.speakers):
         talks = sorted((t for t in site.talks_by(speaker) if t.start is not None),
                        key=lambda t: (_utc(t.start), t.key))
         if talks:
-            outputs.append(_output(site, speaker, speaker.name, [_talk_event(site, t) for t in talks], talks))
+            outputs.append(_output(speaker, speaker.name, [_talk_event(site, t) for t in talks]))
     return outputs
 
 
@@ -83,14 +83,9 @@ def _originals(site: Site, entries: Iterable[Any]) -> list[Any]:
     return [e for e in entries if site.original(e.key) is e]
 
 
-def _output(site: Site, entry: Entry, name: str, components: list[Any], talks: list[Talk]) -> Output:
-    """The file; its sources are every file whose text it shows: the entry, talks, their events and speakers."""
-    used: list[Entry] = [entry]
-    for talk in talks:
-        event = site.event_of(talk, talk.lang)
-        used.extend((talk, *((event,) if event else ()), *site.speakers_of(talk, talk.lang)))
+def _output(entry: Entry, name: str, components: list[Any]) -> Output:
+    """The calendar file of ``entry``, named ``name``, holding ``components``."""
     return Output(path=url_to_path(calendar_path(entry)), data=_calendar(name, components).to_ical(),
-                  sources=tuple(dict.fromkeys(e.source.path for e in used)),
                   origin=f"the calendar of {entry.source}")
 
 

@@ -49,12 +49,10 @@ def make_schedule_exports(site: Site) -> list[Output]:
             continue
         talks = [t for t in site.talks if t.event == event.key and site.original(t.key) is t]
         model = _model(site, event, talks)
-        sources = (event.source.path, *(t.source.path for t in talks))
         origin = f"{event.source.path}:1"
         outputs.append(Output(path=url_to_path(event.url + "schedule.xml"), data=_xml(model),
-                              sources=sources, origin=origin))
-        outputs.append(Output(path=url_to_path(event.url + "schedule.json"), data=_json(model),
-                              sources=sources, origin=origin))
+                              origin=origin))
+        outputs.append(Output(path=url_to_path(event.url + "schedule.json"), data=_json(model), origin=origin))
     return outputs
 
 

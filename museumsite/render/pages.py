@@ -264,7 +264,7 @@ def render_pages(jobs: list[Job], env: ThemeEnvironment, site: Site, interface: 
             continue
         origin = f"{job.entry.source}" if job.entry else f"the page made by {job.template}"
         data, reads = result
-        outputs.append(Output(path=url_to_path(job.url), data=data, sources=job.sources, origin=origin, reads=reads))
+        outputs.append(Output(path=url_to_path(job.url), data=data, origin=origin, reads=reads))
     return outputs
 
 

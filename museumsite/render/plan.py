@@ -40,21 +40,20 @@ class Job:
     lang: str
     page_key: str  # the same page in every language: "posts/recap", "tags/museums", "home"
     context: dict[str, Any] = field(default_factory=dict)
-    sources: tuple[str, ...] = ()
     entry: Entry | None = None
 
 
 def plan_pages(site: Site, interface: Interface) -> list[Job]:
     """Every HTML page of the site, in a stable order."""
     jobs = [Job(url=e.url, template=e.template or ENTRY_TEMPLATES[e.kind], title=e.title, lang=e.lang,
-                page_key=e.key, entry=e, sources=(e.source.path,)) for e in site.entries]
+                page_key=e.key, entry=e) for e in site.entries]
     for lang in site.config.all_languages:
         jobs.extend(_language_pages(site, interface, lang))
     for entry in site.entries:
         for alias in entry.aliases:
             url = alias if alias.endswith(("/", ".html", ".htm")) else alias + "/"
             jobs.append(Job(url=url, template="redirect.html", title=entry.title, lang=entry.lang,
-                            page_key=f"redirect:{url}", entry=entry, sources=(entry.source.path,),
+                            page_key=f"redirect:{url}", entry=entry,
                             context={"target": entry}))
     jobs.append(Job(url="/404.html", template="404.html", lang=site.config.language, page_key="404",
                     title=interface.gettext(site.config.language, N_("Page not found"))))
@@ -71,29 +70,27 @@ def _language_pages(site: Site, interface: Interface, lang: str) -> list[Job]:
         return interface.gettext(lang, message)
 
     posts = site.posts_for(lang)
-    post_sources = tuple(p.source.path for p in site.posts)
     jobs = [Job(url=here("/"), template="home.html", title=config.title_in(lang), lang=lang, page_key="home",
-                context={"posts": posts[:5]}, sources=post_sources)]
+                context={"posts": posts[:5]})]
     if posts or (site.posts and lang == config.language):  # no posts, no empty index (it linked to no archive)
-        jobs += _paginate(site, interface, here("/posts/"), "posts", "posts.html", _(N_("Posts")), lang, posts,
-                          post_sources)
+        jobs += _paginate(site, interface, here("/posts/"), "posts", "posts.html", _(N_("Posts")), lang, posts)
     tags = site.tags_in(lang)
     for tag in tags:
         jobs += _paginate(site, interface, tag.url, f"tags/{tag.key}", "tag.html", tag.name, lang, tag.entries,
-                          tuple(e.source.path for e in tag.entries), {"tag": tag})
+                          {"tag": tag})
     if tags:
         jobs.append(Job(url=here("/tags/"), template="tags.html", title=_(N_("Tags")), lang=lang, page_key="tags",
-                        context={"tags": tags}, sources=post_sources))
+                        context={"tags": tags}))
     by_year: dict[int, list[Post]] = defaultdict(list)
     for post in posts:
         by_year[post.date.year].append(post)
     for year, in_year in sorted(by_year.items()):
         jobs.append(Job(url=here(f"/archive/{year}/"), template="archive.html", lang=lang, page_key=f"archive/{year}",
                         title=_(N_("Archive %(year)s")) % {"year": year},
-                        context={"year": year, "posts": tuple(in_year)}, sources=post_sources))
+                        context={"year": year, "posts": tuple(in_year)}))
     if by_year:
         jobs.append(Job(url=here("/archive/"), template="archives.html", title=_(N_("Archive")), lang=lang,
-                        page_key="archive", sources=post_sources,
+                        page_key="archive",
                         context={"years": tuple((y, len(p)) for y, p in sorted(by_year.items(), reverse=True))}))
     for kind, title, template, entries in (
             ("events", N_("Events"), "events.html", site.events_for(lang)),
@@ -102,10 +99,9 @@ def _language_pages(site: Site, interface: Interface, lang: str) -> list[Job]:
              tuple(sorted(site.speakers_for(lang), key=lambda s: collation_key(s.name, lang))))):
         if entries:
             jobs.append(Job(url=here(f"/{kind}/"), template=template, title=_(title), lang=lang, page_key=kind,
-                            context={"items": entries}, sources=tuple(e.source.path for e in entries)))
+                            context={"items": entries}))
     jobs.append(Job(url=here("/feeds/"), template="feeds.html", title=_(N_("Feeds")), lang=lang, page_key="feeds",
-                    context={"listings": feeds_for_page(site, interface, lang)},
-                    sources=tuple(e.source.path for e in site.entries)))
+                    context={"listings": feeds_for_page(site, interface, lang)}))
     if config.search.enabled:
         jobs.append(Job(url=here("/search/"), template="search.html", title=_(N_("Search")), lang=lang,
                         page_key="search"))
@@ -113,8 +109,7 @@ def _language_pages(site: Site, interface: Interface, lang: str) -> list[Job]:
 
 
 def _paginate(site: Site, interface: Interface, first_url: str, page_key: str, template: str, title: str,
-              lang: str, items: tuple[Any, ...], sources: tuple[str, ...],
-              extra: dict[str, Any] | None = None) -> list[Job]:
+              lang: str, items: tuple[Any, ...], extra: dict[str, Any] | None = None) -> list[Job]:
     size = site.config.posts_per_page
     count = max(1, math.ceil(len(items) / size))
     urls = [first_url] + [f"{first_url}page/{n}/" for n in range(2, count + 1)]
@@ -126,8 +121,7 @@ def _paginate(site: Site, interface: Interface, first_url: str, page_key: str, t
         numbered = interface.gettext(lang, N_("%(title)s (page %(number)s)")) % {"title": title, "number": index + 1}
         jobs.append(Job(url=url, template=template, lang=lang, title=title if index == 0 else numbered,
                         page_key=page_key if index == 0 else f"{page_key}/page/{index + 1}",
-                        context={**(extra or {}), "items": items[index * size:(index + 1) * size], "pager": pager},
-                        sources=sources))
+                        context={**(extra or {}), "items": items[index * size:(index + 1) * size], "pager": pager}))
     return jobs
 
 

@@ -36,14 +36,14 @@ import hashlib
 import json
 import shutil
 import subprocess
-import tempfile
-import zlib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from museumsite.errors import Problems
+from museumsite.incremental.shards import BUNDLE as CACHE_BUNDLE
+from museumsite.incremental.shards import ShardCache, forget
 from museumsite.markup.pool import cores
 from museumsite.model import Output
 from museumsite.render.plan import Job
@@ -69,8 +69,6 @@ RUNTIME = ("pagefind.js", "pagefind-worker.js")
 # Pagefind also indexes the parts of "l'escafandre" and "d'accord" (so "escafandre" finds it), but only
 # with the ASCII apostrophe; the typography pass writes the typographic one, so the copy it reads has ASCII.
 TYPOGRAPHIC_APOSTROPHE = "\u2019".encode()
-CACHE_FILES = "files.json"  # in each cached shard: the name and CRC-32 of every file of its bundle
-CACHE_BUNDLE = "bundle"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +104,14 @@ def shard_of(path: str, count: int) -> int:
 
 
 def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Problems,
-                      cache_dir: Path | None = None, *, shard_size: int | None = None) -> list[Output]:
+                      cache: ShardCache | None = None, *, shard_size: int | None = None) -> list[Output]:
     """The Pagefind bundles for ``pages`` as outputs under ``pagefind/``; [] with an error if they cannot be made.
 
-    ``cache_dir`` (``.museumsite-cache/search``) keeps the bundle of each shard of the last
-    build, in a folder named by the hash of the shard's pages; Pagefind runs only for the
-    shards without one. ``shard_size`` (default SHARD_SIZE) is the pages per shard.
+    ``cache`` (``.museumsite-cache/search``, incremental/shards.py) keeps the bundle of each
+    shard of the last build, in a folder named by the hash of the shard's pages; Pagefind runs
+    only for the shards without one. ``shard_size`` (default SHARD_SIZE) is the pages per shard.
     """
+    cache = cache or ShardCache()
     wanted = indexed_paths(jobs)
     chosen = sorted((page for page in pages if page.path in wanted), key=lambda page: page.path)
     if not chosen:  # Pagefind refuses to make an empty index; the search page then says it found nothing
@@ -122,16 +121,15 @@ def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Proble
         problems.error("museumsite.yaml", None, "search needs the Pagefind program, which is not installed",
                        "install it with 'pip install pagefind[bin]', or turn search off with 'search: false'")
         return []
-    shards = _split(chosen, wanted, binary, SHARD_SIZE if shard_size is None else shard_size)
-    cache = _usable_cache(cache_dir)
+    shards = _split(chosen, wanted, binary, SHARD_SIZE if shard_size is None else shard_size, cache.salt)
     bundles: dict[str, dict[str, bytes]] = {}
     for shard in shards:
-        if cache is not None and (cached := _read_cached(cache / shard.key)) is not None:
+        if (cached := cache.read(shard.key)) is not None:
             bundles[shard.name] = cached
     missing = [shard for shard in shards if shard.name not in bundles]
-    stale = _stale(cache, {shard.key for shard in shards})
+    stale = cache.stale({shard.key for shard in shards})
     with ThreadPoolExecutor(max_workers=max(1, min(len(missing), cores())) + (1 if stale else 0)) as pool:
-        forgotten = pool.submit(_forget, stale)  # while Pagefind runs: deleting a shard's files takes a while
+        forgotten = pool.submit(forget, stale)  # while Pagefind runs: deleting a shard's files takes a while
         made = list(pool.map(lambda shard: _run_pagefind(shard, binary, cache), missing))
         forgotten.result()
     for shard, (files, failure) in zip(missing, made, strict=True):
@@ -157,9 +155,10 @@ def pagefind_binary() -> Path | None:
     return binary if binary is not None and binary.is_file() else None
 
 
-def _split(pages: list[Output], langs: dict[str, str], binary: Path, shard_size: int) -> list[Shard]:
-    """The shards of ``pages`` (sorted by path) in order, each keyed by Pagefind's version, its options and
-    its pages: one for a small site, else by language (``langs``: path -> language), then by path hash."""
+def _split(pages: list[Output], langs: dict[str, str], binary: Path, shard_size: int, salt: str) -> list[Shard]:
+    """The shards of ``pages`` (sorted by path) in order, each keyed by Pagefind's version, its options, the
+    build's (``salt``) and its pages: one for a small site, else by language (``langs``: path -> language),
+    then by path hash."""
     groups: dict[tuple[str, int], list[Output]] = {}
     if len(pages) <= shard_size:
         groups[("", 0)] = pages
@@ -172,7 +171,7 @@ def _split(pages: list[Output], langs: dict[str, str], binary: Path, shard_size:
             for page in group:
                 groups.setdefault((lang, shard_of(page.path, count)), []).append(page)
     version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=False).stdout
-    base = hashlib.sha256(f"{CACHE_VERSION}\0{version}\0{ROOT_SELECTOR}\0{EXCLUDE_SELECTORS}\0".encode())
+    base = hashlib.sha256(f"{CACHE_VERSION}\0{version}\0{ROOT_SELECTOR}\0{EXCLUDE_SELECTORS}\0{salt}\0".encode())
     shards = []
     for (lang, number), group in sorted(groups.items()):  # a shard the hash left empty is not made
         digest = base.copy()
@@ -200,13 +199,12 @@ def indexed_part(data: bytes) -> bytes:
                        data[main:end]])
 
 
-def _run_pagefind(shard: Shard, binary: Path, cache: Path | None) -> tuple[dict[str, bytes] | None, str]:
+def _run_pagefind(shard: Shard, binary: Path, cache: ShardCache) -> tuple[dict[str, bytes] | None, str]:
     """Index one shard: (its files by bundle-relative name, "") or (None, Pagefind's complaint).
 
-    Pagefind works in a folder inside the cache, which is then renamed to the shard's key:
-    the bundle is kept without being copied, and a half-written one never has a key's name.
+    Pagefind works in a folder of the cache, which the cache then keeps under the shard's key.
     """
-    work = Path(tempfile.mkdtemp(prefix=".work-", dir=cache))
+    work = cache.work_folder()
     try:
         site, bundle = work / "site", work / CACHE_BUNDLE
         for page in shard.pages:
@@ -227,8 +225,7 @@ def _run_pagefind(shard: Shard, binary: Path, cache: Path | None) -> tuple[dict[
                 unused.unlink()
         files = {path.relative_to(bundle).as_posix(): path.read_bytes()
                  for path in sorted(bundle.rglob("*")) if path.is_file()}
-        if cache is not None:
-            _keep(work, files, cache / shard.key)
+        cache.keep(work, files, shard.key)
         return files, ""
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -270,59 +267,3 @@ def _outputs(shards: list[Shard], bundles: dict[str, dict[str, bytes]]) -> list[
 def _shards_output(languages: dict[str, list[str]]) -> Output:
     data = json.dumps(dict(sorted(languages.items())), ensure_ascii=False, separators=(",", ":")) + "\n"
     return Output(path=f"{BUNDLE}/{SHARDS_FILE}", data=data.encode("utf-8"), origin="the search index (Pagefind)")
-
-
-def _usable_cache(cache_dir: Path | None) -> Path | None:
-    """``cache_dir``, made if missing; None (no cache: every shard is indexed) if it cannot be."""
-    if cache_dir is None:
-        return None
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return cache_dir if cache_dir.is_dir() else None
-
-
-def _read_cached(folder: Path) -> dict[str, bytes] | None:
-    """A cached shard's files, or None when it is missing, incomplete or altered (then Pagefind runs again)."""
-    try:
-        listed = json.loads((folder / CACHE_FILES).read_text(encoding="utf-8"))
-        files = {name: (folder / CACHE_BUNDLE / name).read_bytes() for name in listed}
-    except (OSError, ValueError, TypeError):
-        return None
-    if any(zlib.crc32(data) != listed[name] for name, data in files.items()):
-        return None
-    return files if "pagefind.js" in files and "pagefind-entry.json" in files else None
-
-
-def _keep(work: Path, files: dict[str, bytes], folder: Path) -> None:
-    """Make ``work`` (the bundle Pagefind wrote, and the list of its files) the cached shard ``folder``."""
-    try:
-        shutil.rmtree(work / "site")
-        listed = {name: zlib.crc32(data) for name, data in files.items()}
-        (work / CACHE_FILES).write_text(json.dumps(listed, sort_keys=True), encoding="utf-8")
-        if folder.exists():  # a damaged copy of the same shard
-            shutil.rmtree(folder)
-        work.rename(folder)
-    except OSError:  # a cache that cannot be written only costs time
-        pass
-
-
-def _stale(cache: Path | None, keys: set[str]) -> list[Path]:
-    """What the cache holds besides the current shards: older ones are never asked for again once their
-    pages changed (and the work folders of a build that was killed)."""
-    try:
-        return [] if cache is None else sorted(path for path in cache.iterdir() if path.name not in keys)
-    except OSError:
-        return []
-
-
-def _forget(paths: list[Path]) -> None:
-    for path in paths:
-        try:
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-        except OSError:
-            pass

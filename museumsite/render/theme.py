@@ -19,16 +19,10 @@ from museumsite import PACKAGE
 from museumsite.config import SiteConfig
 from museumsite.content.load import list_static
 from museumsite.errors import Problem, Problems, did_you_mean
+from museumsite.incremental.reuse import BODY_FIELDS, read_name
 from museumsite.model import Entry, StaticFile
 
-# What an entry's page may print of its body: a page that reads none of them is kept when a body changes.
-BODY_FIELDS = frozenset({"body_md", "body_html", "toc_html"})
 THEME_STATIC_PREFIX = "theme/"
-
-
-def read_name(entry: Entry) -> str:
-    """How a read body is recorded (here) and looked up (incremental.reuse): the entry's key and language."""
-    return f"{entry.key}\0{entry.lang}"
 
 
 def default_theme_dir() -> Path:

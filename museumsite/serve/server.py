@@ -36,9 +36,10 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
-from museumsite.build import CACHE_DIR, build
+from museumsite.build import build
 from museumsite.config import load_config, no_site
 from museumsite.errors import BuildError, Problem, UsageError, counted
+from museumsite.incremental.store import SERVE_OUTPUT
 from museumsite.serve.live import EVENTS_PATH, SCRIPT, SCRIPT_PATH, LiveState, inject, no_site_page
 from museumsite.serve.watch import CONFIG_FILE, Watcher
 
@@ -51,7 +52,6 @@ _WILDCARDS = ("", "0.0.0.0", "::")
 _BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
          b"Retry-After: 1\r\nConnection: close\r\nContent-Length: 43\r\n\r\n"
          b"Too many connections: try again in a while\n")
-SERVE_OUTPUT = Path(CACHE_DIR) / "serve"
 Log = Callable[[str], None]
 
 

@@ -21,7 +21,6 @@ from museumsite.importers.xmlread import local, read_xml, text_of
 
 WP = frozenset(f"{scheme}://wordpress.org/export/{version}/"
                for scheme in ("http", "https") for version in ("1.0", "1.1", "1.2"))
-EXCERPT = frozenset(uri + "excerpt/" for uri in WP)
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
 

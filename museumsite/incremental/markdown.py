@@ -1,8 +1,9 @@
 """The Markdown cache: converted HTML kept between builds, one SQLite row per entry.
 
 Rows are keyed by a hash of everything the HTML depends on (the Markdown, the
-entry's path and language, the converter's configuration and versions), so a key
-either matches exactly or not at all. One changed entry writes one row; the file
+entry's path and language, the converter's configuration and versions: the key
+``markup/convert.py`` makes) and of the build options this layer depends on
+(``BuildOptions.key("markdown")``), so a key either matches exactly or not at all. One changed entry writes one row; the file
 is never rewritten whole. The cache is a convenience, never a source of truth: a
 row whose checksum does not match is ignored, and a file SQLite cannot read
 (truncated, overwritten, not a database) is deleted and built again, silently.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import sqlite3
 import zlib
@@ -31,12 +33,18 @@ class MarkupCache:
     """
 
     path: Path | None = None
+    salt: str = ""  # the options' key: rows made under other options are never read
     db: sqlite3.Connection | None = None
     stored: set[str] = dataclasses.field(default_factory=set)  # keys in the file
     kept: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # keys this build used
     broken: bool = False
 
+    def row(self, key: str) -> str:
+        """The row of the converter's ``key`` under this build's options."""
+        return hashlib.sha256(f"{self.salt}\0{key}".encode()).hexdigest()
+
     def get(self, key: str) -> dict[str, Any] | None:
+        key = self.row(key)
         if self.db is None or key not in self.stored:
             return None
         try:
@@ -55,7 +63,7 @@ class MarkupCache:
         return value
 
     def put(self, key: str, value: dict[str, Any]) -> None:
-        self.kept[key] = value
+        self.kept[self.row(key)] = value
 
     def save(self) -> None:
         """Store this build's new rows and drop the rows it did not use, so the cache never outgrows the site."""
@@ -88,16 +96,16 @@ class MarkupCache:
             self.db = None
 
 
-def read_cache(path: Path) -> MarkupCache:
-    """Open the cache at ``path``; a missing or unreadable one is an empty one, never an error."""
-    if not path.is_file():
-        return MarkupCache(path=path)
+def read_cache(path: Path | None, salt: str = "") -> MarkupCache:
+    """Open the cache at ``path`` (None: no cache); a missing or unreadable one is an empty one, never an error."""
+    if path is None or not path.is_file():
+        return MarkupCache(path=path, salt=salt)
     try:
         db = _open(path)
         stored = {key for (key,) in db.execute("SELECT key FROM entries")}
     except sqlite3.Error:
-        return MarkupCache(path=path, broken=True)
-    return MarkupCache(path=path, db=db, stored=stored)
+        return MarkupCache(path=path, salt=salt, broken=True)
+    return MarkupCache(path=path, salt=salt, db=db, stored=stored)
 
 
 def _open(path: Path) -> sqlite3.Connection:

@@ -1,0 +1,205 @@
+"""The store's plumbing: the options that change the output, where each layer keeps its record, what a build hashed.
+
+``BuildOptions`` is the one description of what a build was asked for. Each layer keys what
+it keeps with ``BuildOptions.key(layer)``: every field counts, unless the field itself says
+that it cannot change what that layer keeps (and why). So a new option invalidates every
+layer until its author shows, beside the field, which layers it cannot reach.
+
+``Store`` is one build's view of ``.museumsite-cache/``: the path of each layer's record
+(None for a build without cache), and the hashes the layers share, taken once per build
+(the installed code; each file the build reads, by its bytes).
+
+The output manifest (``.museumsite-output.json``, the list of files a build wrote into its
+output folder) is written by ``output/write.py`` and read here only, by ``read_output_manifest``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from museumsite import PACKAGE
+from museumsite.incremental.atomic import read_json
+from museumsite.incremental.markdown import MarkupCache, read_cache
+from museumsite.incremental.shards import ShardCache
+
+CACHE_DIR = ".museumsite-cache"  # beside museumsite.yaml; everything in it may be deleted at any time
+SERVE_OUTPUT = Path(CACHE_DIR) / "serve"  # what ``serve`` builds into, inside the site folder
+OUTPUT_MANIFEST = ".museumsite-output.json"  # in the output folder: the files a build wrote there
+LAYERS = ("noop", "pages", "markdown", "search")  # the layers keyed by the options (see __init__.py)
+# Libraries whose upgrade can change the output; known by their files' sizes and times, not imported.
+LIBRARIES = ("jinja2", "markupsafe", "markdown", "yaml", "feedgen", "slugify", "babel", "pygments", "lxml", "nh3",
+             "icalendar")
+_UNKEYED = "museumsite.unkeyed"
+
+
+def unkeyed(*layers: str, why: str) -> dict[str, Any]:
+    """Field metadata: this option cannot change what ``layers`` keep (none named: no layer), because ``why``."""
+    unknown = set(layers) - set(LAYERS)
+    if unknown or not why:
+        raise ValueError(f"unknown layers {sorted(unknown)} or no reason given")
+    return {_UNKEYED: frozenset(layers or LAYERS), "why": why}
+
+
+_BY_CONTENT = ("markdown", "search")
+_BY_CONTENT_WHY = ("the Markdown cache and the search shards are keyed by what they are made from (a document's "
+                   "text, links and base path; a shard's pages), through which alone this option acts")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildOptions:
+    """What a build was asked for; ``key(layer)`` is the part of it that layer's records depend on."""
+
+    output: Path = field(metadata=unkeyed(*_BY_CONTENT, why=_BY_CONTENT_WHY))
+    drafts: bool = field(default=False, metadata=unkeyed(*_BY_CONTENT, why=_BY_CONTENT_WHY))
+    strict: bool = field(default=False, metadata=unkeyed(
+        *_BY_CONTENT, why="it turns warnings into errors; the Markdown cache keeps warnings and replays them"))
+    base_url: str | None = field(default=None, metadata=unkeyed(*_BY_CONTENT, why=_BY_CONTENT_WHY))
+    in_place: bool = field(default=False, metadata=unkeyed(why="it changes how files are written, not what they hold"))
+    use_cache: bool = field(default=True, metadata=unkeyed(why="it says whether the layers are used at all"))
+
+    def key(self, layer: str) -> str:
+        """The fields ``layer`` depends on, by name and value, as text to hash with what it keeps."""
+        if layer not in LAYERS:
+            raise ValueError(f"unknown layer {layer!r}; one of {', '.join(LAYERS)}")
+        chosen = {f.name: getattr(self, f.name) for f in fields(self) if layer not in f.metadata.get(_UNKEYED, ())}
+        return json.dumps(chosen, sort_keys=True, default=str)
+
+
+class Store:
+    """One build's view of the cache folder: each layer's record, and the hashes the layers share."""
+
+    def __init__(self, root: Path, options: BuildOptions, stamp: str = ""):
+        """``stamp``: what else names the code that makes the output (the site's Markdown extensions and
+        plugins, by version): part of ``code()``, so the no-op record and the page records see it."""
+        self.options = options
+        self._stamp = stamp
+        self.folder: Path | None = root / CACHE_DIR if options.use_cache else None
+        self._code: str | None = None
+        self._digests: dict[Path, bytes] = {}
+
+    def _per_output(self, kind: str) -> Path | None:
+        """A record of one output folder: two outputs of one site keep two records."""
+        if self.folder is None:
+            return None
+        return self.folder / f"{kind}-{hashlib.sha256(str(self.options.output).encode()).hexdigest()[:16]}.json"
+
+    @property
+    def noop_record(self) -> Path | None:
+        return self._per_output("build")
+
+    @property
+    def pages_record(self) -> Path | None:
+        return self._per_output("render")
+
+    def markdown_cache(self) -> MarkupCache:
+        """The Markdown layer, its rows keyed by the options it depends on."""
+        return read_cache(self.folder / "markup.sqlite3" if self.folder else None, self.options.key("markdown"))
+
+    def shard_cache(self) -> ShardCache:
+        """The search layer, its shards keyed by the options it depends on."""
+        return ShardCache.open(self.folder / "search" if self.folder else None, self.options.key("search"))
+
+    def code(self) -> str:
+        """The installed package and libraries, by their files' sizes and times: an upgrade (even editable) is a
+        change. Taken once per build: the no-op record and the page records both depend on it."""
+        if self._code is None:
+            digest = hashlib.sha256()
+            for path in sorted(files_under(PACKAGE)) + _libraries():
+                stat = path.stat()
+                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            digest.update(self._stamp.encode())
+            self._code = digest.hexdigest()
+        return self._code
+
+    def digest(self, path: Path) -> bytes:
+        """The SHA-256 of a file's bytes, read once per build (the theme's files are in both the inputs
+        and the shape); raises OSError."""
+        found = self._digests.get(path)
+        if found is None:
+            found = self._digests[path] = hashlib.sha256(path.read_bytes()).digest()
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class OutputManifest:
+    """The files the previous build wrote into an output folder, as its manifest lists them."""
+
+    files: tuple[str, ...]
+    data: bytes  # the manifest's bytes: a build that would write the same ones leaves it alone
+
+
+def read_output_manifest(output: Path) -> OutputManifest | None:
+    """The manifest of ``output``; None when there is none or it is not one a build wrote (a list of paths)."""
+    try:
+        data = (output / OUTPUT_MANIFEST).read_bytes()
+    except OSError:
+        return None
+    value = read_json_bytes(data)
+    listed = value.get("files") if isinstance(value, dict) else None
+    if not isinstance(listed, list) or not all(isinstance(name, str) for name in listed):
+        return None
+    return OutputManifest(files=tuple(listed), data=data)
+
+
+def output_manifest_bytes(paths: Iterable[str]) -> bytes:
+    """The manifest listing ``paths`` (sorted), as ``output/write.py`` writes it."""
+    return (json.dumps({"files": sorted(set(paths))}, indent=0) + "\n").encode("utf-8")
+
+
+def read_json_bytes(data: bytes) -> Any:
+    try:
+        return json.loads(data.decode("utf-8"))
+    except ValueError:
+        return None
+
+
+def read_record(path: Path | None) -> dict[str, Any] | None:
+    """A layer's JSON record; None without cache, or when it is missing or damaged."""
+    value = read_json(path) if path is not None else None
+    return value if isinstance(value, dict) else None
+
+
+def files_under(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
+    """The files a build reads under ``folder``: hidden ones, ``__pycache__`` and ``skip`` left out, linked
+    folders followed (as the loader does)."""
+    return _files(folder, set(skip), set())
+
+
+def _files(folder: Path, skip: set[Path], visited: set[Path]) -> list[Path]:
+    found: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+        real = folder.resolve()
+    except OSError:
+        return found
+    if real in visited:
+        return found
+    visited.add(real)
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.name.startswith(".") or entry.name == "__pycache__" or path in skip:
+            continue
+        if entry.is_dir():
+            found.extend(_files(path, skip, visited))
+        elif entry.is_file():
+            found.append(path)
+    return found
+
+
+def _libraries() -> list[Path]:
+    """The entry file of each library, found without importing it (or nothing, when it cannot be found)."""
+    found = []
+    for name in LIBRARIES:
+        with contextlib.suppress(ImportError, ValueError):
+            spec = importlib.util.find_spec(name)
+            if spec is not None and spec.origin and Path(spec.origin).is_file():
+                found.append(Path(spec.origin))
+    return found
