@@ -78,7 +78,9 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     from museumsite.output.write import check_collisions, write_outputs
     from museumsite.programme.calendars import make_calendars
     from museumsite.programme.exports import make_schedules
-    from museumsite.render.pages import render_pages, template_helpers
+    from museumsite.render.api.builtin import builtin_registry
+    from museumsite.render.api.context import HelperContext
+    from museumsite.render.pages import render_pages
     from museumsite.render.plan import alternates, drop_shadowed_redirects, plan_pages
     from museumsite.render.search import make_search_index
     from museumsite.render.sitemap import make_sitemap
@@ -101,7 +103,7 @@ def _build(root: Path, config: SiteConfig, output: Path, drafts: bool, strict: b
     problems.raise_if_any()
 
     step("rendering", 0, 0)
-    env = load_theme(config, *template_helpers(site, interface))
+    env = load_theme(config, *builtin_registry().bind(HelperContext.of(site, interface)))
     jobs = drop_shadowed_redirects(plan_pages(site, interface), problems)
     table = alternates(jobs)
     feed_plan = plan_feeds(site, interface)
