@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import html5lib
 import jinja2
 import pytest
 from jinja2 import nodes
@@ -29,6 +28,8 @@ from museumsite.render.api.builtin import builtin_registry
 from museumsite.render.api.context import HelperContext
 from museumsite.render.api.page import KIND_VARIABLES, PAGE_VARIABLES, PageContext
 from museumsite.render.theme import default_theme_dir, load_theme
+
+from support import parse_html
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 MakeSite = Callable[..., Path]
@@ -193,7 +194,7 @@ def test_trans_blocks_and_gettext_calls_speak_the_page_language(make_site: MakeS
     build(root, root / "_site", use_cache=False)
 
     def paragraphs(path: str) -> list[str]:
-        tree = html5lib.parse((root / "_site" / path).read_bytes(), namespaceHTMLElements=False)
+        tree = parse_html((root / "_site" / path).read_bytes())
         return ["".join(p.itertext()) for p in tree.iter("p")]
 
     assert paragraphs("about/index.html") == ["About Tom <b> & Jerry", "3 talks", "Read more Read more 1 talk"]

@@ -112,6 +112,7 @@ def _render_one(shared: _Shared, job: Job) -> tuple[bytes, tuple[str, ...]] | Pr
 
 def _context(job: Job, site: Site, nav: tuple[dict[str, Any], ...],
              table: Mapping[str, Mapping[str, str]], feeds: _FeedIndex) -> PageContext:
+    """What the job's template gets (README's "Template reference"), besides the registered globals."""
     entry = job.entry
     config = site.config
     versions = table.get(job.page_key, {job.lang: job.url})

@@ -53,14 +53,18 @@ class PageContext:
     kind: Mapping[str, Any]  # this kind of page's own variables (KIND_VARIABLES)
 
     def __post_init__(self) -> None:
-        unknown = self.kind.keys() - KIND_VARIABLES.keys()
-        if unknown:  # a variable themes would come to rely on without its being documented
-            raise ValueError(f"page variables {sorted(unknown)} are not documented in render.api.page.KIND_VARIABLES "
+        if not KIND_VARIABLES.keys() >= self.kind.keys():  # a variable themes would rely on, undocumented
+            unknown = sorted(self.kind.keys() - KIND_VARIABLES.keys())
+            raise ValueError(f"page variables {unknown} are not documented in render.api.page.KIND_VARIABLES "
                              "and README.md's \"Template reference\"")
 
     def variables(self) -> dict[str, Any]:
-        """The template's variables: the fields (but ``kind``), then the kind's own."""
-        return {**{name: getattr(self, name) for name in PAGE_VARIABLES}, **self.kind}
+        """The template's variables: the fields (but ``kind``), then the kind's own; written out, as it is per page."""
+        return {"title": self.title, "lang": self.lang, "page_url": self.page_url, "nav": self.nav,
+                "home_url": self.home_url, "site_title": self.site_title, "site_title_lang": self.site_title_lang,
+                "canonical": self.canonical, "description": self.description, "entry": self.entry,
+                "translations": self.translations, "alternates": self.alternates, "x_default": self.x_default,
+                "switcher": self.switcher, "feeds": self.feeds, **self.kind}
 
 
 # The names every page gets, in order: README.md's "Template reference" lists them.

@@ -11,15 +11,17 @@ doc (README.md's "Template reference" prints the same names) and how it is bound
 
 A function that needs the page (its language, its URL) is marked with Jinja's
 ``pass_context`` and gets the template's context after the ``HelperContext``. Binding
-makes bound methods, which Jinja calls as fast as the closures they replace, and which
-carry ``pass_context`` over from the function.
+makes a ``functools.partial`` carrying the function's attributes (that mark among them):
+Jinja calls it as fast as the closures it replaces. (A bound method would be as fast
+for a marked function but 0.7 µs slower a call for an unmarked one, since Jinja asks
+every callable for the mark and a method answers "no" with an exception.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from types import MethodType
+from functools import partial, update_wrapper
 from typing import Any, Literal
 
 from museumsite.render.api.context import HelperContext
@@ -43,7 +45,7 @@ class Helper:
     def bound(self, helpers: HelperContext) -> Any:
         """What the environment holds under ``name`` for this build."""
         if self.bind == "site":
-            return MethodType(self.function, helpers)
+            return update_wrapper(partial(self.function, helpers), self.function)
         if self.bind == "value":
             return self.function(helpers)
         return self.function
