@@ -86,7 +86,9 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     from museumsite.markup.convert import convert_site
     from museumsite.output.write import check_collisions, write_outputs
     from museumsite.plugins.producers import BUILT_IN, Made, Plans
-    from museumsite.render.pages import render_pages, template_helpers
+    from museumsite.render.api.builtin import builtin_registry
+    from museumsite.render.api.context import HelperContext
+    from museumsite.render.pages import render_pages
     from museumsite.render.plan import alternates, drop_shadowed_redirects, plan_pages
     from museumsite.render.theme import load_theme, locale_dirs, theme_static
 
@@ -110,7 +112,7 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     problems.raise_if_any()
 
     step("rendering", 0, 0)
-    env = load_theme(config, *template_helpers(site, interface))
+    env = load_theme(config, *builtin_registry().bind(HelperContext.of(site, interface)))
     jobs = drop_shadowed_redirects(plan_pages(site, interface), problems)
     table = alternates(jobs)
     plans = Plans.of(site, interface)

@@ -21,7 +21,7 @@ from conftest import BASE_CONFIG, MakeSite
 from support import local_name, parse_html, walk
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "schedule"
-NO_CREDIT = {"nofollow", "ugc"}  # rel of an imported entry's links to other sites (render.imported_rel)
+NO_CREDIT = {"nofollow", "ugc"}  # rel of an imported entry's links to other sites (render.api.links.imported_rel)
 
 FRAB_URLS = {
     "https://videos.example.net/watch/keeping-every-link",  # titled "Video", on a host the media rules do not know

@@ -9,7 +9,7 @@ and override one block instead of copying the whole file.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ class ThemeEnvironment(jinja2.Environment):
     """
 
     reads: set[str]
+    newstyle_gettext: bool  # the i18n extension's setting
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if attribute in BODY_FIELDS and isinstance(obj, Entry):
@@ -69,7 +70,13 @@ class ThemeEnvironment(jinja2.Environment):
         return super().getitem(obj, argument)
 
 
-def load_theme(config: SiteConfig, globals_: dict[str, Any], filters: dict[str, Any]) -> ThemeEnvironment:
+def load_theme(config: SiteConfig, globals_: Mapping[str, Any], filters: Mapping[str, Callable[..., Any]]) -> ThemeEnvironment:
+    """The environment of the site's theme chain, holding exactly ``globals_`` and ``filters`` besides Jinja's own.
+
+    They come from the template API's registry (``render.api``): its ``gettext``, ``_``
+    and ``ngettext`` are the i18n extension's newstyle callables already, read the
+    page's language from the template's context, and are installed as they are.
+    """
     dirs = theme_dirs(config)
     default_loader = jinja2.FileSystemLoader(str(dirs[-1] / "templates"))
     loader = jinja2.ChoiceLoader([
@@ -83,9 +90,7 @@ def load_theme(config: SiteConfig, globals_: dict[str, Any], filters: dict[str, 
         auto_reload=False,  # one environment per build: no need to check each template's time on every page
         extensions=["jinja2.ext.i18n"],
     )
-    # The page's language picks the catalogue: the callables read ``lang`` from the context.
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        globals_.pop("gettext"), globals_.pop("ngettext"), newstyle=True)
+    env.newstyle_gettext = True  # {% trans %} passes its variables to gettext/ngettext, which format them
     env.globals.update(globals_)
     env.filters.update(filters)
     env.reads = set()
