@@ -12,15 +12,32 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from museumsite.config import SiteConfig
 from museumsite.errors import Problems
 
-if TYPE_CHECKING:
-    from museumsite.check.output import Finding
+ERROR_KINDS = {"link", "anchor", "image", "feed", "external"}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing wrong with the built site, on one page (a site path such as '/fr/posts/x/')."""
+
+    kind: str  # errors: link, anchor, image, feed, external; warnings: hreflang, orphan, size, unreachable, old-site
+    page: str
+    target: str
+    message: str
+    source: str = ""  # the content file the page is made from, when it is an entry's page (traced here)
+    line: int | None = None  # the line of that file where the target is written, when found
+    hint: str = ""  # what to do
+
+    @property
+    def error(self) -> bool:
+        """Errors make ``check`` fail; warnings only under ``--strict``."""
+        return self.kind in ERROR_KINDS
 
 
 def page_sources(config: SiteConfig) -> dict[str, str]:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
+from museumsite.check.findings import Finding, page_sources, trace
 from museumsite.config import SiteConfig
 from museumsite.content.assemble import load_site
 from museumsite.errors import Problems, counted
@@ -84,30 +85,11 @@ def format_report(reports: list[LanguageReport]) -> str:
 # ---------------------------------------------------------------- the built site
 
 FEED_NAMES = ("atom.xml", "rss.xml", "feed.json")
-ERROR_KINDS = {"link", "anchor", "image", "feed", "external"}
 # Attributes that load an image: a missing file is a missing image, not a broken link.
 IMAGE_ATTRIBUTES = {("img", "src"), ("img", "srcset"), ("source", "srcset"), ("video", "poster"),
                     ("input", "src")}
 LINK_ATTRIBUTES = {("a", "href"), ("area", "href"), ("link", "href"), ("script", "src"), ("source", "src"),
                    ("iframe", "src"), ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data")}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One thing wrong with the built site, on one page (a site path such as '/fr/posts/x/')."""
-
-    kind: str  # errors: link, anchor, image, feed, external; warnings: hreflang, orphan, size, unreachable, old-site
-    page: str
-    target: str
-    message: str
-    source: str = ""  # the content file the page is made from, when it is an entry's page (findings.py)
-    line: int | None = None  # the line of that file where the target is written, when found
-    hint: str = ""  # what to do
-
-    @property
-    def error(self) -> bool:
-        """Errors make ``check`` fail; warnings only under ``--strict``."""
-        return self.kind in ERROR_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +165,6 @@ def check_output(output: Path, config: SiteConfig, *, max_kb: int = 100, externa
         for answer in result.unreachable:
             findings.append(Finding("unreachable", outside[answer.url], answer.url,
                                     f"no answer ({answer.reason}); try again later"))
-    from museumsite.check.findings import page_sources, trace
 
     sources = page_sources(config) if findings else {}
     traced = {trace(finding, sources, config.root, config) for finding in findings}

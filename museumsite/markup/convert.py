@@ -18,8 +18,7 @@ import json
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import markdown
@@ -32,43 +31,15 @@ from museumsite.errors import Problem, Problems
 from museumsite.incremental.markdown import MarkupCache
 from museumsite.lang.i18n import N_, Interface
 from museumsite.lang.typography import typeset_html, typeset_text
-from museumsite.markup.extensions import extensions_key
+from museumsite.markup.extensions import EXTENSIONS, converter_arguments, extensions_key
 from museumsite.markup.pool import map_entries
 from museumsite.model import Entry, Site
 from museumsite.sanitize import clean_converted
 from museumsite.urls import link
 
-if TYPE_CHECKING:
-    from museumsite.config import Extension as Added  # markdown's Extension is the class extensions derive from
-
 MORE = "<!--more-->"
-EXTENSIONS = ["tables", "fenced_code", "codehilite", "footnotes", "toc", "attr_list", "sane_lists"]
-EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
-    "codehilite": {"css_class": "highlight", "guess_lang": False},
-    "toc": {"permalink": True, "permalink_title": N_("Link to this section"), "toc_depth": "2-4"},
-    "footnotes": {"BACKLINK_TITLE": N_("Back to the text")},
-}
 # Markdown's own interface words, translated into each entry's language afterwards.
 MARKDOWN_TITLES = (N_("Link to this section"), N_("Back to the text"))
-
-
-def converter_arguments(added: Sequence[Added] = ()) -> tuple[list[str], dict[str, dict[str, Any]]]:
-    """The extensions and their options a converter is made with: the built-in ones, then the site's
-    (``markdown_extensions:``). A site's options for a built-in extension are laid over ours."""
-    names = list(EXTENSIONS)
-    configs = {name: dict(options) for name, options in EXTENSION_CONFIGS.items()}
-    for extension in added:
-        name = builtin_name(extension.name)
-        if name not in names:
-            names.append(name)
-        configs[name] = {**configs.get(name, {}), **extension.options}
-    return names, configs
-
-
-def builtin_name(name: str) -> str:
-    """'markdown.extensions.toc' is 'toc', one of ours: one extension, configured once."""
-    short = name.removeprefix("markdown.extensions.")
-    return short if short in EXTENSIONS else name
 
 
 @dataclasses.dataclass(slots=True)

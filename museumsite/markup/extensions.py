@@ -3,7 +3,7 @@
 Python-Markdown finds an extension by name, as in MkDocs: one of its own (``abbr``,
 ``admonition``, ``def_list``...) or another package's through the ``markdown.extensions``
 entry points, or by module path (``pymdownx.tilde``, ``package.module:ClassName``). The
-site's extensions are added to the built-in ones (``convert.converter_arguments``). One
+site's extensions are added to the built-in ones (``converter_arguments``). One
 that cannot be imported, is not an extension, or refuses its options is a config error at
 its line, before anything is read: each is tried on a small document with the built-in
 set, as the build will use it. The Markdown cache key holds each one's name, options and
@@ -19,16 +19,44 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from museumsite.config import CONFIG_FILE, Extension, SiteConfig
 from museumsite.errors import Problem, did_you_mean
+from museumsite.lang.i18n import N_
 
 GROUP = "markdown.extensions"  # where Python-Markdown, and packages that add extensions, register them by name
 # What each extension is tried on: a heading, inline markup, a link, a list, a table, a code block.
 PROBE = "# Heading\n\nText with *emphasis*, `code` and a [link](https://example.org/).\n\n- one\n- two\n\n" \
         "| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1\n```\n"
+
+EXTENSIONS = ["tables", "fenced_code", "codehilite", "footnotes", "toc", "attr_list", "sane_lists"]
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    "codehilite": {"css_class": "highlight", "guess_lang": False},
+    "toc": {"permalink": True, "permalink_title": N_("Link to this section"), "toc_depth": "2-4"},
+    "footnotes": {"BACKLINK_TITLE": N_("Back to the text")},
+}
+
+
+def converter_arguments(added: Sequence[Extension] = ()) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The extensions and their options a converter is made with: the built-in ones, then the site's
+    (``markdown_extensions:``). A site's options for a built-in extension are laid over ours."""
+    names = list(EXTENSIONS)
+    configs = {name: dict(options) for name, options in EXTENSION_CONFIGS.items()}
+    for extension in added:
+        name = builtin_name(extension.name)
+        if name not in names:
+            names.append(name)
+        configs[name] = {**configs.get(name, {}), **extension.options}
+    return names, configs
+
+
+def builtin_name(name: str) -> str:
+    """'markdown.extensions.toc' is 'toc', one of ours: one extension, configured once."""
+    short = name.removeprefix("markdown.extensions.")
+    return short if short in EXTENSIONS else name
 
 
 def check_extensions(config: SiteConfig) -> list[Problem]:
@@ -36,8 +64,6 @@ def check_extensions(config: SiteConfig) -> list[Problem]:
     if not config.markdown_extensions:
         return []
     import markdown
-
-    from museumsite.markup.convert import converter_arguments
 
     problems = []
     for extension in config.markdown_extensions:

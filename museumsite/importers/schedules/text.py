@@ -143,7 +143,7 @@ def import_body(*parts: str) -> str:
     """
     import markdown
 
-    from museumsite.markup.convert import EXTENSION_CONFIGS, EXTENSIONS
+    from museumsite.markup.extensions import EXTENSION_CONFIGS, EXTENSIONS
 
     body = "\n\n".join(p.replace("\r\n", "\n").replace("\r", "\n").strip() for p in parts if p and p.strip())
     if not body:
