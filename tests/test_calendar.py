@@ -11,7 +11,7 @@ import pytest
 
 from museumsite.build import build
 
-from conftest import REPO, SMALL_SITE, MakeSite
+from support import REPO, SMALL_SITE, MakeSite
 
 PARIS = "Europe/Paris"
 

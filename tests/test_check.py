@@ -25,7 +25,7 @@ from museumsite.check.output import check_output
 from museumsite.cli import main
 from museumsite.config import load_config
 
-from conftest import REPO, SMALL_SITE, MakeSite
+from support import REPO, SMALL_SITE, MakeSite
 
 CONFIG = """\
 title: Test site

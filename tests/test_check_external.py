@@ -21,7 +21,7 @@ import pytest
 from museumsite.check.external import MAX_REDIRECTS, address_kind, check_external
 from museumsite.cli import main
 
-from conftest import SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite
 
 CONFIG = "title: T\nbase_url: https://site.example/\nlanguage: en\nlanguages: [en, fr]\ntimezone: Europe/Paris\n"
 

@@ -20,12 +20,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 import yaml
 
-from museumsite.cli import main
 from museumsite.comments.inbox import FORM_FIELDS, HONEYPOT, THEME_FORM_FIELDS
 from museumsite.render.search import pagefind_binary
 
-from conftest import BASE_CONFIG, SMALL_SITE, MakeSite
-from support import fragments, local_name, parse_html, walk
+from support import BASE_CONFIG, SMALL_SITE, MakeSite, fragments, local_name, parse_html, run, walk
 
 FORM = "https://collector.example.net/submit"
 ARCHIVE = (Path(__file__).resolve().parent / "fixtures" / "intake" / "hello.yaml").read_text(encoding="utf-8")
@@ -37,12 +35,6 @@ FILES = {**SMALL_SITE, "content/comments/posts/hello.yaml": ARCHIVE,
 def config(**comments: str) -> str:
     settings = "".join(f"  {key}: {value}\n" for key, value in comments.items())
     return BASE_CONFIG + (f"comments:\n{settings}" if settings else "")
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def built(make_site: MakeSite, capsys: pytest.CaptureFixture[str], **comments: str) -> Path:

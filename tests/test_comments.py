@@ -19,7 +19,7 @@ import pytest
 from museumsite.build import build
 from museumsite.errors import BuildError
 
-from conftest import BASE_CONFIG, SMALL_SITE, MakeSite
+from support import BASE_CONFIG, SMALL_SITE, MakeSite
 
 ARCHIVE = """\
 comments:
@@ -311,13 +311,15 @@ def test_a_catalan_comment_on_an_english_only_blog_is_tagged_catalan(make_site: 
 def test_xss_corpus_through_comment_bodies_authors_and_urls_of_a_built_site(make_site: MakeSite) -> None:
     """Every payload of ../shared/corpora/xss/ as a comment's body, author and URL: nothing executable out."""
     import yaml
-    from test_sanitize import CORPUS_FILES, OWN_PAYLOADS, XSS, corpus_payloads, executable_constructs
 
     from museumsite.sanitize import clean_text
 
+    from support import OWN_PAYLOADS, corpus_payloads, executable_constructs, shared
+
     payloads = list(OWN_PAYLOADS)
-    for name in CORPUS_FILES:
-        payloads += corpus_payloads(XSS / name)
+    for path in sorted(shared("corpora", "xss").glob("*")):
+        if path.suffix in {".txt", ".json", ".md", ".svg"}:
+            payloads += corpus_payloads(path)
     # Archives hold no control characters (importers remove them; the YAML reader refuses
     # them with the line): the payloads go in as an importer would write them.
     payloads = [clean_text(p) for p in payloads]

@@ -28,7 +28,7 @@ import yaml
 from museumsite.build import build
 from museumsite.config import SiteConfig, load_config
 
-from conftest import REPO
+from support import REPO, parse_html
 
 FEED_TYPES = {"application/atom+xml": "feeds/atom.xml", "application/rss+xml": "feeds/rss.xml"}
 
@@ -117,11 +117,6 @@ def read_content(root: Path, languages: tuple[str, ...], default: str) -> list[C
                 if key not in own:
                     item.meta.setdefault(key, value)
     return found
-
-
-def parse_html(data: bytes) -> ET.Element:
-    tree: ET.Element = html5lib.parse(data, treebuilder="etree", namespaceHTMLElements=False)
-    return tree
 
 
 def text_of(el: ET.Element) -> str:

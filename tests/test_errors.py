@@ -18,7 +18,7 @@ from museumsite.build import build
 from museumsite.cli import main
 from museumsite.errors import BuildError, ConfigError
 
-from conftest import BASE_CONFIG, SMALL_SITE, MakeSite
+from support import BASE_CONFIG, SMALL_SITE, MakeSite
 
 TALK = """\
 ---

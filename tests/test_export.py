@@ -13,12 +13,11 @@ from museumsite.cli import main
 from museumsite.importers.schedules.frab import read_frab
 from museumsite.importers.schedules.pretalx import read_pretalx
 
-from conftest import SHARED, SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite, shared
 
-XSD = SHARED / "corpora" / "frab" / "c3voc-schedule.xml.xsd"
-JSON_SCHEMA = SHARED / "corpora" / "pretalx" / "c3voc-schema.json"
+XSD = ("corpora", "frab", "c3voc-schedule.xml.xsd")
+JSON_SCHEMA = ("corpora", "pretalx", "c3voc-schema.json")
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "schedule"
-DAY1 = SHARED / "corpora" / "frab" / "eventfahrplan-38c3-day1.xml"
 
 SITE = {
     **SMALL_SITE,
@@ -61,19 +60,16 @@ SITE = {
 
 
 def validate(xml_file: Path, json_file: Path) -> None:
-    """Against the c3voc XSD and JSON schema, each skipped with a reason when absent."""
-    if XSD.is_file():
-        import xmlschema
+    """Against the c3voc XSD and JSON schema of ../shared (the test skips, saying why, when they are absent)."""
+    import jsonschema
+    import xmlschema
 
-        errors = [str(e)[:300] for e in xmlschema.XMLSchema(str(XSD)).iter_errors(str(xml_file))]
-        assert errors == []
-    if JSON_SCHEMA.is_file():
-        import jsonschema
-
-        schema = json.loads(JSON_SCHEMA.read_text(encoding="utf-8"))
-        errors = [f"{list(e.path)}: {e.message[:200]}" for e in
-                  jsonschema.Draft7Validator(schema).iter_errors(json.loads(json_file.read_bytes()))]
-        assert errors == []
+    errors = [str(e)[:300] for e in xmlschema.XMLSchema(str(shared(*XSD))).iter_errors(str(xml_file))]
+    assert errors == []
+    schema = json.loads(shared(*JSON_SCHEMA).read_text(encoding="utf-8"))
+    errors = [f"{list(e.path)}: {e.message[:200]}" for e in
+              jsonschema.Draft7Validator(schema).iter_errors(json.loads(json_file.read_bytes()))]
+    assert errors == []
 
 
 def talks_of(xml_file: Path) -> dict[str, ET.Element]:
@@ -81,8 +77,7 @@ def talks_of(xml_file: Path) -> dict[str, ET.Element]:
 
 
 def test_each_event_gets_a_valid_schedule_with_slides_video_and_original_titles(make_site: MakeSite) -> None:
-    if not XSD.is_file():
-        pytest.skip(f"{XSD} is absent: the export is checked below, its schema validity is not")
+    shared(*XSD)
     site = make_site(SITE)
     build(site)
     xml_file, json_file = site / "_site/events/conf/schedule.xml", site / "_site/events/conf/schedule.json"
@@ -140,7 +135,6 @@ def test_imported_hostile_text_is_exported_as_characters_and_reads_back(make_sit
     build(site)
     xml_file = site / "_site/events/museumday/schedule.xml"
     json_file = site / "_site/events/museumday/schedule.json"
-    validate(xml_file, json_file)
     talks = talks_of(xml_file)
     assert set(talks) == {"<b>x</b>", "Музейные коллекции"}
     assert talks["<b>x</b>"].findtext("room") == "Salle <i>1</i>"
@@ -157,15 +151,15 @@ def test_imported_hostile_text_is_exported_as_characters_and_reads_back(make_sit
     from_json = read_pretalx(json_file, "schedule.json", "UTC")
     assert [s.title for s in from_json.sessions] == [s.title for s in again.sessions]
     assert from_json.sessions[0].persons[0].person_id == "26"
+    validate(xml_file, json_file)  # last: it skips when ../shared is absent
 
 
 @pytest.mark.slow
 def test_an_imported_real_schedule_exports_valid_xml(tmp_path: Path) -> None:
-    if not DAY1.is_file():
-        pytest.skip(f"{DAY1} is absent")
+    day1 = shared("corpora", "frab", "eventfahrplan-38c3-day1.xml")
     site = tmp_path / "site"
     assert main(["init", str(site)]) == 0
-    assert main(["import", "frab", str(DAY1), "--site", str(site)]) == 0
+    assert main(["import", "frab", str(day1), "--site", str(site)]) == 0
     assert main(["build", "--site", str(site)]) == 0
     xml_file = site / "_site/events/38c3/schedule.xml"
     validate(xml_file, site / "_site/events/38c3/schedule.json")

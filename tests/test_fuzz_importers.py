@@ -40,7 +40,7 @@ from museumsite.importers.schedules.frab import read_frab
 from museumsite.importers.schedules.pretalx import read_pretalx
 from museumsite.importers.wordpress.importer import import_wordpress
 
-from support import active_content_in_tree
+from support import active_content_in_tree, snapshot
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WXR = (FIXTURES / "import" / "blog.wxr.xml").read_bytes()
@@ -82,10 +82,6 @@ timezone: Europe/Madrid
 """
 # The entry the Disqus fixture's first thread names (/2009/10/quina-jornada/).
 POST = b"---\ntitle: Quina jornada\ndate: 2009-10-20\naliases: [/2009/10/quina-jornada/]\n---\nBody.\n"
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 Importer = Callable[[Path, Path], object]
@@ -834,7 +830,7 @@ def fresh_site(folder: str) -> Path:
 
 def assert_no_leak(site: Path, secrets: list[str]) -> None:
     """None of ``secrets`` readable in the site's content or, after a build, in its output."""
-    from test_redact import leaks
+    from support import leaks
 
     found = leaks(site / "content", secrets)
     assert not found, f"written by the import: {found}"

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_import_wordpress import snapshot
 
 from museumsite.cli import main
 
-from conftest import SMALL_SITE, MakeSite
+from support import FORM, SMALL_SITE, MakeSite, snapshot
 
 HEAD = ("From: Ann Example <ann@example.org>\nTo: comments@example.org\nSubject: Re: Hello\n"
         "Date: Sun, 12 May 2024 21:05:00 +0200\nMIME-Version: 1.0\n")
@@ -126,7 +125,6 @@ def test_a_long_line_without_address_before_a_quote_is_cut_like_any_other(
 
 # Form files (JSON) ----------------------------------------------------------------------
 
-FORM = '{{\n  "entry": "posts/hello",\n  "author": "Ann",\n  "body": "Hi",\n{extra}\n}}'
 
 
 @pytest.mark.parametrize(("extra", "message"), [

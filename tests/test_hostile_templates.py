@@ -26,10 +26,7 @@ from museumsite.config import load_config
 from museumsite.errors import BuildError
 from museumsite.render.theme import default_theme_dir, load_theme
 
-from conftest import MakeSite
-from support import active_content, text_of
-from support import local_name as _local
-from support import walk as _walk
+from support import MakeSite, _local, _walk, active_content, text_of
 
 TEMPLATES = default_theme_dir() / "templates"
 PAYLOAD = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>'><svg onload=alert(1)> javascript:alert(1)"

@@ -5,28 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_import_wordpress import (
-    CONFIG,
-    FIXTURES,
-    UPLOADS,
-    WXR,
-    archive,
-    assert_private,
-    run,
-    snapshot,
-)
 
 from museumsite.importers.contentfile import COMMENT_FIELDS, MANIFEST
 
-from conftest import SHARED, MakeSite
+from support import (
+    IMPORT_FIXTURES,
+    UPLOADS,
+    WORDPRESS_CONFIG,
+    WXR,
+    MakeSite,
+    archive,
+    assert_private,
+    run,
+    shared,
+    snapshot,
+)
 
-DISQUS = FIXTURES / "comments.disqus.xml"
+DISQUS = IMPORT_FIXTURES / "comments.disqus.xml"
 
 
 @pytest.fixture
 def site(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> Path:
     """Our WordPress export imported first, as a blog leaving WordPress+Disqus would do."""
-    root = make_site({}, config=CONFIG)
+    root = make_site({}, config=WORDPRESS_CONFIG)
     assert run(capsys, "import", "wordpress", WXR, "--site", root, "--uploads", UPLOADS)[0] == 0
     return root
 
@@ -102,7 +103,7 @@ NO_XMLNS = """<?xml version="1.0" encoding="utf-8"?>
 
 def test_matches_current_urls_without_default_namespace(make_site: MakeSite, tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    from conftest import SMALL_SITE
+    from support import SMALL_SITE
 
     root = make_site(SMALL_SITE)  # base_url https://example.org/, no import before
     export = tmp_path / "d.xml"
@@ -118,32 +119,28 @@ def test_matches_current_urls_without_default_namespace(make_site: MakeSite, tmp
 
 
 def test_not_a_disqus_file(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_site({}, config=CONFIG)
+    root = make_site({}, config=WORDPRESS_CONFIG)
     code, _, err = run(capsys, "import", "disqus", WXR, "--site", root)
     assert code == 1 and "not a Disqus export" in err and not (root / MANIFEST).exists()
 
 
-CORPUS = SHARED / "corpora" / "disqus"
-needs_shared = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpora is not available")
 
 
-@needs_shared
 @pytest.mark.parametrize("name", ["isso-disqus.xml", "pygameweb-disqus-sample.xml"])
 def test_corpus_into_a_fresh_site(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = tmp_path / "site"
     run(capsys, "init", site)
-    code, out, err = run(capsys, "import", "disqus", CORPUS / name, "--site", site)
+    code, out, err = run(capsys, "import", "disqus", shared("corpora", "disqus", name), "--site", site)
     assert code == 0, err
     assert "matched no entry" in out  # the corpora's URLs are not the new site's: listed, not fatal
     assert ("http://example.org/" in out) if name.startswith("isso") else ("http://example.com/project/1820/" in out)
     assert run(capsys, "build", "--site", site)[0] == 0
 
 
-@needs_shared
 def test_corpus_pygameweb_threads_on_a_matching_site(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_site({"content/pages/project/1820.md": "---\ntitle: Project 1820\n---\nA project.\n"},
                      config="title: P\nbase_url: https://www.example.com/\nlanguage: en\n")
-    code, _, err = run(capsys, "import", "disqus", CORPUS / "pygameweb-disqus-sample.xml", "--site", root)
+    code, _, err = run(capsys, "import", "disqus", shared("corpora", "disqus", "pygameweb-disqus-sample.xml"), "--site", root)
     assert code == 0, err
     comments = archive(root / "content/comments/pages/project/1820.yaml")
     assert [(i, c["parent"]) for i, c in comments.items()] == [
@@ -152,13 +149,12 @@ def test_corpus_pygameweb_threads_on_a_matching_site(make_site: MakeSite, capsys
     assert_private(root)
 
 
-@needs_shared
 def test_corpus_isso_deleted_parent_and_orphans(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_site({"content/pages/redacted.md": "---\ntitle: R\n---\nR.\n"},
                      config="title: P\nbase_url: https://example.org/\nlanguage: en\n")
     page = root / "content/pages/redacted.md"
     page.write_text("---\ntitle: R\naliases: [/blog/2013/02/12/redacted/]\n---\nR.\n", encoding="utf-8")
-    code, out, _ = run(capsys, "import", "disqus", CORPUS / "isso-disqus.xml", "--site", root)
+    code, out, _ = run(capsys, "import", "disqus", shared("corpora", "disqus", "isso-disqus.xml"), "--site", root)
     assert code == 0
     comments = archive(root / "content/comments/pages/redacted.yaml")  # via its alias, index.html dropped
     assert list(comments) == [8]
@@ -168,7 +164,7 @@ def test_corpus_isso_deleted_parent_and_orphans(make_site: MakeSite, capsys: pyt
 
 def test_hand_written_archive_is_merged(make_site: MakeSite, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
-    from conftest import SMALL_SITE
+    from support import SMALL_SITE
 
     root = make_site(SMALL_SITE)
     mine = root / "content/comments/posts/hello.yaml"

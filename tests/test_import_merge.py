@@ -14,13 +14,24 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_import_wordpress import front_matter, run
-from test_migration_journey import DISQUS, JOURNEY, UPLOADS, VISIT, WXR_2019, comments_of, import_
 
 from museumsite.importers.contentfile import MANIFEST
 
-from conftest import SMALL_SITE, MakeSite
-from support import parse_html, walk
+from support import (
+    JOURNEY,
+    JOURNEY_DISQUS,
+    SMALL_SITE,
+    UPLOADS,
+    VISIT,
+    WXR_2019,
+    MakeSite,
+    comments_of,
+    front_matter,
+    import_,
+    parse_html,
+    run,
+    walk,
+)
 
 CONFIG = """\
 title: Le musée
@@ -68,7 +79,7 @@ def test_moderation_on_the_site_does_not_make_imports_skip_the_archive(site: Pat
     assert run(capsys, "comments", "add", JOURNEY / "comment.json", "--site", site)[0] == 0
     out = import_(capsys, site, WXR_2019)  # asserts '0 skipped'
     assert "posts/visite-nocturne#2: approved on the site, pending in the export: stays approved" in out
-    out = import_(capsys, site, DISQUS)
+    out = import_(capsys, site, JOURNEY_DISQUS)
     comments, _ = comments_of(site)
     assert comments[2]["status"] == "approved" and comments[5]["author"] == "Ana Ribes"
     assert {2001, 2002, 7} <= set(comments)  # Disqus merged in although the archive was moderated
@@ -289,7 +300,7 @@ la visite</a>.]]></content:encoded>
 """, encoding="utf-8")
     assert run(capsys, "import", "wordpress", later, "--site", site)[0] == 0
     assert "[la visite](../posts/visite-nocturne.md#comment-1)" in front_matter(site / "content/posts/encore.md")[1]
-    out = import_(capsys, site, DISQUS)
+    out = import_(capsys, site, JOURNEY_DISQUS)
     assert "1 in comments" in out
     body = comments_of(site)[0][2001]["body"]
     assert 'href="https://musee.example.org/ca/posts/nit-dels-museus/"' in body

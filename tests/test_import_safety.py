@@ -23,8 +23,7 @@ from museumsite.cli import main
 from museumsite.content.load import split_front_matter
 from museumsite.incremental.markdown import _crc
 
-from conftest import MakeSite
-from support import active_content_in_tree, parse_html, text_of
+from support import MakeSite, active_content_in_tree, parse_html, text_of
 
 # Markdown-level payloads; "{n}" is the number of the case, for the visible text around it.
 PAYLOADS = [

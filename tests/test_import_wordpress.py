@@ -10,71 +10,35 @@ import datetime as dt
 import re
 import shutil
 from pathlib import Path
-from typing import Any
 
 import html5lib
 import markdown
 import pytest
-import yaml
-from test_sanitize import OWN_PAYLOADS, corpus_payloads, executable_constructs
 
-from museumsite.cli import main
-from museumsite.content.load import parse_yaml, split_front_matter
 from museumsite.importers.contentfile import COMMENT_FIELDS, MANIFEST
 from museumsite.importers.wordpress.wxr import read_wxr
 
-from conftest import SHARED, MakeSite
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
-WXR = FIXTURES / "blog.wxr.xml"
-UPLOADS = FIXTURES / "uploads"
-CONFIG = """\
-title: Bloc del museu
-base_url: https://museu.example.cat/
-language: ca
-languages: [ca, en]
-timezone: Europe/Madrid
-"""
-# Everything personal in our fixtures: none of it may be written anywhere.
-PRIVATE = ("203.0.113.7", "198.51.100.23", "192.0.2.44", "203.0.113.99", "192.0.2.200", "192.0.2.66",
-           "192.0.2.67", "192.0.2.88", "192.0.2.99", "198.51.100.5", "203.0.113.150", "192.0.2.151",
-           "198.51.100.77", "198.51.100.78", "SecretBrowser", "akismet")
-EMAIL = re.compile(rb"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def front_matter(path: Path) -> tuple[dict[str, Any], str]:
-    front, line, body, _ = split_front_matter(path.read_text(encoding="utf-8"))
-    assert front is not None
-    return parse_yaml(front, line)[0], body
-
-
-def archive(path: Path) -> dict[Any, dict[str, Any]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert list(data) == ["comments"]
-    return {c["id"]: c for c in data["comments"]}
-
-
-def assert_private(root: Path) -> None:
-    """No e-mail address, IP address or user agent in any file under ``root``."""
-    for rel, data in snapshot(root).items():
-        assert not EMAIL.search(data), f"an e-mail address in {rel}"
-        for secret in PRIVATE:
-            assert secret.encode() not in data, f"{secret} in {rel}"
+from support import (
+    OWN_PAYLOADS,
+    UPLOADS,
+    WORDPRESS_CONFIG,
+    WXR,
+    MakeSite,
+    archive,
+    assert_private,
+    corpus_payloads,
+    executable_constructs,
+    front_matter,
+    run,
+    shared,
+    shared_files,
+    snapshot,
+)
 
 
 @pytest.fixture
 def site(make_site: MakeSite) -> Path:
-    return make_site({}, config=CONFIG)
+    return make_site({}, config=WORDPRESS_CONFIG)
 
 
 @pytest.fixture
@@ -302,14 +266,9 @@ def test_nested_cdata_recovers_and_namespaces_match_by_uri(tmp_path: Path) -> No
 
 # the shared corpora
 
-CORPUS = SHARED / "corpora"
-needs_shared = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpora is not available")
-WXR_FILES = sorted((CORPUS / "wxr").glob("*.xml")) if CORPUS.is_dir() else []
-ATTACKS = sorted((CORPUS / "xml-attacks").glob("*.xml")) if CORPUS.is_dir() else []
 
 
-@needs_shared
-@pytest.mark.parametrize("export", WXR_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("export", shared_files("corpora/wxr", "*.xml"))
 def test_corpus_export_imports_and_builds(export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = tmp_path / "site"
     assert run(capsys, "init", site)[0] == 0
@@ -332,9 +291,8 @@ def test_corpus_export_imports_and_builds(export: Path, tmp_path: Path, capsys: 
     assert code == 0, err
 
 
-@needs_shared
 def test_corpus_crazy_cdata_oracle_values() -> None:
-    export = CORPUS / "wxr" / "wpimporter-crazy-cdata.xml"
+    export = shared("corpora", "wxr", "wpimporter-crazy-cdata.xml")
     assert read_wxr(export, export.name).items[0].content == "Content with nested <![CDATA[ tags ]]> :)"
     from museumsite.importers.xmlread import read_xml, text_of
 
@@ -342,11 +300,10 @@ def test_corpus_crazy_cdata_oracle_values() -> None:
     assert values == ["Foo", "]]>", "This has <![CDATA[ opening and ]]> closing <![CDATA[ tags like this: ]]>"]
 
 
-@needs_shared
 def test_corpus_theme_unit_test_comments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = tmp_path / "site"
     run(capsys, "init", site)
-    code, out, _ = run(capsys, "import", "wordpress", CORPUS / "wxr" / "wpimporter-theme-unit-test-data.xml",
+    code, out, _ = run(capsys, "import", "wordpress", shared("corpora", "wxr", "wpimporter-theme-unit-test-data.xml"),
                        "--site", site)
     assert code == 0 and "30 approved, 3 pending" in out
     chain = archive(site / "content/comments/posts/template-comments.yaml")
@@ -357,8 +314,7 @@ def test_corpus_theme_unit_test_comments(tmp_path: Path, capsys: pytest.CaptureF
     assert_private(site / "content")
 
 
-@needs_shared
-@pytest.mark.parametrize("attack", ATTACKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("attack", shared_files("corpora/xml-attacks", "*.xml"))
 def test_corpus_xml_attacks_refused(attack: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = tmp_path / "site"
     run(capsys, "init", site)
@@ -406,9 +362,8 @@ def test_escaped_markup_in_post_text_stays_text() -> None:
     assert "&lt;script&gt;" in html and "<script" not in html and "&amp; well" in html
 
 
-@needs_shared
 def test_corpus_xss_payloads_as_post_bodies() -> None:
-    payloads = [p for path in sorted((CORPUS / "xss").glob("patt-*.txt")) for p in corpus_payloads(path)]
+    payloads = [p for path in sorted(shared("corpora", "xss").glob("patt-*.txt")) for p in corpus_payloads(path)]
     assert len(payloads) > 500
     failures = {p: found for p in payloads if (found := executable_constructs(_rendered_body(p)))}
     assert not failures, list(failures.items())[:3]

@@ -26,7 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from museumsite.build import CACHE_DIR, build
 from museumsite.markup.pool import map_entries
 
-from conftest import BASE_CONFIG, REPO, SMALL_SITE, MakeSite
+from support import BASE_CONFIG, REPO, SMALL_SITE, MakeSite, snapshot
 
 CACHE_FILE = f"{CACHE_DIR}/markup.sqlite3"
 WORDS = st.sampled_from(["museum", "archive", "talk", "vitrine", "collection", "catalogue", "opening"])
@@ -39,10 +39,6 @@ comments:
     lang: en
     body: {body}
 """
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def times(folder: Path) -> dict[str, tuple[int, int]]:

@@ -23,7 +23,7 @@ import pytest
 from museumsite.build import build
 from museumsite.feeds.jsonfeed import json_feed_problems
 
-from conftest import REPO, SMALL_SITE, MakeSite
+from support import REPO, SMALL_SITE, MakeSite
 
 # From the spec: top-level "version", "title", "items" required; an item needs "id" and one of
 # "content_html"/"content_text"; an author object has at least one of name, url, avatar;

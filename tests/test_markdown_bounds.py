@@ -25,9 +25,7 @@ from museumsite.bounds import LinearLinks, _Brackets
 from museumsite.comments.threads import _markdown
 from museumsite.importers.wordpress.tomarkdown import _render
 
-from conftest import SHARED
-
-SPEC = SHARED / "corpora" / "markdown" / "commonmark-spec-0.31.2.json"
+from support import shared
 
 
 class TooMuchWork(Exception):
@@ -73,9 +71,9 @@ def bounded(text: str) -> str:
     return str(markdown.markdown(text, extensions=["sane_lists", LinearLinks()]))
 
 
-@pytest.mark.skipif(not SPEC.is_file(), reason="../shared/corpora is not available")
 def test_the_html_of_every_commonmark_example_is_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
-    examples = [case["markdown"] for case in json.loads(SPEC.read_text(encoding="utf-8"))]
+    spec = shared("corpora", "markdown", "commonmark-spec-0.31.2.json")
+    examples = [case["markdown"] for case in json.loads(spec.read_text(encoding="utf-8"))]
     for scan in (_Brackets.SCAN, 3):  # as shipped, and with every far bracket read from the tables
         monkeypatch.setattr(_Brackets, "SCAN", scan)
         monkeypatch.setattr(_Brackets, "TITLED", 10**9)

@@ -21,8 +21,7 @@ from museumsite.build import build
 from museumsite.cli import main
 from museumsite.errors import ConfigError
 
-from conftest import BASE_CONFIG, MakeSite
-from support import parse_html, walk
+from support import BASE_CONFIG, MakeSite, parse_html, walk
 
 POST = """\
 ---

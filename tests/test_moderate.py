@@ -19,9 +19,7 @@ import html5lib
 import pytest
 import yaml
 
-from museumsite.cli import main
-
-from conftest import SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite, run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "moderate"
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -59,12 +57,6 @@ comments:
 @pytest.fixture
 def site(make_site: MakeSite) -> Path:
     return make_site({**SMALL_SITE, "content/comments/posts/hello.yaml": HELLO_ARCHIVE})
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def archive(site: Path, key: str = "posts/hello") -> Path:

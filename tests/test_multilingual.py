@@ -22,7 +22,7 @@ from museumsite.build import build
 from museumsite.cli import main
 from museumsite.errors import BuildError, ConfigError
 
-from conftest import REPO, MakeSite
+from support import REPO, MakeSite
 
 CONFIG = """\
 title: Bloc del museu
@@ -532,7 +532,7 @@ def test_catalogues_are_complete_and_match_what_pybabel_extracts() -> None:
 
 
 def test_a_site_overrides_one_string_and_keeps_the_others(make_site: MakeSite) -> None:
-    from conftest import SMALL_SITE
+    from support import SMALL_SITE
 
     po = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
           'msgid "Read more"\nmsgstr "Continuer"\n')
@@ -545,7 +545,7 @@ def test_a_site_overrides_one_string_and_keeps_the_others(make_site: MakeSite) -
 
 
 def test_a_broken_catalogue_is_reported_with_its_line(make_site: MakeSite) -> None:
-    from conftest import SMALL_SITE
+    from support import SMALL_SITE
 
     site = make_site({**SMALL_SITE, "locales/fr/LC_MESSAGES/messages.po": 'msgid "x"\nmsgstr "y"\ngarbage\n'})
     with pytest.raises(BuildError) as caught:
@@ -555,7 +555,7 @@ def test_a_broken_catalogue_is_reported_with_its_line(make_site: MakeSite) -> No
 
 def test_a_language_without_catalogue_falls_back_to_english_and_is_reported(
         make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
-    from conftest import SMALL_SITE
+    from support import SMALL_SITE
 
     site = make_site(SMALL_SITE, config="title: T\nbase_url: https://example.org/\nlanguages: [en, fr, de]\n")
     build(site)

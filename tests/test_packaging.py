@@ -17,7 +17,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from conftest import REPO
+from support import REPO
 
 THEME = "museumsite/themes/default"
 STARTER = "museumsite/starter"

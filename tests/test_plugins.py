@@ -23,8 +23,7 @@ from museumsite.build import build
 from museumsite.cli import main
 from museumsite.errors import BuildError, ConfigError
 
-from conftest import BASE_CONFIG, REPO, SMALL_SITE, MakeSite
-from support import parse_html, walk
+from support import BASE_CONFIG, REPO, SMALL_SITE, MakeSite, parse_html, walk
 
 EXAMPLE = REPO / "examples" / "plugins" / "humans"
 MODULE = "museumsite_test_plugins"

@@ -12,7 +12,7 @@ import pytest
 from museumsite.build import build
 from museumsite.errors import BuildError
 
-from conftest import MakeSite
+from support import MakeSite
 
 CONFIG = """\
 title: Proceedings

@@ -10,7 +10,7 @@ import pytest
 from museumsite.build import build
 from museumsite.errors import BuildError
 
-from conftest import SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite
 
 
 def test_aliases_become_redirect_pages_outside_the_sitemap(make_site: MakeSite) -> None:

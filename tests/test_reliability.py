@@ -29,7 +29,7 @@ from museumsite.errors import BuildError, UsageError
 from museumsite.incremental.store import OUTPUT_MANIFEST
 from museumsite.output import write
 
-from conftest import SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite, snapshot
 
 COMMAND = [sys.executable, "-m", "museumsite", "build", "--quiet"]
 
@@ -47,17 +47,6 @@ def write_posts(root: Path, count: int, version: str = "a") -> None:
         (posts / f"post-{i:04d}.md").write_text(
             f"---\ntitle: {title}\ndate: 2024-01-{i % 28 + 1:02d}\ntags: [t{i % 15}]\n---\n{body}\n",
             encoding="utf-8")
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (symlinks as their target text) by relative path."""
-    found = {}
-    for path in folder.rglob("*"):
-        if path.is_symlink():
-            found[path.relative_to(folder).as_posix()] = os.readlink(path).encode()
-        elif path.is_file():
-            found[path.relative_to(folder).as_posix()] = path.read_bytes()
-    return found
 
 
 def leftovers(output: Path) -> list[str]:

@@ -20,7 +20,7 @@ from museumsite.build import build
 from museumsite.lang.i18n import format_clock, format_day
 from museumsite.lang.typography import typeset_html, typeset_text
 
-from conftest import BASE_CONFIG, SMALL_SITE, MakeSite
+from support import BASE_CONFIG, SMALL_SITE, MakeSite
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

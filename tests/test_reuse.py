@@ -21,13 +21,9 @@ import pytest
 from museumsite.build import build
 from museumsite.incremental.store import OUTPUT_MANIFEST, BuildOptions, Store
 
-from conftest import SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite, snapshot
 
 COMMAND = [sys.executable, "-m", "museumsite", "build", "--quiet", "--in-place"]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def same_as_clean(site: Path, scratch: Path) -> bool:

@@ -24,8 +24,7 @@ from museumsite.errors import BuildError, ConfigError
 from museumsite.render import search
 from museumsite.render.search import MAX_SHARDS, pagefind_binary, shard_count, shard_of
 
-from conftest import REPO, MakeSite
-from support import fragments
+from support import REPO, MakeSite, fragments, snapshot
 
 NS = {"h": "http://www.w3.org/1999/xhtml"}
 A = "{http://www.w3.org/1999/xhtml}a"
@@ -260,10 +259,6 @@ def sharded_files() -> dict[str, str]:
         La tramuntana bufa sobre el far.
         """
     return files
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_shard_count_has_fixed_thresholds_and_a_page_keeps_its_shard() -> None:

@@ -24,7 +24,7 @@ from museumsite.cli import main
 from museumsite.errors import BuildError, ConfigError
 from museumsite.urls import MAX_SEGMENT_BYTES, check_url, expand, make_slug, tag_slug, url_to_path
 
-from conftest import REPO, SMALL_SITE, MakeSite
+from support import REPO, SMALL_SITE, MakeSite
 
 POST = "---\ntitle: {title}\ndate: 2024-01-01\n{extra}---\nText.\n"
 

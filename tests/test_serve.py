@@ -28,7 +28,7 @@ from museumsite.serve.live import EVENTS_PATH, SCRIPT_PATH
 from museumsite.serve.server import SERVE_OUTPUT, DevServer, is_loopback, locate
 from museumsite.serve.watch import _Changes, is_relevant
 
-from conftest import SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite
 
 WAIT = 60.0  # seconds: only ever a limit for waiting, never a measured expectation
 NS = {"h": "http://www.w3.org/1999/xhtml"}

@@ -19,7 +19,7 @@ from museumsite.cli import main
 from museumsite.serve.live import EVENTS_PATH, SCRIPT_PATH
 from museumsite.serve.server import MAX_CONNECTIONS, MAX_EVENT_STREAMS, DevServer, host_name
 
-from conftest import SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite
 
 WAIT = 60.0  # seconds: only ever a limit for waiting
 

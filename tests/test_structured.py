@@ -15,7 +15,7 @@ from museumsite.config import load_config
 from museumsite.model import Site, Source, Speaker
 from museumsite.render.structured import og_locale, open_graph, script_json
 
-from conftest import REPO, SMALL_SITE, MakeSite
+from support import REPO, SMALL_SITE, MakeSite
 
 HOSTILE = "</script><script>alert(1)</script>"
 

@@ -14,11 +14,9 @@ from typing import Any
 
 import pytest
 
-from museumsite.cli import main
 from museumsite.content.load import split_front_matter
 
-from conftest import BASE_CONFIG, MakeSite
-from support import local_name, parse_html, walk
+from support import BASE_CONFIG, MakeSite, local_name, parse_html, run, walk
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "schedule"
 NO_CREDIT = {"nofollow", "ugc"}  # rel of an imported entry's links to other sites (render.api.links.imported_rel)
@@ -42,12 +40,6 @@ PRETALX_URLS = {
     "https://example.net/deck.pdf",
     "https://pretalx.example.org/linkday/talk/DEF456/",  # pretalx's url of the talk
 }
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def page(site: Path, path: str) -> Any:

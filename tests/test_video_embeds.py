@@ -17,7 +17,7 @@ from museumsite.build import build
 from museumsite.cli import main
 from museumsite.errors import ConfigError
 
-from conftest import MakeSite
+from support import MakeSite
 
 CONFIG = "title: Videos\nbase_url: https://example.org/\nlanguage: en\ntimezone: Europe/Paris\n"
 EVENT = "---\ntitle: Conf\nstart: 2024-05-02\ntimezone: Europe/Paris\n---\nThe conference.\n"

@@ -15,9 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from museumsite.cli import main
-
-from conftest import SHARED, MakeSite
+from support import MakeSite, run, shared, snapshot
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Each export, and the text of a title it shows, where the attack's entity references go.
@@ -74,10 +72,8 @@ _PREDEFINED = {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"}
 
 
 def shared_attacks() -> dict[str, str]:
-    corpus = SHARED / "corpora" / "xml-attacks"
-    if not corpus.is_dir():
-        return {}
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*.xml"))}
+    """The attacks of ../shared/corpora/xml-attacks by file name (the calling test skips when it is absent)."""
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(shared("corpora", "xml-attacks").glob("*.xml"))}
 
 
 def wrap(attack: str, source: str) -> bytes:
@@ -91,16 +87,6 @@ def wrap(attack: str, source: str) -> bytes:
     declaration_end = text.index("?>") + 2
     text = text[:declaration_end] + "\n" + doctype.group(0) + text[declaration_end:]
     return text.replace(title, title.replace("</", " " + "".join(references) + "</", 1), 1).encode("utf-8")
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture
@@ -140,7 +126,6 @@ def test_own_attacks_inside_valid_exports_are_refused(source: str, name: str, si
     _assert_refused(site, tmp_path, source, name, wrap(OWN_ATTACKS[name], source), capsys)
 
 
-@pytest.mark.skipif(not shared_attacks(), reason="../shared/corpora/xml-attacks is absent")
 @pytest.mark.parametrize("source", sorted(EXPORTS))
 def test_corpus_attacks_inside_valid_exports_are_refused(source: str, site: Path, tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
