@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from support import BASE_CONFIG, SMALL_SITE, MakeSite, write_site
+from museumsite.build import build
+
+from support import BASE_CONFIG, SMALL_SITE, MakeSite, copy_demo, write_site
 
 
 @pytest.fixture
@@ -26,3 +28,17 @@ def make_site(tmp_path: Path) -> MakeSite:
 @pytest.fixture
 def small_site(make_site: MakeSite) -> Path:
     return make_site(SMALL_SITE)
+
+
+@pytest.fixture(scope="session")
+def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's demo site, copied once per session outside the checkout: builds of it write nothing there."""
+    return copy_demo(tmp_path_factory.mktemp("demo-source") / "site")
+
+
+@pytest.fixture(scope="session")
+def demo_output(demo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site built once per session (without cache) into a temporary folder. Tests only read it."""
+    output = tmp_path_factory.mktemp("demo-output") / "_site"
+    build(demo_root, output, use_cache=False)
+    return output

@@ -12,6 +12,7 @@ import html
 import json
 import os
 import re
+import shutil
 import textwrap
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -77,6 +78,121 @@ def write_site(root: Path, files: dict[str, str] | None = None, config: str = BA
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return root
+
+
+# A small but complete site: one event with two talks, two speakers, posts in two languages.
+SMALL_SITE = {
+    "content/events/conf.md": """
+        ---
+        title: Test Conference
+        start: 2024-05-02
+        end: 2024-05-03
+        timezone: Europe/Paris
+        venue: Hall
+        city: Lyon
+        ---
+        The conference.
+        """,
+    "content/talks/opening.md": """
+        ---
+        title: Opening talk
+        event: conf
+        speakers: [ada, bob]
+        start: 2024-05-02 09:00
+        end: 2024-05-02 09:30
+        room: Room A
+        tags: [museums]
+        slides:
+          - title: Slides
+            url: https://example.org/slides.pdf
+        video: https://example.org/video
+        ---
+        First paragraph of the talk.
+
+        <!--more-->
+
+        More about the talk.
+        """,
+    "content/talks/closing.md": """
+        ---
+        title: Closing talk
+        event: conf
+        speakers: [ada]
+        start: "17:00"
+        end: "17:30"
+        room: Room B
+        ---
+        Closing words.
+        """,
+    "content/speakers/ada.md": """
+        ---
+        name: Ada Lovelace
+        affiliation: Analytical Society
+        ---
+        Ada's bio.
+        """,
+    "content/speakers/bob.md": """
+        ---
+        name: Bob Builder
+        ---
+        Bob's bio.
+        """,
+    "content/posts/hello.md": """
+        ---
+        title: Hello
+        date: 2024-05-10
+        tags: [news, museums]
+        ---
+        Intro paragraph.
+
+        <!--more-->
+
+        See [the opening](../talks/opening.md) and [Ada](../speakers/ada.md#bio).
+        """,
+    "content/posts/hello.fr.md": """
+        ---
+        title: Bonjour
+        ---
+        Paragraphe d'introduction.
+        """,
+    "content/posts/second.md": """
+        ---
+        title: Second post
+        date: 2024-06-01
+        tags: [news]
+        ---
+        Second.
+        """,
+    "content/posts/third.md": """
+        ---
+        title: Third post
+        date: 2023-01-01
+        ---
+        Third.
+        """,
+    "content/pages/about.md": """
+        ---
+        title: About
+        menu: 1
+        ---
+        About us.
+        """,
+}
+
+
+# The demo site at the repository's root: its configuration and content (its theme is the package's).
+DEMO_FILES = ("museumsite.yaml", "content")
+
+
+def copy_demo(dest: Path) -> Path:
+    """A copy of the repository's demo site at ``dest``: a build of it keeps its cache and output out of the checkout."""
+    dest.mkdir(parents=True)
+    for name in DEMO_FILES:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, dest / name)
+        else:
+            shutil.copy2(REPO / name, dest / name)
+    return dest
 
 
 def snapshot(root: Path, skip: str | None = None) -> dict[str, bytes]:
@@ -470,18 +586,12 @@ def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1].lower()
 
 
-def _walk(node: Any) -> Iterator[Any]:
-    yield node
-    for child in node:
-        yield from _walk(child)
-
-
 def executable_constructs(markup: str) -> list[str]:
     """Everything in ``markup`` that a browser could run or that loads code or frames."""
     document = html5lib.parse(f"<!DOCTYPE html><html><head><title>t</title></head><body>{markup}",
                               treebuilder="etree", namespaceHTMLElements=False)
     found = []
-    for element in _walk(document):
+    for element in walk(document):
         if not isinstance(element.tag, str):
             continue  # comments
         tag = _local(element.tag)

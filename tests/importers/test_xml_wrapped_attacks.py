@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from support import MakeSite, run, shared, snapshot
+from support import FIXTURES, MakeSite, run, shared, snapshot
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Each export, and the text of a title it shows, where the attack's entity references go.
 EXPORTS = {
     "wordpress": (FIXTURES / "import" / "blog.wxr.xml", "<title>Quina jornada al museu</title>"),

@@ -16,9 +16,9 @@ import pytest
 
 from museumsite.content.load import split_front_matter
 
-from support import BASE_CONFIG, MakeSite, local_name, parse_html, run, walk
+from support import BASE_CONFIG, FIXTURES, MakeSite, local_name, parse_html, run, walk
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "schedule"
+SCHEDULES = FIXTURES / "schedule"
 NO_CREDIT = {"nofollow", "ugc"}  # rel of an imported entry's links to other sites (render.api.links.imported_rel)
 
 FRAB_URLS = {
@@ -70,7 +70,7 @@ def front(path: Path) -> dict[str, Any]:
 
 def import_and_build(site: Path, capsys: pytest.CaptureFixture[str], command: str, export: str) -> str:
     """The import's report, once the site is built with it."""
-    code, out, err = run(capsys, "import", command, FIXTURES / export, "--site", site)
+    code, out, err = run(capsys, "import", command, SCHEDULES / export, "--site", site)
     assert code == 0, err
     code, _, err = run(capsys, "build", "--site", site, "--quiet")
     assert code == 0, err
@@ -112,7 +112,7 @@ def test_every_link_of_a_pretalx_talk_is_on_its_page(make_site: MakeSite, capsys
 
 def test_a_translation_names_the_kinds_in_its_language(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site()
-    assert run(capsys, "import", "frab", FIXTURES / "links.xml", "--site", site)[0] == 0
+    assert run(capsys, "import", "frab", SCHEDULES / "links.xml", "--site", site)[0] == 0
     (site / "content/talks/keeping-every-link.fr.md").write_text("---\ntitle: Garder chaque lien\n---\n",
                                                                  encoding="utf-8")
     code, _, err = run(capsys, "build", "--site", site, "--quiet")

@@ -13,11 +13,11 @@ from museumsite.cli import main
 from museumsite.importers.schedules.frab import read_frab
 from museumsite.importers.schedules.pretalx import read_pretalx
 
-from support import SMALL_SITE, MakeSite, shared
+from support import FIXTURES, SMALL_SITE, MakeSite, shared
 
 XSD = ("corpora", "frab", "c3voc-schedule.xml.xsd")
 JSON_SCHEMA = ("corpora", "pretalx", "c3voc-schema.json")
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "schedule"
+SCHEDULES = FIXTURES / "schedule"
 
 SITE = {
     **SMALL_SITE,
@@ -130,8 +130,8 @@ def test_the_export_is_deterministic_and_changes_only_with_the_programme(make_si
 
 def test_imported_hostile_text_is_exported_as_characters_and_reads_back(make_site: MakeSite) -> None:
     site = make_site()
-    assert main(["import", "frab", str(FIXTURES / "hostile.xml"), "--site", str(site)]) == 0
-    assert main(["import", "pretalx", str(FIXTURES / "same-person.json"), "--site", str(site)]) == 0
+    assert main(["import", "frab", str(SCHEDULES / "hostile.xml"), "--site", str(site)]) == 0
+    assert main(["import", "pretalx", str(SCHEDULES / "same-person.json"), "--site", str(site)]) == 0
     build(site)
     xml_file = site / "_site/events/museumday/schedule.xml"
     json_file = site / "_site/events/museumday/schedule.json"

@@ -11,7 +11,7 @@ import pytest
 
 from museumsite.build import build
 
-from support import REPO, SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite
 
 PARIS = "Europe/Paris"
 
@@ -178,11 +178,9 @@ def test_every_line_is_folded_to_75_octets(make_site: MakeSite) -> None:
     assert str(_events(icalendar.Calendar.from_ical(raw))[0]["SUMMARY"]) == ("Éléphant " * 30).strip()
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("demo") / "_site"
-    build(REPO, output, use_cache=False)
-    return output
+@pytest.fixture
+def demo(demo_output: Path) -> Path:
+    return demo_output
 
 
 def test_demo_site_calendars(demo: Path) -> None:
@@ -208,8 +206,8 @@ def test_demo_site_calendars(demo: Path) -> None:
     assert not list(demo.glob("fr/**/*.ics")) and not list(demo.glob("ca/**/*.ics"))
 
 
-def test_demo_site_calendars_are_reproducible(demo: Path, tmp_path: Path) -> None:
-    build(REPO, tmp_path / "again", use_cache=False)
+def test_demo_site_calendars_are_reproducible(demo: Path, demo_root: Path, tmp_path: Path) -> None:
+    build(demo_root, tmp_path / "again", use_cache=False)
     files = _ics_files(demo)
     assert len(files) == 13
     assert files == _ics_files(tmp_path / "again")

@@ -21,7 +21,7 @@ import pytest
 from museumsite.build import build
 from museumsite.incremental.store import OUTPUT_MANIFEST, BuildOptions, Store
 
-from support import SMALL_SITE, MakeSite, snapshot
+from support import REPO, SMALL_SITE, MakeSite, snapshot
 
 COMMAND = [sys.executable, "-m", "museumsite", "build", "--quiet", "--in-place"]
 
@@ -54,7 +54,7 @@ def test_editing_one_body_makes_only_the_pages_and_feeds_that_print_it(make_site
 def test_a_template_printing_another_entry_body_is_made_again_when_that_body_changes(
         make_site: MakeSite, tmp_path: Path) -> None:
     # A site override of the 404 page shows a post's body, reached through ``site``: no job names it.
-    base = (Path(__file__).parent.parent / "museumsite/themes/default/templates/404.html").read_text(encoding="utf-8")
+    base = (REPO / "museumsite/themes/default/templates/404.html").read_text(encoding="utf-8")
     override = base.replace("{% block content %}", "{% block content %}{{ site.get('posts/second').body_html|safe }}", 1)
     assert override != base
     site = make_site({**SMALL_SITE, "themes/default/templates/404.html": override})

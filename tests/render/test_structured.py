@@ -15,7 +15,7 @@ from museumsite.config import load_config
 from museumsite.model import Site, Source, Speaker
 from museumsite.render.structured import og_locale, open_graph, script_json
 
-from support import REPO, SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite
 
 HOSTILE = "</script><script>alert(1)</script>"
 
@@ -220,14 +220,8 @@ def test_og_image_only_from_a_site_path_or_https(make_site: MakeSite, photo: str
     assert props["og:url"] == "https://example.org/project/speakers/a/"
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("demo") / "_site"
-    build(REPO, output, use_cache=False)
-    return output
-
-
-def test_demo_site_structured_data(demo: Path) -> None:
+def test_demo_site_structured_data(demo_output: Path) -> None:
+    demo = demo_output
     event = _one(demo / "events/rencontres-web-musees-2009/index.html")
     assert event["@type"] == "Event" and len(event["subEvent"]) == 6
     assert all(t["startDate"].endswith("+02:00") for t in event["subEvent"])

@@ -16,9 +16,9 @@ from museumsite.importers.schedules.links import is_slides, video_kind
 from museumsite.importers.schedules.pretalx import read_pretalx
 from museumsite.importers.schedules.text import import_body
 
-from support import MakeSite, parse_html, run_code, shared, shared_files, snapshot
+from support import FIXTURES, MakeSite, parse_html, run_code, shared, shared_files, snapshot
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "schedule"
+SCHEDULES = FIXTURES / "schedule"
 
 
 def new_site(tmp_path: Path, name: str = "site") -> Path:
@@ -133,7 +133,7 @@ def test_xml_attacks_are_refused_and_nothing_is_written(path: Path, make_site: M
 def test_hostile_text_stays_characters_and_nothing_executable_reaches_the_pages(
         make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site()
-    assert run_code("import", "frab", FIXTURES / "hostile.xml", "--site", site) == 0
+    assert run_code("import", "frab", SCHEDULES / "hostile.xml", "--site", site) == 0
     warnings = capsys.readouterr().err
     assert "unsafe or unreadable link 'javascript:alert(3)' dropped" in warnings
     assert "hostile.xml:17:" in warnings  # the line of the <event>
@@ -161,7 +161,7 @@ def test_hostile_text_stays_characters_and_nothing_executable_reaches_the_pages(
 
 def test_links_and_attachments_become_typed_slides_and_one_video(make_site: MakeSite) -> None:
     site = make_site()
-    assert run_code("import", "frab", FIXTURES / "hostile.xml", "--site", site) == 0
+    assert run_code("import", "frab", SCHEDULES / "hostile.xml", "--site", site) == 0
     first = front(site / "content/talks/b-x-b.md")
     assert all(is_slides(s["url"], s["title"]) for s in first["slides"])  # type: ignore[index,union-attr]
     slides = {s["url"]: slide_kind(s["url"]) for s in first["slides"]}  # type: ignore[index,union-attr]
@@ -206,7 +206,7 @@ def test_video_kinds(url: str, kind: str | None) -> None:
 
 def test_names_in_any_script_get_readable_slugs(make_site: MakeSite) -> None:
     site = make_site()
-    assert run_code("import", "frab", FIXTURES / "hostile.xml", "--site", site) == 0
+    assert run_code("import", "frab", SCHEDULES / "hostile.xml", "--site", site) == 0
     names = {p.stem: front(p)["name"] for p in (site / "content/speakers").glob("*.md")}
     assert names["emilie-roda"] == "Émilie Rodà"
     assert names["iuliia-petrova"] == "Юлия Петрова"
@@ -216,8 +216,8 @@ def test_names_in_any_script_get_readable_slugs(make_site: MakeSite) -> None:
 
 def test_one_person_in_a_frab_xml_and_a_pretalx_json_gets_one_speaker_page(make_site: MakeSite) -> None:
     site = make_site()
-    assert run_code("import", "frab", FIXTURES / "hostile.xml", "--site", site) == 0
-    assert run_code("import", "pretalx", FIXTURES / "same-person.json", "--site", site) == 0
+    assert run_code("import", "frab", SCHEDULES / "hostile.xml", "--site", site) == 0
+    assert run_code("import", "pretalx", SCHEDULES / "same-person.json", "--site", site) == 0
     pages = [p for p in (site / "content/speakers").glob("*.md") if front(p).get("person_id") == "26"]
     assert [p.stem for p in pages] == ["emilie-roda"]
     emilie = pages[0].read_text(encoding="utf-8")
@@ -227,7 +227,7 @@ def test_one_person_in_a_frab_xml_and_a_pretalx_json_gets_one_speaker_page(make_
     assert front(site / "content/talks/b-x-b.md")["speakers"] == ["emilie-roda", "script-alert-name-script"]
     # The frab XML again (names only) keeps what the JSON added, and changes nothing.
     before = snapshot(site / "content")
-    assert run_code("import", "frab", FIXTURES / "hostile.xml", "--site", site) == 0
+    assert run_code("import", "frab", SCHEDULES / "hostile.xml", "--site", site) == 0
     assert snapshot(site / "content") == before
     assert run_code("build", "--site", site) == 0
 
@@ -235,9 +235,9 @@ def test_one_person_in_a_frab_xml_and_a_pretalx_json_gets_one_speaker_page(make_
 def test_the_same_id_with_another_name_is_another_person(make_site: MakeSite, tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site()
-    assert run_code("import", "frab", FIXTURES / "hostile.xml", "--site", site) == 0
+    assert run_code("import", "frab", SCHEDULES / "hostile.xml", "--site", site) == 0
     other = tmp_path / "other.json"
-    other.write_text((FIXTURES / "same-person.json").read_text(encoding="utf-8").replace("Émilie Rodà", "Bob Other"),
+    other.write_text((SCHEDULES / "same-person.json").read_text(encoding="utf-8").replace("Émilie Rodà", "Bob Other"),
                      encoding="utf-8")
     assert run_code("import", "pretalx", other, "--site", site) == 0
     assert "person id 26 is 'Émilie Rodà'" in capsys.readouterr().err
@@ -248,7 +248,7 @@ def test_the_same_id_with_another_name_is_another_person(make_site: MakeSite, tm
 def test_a_schedule_without_a_zone_name_keeps_its_offset_and_local_times(
         make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site()
-    assert run_code("import", "frab", FIXTURES / "offsets.xml", "--site", site) == 0
+    assert run_code("import", "frab", SCHEDULES / "offsets.xml", "--site", site) == 0
     err = capsys.readouterr().err
     assert "kept at their offset as Etc/GMT-1" in err
     assert "offsets.xml:25: warning: language 'English' is not an ISO code" in err
@@ -265,17 +265,17 @@ def test_a_schedule_without_a_zone_name_keeps_its_offset_and_local_times(
 
 def test_a_hand_edited_file_is_kept_unless_force(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site()
-    assert run_code("import", "frab", FIXTURES / "offsets.xml", "--site", site) == 0
+    assert run_code("import", "frab", SCHEDULES / "offsets.xml", "--site", site) == 0
     talk = site / "content/talks/opening.md"
     edited = talk.read_text(encoding="utf-8").replace("Welcome.", "Welcome, edited by hand.")
     talk.write_text(edited, encoding="utf-8")
     capsys.readouterr()
-    assert run_code("import", "frab", FIXTURES / "offsets.xml", "--site", site) == 0
+    assert run_code("import", "frab", SCHEDULES / "offsets.xml", "--site", site) == 0
     out = capsys.readouterr().out
     assert "kept content/talks/opening.md: edited by hand since the last import; the export would change: body" in out
     assert "talks: 0 created, 0 changed" in out and "1 kept as edited on the site" in out
     assert talk.read_text(encoding="utf-8") == edited
-    assert run_code("import", "frab", FIXTURES / "offsets.xml", "--site", site, "--force") == 0
+    assert run_code("import", "frab", SCHEDULES / "offsets.xml", "--site", site, "--force") == 0
     assert "edited by hand" not in talk.read_text(encoding="utf-8")
 
 
@@ -289,10 +289,10 @@ def test_a_file_written_by_hand_with_the_same_guid_is_updated_in_place_only_with
         ---
         Mine.
         """})
-    assert run_code("import", "frab", FIXTURES / "offsets.xml", "--site", site) == 0
+    assert run_code("import", "frab", SCHEDULES / "offsets.xml", "--site", site) == 0
     assert not (site / "content/talks/opening.md").exists()  # no duplicate of the same guid
     assert "Mine." in (site / "content/talks/my-opening.md").read_text(encoding="utf-8")
-    assert run_code("import", "frab", FIXTURES / "offsets.xml", "--site", site, "--force") == 0
+    assert run_code("import", "frab", SCHEDULES / "offsets.xml", "--site", site, "--force") == 0
     assert front(site / "content/talks/my-opening.md")["title"] == "Opening"
 
 
@@ -300,15 +300,15 @@ def test_dry_run_writes_nothing_and_says_what_would_change(make_site: MakeSite,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site()
     before = snapshot(site, skip="_site")
-    assert run_code("import", "frab", FIXTURES / "hostile.xml", "--site", site, "--dry-run") == 0
+    assert run_code("import", "frab", SCHEDULES / "hostile.xml", "--site", site, "--dry-run") == 0
     out = capsys.readouterr().out
     assert "would be created content/talks/b-x-b.md" in out and "talks: 2 would be created" in out
     assert snapshot(site, skip="_site") == before
-    assert run_code("import", "frab", FIXTURES / "hostile.xml", "--site", site) == 0
+    assert run_code("import", "frab", SCHEDULES / "hostile.xml", "--site", site) == 0
     talk = site / "content/talks/muzeinye-kollektsii.md"
     talk.write_text(talk.read_text(encoding="utf-8") + "Added by hand.\n", encoding="utf-8")
     before = snapshot(site, skip="_site")
-    assert run_code("import", "frab", FIXTURES / "hostile.xml", "--site", site, "--dry-run", "--force") == 0
+    assert run_code("import", "frab", SCHEDULES / "hostile.xml", "--site", site, "--dry-run", "--force") == 0
     assert "would be changed content/talks/muzeinye-kollektsii.md" in capsys.readouterr().out
     assert snapshot(site, skip="_site") == before
 
@@ -324,7 +324,7 @@ def test_a_bad_file_gives_its_line_and_writes_nothing(name: str, command: str, e
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site()
     before = snapshot(site, skip="_site")
-    assert run_code("import", command, FIXTURES / name, "--site", site) == 1
+    assert run_code("import", command, SCHEDULES / name, "--site", site) == 1
     err = capsys.readouterr().err
     assert expected in err and "Import failed: 1 problem; nothing was written." in err and "Traceback" not in err
     assert snapshot(site, skip="_site") == before
@@ -339,15 +339,15 @@ def test_a_frab_file_with_another_root_is_refused(tmp_path: Path, make_site: Mak
 
 
 def test_import_outside_a_site_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_code("import", "frab", FIXTURES / "hostile.xml", "--site", tmp_path) == 2
+    assert run_code("import", "frab", SCHEDULES / "hostile.xml", "--site", tmp_path) == 2
     assert "no museumsite.yaml" in capsys.readouterr().err
 
 
 def test_readers_keep_plain_text_verbatim_and_report_deviations() -> None:
-    schedule = read_frab(FIXTURES / "hostile.xml", "hostile.xml", "UTC")
+    schedule = read_frab(SCHEDULES / "hostile.xml", "hostile.xml", "UTC")
     assert schedule.conference.title == "Museum <Day> 2025"
     assert schedule.sessions[0].persons[1].name == '<script>alert("name")</script>'
-    json_schedule = read_pretalx(FIXTURES / "same-person.json", "same-person.json", "UTC")
+    json_schedule = read_pretalx(SCHEDULES / "same-person.json", "same-person.json", "UTC")
     assert json_schedule.sessions[0].persons[0].person_id == "26"
     assert json_schedule.conference.timezone == "Europe/Paris"
 
@@ -365,7 +365,7 @@ def test_import_body_keeps_safe_markdown_and_sanitizes_the_rest() -> None:
 def test_a_talk_listed_twice_with_one_guid_gets_one_page(make_site: MakeSite, tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     """pretalx lists a talk given in two slots twice, with the same guid: one page, the first slot."""
-    text = (FIXTURES / "offsets.xml").read_text(encoding="utf-8")
+    text = (SCHEDULES / "offsets.xml").read_text(encoding="utf-8")
     twice = tmp_path / "twice.xml"
     twice.write_text(text.replace("55555555-5555-4555-8555-555555555555", "44444444-4444-4444-8444-444444444444"),
                      encoding="utf-8")
@@ -379,8 +379,8 @@ def test_a_talk_listed_twice_with_one_guid_gets_one_page(make_site: MakeSite, tm
 def test_a_talk_gone_from_the_schedule_is_kept_and_reported(make_site: MakeSite, tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site()
-    assert run_code("import", "frab", FIXTURES / "offsets.xml", "--site", site) == 0
-    text = (FIXTURES / "offsets.xml").read_text(encoding="utf-8")
+    assert run_code("import", "frab", SCHEDULES / "offsets.xml", "--site", site) == 0
+    text = (SCHEDULES / "offsets.xml").read_text(encoding="utf-8")
     shorter = tmp_path / "shorter.xml"
     shorter.write_text(re.sub(r'<event guid="5555.*?</event>', "", text, flags=re.DOTALL), encoding="utf-8")
     capsys.readouterr()

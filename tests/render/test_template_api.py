@@ -29,9 +29,9 @@ from museumsite.render.api.context import HelperContext
 from museumsite.render.api.page import KIND_VARIABLES, PAGE_VARIABLES, PageContext
 from museumsite.render.theme import default_theme_dir, load_theme
 
-from support import parse_html
+from support import REPO, parse_html
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = REPO / "README.md"
 MakeSite = Callable[..., Path]
 GROUPS = {"Page variables": "page", "Variables of some pages": "kind", "Globals": "global", "Filters": "filter"}
 # Names Jinja gives every template, and the variables its tags make.

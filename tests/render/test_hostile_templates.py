@@ -26,7 +26,7 @@ from museumsite.config import load_config
 from museumsite.errors import BuildError
 from museumsite.render.theme import default_theme_dir, load_theme
 
-from support import MakeSite, _local, _walk, active_content, text_of
+from support import MakeSite, active_content, local_name, text_of, walk
 
 TEMPLATES = default_theme_dir() / "templates"
 PAYLOAD = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>'><svg onload=alert(1)> javascript:alert(1)"
@@ -302,7 +302,7 @@ def test_every_template_of_the_theme_is_rendered(output: Path) -> None:
     assert {p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*") if p.is_file()} == set(TEMPLATE_PAGES)
     for template, (page, (tag, marker)) in TEMPLATE_PAGES.items():
         document = parse(output / page)
-        found = [e for e in _walk(document) if isinstance(e.tag, str) and _local(e.tag) == tag
+        found = [e for e in walk(document) if isinstance(e.tag, str) and local_name(e.tag) == tag
                  and (marker is None or e.get("class") == marker or e.get("id") == marker)]
         assert found, f"{template}: no <{tag}> {marker or ''} on {page}"
 
@@ -310,10 +310,10 @@ def test_every_template_of_the_theme_is_rendered(output: Path) -> None:
 def test_payloads_in_url_fields_stay_one_attribute(output: Path) -> None:
     """An http(s) URL full of quotes and brackets is one href, whole, never markup."""
     talk = parse(output / "talks/opening/index.html")
-    hrefs = [e.get("href") for e in _walk(talk) if isinstance(e.tag, str) and e.get("href")]
+    hrefs = [e.get("href") for e in walk(talk) if isinstance(e.tag, str) and e.get("href")]
     assert f"{HOSTILE_URL}slide-url" in hrefs and f"{HOSTILE_URL}video-url" in hrefs
     speaker = parse(output / "speakers/ada/index.html")
-    hrefs = [e.get("href") for e in _walk(speaker) if isinstance(e.tag, str) and e.get("href")]
+    hrefs = [e.get("href") for e in walk(speaker) if isinstance(e.tag, str) and e.get("href")]
     assert f"{HOSTILE_URL}speaker-link-url" in hrefs and f"{HOSTILE_URL}speaker-photo" in hrefs
 
 
@@ -344,9 +344,9 @@ def test_javascript_in_a_url_field_is_an_error_naming_the_file(make_site: MakeSi
 
 def test_a_javascript_comment_author_url_is_dropped(output: Path) -> None:
     post = parse(output / "posts/hello/index.html")
-    reply = next(e for e in _walk(post) if isinstance(e.tag, str) and e.get("id") == "comment-2")
+    reply = next(e for e in walk(post) if isinstance(e.tag, str) and e.get("id") == "comment-2")
     assert hostile("reply-author") in "".join(reply.itertext())
-    assert not any("javascript" in (e.get("href") or "") for e in _walk(reply) if isinstance(e.tag, str))
+    assert not any("javascript" in (e.get("href") or "") for e in walk(reply) if isinstance(e.tag, str))
 
 
 def test_autoescaping_is_on_for_every_template_name(make_site: MakeSite) -> None:

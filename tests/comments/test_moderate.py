@@ -19,9 +19,9 @@ import html5lib
 import pytest
 import yaml
 
-from support import SMALL_SITE, MakeSite, run
+from support import FIXTURES, SMALL_SITE, MakeSite, run
 
-FIXTURES = Path(__file__).parent / "fixtures" / "moderate"
+MODERATE = FIXTURES / "moderate"
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 # Hand-written: a YAML comment line, a quoted value, a trailing comment on a line,
@@ -91,7 +91,7 @@ def comments_of(site: Path, key: str = "posts/hello") -> list[dict[str, object]]
 def test_form_json_is_appended_pending_and_published_only_after_approval(
         site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = archive(site).read_text(encoding="utf-8")
-    code, out, err = run(capsys, "comments", "add", str(FIXTURES / "form.json"), "--site", str(site))
+    code, out, err = run(capsys, "comments", "add", str(MODERATE / "form.json"), "--site", str(site))
     assert code == 0, err
     assert "Added posts/hello#10 as pending" in out  # max numeric id (9) + 1
     assert "dropped fields not in the archive format: email, ip, user_agent" in out
@@ -123,7 +123,7 @@ def test_form_json_is_appended_pending_and_published_only_after_approval(
 
 
 def test_email_keeps_no_address_and_only_the_reply(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "comments", "add", str(FIXTURES / "reply.eml"), "--site", str(site))
+    code, out, err = run(capsys, "comments", "add", str(MODERATE / "reply.eml"), "--site", str(site))
     assert code == 0, err
     assert "posts/hello#10" in out  # from the Subject "Re: Re: Hello"
     text = archive(site).read_text(encoding="utf-8")
@@ -143,7 +143,7 @@ def test_email_keeps_no_address_and_only_the_reply(site: Path, capsys: pytest.Ca
 
 def test_email_entry_from_header_and_new_archive(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert not archive(site, "talks/opening").exists()
-    code, out, err = run(capsys, "comments", "add", str(FIXTURES / "by-header.eml"), "--site", str(site))
+    code, out, err = run(capsys, "comments", "add", str(MODERATE / "by-header.eml"), "--site", str(site))
     assert code == 0, err
     assert "talks/opening#1" in out
     created = archive(site, "talks/opening").read_text(encoding="utf-8")
@@ -329,7 +329,7 @@ def test_bad_json_or_mail_writes_nothing(site: Path, tmp_path: Path, capsys: pyt
 def test_mail_without_a_usable_entry_or_text(site: Path, capsys: pytest.CaptureFixture[str],
                                              name: str, message: str) -> None:
     before = sorted((site / "content").rglob("*"))
-    code, _, err = run(capsys, "comments", "add", str(FIXTURES / name), "--site", str(site))
+    code, _, err = run(capsys, "comments", "add", str(MODERATE / name), "--site", str(site))
     assert code == 1 and message in err and "hint:" in err
     assert sorted((site / "content").rglob("*")) == before
 
@@ -339,7 +339,7 @@ def test_missing_file_and_broken_archive(site: Path, tmp_path: Path, capsys: pyt
     assert code == 2 and "cannot read" in err and "nope.json" in err
     archive(site).write_text(HELLO_ARCHIVE.replace("lang: fr", "lang: [fr"), encoding="utf-8")
     before = archive(site).read_bytes()
-    code, _, err = run(capsys, "comments", "add", str(FIXTURES / "form.json"), "--site", str(site))
+    code, _, err = run(capsys, "comments", "add", str(MODERATE / "form.json"), "--site", str(site))
     assert code == 1 and "content/comments/posts/hello.yaml:2" in err and "fix the archive" in err
     assert archive(site).read_bytes() == before
 
@@ -414,7 +414,7 @@ def test_huge_file_and_no_site(site: Path, tmp_path: Path, capsys: pytest.Captur
 
 def test_add_uses_an_existing_yml_archive(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_site({**SMALL_SITE, "content/comments/posts/hello.yml": HELLO_ARCHIVE})
-    code, _, err = run(capsys, "comments", "add", str(FIXTURES / "form.json"), "--site", str(root))
+    code, _, err = run(capsys, "comments", "add", str(MODERATE / "form.json"), "--site", str(root))
     assert code == 0, err
     assert not archive(root).exists()
     assert "Merci pour ce billet" in (root / "content/comments/posts/hello.yml").read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ The properties: the only exception that escapes is one of museumsite's own
 nothing in the site; an accepted one writes content that builds. Each example runs
 under a per-example alarm, so a hang fails the test instead of stalling CI.
 
-``MUSEUMSITE_FUZZ_EXAMPLES=2000 pytest tests/test_fuzz_importers.py`` runs a longer campaign.
+``MUSEUMSITE_FUZZ_EXAMPLES=2000 pytest tests/importers/test_fuzz_importers.py`` runs a longer campaign.
 """
 
 from __future__ import annotations
@@ -40,9 +40,8 @@ from museumsite.importers.schedules.frab import read_frab
 from museumsite.importers.schedules.pretalx import read_pretalx
 from museumsite.importers.wordpress.importer import import_wordpress
 
-from support import active_content_in_tree, snapshot
+from support import FIXTURES, active_content_in_tree, snapshot
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WXR = (FIXTURES / "import" / "blog.wxr.xml").read_bytes()
 DISQUS = (FIXTURES / "import" / "comments.disqus.xml").read_bytes()
 FRAB = (FIXTURES / "schedule" / "offsets.xml").read_bytes()

@@ -23,10 +23,10 @@ import yaml
 from museumsite.comments.inbox import FORM_FIELDS, HONEYPOT, THEME_FORM_FIELDS
 from museumsite.render.search import pagefind_binary
 
-from support import BASE_CONFIG, SMALL_SITE, MakeSite, fragments, local_name, parse_html, run, walk
+from support import BASE_CONFIG, FIXTURES, SMALL_SITE, MakeSite, fragments, local_name, parse_html, run, walk
 
 FORM = "https://collector.example.net/submit"
-ARCHIVE = (Path(__file__).resolve().parent / "fixtures" / "intake" / "hello.yaml").read_text(encoding="utf-8")
+ARCHIVE = (FIXTURES / "intake" / "hello.yaml").read_text(encoding="utf-8")
 FILES = {**SMALL_SITE, "content/comments/posts/hello.yaml": ARCHIVE,
          "content/posts/reseaux.fr.md": "---\ntitle: Évaluer nos réseaux\ndate: 2024-06-02\n"
                                         "aliases: [/2009/10/evaluer-nos-reseaux/]\n---\nTexte.\n"}

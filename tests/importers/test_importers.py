@@ -15,7 +15,8 @@ import pytest
 from museumsite.cli import main
 from museumsite.importers import MAX_BYTES
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from support import FIXTURES
+
 # The four importers, each with a real export of ours, in an order where each finds what it needs
 # (Disqus's threads match the posts the WordPress export made).
 EXPORTS = (("frab", FIXTURES / "schedule" / "offsets.xml"), ("pretalx", FIXTURES / "schedule" / "links.json"),

@@ -25,9 +25,9 @@ from museumsite.errors import UsageError
 from museumsite.incremental.store import CACHE_DIR, LAYERS, OUTPUT_MANIFEST, BuildOptions
 from museumsite.render.search import pagefind_binary
 
-from support import SMALL_SITE, MakeSite
+from support import FIXTURES, SMALL_SITE, MakeSite
 
-SCHEDULE = Path(__file__).resolve().parent / "fixtures" / "schedule" / "offsets.xml"
+SCHEDULE = FIXTURES / "schedule" / "offsets.xml"
 SEARCH = pytest.mark.skipif(pagefind_binary() is None, reason="the Pagefind program is not installed")
 
 

@@ -24,7 +24,7 @@ from museumsite.errors import BuildError, ConfigError
 from museumsite.render import search
 from museumsite.render.search import MAX_SHARDS, pagefind_binary, shard_count, shard_of
 
-from support import REPO, MakeSite, fragments, snapshot
+from support import FIXTURES, REPO, MakeSite, fragments, snapshot
 
 NS = {"h": "http://www.w3.org/1999/xhtml"}
 A = "{http://www.w3.org/1999/xhtml}a"
@@ -206,7 +206,7 @@ def test_missing_pagefind_is_a_clear_error(make_site: MakeSite, monkeypatch: pyt
 
 def query(bundle: Path, lang: str, words: str) -> list[str]:
     """Search ``bundle`` as the search page of ``lang`` does, with pagefind.js run by Node."""
-    done = subprocess.run(["node", str(Path(__file__).parent / "fixtures" / "search" / "query.mjs"), str(bundle),
+    done = subprocess.run(["node", str(FIXTURES / "search" / "query.mjs"), str(bundle),
                            lang, words], capture_output=True, text=True, timeout=60, check=True)
     return list(json.loads(done.stdout.strip().splitlines()[-1]))
 
