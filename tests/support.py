@@ -15,7 +15,7 @@ import re
 import shutil
 import textwrap
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -44,14 +44,16 @@ def shared(*parts: str) -> Path:
     return path
 
 
-def shared_files(folder: str, pattern: str = "*") -> list[Any]:
+def shared_files(folder: str, pattern: str = "*", slow: Collection[str] = ()) -> list[Any]:
     """Parameters for ``parametrize``: the corpus files matching ``pattern`` (``pytest.param``s named by file
-    name), or one skipped parameter when the folder is absent, so that collection never fails."""
+    name, those named in ``slow`` marked slow), or one skipped parameter when the folder is absent, so that
+    collection never fails."""
     path = SHARED / folder
     if not path.is_dir():
         return [pytest.param(path, id="shared-absent",
                              marks=pytest.mark.skip(reason=f"../shared is absent: {path} is missing"))]
-    return [pytest.param(file, id=file.name) for file in sorted(path.glob(pattern))]
+    return [pytest.param(file, id=file.name, marks=[pytest.mark.slow] if file.name in slow else [])
+            for file in sorted(path.glob(pattern))]
 
 
 # -- sites -----------------------------------------------------------------------------------

@@ -47,7 +47,6 @@ def test_a_wrong_port_is_a_usage_error_before_any_build(make_site: MakeSite, cap
     assert not (root / ".museumsite-cache").exists(), "the port is checked before the site is built"
 
 
-@pytest.mark.slow
 def test_sigterm_stops_serve_cleanly(make_site: MakeSite) -> None:
     root = make_site(SMALL_SITE)
     process = subprocess.Popen([sys.executable, "-m", "museumsite", "serve", "--site", str(root), "--port", "0"],

@@ -139,7 +139,7 @@ def test_many_unclosed_openings_leave_the_closed_ones_converted(body: str, kept:
         assert text not in markdown_body, (text, markdown_body[:300])
 
 
-@pytest.mark.parametrize("nesting", ["<ul><li>", "<b><i>", "<blockquote>", "<div><p>"])
+@pytest.mark.parametrize("nesting", ["<ul><li>", "<b><i>", "<blockquote>", pytest.param("<div><p>", marks=pytest.mark.slow)])
 def test_a_post_nested_thousands_deep_is_imported_as_html_without_a_traceback(
         nesting: str, make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site(config=CONFIG)

@@ -60,7 +60,6 @@ def moderate_and_edit(capsys: pytest.CaptureFixture[str], site: Path) -> None:
                     encoding="utf-8")
 
 
-@pytest.mark.slow
 def test_the_journey(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = new_site(capsys, tmp_path)
     import_(capsys, site, WXR_2019)
@@ -132,7 +131,6 @@ ORDERS = [
 ]
 
 
-@pytest.mark.slow
 def test_imports_in_any_order_ending_alike_converge(tmp_path_factory: pytest.TempPathFactory,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     """After the same first import and the same moderation: every order of the later imports that ends with
@@ -153,7 +151,6 @@ def test_imports_in_any_order_ending_alike_converge(tmp_path_factory: pytest.Tem
         assert result[1] == first[1]
 
 
-@pytest.mark.slow
 def test_imports_without_moderation_converge_in_every_permutation(tmp_path_factory: pytest.TempPathFactory,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """After the first WordPress import (Disqus threads need entries to match): the three exports in every
@@ -194,7 +191,6 @@ def readme_example() -> list[tuple[str, list[str]]]:
     return steps
 
 
-@pytest.mark.slow
 def test_the_readme_walks_the_journey_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Each command of the example runs (the exports are our fixtures), and prints the lines shown under it."""

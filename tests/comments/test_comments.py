@@ -308,6 +308,7 @@ def test_a_catalan_comment_on_an_english_only_blog_is_tagged_catalan(make_site: 
     assert comments["comment-1"].get("lang") == "ca"
 
 
+@pytest.mark.slow
 def test_xss_corpus_through_comment_bodies_authors_and_urls_of_a_built_site(make_site: MakeSite) -> None:
     """Every payload of ../shared/corpora/xss/ as a comment's body, author and URL: nothing executable out."""
     import yaml

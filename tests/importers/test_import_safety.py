@@ -16,8 +16,6 @@ import sqlite3
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import pytest
-
 from museumsite.build import build
 from museumsite.cli import main
 from museumsite.content.load import split_front_matter
@@ -127,7 +125,6 @@ def imported(site: Path, kind: str, text: str, name: str) -> Path:
     return export
 
 
-@pytest.mark.slow
 def test_a_frab_abstract_or_description_never_becomes_active_content(make_site: MakeSite) -> None:
     site = make_site()
     imported(site, "frab", frab_schedule(), "schedule.xml")
@@ -135,7 +132,6 @@ def test_a_frab_abstract_or_description_never_becomes_active_content(make_site: 
     assert_inert_and_published(site, [f"Kept{n}" for n in cases()])
 
 
-@pytest.mark.slow
 def test_a_pretalx_abstract_or_biography_never_becomes_active_content(make_site: MakeSite) -> None:
     site = make_site()
     imported(site, "pretalx", pretalx_schedule(), "schedule.json")
@@ -143,7 +139,6 @@ def test_a_pretalx_abstract_or_biography_never_becomes_active_content(make_site:
     assert_inert_and_published(site, [f"Kept{n}" for n in cases()] + [f"Bio{n}" for n in cases()])
 
 
-@pytest.mark.slow
 def test_a_wordpress_body_never_becomes_active_content_in_pages_or_feeds(make_site: MakeSite) -> None:
     site = make_site()
     imported(site, "wordpress", wordpress_export(), "blog.xml")

@@ -21,6 +21,10 @@ from support import FIXTURES, MakeSite, parse_html, run_code, shared, shared_fil
 SCHEDULES = FIXTURES / "schedule"
 
 
+BIG_SCHEDULES = {"eventfahrplan-38c3-day1.xml", "giggity-debconf23.xml", "giggity-fosdem-2021.xml", "c3voc-pretalx-rc3.json",
+                 "c3voc-frab-camp2019.json"}
+
+
 def new_site(tmp_path: Path, name: str = "site") -> Path:
     site = tmp_path / name
     assert main(["init", str(site)]) == 0
@@ -92,9 +96,9 @@ def test_38c3_day_imports_and_builds_with_every_talk_and_speaker_linked_both_way
 
 # -- every corpus file --------------------------------------------------------------------------
 
-@pytest.mark.slow
-@pytest.mark.parametrize("path", shared_files("corpora/frab", "*.xml")
-                         + [p for p in shared_files("corpora/pretalx", "*.json") if "schema" not in p.id])
+# The schedules of more than a hundred talks take seconds; the small ones stay in the fast lane.
+@pytest.mark.parametrize("path", shared_files("corpora/frab", "*.xml", slow=BIG_SCHEDULES)
+                         + [p for p in shared_files("corpora/pretalx", "*.json", slow=BIG_SCHEDULES) if "schema" not in p.id])
 def test_every_corpus_schedule_imports_and_builds(path: Path, make_site: MakeSite) -> None:
     """Real exports deviate from the schemas (the invalid example too): warnings, never failures."""
     site = make_site()

@@ -268,7 +268,7 @@ def test_nested_cdata_recovers_and_namespaces_match_by_uri(tmp_path: Path) -> No
 
 
 
-@pytest.mark.parametrize("export", shared_files("corpora/wxr", "*.xml"))
+@pytest.mark.parametrize("export", shared_files("corpora/wxr", "*.xml", slow={"wpimporter-theme-unit-test-data.xml"}))
 def test_corpus_export_imports_and_builds(export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = tmp_path / "site"
     assert run(capsys, "init", site)[0] == 0

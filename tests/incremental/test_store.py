@@ -60,7 +60,6 @@ def test_every_field_of_the_options_is_in_the_key_of_every_layer_unless_it_says_
         plain.key("everything")
 
 
-@pytest.mark.slow
 @SEARCH
 def test_a_new_build_option_invalidates_every_layer(make_site: MakeSite) -> None:
     site = make_site(SMALL_SITE)
@@ -78,7 +77,6 @@ def test_a_new_build_option_invalidates_every_layer(make_site: MakeSite) -> None
     assert build_with(site, WithColour(output=output)).up_to_date
 
 
-@pytest.mark.slow
 @SEARCH
 def test_builds_into_two_outputs_share_the_markdown_and_the_search_shards(make_site: MakeSite,
                                                                             tmp_path: Path) -> None:

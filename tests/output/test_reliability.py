@@ -73,6 +73,7 @@ def git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 # 1. two builds at once
 
+@pytest.mark.slow
 def test_two_builds_at_once_both_succeed_and_publish_a_complete_site(make_site: MakeSite, tmp_path: Path) -> None:
     site = make_site()
     write_posts(site, 120)

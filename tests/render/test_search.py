@@ -211,6 +211,7 @@ def query(bundle: Path, lang: str, words: str) -> list[str]:
     return list(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed: no real query without it")
 def test_real_queries_find_catalan_french_english_and_comment_words(make_site: MakeSite) -> None:
     site = make_site(FILES, config=CONFIG)
@@ -274,6 +275,7 @@ def test_shard_count_has_fixed_thresholds_and_a_page_keeps_its_shard() -> None:
     assert len(seen) == 1 and len(set(json.loads(seen.pop()))) > 1
 
 
+@pytest.mark.slow
 def test_a_large_site_is_indexed_in_shards_that_every_query_merges(make_site: MakeSite,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)
@@ -311,6 +313,7 @@ def test_a_large_site_is_indexed_in_shards_that_every_query_merges(make_site: Ma
     assert set(fragments(site / "_site")) == {"ca", "en", "fr"}
 
 
+@pytest.mark.slow
 def test_an_edit_reindexes_one_shard_and_equals_a_clean_build(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
                                                               tmp_path: Path) -> None:
     monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)
@@ -368,6 +371,7 @@ def test_a_damaged_cached_shard_is_indexed_again(make_site: MakeSite, monkeypatc
     assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)
 
 
+@pytest.mark.slow
 def test_a_template_change_outside_main_reindexes_nothing_and_one_inside_reindexes(
         make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)

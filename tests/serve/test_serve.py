@@ -115,6 +115,7 @@ def test_serves_pages_with_the_live_script_in_responses_only(served: DevServer) 
     assert not (served.root / "_site").exists()  # serve leaves the deploy folder alone
 
 
+@pytest.mark.slow
 def test_an_edit_rebuilds_and_sends_a_reload(served: DevServer) -> None:
     events = Events(served)
     try:
