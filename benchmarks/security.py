@@ -19,7 +19,7 @@ attacks refused, determinism checks passed.
 3. XML: each file of ``../shared/corpora/xml-attacks/`` through ``museumsite import
    wordpress|disqus|frab`` in a child process: refused (exit 1 or 2, no traceback,
    nothing written) and the time taken; then each attack (and our own, from
-   tests/test_xml_wrapped_attacks.py) inside an otherwise valid export of each kind.
+   tests/importers/test_xml_wrapped_attacks.py) inside an otherwise valid export of each kind.
 4. YAML: benchmarks/hostile_yaml.py's inputs in front matter and config.
 5. Hostile sizes: benchmarks/hostile_input.py's e-mails and exports near the size
    limits (1 MB; 300 KB with --quick), each through the command line in a child
@@ -289,7 +289,7 @@ def xml(folder: Path) -> None:
 
 
 def xml_wrapped(folder: Path) -> None:
-    """Each attack (the corpus's and tests/test_xml_wrapped_attacks.py's own) inside a valid export."""
+    """Each attack (the corpus's and tests/importers/test_xml_wrapped_attacks.py's own) inside a valid export."""
     from test_xml_wrapped_attacks import EXPORTS, OWN_ATTACKS, POST, shared_attacks, wrap
 
     attacks = {**OWN_ATTACKS, **shared_attacks()}

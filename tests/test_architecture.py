@@ -1,4 +1,5 @@
-"""The package's plan, checked: folders by concern whose imports point one way, small modules and functions.
+"""The package's plan, checked: folders by concern whose imports point one way, small modules and functions;
+and the tests' own plan: helpers come from ``support``, never from ``conftest`` or another test module.
 
 Every ``import`` counts, wherever it stands: at the top, inside a function (a lazy import) or under
 ``if TYPE_CHECKING:``. A node is a folder directly under ``museumsite/`` (with everything below it)
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "museumsite"
+TESTS = Path(__file__).resolve().parent
+PACKAGE = TESTS.parent / "museumsite"
 MAX_MODULES = 12
 MAX_LINES = 500
 MAX_FUNCTION_LINES = 80
@@ -129,3 +131,36 @@ def test_modules_and_functions_are_small(name: str, path: Path) -> None:
             if length > MAX_FUNCTION_LINES:
                 long.append(f"{node.name} ({length} lines, from line {first})")
     assert not long, f"{name}: {long}"
+
+
+def forbidden_imports(source: str) -> list[str]:
+    """The imports of ``conftest`` or of a test module (``test_*``, relative or not) in a test file's source.
+
+    Shared helpers belong in tests/support.py (and tests/browser/browserkit.py); fixtures in ``conftest.py``,
+    which pytest loads by itself.
+    """
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module] if node.module else [alias.name for alias in node.names]
+        else:
+            continue
+        found += [f"line {node.lineno}: {name}" for name in names
+                  if name.rsplit(".", 1)[-1] == "conftest" or name.rsplit(".", 1)[-1].startswith("test_")]
+    return found
+
+
+def test_no_test_module_imports_conftest_or_another_test_module() -> None:
+    found = {path.relative_to(TESTS).as_posix(): bad for path in sorted(TESTS.rglob("*.py"))
+             if (bad := forbidden_imports(path.read_text(encoding="utf-8")))}
+    assert found == {}, "import these from support (helpers) or let pytest load them (fixtures)"
+
+
+def test_the_test_import_check_sees_each_spelling() -> None:
+    for source in ("from conftest import REPO", "import conftest", "from test_sanitize import XSS",
+                   "from .test_accessibility import run_axe", "from . import test_reading",
+                   "def f():\n    from tests.conftest import SHARED\n", "import content.test_load as t"):
+        assert forbidden_imports(source), source
+    assert forbidden_imports("from support import REPO\nfrom .browserkit import serve\nimport testing") == []

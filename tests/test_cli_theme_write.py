@@ -16,7 +16,7 @@ from museumsite.build import build
 from museumsite.cli import main
 from museumsite.errors import BuildError, UsageError
 
-from conftest import SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite
 
 
 def _page(path: Path):  # type: ignore[no-untyped-def]

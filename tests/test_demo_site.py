@@ -28,7 +28,7 @@ import yaml
 from museumsite.build import build
 from museumsite.config import SiteConfig, load_config
 
-from conftest import REPO
+from support import REPO, parse_html
 
 FEED_TYPES = {"application/atom+xml": "feeds/atom.xml", "application/rss+xml": "feeds/rss.xml"}
 
@@ -119,11 +119,6 @@ def read_content(root: Path, languages: tuple[str, ...], default: str) -> list[C
     return found
 
 
-def parse_html(data: bytes) -> ET.Element:
-    tree: ET.Element = html5lib.parse(data, treebuilder="etree", namespaceHTMLElements=False)
-    return tree
-
-
 def text_of(el: ET.Element) -> str:
     return re.sub(r"\s+", " ", "".join(el.itertext())).strip()
 
@@ -174,9 +169,8 @@ def when(value: Any, tz: dt.tzinfo) -> dt.datetime:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("demo") / "out"
-    build(REPO, out)
+def site(demo_output: Path) -> Built:
+    out = demo_output
     config = load_config(REPO)
     pages = {p.relative_to(out).as_posix(): parse_html(p.read_bytes()) for p in sorted(out.rglob("*.html"))}
     return Built(out=out, config=config, pages=pages,
@@ -525,9 +519,9 @@ def test_sitemap_lists_every_page_and_robots_names_it(site: Built) -> None:
 # ---------------------------------------------------------------- determinism
 
 
-def test_two_builds_in_two_folders_are_byte_identical(tmp_path: Path) -> None:
-    build(REPO, tmp_path / "one")
-    build(REPO, tmp_path / "two")
+def test_two_builds_in_two_folders_are_byte_identical(demo_root: Path, tmp_path: Path) -> None:
+    build(demo_root, tmp_path / "one")
+    build(demo_root, tmp_path / "two")
     one, two = all_files(tmp_path / "one"), all_files(tmp_path / "two")
     assert sorted(one) == sorted(two)
     differ = [rel for rel in one if one[rel].read_bytes() != two[rel].read_bytes()]
@@ -542,11 +536,11 @@ def _snapshot_after_aging(out: Path) -> dict[str, tuple[bytes, int]]:
     return {rel: (p.read_bytes(), p.stat().st_mtime_ns) for rel, p in all_files(out).items()}
 
 
-def test_rebuild_in_the_same_folder_keeps_every_page_and_asset(tmp_path: Path) -> None:
+def test_rebuild_in_the_same_folder_keeps_every_page_and_asset(demo_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    build(REPO, out)
+    build(demo_root, out)
     before = _snapshot_after_aging(out)
-    result = build(REPO, out)
+    result = build(demo_root, out)
     after = {rel: (p.read_bytes(), p.stat().st_mtime_ns) for rel, p in all_files(out).items()}
     site_files = [rel for rel in before if not rel.startswith(".")]
     assert sorted(rel for rel in after if not rel.startswith(".")) == sorted(site_files)
@@ -555,12 +549,12 @@ def test_rebuild_in_the_same_folder_keeps_every_page_and_asset(tmp_path: Path) -
     assert result.written == 0 and result.unchanged == len(site_files)
 
 
-def test_rebuild_in_the_same_folder_leaves_every_file_untouched(tmp_path: Path) -> None:
+def test_rebuild_in_the_same_folder_leaves_every_file_untouched(demo_root: Path, tmp_path: Path) -> None:
     """Every file, the output manifest included: a time-comparing deploy uploads nothing."""
     out = tmp_path / "out"
-    build(REPO, out)
+    build(demo_root, out)
     before = _snapshot_after_aging(out)
-    build(REPO, out)
+    build(demo_root, out)
     after = {rel: (p.read_bytes(), p.stat().st_mtime_ns) for rel, p in all_files(out).items()}
     assert sorted(after) == sorted(before)
     changed = [rel for rel in before if after[rel] != before[rel]]

@@ -9,7 +9,6 @@ read what a reader (a browser, a feed reader, a calendar, a conference app) read
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import json
 import re
@@ -27,38 +26,22 @@ import icalendar
 import pytest
 import yaml
 
-from museumsite.cli import main
 from museumsite.content.load import split_front_matter
 
-from conftest import SHARED
+from support import parse_html, run_code, shared, snapshot
 
 HERE = Path(__file__).resolve().parent
 WXR = HERE / "fixtures/import/blog.wxr.xml"
 DISQUS = HERE / "fixtures/import/comments.disqus.xml"
 HOSTILE = HERE / "fixtures/schedule/hostile.xml"
-DAY1 = SHARED / "corpora/frab/eventfahrplan-38c3-day1.xml"
-XSD = SHARED / "corpora/frab/c3voc-schedule.xml.xsd"
+DAY1 = ("corpora", "frab", "eventfahrplan-38c3-day1.xml")
 WP = "{http://wordpress.org/export/1.2/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
-
-
-def run(*args: object) -> int:
-    return main([str(a) for a in args])
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def front(path: Path) -> dict[str, object]:
     text, _, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
     return yaml.safe_load(text or "") or {}
-
-
-def parse_html(path: Path) -> ET.Element:
-    tree: ET.Element = html5lib.parse(path.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
-    return tree
 
 
 def classes(element: ET.Element) -> set[str]:
@@ -135,14 +118,14 @@ class Blog:
 @pytest.fixture(scope="module")
 def blog(tmp_path_factory: pytest.TempPathFactory) -> Blog:
     site = tmp_path_factory.mktemp("blog") / "site"
-    assert run("init", site) == 0
-    assert run("import", "wordpress", WXR, "--site", site) == 0
+    assert run_code("init", site) == 0
+    assert run_code("import", "wordpress", WXR, "--site", site) == 0
     first = snapshot(site / "content")
     printed = StringIO()
     with redirect_stdout(printed):
-        assert run("import", "wordpress", WXR, "--site", site) == 0
+        assert run_code("import", "wordpress", WXR, "--site", site) == 0
     second = snapshot(site / "content")
-    assert run("build", "--site", site) == 0
+    assert run_code("build", "--site", site) == 0
     return Blog(site, first, second, printed.getvalue())
 
 
@@ -151,8 +134,8 @@ def merged(blog: Blog, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The blog, copied, with the Disqus export imported on top and built again."""
     site = tmp_path_factory.mktemp("merged") / "site"
     shutil.copytree(blog.site, site, ignore=shutil.ignore_patterns("_site"))
-    assert run("import", "disqus", DISQUS, "--site", site) == 0
-    assert run("build", "--site", site) == 0
+    assert run_code("import", "disqus", DISQUS, "--site", site) == 0
+    assert run_code("build", "--site", site) == 0
     return site
 
 
@@ -317,14 +300,12 @@ class Proceedings:
     pytest.param(DAY1, id="38c3-day1", marks=pytest.mark.slow),
 ])
 def proceedings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Proceedings:
-    schedule: Path = request.param
-    if not schedule.is_file():
-        pytest.skip(f"{schedule} is absent (the shared corpora are not checked out)")
+    schedule: Path = request.param if isinstance(request.param, Path) else shared(*request.param)
     site = tmp_path_factory.mktemp("proceedings") / "site"
-    assert run("init", site) == 0
+    assert run_code("init", site) == 0
     starter = {p.stem for p in (site / "content/talks").glob("*.md")}
-    assert run("import", "frab", schedule, "--site", site) == 0
-    assert run("build", "--site", site) == 0
+    assert run_code("import", "frab", schedule, "--site", site) == 0
+    assert run_code("build", "--site", site) == 0
     events = [p for p in (site / "content/events").glob("*.md") if front(p).get("guid")]
     assert len(events) == 1
     event = front(events[0])
@@ -392,12 +373,11 @@ def test_calendars_parse_back_with_the_local_times_of_the_schedule(proceedings: 
 
 
 def test_the_exported_schedule_xml_is_valid_against_the_c3voc_schema(proceedings: Proceedings) -> None:
-    if not XSD.is_file():
-        pytest.skip(f"{XSD} is absent (the shared corpora are not checked out)")
+    xsd = shared("corpora", "frab", "c3voc-schedule.xml.xsd")
     import xmlschema
 
     exported = proceedings.site / "_site/events" / proceedings.event / "schedule.xml"
-    errors = [str(e)[:300] for e in xmlschema.XMLSchema(str(XSD)).iter_errors(str(exported))]
+    errors = [str(e)[:300] for e in xmlschema.XMLSchema(str(xsd)).iter_errors(str(exported))]
     assert errors == []
     guids = {e.get("guid", "").lower() for e in ET.parse(exported).getroot().iter("event")}
     assert {str(meta["guid"]).lower() for meta in proceedings.talks.values() if meta.get("start")} <= guids

@@ -18,7 +18,7 @@ from museumsite.build import build
 from museumsite.cli import main
 from museumsite.errors import BuildError, ConfigError
 
-from conftest import BASE_CONFIG, SMALL_SITE, MakeSite
+from support import BASE_CONFIG, SMALL_SITE, MakeSite
 
 TALK = """\
 ---
@@ -279,7 +279,6 @@ def _run_cli(site: Path) -> subprocess.CompletedProcess[str]:
                           check=False, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("hostile, line, says", HOSTILE.values(), ids=list(HOSTILE))
 def test_hostile_front_matter_is_refused_clearly(make_site: MakeSite, hostile: str, line: int,
                                                  says: str) -> None:
@@ -291,7 +290,6 @@ def test_hostile_front_matter_is_refused_clearly(make_site: MakeSite, hostile: s
     assert len(done.stderr) < 1000
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("hostile, line, says", HOSTILE.values(), ids=list(HOSTILE))
 def test_hostile_config_is_refused_clearly(make_site: MakeSite, hostile: str, line: int, says: str) -> None:
     config = "base_url: https://example.org/\n" + hostile

@@ -17,24 +17,15 @@ from pathlib import Path
 import html5lib
 import pytest
 from icalendar import Calendar
-from test_import_wordpress import CONFIG as WORDPRESS_CONFIG
-from test_import_wordpress import FIXTURES, UPLOADS, WXR
 
 from museumsite.build import build
-from museumsite.cli import main
 
-from conftest import BASE_CONFIG, SMALL_SITE, MakeSite
+from support import BASE_CONFIG, IMPORT_FIXTURES, SMALL_SITE, UPLOADS, WORDPRESS_CONFIG, WXR, MakeSite, run
 
 ONE_LANGUAGE = "title: T\nbase_url: https://example.org/\nlanguage: en\ntimezone: UTC\n"
 # "1 errors", "(1 warnings)", "1 entries", "1 threads matched", "image(s)": a count and a noun that disagree.
 WRONG_NUMBER = re.compile(r"(?<![\d.,])1 (\w+s)\b(?! (?:and|or) )|\w\(s\)")
 SINGULAR_S = {"news", "class", "status", "process", "address"}
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def wrong_numbers(text: str) -> list[str]:
@@ -56,7 +47,6 @@ def test_a_wrong_port_is_a_usage_error_before_any_build(make_site: MakeSite, cap
     assert not (root / ".museumsite-cache").exists(), "the port is checked before the site is built"
 
 
-@pytest.mark.slow
 def test_sigterm_stops_serve_cleanly(make_site: MakeSite) -> None:
     root = make_site(SMALL_SITE)
     process = subprocess.Popen([sys.executable, "-m", "museumsite", "serve", "--site", str(root), "--port", "0"],
@@ -112,7 +102,7 @@ def test_import_counts_agree_and_an_unchanged_upload_is_not_copied_again(make_si
     assert code == 0 and "1 upload copied" in first and wrong_numbers(first) == [], first + err
     code, again, _ = run(capsys, "import", "wordpress", WXR, "--site", site, "--uploads", UPLOADS)
     assert code == 0 and "copied" not in again.split("\n")[1], again
-    code, out, _ = run(capsys, "import", "disqus", FIXTURES / "comments.disqus.xml", "--site", site)
+    code, out, _ = run(capsys, "import", "disqus", IMPORT_FIXTURES / "comments.disqus.xml", "--site", site)
     assert code == 0 and "threads matched" in out and wrong_numbers(out) == [], out
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_import_wordpress import run, snapshot
 
 from museumsite.importers.wordpress.wxr import read_wxr
 from museumsite.importers.xmlread import parse_xml, text_of
 
-from conftest import MakeSite
+from support import MakeSite, run, snapshot
 
 CONFIG = """\
 title: T
@@ -140,7 +139,7 @@ def test_many_unclosed_openings_leave_the_closed_ones_converted(body: str, kept:
         assert text not in markdown_body, (text, markdown_body[:300])
 
 
-@pytest.mark.parametrize("nesting", ["<ul><li>", "<b><i>", "<blockquote>", "<div><p>"])
+@pytest.mark.parametrize("nesting", ["<ul><li>", "<b><i>", "<blockquote>", pytest.param("<div><p>", marks=pytest.mark.slow)])
 def test_a_post_nested_thousands_deep_is_imported_as_html_without_a_traceback(
         nesting: str, make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site(config=CONFIG)
@@ -209,7 +208,7 @@ def test_an_id_in_front_matter_that_is_no_small_number_builds(field: str, value:
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     import xml.etree.ElementTree as ET
 
-    from conftest import SMALL_SITE
+    from support import SMALL_SITE
 
     files = dict(SMALL_SITE)
     where = "content/talks/opening.md" if field == "guid" else "content/speakers/ada.md"
@@ -225,7 +224,7 @@ def test_an_id_in_front_matter_that_is_no_small_number_builds(field: str, value:
 @pytest.mark.parametrize("where", ["post", "comment"])
 def test_markdown_nested_thousands_deep_is_an_error_at_its_file(marker: str, where: str, make_site: MakeSite,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    from conftest import SMALL_SITE
+    from support import SMALL_SITE
 
     deep = marker * 3000 + "x"
     files = {**SMALL_SITE, "content/posts/deep.md": f"---\ntitle: Deep\ndate: 2024-01-01\n---\nOk.\n\n{deep}\n"}

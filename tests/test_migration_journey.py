@@ -14,26 +14,22 @@ import datetime as dt
 import itertools
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from test_import_wordpress import front_matter, run
 
-from support import parse_html, walk
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
-JOURNEY = FIXTURES / "journey"
-WXR_2019 = JOURNEY / "blog-2019.wxr.xml"
-WXR_2020 = JOURNEY / "blog-2020.wxr.xml"
-DISQUS = JOURNEY / "disqus.xml"
-UPLOADS = FIXTURES / "uploads"
-VISIT = "content/comments/posts/visite-nocturne.yaml"
-
-
-def comments_of(site: Path, rel: str = VISIT) -> tuple[dict[Any, dict[str, Any]], list[str]]:
-    data = yaml.safe_load((site / rel).read_text(encoding="utf-8"))
-    return {c["id"]: c for c in data["comments"]}, data.get("rejected", [])
+from support import (
+    JOURNEY,
+    JOURNEY_DISQUS,
+    UPLOADS,
+    WXR_2019,
+    WXR_2020,
+    comments_of,
+    front_matter,
+    import_,
+    parse_html,
+    run,
+    walk,
+)
 
 
 def content_files(site: Path) -> dict[str, bytes]:
@@ -64,24 +60,12 @@ def moderate_and_edit(capsys: pytest.CaptureFixture[str], site: Path) -> None:
                     encoding="utf-8")
 
 
-def import_(capsys: pytest.CaptureFixture[str], site: Path, what: Path) -> str:
-    if what == DISQUS:
-        code, out, err = run(capsys, "import", "disqus", what, "--site", site)
-    else:
-        code, out, err = run(capsys, "import", "wordpress", what, "--site", site, "--uploads", UPLOADS)
-    assert code == 0, err
-    files_line = next(line for line in out.splitlines() if line.strip().startswith("files:"))
-    assert files_line.endswith(" 0 skipped"), out  # nothing skipped, ever
-    return out
-
-
-@pytest.mark.slow
 def test_the_journey(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = new_site(capsys, tmp_path)
     import_(capsys, site, WXR_2019)
     moderate_and_edit(capsys, site)
     edited = (site / "content/posts/petit-mot.md").read_bytes()
-    out = import_(capsys, site, DISQUS)
+    out = import_(capsys, site, JOURNEY_DISQUS)
     assert "posts/visite-nocturne: 1 comment written on the site, kept as written" in out
     out = import_(capsys, site, WXR_2020)
     assert ("kept content/posts/petit-mot.md: edited by hand since the last import; the export would change: "
@@ -140,14 +124,13 @@ def test_the_journey(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 ORDERS = [
-    (DISQUS, WXR_2020),
-    (WXR_2020, DISQUS, WXR_2020),
-    (DISQUS, WXR_2020, DISQUS, WXR_2020),
-    (WXR_2020, WXR_2020, DISQUS, DISQUS, WXR_2020),
+    (JOURNEY_DISQUS, WXR_2020),
+    (WXR_2020, JOURNEY_DISQUS, WXR_2020),
+    (JOURNEY_DISQUS, WXR_2020, JOURNEY_DISQUS, WXR_2020),
+    (WXR_2020, WXR_2020, JOURNEY_DISQUS, JOURNEY_DISQUS, WXR_2020),
 ]
 
 
-@pytest.mark.slow
 def test_imports_in_any_order_ending_alike_converge(tmp_path_factory: pytest.TempPathFactory,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     """After the same first import and the same moderation: every order of the later imports that ends with
@@ -168,13 +151,12 @@ def test_imports_in_any_order_ending_alike_converge(tmp_path_factory: pytest.Tem
         assert result[1] == first[1]
 
 
-@pytest.mark.slow
 def test_imports_without_moderation_converge_in_every_permutation(tmp_path_factory: pytest.TempPathFactory,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """After the first WordPress import (Disqus threads need entries to match): the three exports in every
     order, the older WordPress one again included, then the later WordPress export: the same files."""
     results = {}
-    for order in itertools.permutations((WXR_2019, DISQUS, WXR_2020)):
+    for order in itertools.permutations((WXR_2019, JOURNEY_DISQUS, WXR_2020)):
         site = new_site(capsys, tmp_path_factory.mktemp("permutation"))
         for what in (WXR_2019, *order, WXR_2020):
             import_(capsys, site, what)
@@ -187,7 +169,7 @@ def test_imports_without_moderation_converge_in_every_permutation(tmp_path_facto
 def test_times_written_with_their_zone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = new_site(capsys, tmp_path)
     import_(capsys, site, WXR_2019)
-    import_(capsys, site, DISQUS)
+    import_(capsys, site, JOURNEY_DISQUS)
     comments, _ = comments_of(site)
     assert comments[1]["date"] == dt.datetime(2019, 3, 15, 21, 10, tzinfo=dt.timezone.utc)
     assert comments[1]["date"].utcoffset() == dt.timedelta(hours=1)  # Paris in March
@@ -209,11 +191,10 @@ def readme_example() -> list[tuple[str, list[str]]]:
     return steps
 
 
-@pytest.mark.slow
 def test_the_readme_walks_the_journey_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Each command of the example runs (the exports are our fixtures), and prints the lines shown under it."""
-    files = {"blog-2019.wxr.xml": WXR_2019, "blog-2020.wxr.xml": WXR_2020, "disqus-export.xml": DISQUS,
+    files = {"blog-2019.wxr.xml": WXR_2019, "blog-2020.wxr.xml": WXR_2020, "disqus-export.xml": JOURNEY_DISQUS,
              "wp-content/uploads": UPLOADS, "inbox/1556704800.json": JOURNEY / "comment.json"}
     monkeypatch.chdir(tmp_path)
     steps = readme_example()

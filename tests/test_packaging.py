@@ -17,7 +17,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from conftest import REPO
+from support import REPO
 
 THEME = "museumsite/themes/default"
 STARTER = "museumsite/starter"
@@ -63,6 +63,7 @@ def test_wheel_contains_the_default_theme_and_the_starter_site(wheel: Path) -> N
 
 @pytest.mark.skipif(bool(os.environ.get("MUSEUMSITE_SKIP_VENV_TEST")),
                     reason="MUSEUMSITE_SKIP_VENV_TEST is set: not installing the wheel into a fresh venv")
+@pytest.mark.slow
 def test_installed_wheel_makes_and_builds_a_new_site(wheel: Path, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
     venv = tmp_path / "venv"

@@ -10,24 +10,18 @@ character references, percent-encoding, JSON and YAML escapes.
 
 from __future__ import annotations
 
-import gzip
-import html
 import json
 import textwrap
-import unicodedata
 from pathlib import Path
-from urllib.parse import unquote
 from xml.sax.saxutils import escape
 
 import html5lib
 import pytest
 import yaml
 
-from museumsite.cli import main
 from museumsite.redact import MARKER, redact_text
-from museumsite.render.search import RUNTIME
 
-from conftest import SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite, leaks, run
 
 CONFIG = """\
 title: Museu
@@ -36,50 +30,6 @@ language: ca
 languages: [ca, fr, en]
 timezone: Europe/Madrid
 """
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def readable(data: bytes, name: str) -> str:
-    """Every text a reader or a program could decode from one file, NFC-normalised."""
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)  # the search index's fragments
-    text = data.decode("utf-8", errors="replace")
-    forms = [text]
-    start = min((i for i in (text.find("{"), text.find("[")) if i >= 0), default=-1)
-    if start >= 0:
-        try:
-            forms.append(json.dumps(json.loads(text[start:]), ensure_ascii=False))
-        except ValueError:
-            pass
-    if name.endswith((".yaml", ".yml", ".md")):
-        try:
-            forms.extend(json.dumps(doc, ensure_ascii=False, default=str)
-                         for doc in yaml.safe_load_all(text.replace("\n---\n", "\n...\n---\n")) if doc)
-        except yaml.YAMLError:
-            pass
-    decoded = [html.unescape(html.unescape(form)) for form in forms] + [unquote(form) for form in forms]
-    return unicodedata.normalize("NFC", "\n".join(forms + decoded + [unquote(d) for d in decoded]))
-
-
-def leaks(folder: Path, secrets: list[str]) -> list[tuple[str, str]]:
-    """(file, secret) for each secret readable in a file under ``folder``.
-
-    Pagefind's own program (its scripts and WebAssembly modules, the same on every site)
-    is skipped: its bytes hold short strings such as "E@" by chance.
-    """
-    found = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if "pagefind" in path.relative_to(folder).parts and (path.name in RUNTIME or path.name.startswith("wasm.")):
-            continue
-        text = readable(path.read_bytes(), path.name).casefold()
-        found += [(path.relative_to(folder).as_posix(), s) for s in secrets
-                  if unicodedata.normalize("NFC", s).casefold() in text]
-    return found
 
 
 def page(site: Path, url: str) -> str:

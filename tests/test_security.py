@@ -24,7 +24,7 @@ from museumsite.cli import main
 from museumsite.errors import BuildError, ConfigError
 from museumsite.urls import MAX_SEGMENT_BYTES, check_url, expand, make_slug, tag_slug, url_to_path
 
-from conftest import REPO, SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite
 
 POST = "---\ntitle: {title}\ndate: 2024-01-01\n{extra}---\nText.\n"
 
@@ -337,19 +337,19 @@ def test_the_build_says_how_many_drafts_it_left_out(make_site: MakeSite, capsys:
 # determinism
 
 
-def _build_in(env_changes: dict[str, str], cwd: Path, output: Path) -> None:
+def _build_in(site: Path, env_changes: dict[str, str], cwd: Path, output: Path) -> None:
     env = {**os.environ, **env_changes}
-    subprocess.run([sys.executable, "-m", "museumsite", "build", "--quiet", "--site", str(REPO),
+    subprocess.run([sys.executable, "-m", "museumsite", "build", "--quiet", "--site", str(site),
                     "--output", str(output)], cwd=cwd, env=env, check=True, capture_output=True)
 
 
 @pytest.mark.slow
-def test_the_demo_site_builds_to_the_same_bytes_whatever_the_environment(tmp_path: Path) -> None:
+def test_the_demo_site_builds_to_the_same_bytes_whatever_the_environment(demo_root: Path, tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b/deeper").mkdir(parents=True)
-    _build_in({"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"},
+    _build_in(demo_root, {"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"},
               tmp_path / "a", tmp_path / "a/_site")
-    _build_in({"PYTHONHASHSEED": "4242", "TZ": "Pacific/Chatham", "LC_ALL": "C", "LANG": "tr_TR.UTF-8",
+    _build_in(demo_root, {"PYTHONHASHSEED": "4242", "TZ": "Pacific/Chatham", "LC_ALL": "C", "LANG": "tr_TR.UTF-8",
                "LANGUAGE": "tr"}, tmp_path / "b/deeper", tmp_path / "b/other-name")
     first, second = published(tmp_path / "a/_site"), published(tmp_path / "b/other-name")
     assert sorted(first) == sorted(second)

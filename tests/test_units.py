@@ -17,7 +17,7 @@ from museumsite.model import Speaker, Talk
 from museumsite.render.theme import locale_dirs
 from museumsite.urls import expand, link, make_slug, url_to_path
 
-from conftest import REPO, SMALL_SITE, MakeSite
+from support import REPO, SMALL_SITE, MakeSite
 
 # urls
 

@@ -13,21 +13,18 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from test_hostile_mail import FORM
 
-from museumsite.cli import main
-
-from conftest import SMALL_SITE, MakeSite
+from support import FORM, SMALL_SITE, MakeSite, run
 
 UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 ESCAPES = "\x1b]0;owned\x07\x1b[2J\x9b31m\r\u202e"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str]:
-    code = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    assert "Traceback" not in out.out + out.err
-    return code, out.out + out.err
+def run_text(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str]:
+    """``museumsite ARGV``: exit code and everything it printed, which never holds a traceback."""
+    code, out, err = run(capsys, *argv)
+    assert "Traceback" not in out + err
+    return code, out + err
 
 
 def page(site: Path, url: str) -> ET.Element:
@@ -43,7 +40,7 @@ def test_file_names_with_escape_sequences_are_printed_inert(make_site: MakeSite,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site({**SMALL_SITE, f"content/posts/x{ESCAPES}.md": "---\ntitle: X\ndate: 2024-01-01\n---\nx\n",
                       f"content/posts/y{ESCAPES}.md": "---\ntitle: Y\n---\nno date\n"})
-    code, printed = run(capsys, "build", "--site", site)
+    code, printed = run_text(capsys, "build", "--site", site)
     assert code == 1 and not UNPRINTABLE.search(printed), ascii(printed)
     assert "content/posts/x\\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u000d\\u202e.md" in printed
 
@@ -60,9 +57,9 @@ def test_imported_links_and_titles_in_reports_are_printed_inert(make_site: MakeS
         '<post dsq:id="2"><message>hi</message><createdAt>2010-02-01T10:00:00Z</createdAt>'
         "<isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>A</name>"
         '<isAnonymous>true</isAnonymous></author><thread dsq:id="1"/></post>\n</disqus>\n', encoding="utf-8")
-    code, printed = run(capsys, "import", "disqus", export, "--site", site, "--dry-run")
+    code, printed = run_text(capsys, "import", "disqus", export, "--site", site, "--dry-run")
     assert code == 0 and "gone/" in printed and not UNPRINTABLE.search(printed), ascii(printed)
-    code, printed = run(capsys, "check", "--site", site, "--format", "json", "--links")
+    code, printed = run_text(capsys, "check", "--site", site, "--format", "json", "--links")
     assert not UNPRINTABLE.search(printed)
 
 
@@ -107,7 +104,7 @@ def test_nothing_printed_about_a_form_file_holds_a_control_character(make_site: 
 
 def add_comment(site: Path, source: Path, text: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     source.write_text(text, encoding="utf-8")
-    return run(capsys, "comments", "add", source, "--site", site)
+    return run_text(capsys, "comments", "add", source, "--site", site)
 
 
 # One URL, two spellings ------------------------------------------------------------------
@@ -126,7 +123,7 @@ def test_nfc_and_nfd_spellings_of_one_path_collide(kind: str, make_site: MakeSit
         else:
             files[f"content/static/{name}.txt"] = name
     site = make_site(files)
-    code, printed = run(capsys, "build", "--site", site)
+    code, printed = run_text(capsys, "build", "--site", site)
     assert code == 1 and "writes too (spelt differently, but one file on macOS or Windows" in printed, printed
     assert not (site / "_site").exists()
 
@@ -149,7 +146,7 @@ def test_a_script_url_in_a_translation_is_an_error_at_its_line(file: str, field:
     front = {"name" if "speakers" in file else "title": "Traduction", field: value}
     text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\nTexte.\n"
     site = make_site({**SMALL_SITE, file: text})
-    code, printed = run(capsys, "build", "--site", site)
+    code, printed = run_text(capsys, "build", "--site", site)
     assert code == 1 and f"{file}:{line}: " in printed and "is not http, https or a path of this site" in printed \
         or f"{file}:{line}: '{field}'" in printed, printed
     assert not (site / "_site").exists()
@@ -179,7 +176,7 @@ def rels(tree: ET.Element, host: str) -> list[set[str]]:
 def test_links_of_an_imported_entry_get_nofollow_ugc(source: str, make_site: MakeSite,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     site = imported_site(make_site, f"imported: {source}\n        ")
-    code, printed = run(capsys, "build", "--site", site)
+    code, printed = run_text(capsys, "build", "--site", site)
     assert code == 0, printed
     talk, speaker = page(site, "talks/opening"), page(site, "speakers/ada")
     for tree, host in ((talk, "slides.example.net"), (talk, "v.example.net"), (speaker, "img.example.net")):
@@ -190,7 +187,7 @@ def test_links_of_an_imported_entry_get_nofollow_ugc(source: str, make_site: Mak
 
 def test_links_written_by_hand_are_credited(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
     site = imported_site(make_site, "")
-    assert run(capsys, "build", "--site", site)[0] == 0
+    assert run_text(capsys, "build", "--site", site)[0] == 0
     talk, speaker = page(site, "talks/opening"), page(site, "speakers/ada")
     assert rels(talk, "slides.example.net") == [set()] and rels(speaker, "ada.example.net") == [{"me"}]
 
@@ -207,15 +204,15 @@ def test_a_carriage_return_in_an_imported_title_reaches_no_attribute_or_xml(
     source = tmp_path / "schedule.xml"
     source.write_text(schedule, encoding="utf-8")
     site = tmp_path / "site"
-    assert run(capsys, "init", site)[0] == 0
-    assert run(capsys, "import", "frab", source, "--site", site)[0] == 0
+    assert run_text(capsys, "init", site)[0] == 0
+    assert run_text(capsys, "import", "frab", source, "--site", site)[0] == 0
     written = [p for p in (site / "content/talks").glob("*.md") if "Line" in p.read_text(encoding="utf-8")]
     assert written and "\\r" not in written[0].read_text(encoding="utf-8")
     # The same title written by hand, as YAML escapes.
     written[0].write_text(re.sub(r"title: 'Line.*?two'", lambda _: 'title: "Line\\rone\\r\\ntwo"',
                                  written[0].read_text(encoding="utf-8"), count=1, flags=re.DOTALL), encoding="utf-8")
     assert "\\r" in written[0].read_text(encoding="utf-8")
-    code, printed = run(capsys, "build", "--site", site)
+    code, printed = run_text(capsys, "build", "--site", site)
     assert code == 0, printed
     for path in (site / "_site").rglob("*"):
         if path.suffix in (".html", ".xml", ".json", ".ics") and "Line" in path.read_text(encoding="utf-8"):

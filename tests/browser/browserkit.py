@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,3 +156,59 @@ def requested_urls(driver: Any) -> list[str]:
         if message["method"] == "Network.requestWillBeSent":
             urls.append(message["params"]["request"]["url"])
     return urls
+
+
+# -- the checkers shared by the accessibility and comment-form tests -----------------------------
+
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']},
+                   resultTypes: ['violations', 'incomplete']})
+   .then(r => done({violations: r.violations.map(v => ({id: v.id, help: v.help,
+                                                       nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)})),
+                    incomplete: r.incomplete.filter(v => v.id === 'color-contrast')
+                                            .flatMap(v => v.nodes.map(n => ({target: n.target,
+                                                                             key: n.any[0] ? n.any[0].data.messageKey : '',
+                                                                             message: n.any[0] ? n.any[0].message : ''})))}))
+   .catch(e => done({error: String(e)}));
+"""
+
+# A cell scrolled out of its table's box is "partially obscured" for axe: scroll it into view and ask again.
+AXE_AGAIN = """
+const done = arguments[arguments.length - 1];
+const element = document.querySelector(arguments[0]);
+element.scrollIntoView({block: 'center', inline: 'start'});
+axe.run(element, {runOnly: ['color-contrast'], resultTypes: ['violations', 'incomplete']})
+   .then(r => done(r.violations.concat(r.incomplete).map(v => v.id + ': ' + v.nodes.map(n => n.failureSummary || '').join(' '))))
+   .catch(e => done([String(e)]));
+"""
+
+
+def run_axe(driver: Any) -> dict[str, Any]:
+    """axe's violations, and the contrast it could not decide even after a second look."""
+    if not AXE_JS.is_file():
+        pytest.skip(f"axe-core is not installed ({AXE_JS}): npm install --prefix .ci/node axe-core (.ci/run does)")
+    driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
+    driver.set_script_timeout(60)
+    result: dict[str, Any] = driver.execute_async_script(AXE_RUN)
+    assert "error" not in result, result
+    unreviewed = []
+    for node in result["incomplete"]:
+        again = driver.execute_async_script(AXE_AGAIN, node["target"][0]) if node["key"] == "elmPartiallyObscured" else ["?"]
+        if again:
+            unreviewed.append(f"{node['target']}: {node['message']} {again}")
+    result["incomplete"] = unreviewed
+    return result
+
+
+def nu_messages(site: Path) -> list[dict[str, Any]]:
+    java = shutil.which("java")
+    if not java:
+        pytest.skip("no Java on this machine, needed by the Nu HTML Checker: apt-get install default-jre-headless")
+    if not VNU_JAR.is_file():
+        pytest.skip(f"the Nu HTML Checker is not installed ({VNU_JAR}): npm install --prefix .ci/node vnu-jar (.ci/run does)")
+    files = sorted(str(p) for p in site.rglob("*.html"))
+    done = subprocess.run([java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *files],
+                          capture_output=True, text=True, check=True)
+    messages: list[dict[str, Any]] = json.loads(done.stderr or done.stdout)["messages"]
+    return messages

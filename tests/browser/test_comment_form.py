@@ -21,8 +21,7 @@ import pytest
 from museumsite.build import build
 from museumsite.cli import main
 
-from .browserkit import requested_urls, serve
-from .test_accessibility import nu_messages, run_axe
+from .browserkit import nu_messages, requested_urls, run_axe, serve
 
 pytestmark = pytest.mark.browser
 

@@ -9,5 +9,5 @@
 - ``page``: ``PageContext``, the variables every page template receives.
 
 README.md's "Template reference" lists every registered name and page variable
-(tests/test_template_api.py keeps the two equal).
+(tests/render/test_template_api.py keeps the two equal).
 """

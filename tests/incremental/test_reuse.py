@@ -1,0 +1,177 @@
+"""One-edit rebuilds: only the pages and feeds that print the edited body are made again, and the
+output is changed in place through a journal that a killed build's successor rolls forward.
+
+Every test builds real sites and compares the result with a clean build of the same
+sources (no cache, fresh folder), byte for byte. No test here measures time.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from museumsite.build import build
+from museumsite.incremental.store import OUTPUT_MANIFEST, BuildOptions, Store
+
+from support import REPO, SMALL_SITE, MakeSite, snapshot
+
+COMMAND = [sys.executable, "-m", "museumsite", "build", "--quiet", "--in-place"]
+
+
+def same_as_clean(site: Path, scratch: Path) -> bool:
+    shutil.rmtree(scratch, ignore_errors=True)
+    build(site, scratch, use_cache=False)
+    return snapshot(site / "_site") == snapshot(scratch)
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_editing_one_body_makes_only_the_pages_and_feeds_that_print_it(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(SMALL_SITE)
+    first = build(site)
+    assert first.kept == 0 and first.rendered > 20
+    append(site / "content/posts/hello.md", "\nA sentence added to the body.\n")
+    second = build(site)
+    # The post's page and the feeds that carry its whole text (Atom, RSS, JSON: the site's, the
+    # all-languages one, two tags'); no list page (lists print summaries).
+    assert 1 <= second.rendered <= 1 + 3 * 4, second
+    assert second.kept == first.rendered - second.rendered
+    assert same_as_clean(site, tmp_path / "clean")
+    page = (site / "_site/posts/hello/index.html").read_text(encoding="utf-8")
+    assert "A sentence added to the body." in page
+
+
+def test_a_template_printing_another_entry_body_is_made_again_when_that_body_changes(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    # A site override of the 404 page shows a post's body, reached through ``site``: no job names it.
+    base = (REPO / "museumsite/themes/default/templates/404.html").read_text(encoding="utf-8")
+    override = base.replace("{% block content %}", "{% block content %}{{ site.get('posts/second').body_html|safe }}", 1)
+    assert override != base
+    site = make_site({**SMALL_SITE, "themes/default/templates/404.html": override})
+    build(site)
+    append(site / "content/posts/second.md", "\nWords only the 404 page and the post print.\n")
+    result = build(site)
+    assert result.kept > 0
+    assert "Words only the 404 page" in (site / "_site/404.html").read_text(encoding="utf-8")
+    assert same_as_clean(site, tmp_path / "clean")
+
+
+def test_anything_but_a_body_changes_every_page(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(SMALL_SITE)
+    first = build(site)
+    post = site / "content/posts/second.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1), encoding="utf-8")
+    result = build(site)
+    assert result.kept == 0 and result.rendered == first.rendered
+    assert same_as_clean(site, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong shape", "page edited in the output"])
+def test_a_damaged_record_or_output_means_making_the_pages_again(make_site: MakeSite, tmp_path: Path,
+                                                                 damage: str) -> None:
+    site = make_site(SMALL_SITE)
+    build(site)
+    record = Store(site, BuildOptions(output=(site / "_site").resolve())).pages_record
+    assert record is not None and record.is_file()
+    if damage == "garbage":
+        record.write_bytes(b"\x00\xff not json")
+    elif damage == "truncated":
+        record.write_bytes(record.read_bytes()[:100])
+    elif damage == "wrong shape":
+        data = json.loads(record.read_text(encoding="utf-8"))
+        data["files"] = {path: ["x", 3] for path in data["files"]}
+        record.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        page = site / "_site/posts/second/index.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("<main", "<main data-hand-edited", 1),
+                        encoding="utf-8")
+    append(site / "content/posts/hello.md", "\nMore.\n")
+    build(site)
+    assert same_as_clean(site, tmp_path / "clean")
+
+
+def test_a_small_rebuild_changes_the_output_in_place_and_keeps_foreign_files(make_site: MakeSite) -> None:
+    site = make_site(SMALL_SITE)
+    build(site)
+    out = site / "_site"
+    subprocess.run(["git", "init", "-q", str(out)], check=True)
+    folder, untouched = out.stat().st_ino, (out / "posts/second/index.html").stat()
+    append(site / "content/posts/hello.md", "\nIn place.\n")
+    build(site, in_place=True)
+    assert out.stat().st_ino == folder  # no swap: the same folder
+    again = (out / "posts/second/index.html").stat()
+    assert (again.st_ino, again.st_mtime_ns) == (untouched.st_ino, untouched.st_mtime_ns)
+    assert (out / ".git/HEAD").is_file()
+    assert [p.name for p in site.iterdir() if p.name.startswith("._site.")] == []
+    listed = json.loads((out / OUTPUT_MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert all((out / path).is_file() for path in listed)
+
+
+def test_a_small_rebuild_removes_a_deleted_post_and_its_empty_folder(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({**SMALL_SITE, "content/posts/third.md": "---\ntitle: Third\ndate: 2024-01-02\n---\nBody.\n"})
+    build(site)
+    (site / "content/posts/third.md").unlink()
+    build(site, in_place=True)
+    assert not (site / "_site/posts/third").exists()
+    assert same_as_clean(site, tmp_path / "clean")
+
+
+def posts(root: Path, count: int) -> None:
+    folder = root / "content/posts"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        (folder / f"p{i}.md").write_text(f"---\ntitle: Post {i}\ndate: 2024-01-{1 + i % 28:02d}\ntags: [t{i % 7}]\n"
+                                         f"summary: Post {i} in a sentence.\n---\n" + "Some words here. " * 40 + "\n",
+                                         encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_small_rebuild_killed_anywhere_is_completed_by_the_next_build(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site()
+    posts(site, 120)
+    subprocess.run([*COMMAND, "--site", str(site)], check=True)
+    started = time.perf_counter()
+    append(site / "content/posts/p0.md", "\nWarm-up.\n")
+    subprocess.run([*COMMAND, "--site", str(site)], check=True)
+    duration = time.perf_counter() - started
+    rng = random.Random(4)
+    out, clean = site / "_site", tmp_path / "clean"
+    journals = 0
+    for attempt in range(12):
+        before = snapshot(out)
+        append(site / f"content/posts/p{rng.randrange(120)}.md", f"\nEdit {attempt}.\n")
+        run = subprocess.Popen([*COMMAND, "--site", str(site)])
+        time.sleep(rng.uniform(0.5, 1.05) * duration)
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        shutil.rmtree(clean, ignore_errors=True)
+        build(site, clean, use_cache=False)
+        after, new = snapshot(out), snapshot(clean)
+        committed = list(site.glob("._site.commit-*"))
+        journals += bool(committed)
+        # Old, new, or a committed change that the next build finishes; never a torn file.
+        assert after in (before, new) or committed, f"attempt {attempt}"
+        subprocess.run([*COMMAND, "--site", str(site)], check=True)
+        assert snapshot(out) == new
+        assert [p.name for p in site.iterdir() if p.name.startswith("._site.")] == []
+
+
+def test_by_default_even_a_small_change_swaps_in_a_whole_new_site(make_site: MakeSite) -> None:
+    site = make_site(SMALL_SITE)
+    build(site)
+    out = site / "_site"
+    folder = out.stat().st_ino
+    append(site / "content/posts/hello.md", "\nSwapped.\n")
+    build(site)
+    assert out.stat().st_ino != folder  # a reader of the output never sees old and new pages together
+    assert "Swapped." in (out / "posts/hello/index.html").read_text(encoding="utf-8")
