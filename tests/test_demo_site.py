@@ -425,7 +425,7 @@ def test_french_recap_has_no_untagged_english_interface_text(site: Built) -> Non
     """Words the theme or the Markdown converter adds (labels, tooltips) are French too, or marked."""
     from babel.messages.pofile import read_po
 
-    from museumsite.markup.convert import EXTENSION_CONFIGS
+    from museumsite.markup.extensions import EXTENSION_CONFIGS
 
     with (REPO / "museumsite/themes/default/locales/fr/LC_MESSAGES/messages.po").open("rb") as handle:
         french = read_po(handle)

@@ -332,7 +332,7 @@ def test_corpus_xml_attacks_refused(attack: Path, tmp_path: Path, capsys: pytest
 def _rendered_body(payload: str) -> str:
     from museumsite.importers.wordpress.importer import convert_post
     from museumsite.importers.wordpress.wphtml import Notes
-    from museumsite.markup.convert import EXTENSIONS
+    from museumsite.markup.extensions import EXTENSIONS
 
     body = convert_post(payload, {}, "http://old.example", None, Notes())
     return markdown.markdown(body, extensions=[e for e in EXTENSIONS if e != "codehilite"])
