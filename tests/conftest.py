@@ -1,4 +1,4 @@
-"""Shared fixtures: small real sites written into a temporary folder. Constants and helpers live in support.py."""
+"""Shared fixtures: small real sites written into a temporary folder. Constants and helpers live in the support package (tests/support/)."""
 
 from __future__ import annotations
 

@@ -136,7 +136,7 @@ def test_modules_and_functions_are_small(name: str, path: Path) -> None:
 def forbidden_imports(source: str) -> list[str]:
     """The imports of ``conftest`` or of a test module (``test_*``, relative or not) in a test file's source.
 
-    Shared helpers belong in tests/support.py (and tests/browser/browserkit.py); fixtures in ``conftest.py``,
+    Shared helpers belong in tests/support/ (and tests/browser/browserkit.py); fixtures in ``conftest.py``,
     which pytest loads by itself.
     """
     found = []
