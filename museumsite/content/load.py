@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +56,54 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     raise YamlProblem(1, "front matter starts with '---' but never ends")
 
 
+class DocumentMemo:
+    """Documents parsed by earlier loads, each with the stat of the file it came from.
+
+    A file whose size, times and inode are the ones recorded is not read again: ``serve``
+    keeps one memo for its whole session, so a save re-reads only the files it changed.
+    Files that gave a problem (a warning or an error) are never kept, so their problems
+    are found, and reported, again. ``read`` lists the files the last load actually read.
+    """
+
+    def __init__(self) -> None:
+        self.documents: dict[str, tuple[tuple[Any, ...], Document]] = {}
+        self.read: list[str] = []
+        self._languages: tuple[tuple[str, ...], str] | None = None
+
+    def start(self, languages: tuple[str, ...], default_language: str) -> None:
+        """A new load: documents parsed for other languages are forgotten (a file's language depends on them)."""
+        self.read = []
+        if self._languages != (languages, default_language):
+            self.documents.clear()
+        self._languages = (languages, default_language)
+
+
+# Nanoseconds: a file changed this close to the moment it was read may change again within the same tick of
+# the file system's clock, keeping its stat; it is not trusted by its stat (git calls such entries racy).
+RACY = 50_000_000
+
+
+def stat_key(path: Path) -> tuple[Any, ...] | None:
+    """What says a file is the same one with the same bytes: size, modification and change times, inode."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
+
+
+def settled(key: tuple[Any, ...] | None, read_at: int) -> bool:
+    """Whether a file with stat ``key``, read at ``read_at`` (``time.time_ns()``), may be known by that stat later."""
+    return key is not None and max(key[1], key[2]) < read_at - RACY
+
+
 def load_documents(
-    root: Path, content_dir: Path, languages: tuple[str, ...], default_language: str, problems: Problems
+    root: Path, content_dir: Path, languages: tuple[str, ...], default_language: str, problems: Problems,
+    memo: DocumentMemo | None = None,
 ) -> list[Document]:
-    """Read every ``content/<kind>/**/*.md`` file, sorted by path for stable output."""
+    """Read every ``content/<kind>/**/*.md`` file, sorted by path for stable output (unchanged ones from ``memo``)."""
+    if memo is not None:
+        memo.start(languages, default_language)
     documents: list[Document] = []
     if not content_dir.is_dir():
         problems.error(site_relative(content_dir, root), None, "the content folder does not exist",
@@ -78,10 +123,36 @@ def load_documents(
                 problems.warn(rel, None, "not a Markdown file, ignored",
                               "content files end in .md; put other files in content/static/")
                 continue
-            document = _load_one(path, rel, kind, folder, languages, default_language, problems)
+            document = _load_memo(path, rel, kind, folder, languages, default_language, problems, memo)
             if document is not None:
                 documents.append(document)
+    if memo is not None:
+        seen = {doc.path for doc in documents}
+        for gone in [rel for rel in memo.documents if rel not in seen]:
+            del memo.documents[gone]
     return documents
+
+
+def _load_memo(
+    path: Path, rel: str, kind: str, folder: Path, languages: tuple[str, ...],
+    default_language: str, problems: Problems, memo: DocumentMemo | None,
+) -> Document | None:
+    """``_load_one``, through ``memo`` when there is one."""
+    if memo is None:
+        return _load_one(path, rel, kind, folder, languages, default_language, problems)
+    key = stat_key(path)
+    known = memo.documents.get(rel)
+    if key is not None and known is not None and known[0] == key and known[1].kind == kind:
+        return known[1]
+    memo.read.append(rel)
+    before, read_at = len(problems.items), time.time_ns()
+    document = _load_one(path, rel, kind, folder, languages, default_language, problems)
+    clean = len(problems.items) == before
+    if document is not None and key is not None and settled(key, read_at) and clean and stat_key(path) == key:
+        memo.documents[rel] = (key, document)
+    else:
+        memo.documents.pop(rel, None)
+    return document
 
 
 def _load_one(
