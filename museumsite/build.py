@@ -68,6 +68,8 @@ def build_with(root: Path, options: BuildOptions, progress: Progress | None = No
     check_output_dir(output, root)
     # The code of the site's Markdown extensions and plugins changes the output as museumsite's own does.
     store = Store(root, options, stamp=extensions_key(config) + plugins.stamp, resident=resident)
+    if store.resident is not None:
+        store.resident.begin()
     with build_lock(output, lambda: step("waiting for another build", 0, 0)):
         if store.folder is None:
             return _build(root, config, plugins, store, step, started)
@@ -135,7 +137,7 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     made = Made(site=site, interface=interface, jobs=jobs, table=table, plans=plans, pages=pages, reuse=reused,
                 problems=problems, store=store, step=step)
     producers = (*BUILT_IN, *plugins.producers())
-    files = _produce(producers, made, resident.ready if resident is not None else None)
+    files = _produce(producers, made, resident)
     outputs = [*pages, *(o for batch in files for o in batch)]
     feeds = sum(len(batch) for producer, batch in zip(producers, files) if producer.feeds)
     check_collisions(outputs, static, root, problems)
@@ -151,23 +153,33 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
                        rendered=reused.made, kept=reused.kept)
 
 
-def _produce(producers: Sequence[Producer], made: Made, ready: Callable[[Sequence[Output]], None] | None,
-             ) -> list[list[Output]]:
-    """Each producer's files, in the producers' order. Given ``ready`` (``serve``), the producers marked
-    ``late`` (the search index) run last, after ``ready`` has the pages and the other files, unless the
-    build already has errors."""
-    files: dict[int, list[Output]] = {}
-    if ready is None:
+def _produce(producers: Sequence[Producer], made: Made, resident: Resident | None) -> list[list[Output]]:
+    """Each producer's files, in the producers' order.
+
+    In a ``serve`` session (``resident.ready``), the producers marked ``late`` (the search index) run
+    last, after ``ready`` has the pages and the other files (unless the build already has errors);
+    with ``resident.defer_late``, they are not run at all when the session holds their files of
+    the previous build: those stay, and the session runs a full build once the author pauses.
+    """
+    if resident is None or resident.ready is None:
         return [producer.make(made) for producer in producers]
+    files: dict[int, list[Output]] = {}
     announced = False
     for index in sorted(range(len(producers)), key=lambda index: producers[index].late):
-        if not announced and producers[index].late:
+        producer = producers[index]
+        if producer.late and not announced:
             announced = True
             if not made.problems.errors:
-                ready([*made.pages, *(o for i in sorted(files) for o in files[i])])
-        files[index] = producers[index].make(made)
+                resident.ready([*made.pages, *(o for i in sorted(files) for o in files[i])])
+        stale = resident.late.get(producer.name) if producer.late and resident.defer_late else None
+        if stale is not None:
+            files[index], resident.deferred = stale, True
+        else:
+            files[index] = producer.make(made)
+            if producer.late:
+                resident.made_late[producer.name] = [dataclasses.replace(o, kept=True) for o in files[index]]
     if not announced and not made.problems.errors:
-        ready([*made.pages, *(o for i in sorted(files) for o in files[i])])
+        resident.ready([*made.pages, *(o for i in sorted(files) for o in files[i])])
     return [files[index] for index in range(len(producers))]
 
 

@@ -61,6 +61,16 @@ class Resident:
         self.record: tuple[tuple[Any, ...] | None, Any] | None = None  # the pages record, with its file's stat
         # Called with every output but the search index once they are made and checked: serve shows them at once.
         self.ready: Callable[[Sequence[Output]], None] | None = None
+        # The search index of the last good build, by producer: while ``defer_late`` is set, a build keeps
+        # these files as they are (``deferred`` then says so) and the session indexes again once idle.
+        self.late: dict[str, list[Output]] = {}
+        self.made_late: dict[str, list[Output]] = {}
+        self.defer_late = False
+        self.deferred = False
+
+    def begin(self) -> None:
+        """A new build: nothing made or deferred yet."""
+        self.made_late, self.deferred = {}, False
 
     def digest(self, path: Path, read: Callable[[Path], bytes]) -> bytes:
         """``read(path)`` (a digest of the file), unless the file's stat is the one it had when last read."""
@@ -77,3 +87,5 @@ class Resident:
     def remember(self, outputs: Sequence[Output]) -> None:
         """The outputs of a build that succeeded (written): the next build may keep them from here."""
         self.outputs = {o.path: o.data for o in outputs}
+        self.late.update(self.made_late)
+        self.made_late = {}

@@ -345,7 +345,7 @@ class DevServer:
         # Publishing at ready is the reload event: the pages are shown from memory before they are written.
         self.session = Session(self.output, on_ready=lambda: self.live.publish(()))
         self.base_path = "/"
-        self.watcher = Watcher(self.root, self.rebuild)
+        self.watcher = Watcher(self.root, self.rebuild, idle=self.catch_up)
         self.server: _Server | None = None
         self.thread: threading.Thread | None = None
 
@@ -400,12 +400,19 @@ class DevServer:
             self.thread.join()
         self.watcher.stop()
 
-    def rebuild(self) -> None:
-        """One full build; its problems (or none) go to every open page. Never raises but UsageError
-        on the first build: a dev server outlives its bugs and shows them instead."""
+    def catch_up(self) -> None:
+        """Bring the search index up to date if the last build kept the previous one (the author paused)."""
+        if self.session.behind:
+            self.rebuild(quiet=True)
+
+    def rebuild(self, quiet: bool = False) -> None:
+        """One build; its problems (or none) go to every open page. Never raises but UsageError
+        on the first build: a dev server outlives its bugs and shows them instead. After the first,
+        a build keeps the previous search index (see session.py) unless ``quiet``: then it makes
+        the index again, and sends no reload event unless it fails."""
         started = time.perf_counter()
         first = self.live.version == 0
-        self.session.starting()
+        self.session.starting(defer_search=not first and not quiet, quiet=quiet)
         try:
             try:
                 result = build(self.root, self.output, drafts=self.drafts, in_place=True,
@@ -432,6 +439,10 @@ class DevServer:
             self.live.publish([Problem("museumsite", None, f"internal error: {type(exc).__name__}: {exc}",
                                        "this is a bug in museumsite; please report it with this message")])
             self.log(f"internal error during the build: {type(exc).__name__}: {exc}")
+            return
+        if quiet:
+            if self.live.snapshot()[1]:
+                self.live.publish(())
             return
         if not self.session.announced:
             self.live.publish(())  # a no-op build: nothing was shown early

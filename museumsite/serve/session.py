@@ -4,10 +4,13 @@ A save starts a build with the session's ``Resident`` (``incremental/resident.py
 files that did not change are not read again, the pages whose inputs did not change are
 taken from memory. As soon as the pages and feeds are made (before the search index and
 before anything is written), the build hands them to ``Session.ready``: from then on they
-are answered from memory and the reload event goes out, while the build goes on to index
-and write. Files not in memory (static files, the search index) come from the output folder,
-which the build finishes updating a moment later; a page this build removes answers 404 at
-once. A build that fails after ``ready`` puts the previous pages back.
+are answered from memory and the reload event goes out, while the build goes on to write.
+The search index (Pagefind: the slowest part of a small change) is not made again by a
+build that follows a save: its files stay those of the previous build until the author
+pauses (``watch.IDLE`` seconds without a save), when a full build brings it up to date
+without a reload event (the page on screen did not change). Files not in memory (static
+files, the search index) come from the output folder, which the build finishes updating a
+moment later; a page this build removes answers 404 at once. A build that fails after ``ready`` puts the previous pages back.
 
 Requests are answered from the output folder only: a path is decoded, any ``..`` refused,
 then resolved (symlinks included) and checked to be inside the folder; in memory, a path is
@@ -88,9 +91,17 @@ class Session:
         self._before: dict[str, bytes] = {}  # what was shown before it, until it is written
         self._gone: frozenset[str] = frozenset()  # shown before, not any more, maybe still on disk
         self.announced = False  # ready was called during the current build
+        self.quiet = False  # the current build only brings the search index up to date: no reload event
 
-    def starting(self) -> None:
-        self.announced = False
+    def starting(self, *, defer_search: bool, quiet: bool = False) -> None:
+        """A build begins; ``defer_search``: keep the last search index if there is one (see ``idle``)."""
+        self.announced, self.quiet = False, quiet
+        self.resident.defer_late = defer_search
+
+    @property
+    def behind(self) -> bool:
+        """Whether the last build kept the previous search index: the next idle moment makes it again."""
+        return self.resident.deferred
 
     def ready(self, outputs: Sequence[Output]) -> None:
         """Show ``outputs`` from memory from now on, then announce them (the reload event)."""
@@ -99,7 +110,8 @@ class Session:
             self._before, self._shown = self._shown, shown
             self._gone = frozenset(self._before.keys() - shown.keys())
         self.announced = True
-        self.on_ready()
+        if not self.quiet:
+            self.on_ready()
 
     def finished(self, good: bool) -> None:
         """The build is over: written (``good``), or failed after ``ready``, when the previous pages come back."""
