@@ -74,6 +74,11 @@ def build_with(root: Path, options: BuildOptions, progress: Progress | None = No
         if store.folder is None:
             return _build(root, config, plugins, store, step, started)
         record = store.noop_record
+        if store.resident is not None and store.resident.outputs:
+            # A serve session that has built before: the watcher saw a change, and the session's memory
+            # knows the unchanged files; hashing every input first would only delay the build.
+            noop.forget(record)
+            return _build(root, config, plugins, store, step, started)
         inputs = noop.inputs_fingerprint(root, theme_dirs(config), [output, store.folder], store)
         if done := noop.unchanged(record, inputs, output, time.perf_counter() - started):
             return done

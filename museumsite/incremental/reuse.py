@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -128,9 +129,16 @@ class Bodies:
     def __init__(self, site: Site):
         self._entries = {read_name(e): e for e in site.entries}
         self._digests: dict[str, str] = {}
+        self._combined: dict[tuple[str, ...], str | None] = {}
 
     def digest(self, reads: Iterable[str]) -> str | None:
         """One hash over the bodies of ``reads``; None when one of them is gone."""
+        names = tuple(reads)
+        if names not in self._combined:
+            self._combined[names] = self._digest(names)
+        return self._combined[names]
+
+    def _digest(self, reads: Iterable[str]) -> str | None:
         combined = hashlib.sha256()
         for name in sorted(reads):
             found = self._digests.get(name)
@@ -155,19 +163,20 @@ def keep(wanted: Sequence[tuple[str, str]], record: Record | None, shape: str, b
     if record is None or record.shape != shape:
         return {}
     kept: dict[str, Output] = {}
-    memory = memory or {}
+    memory, base = memory or {}, os.fspath(output)
     for path, identity in wanted:
         saved = record.files.get(path)
         try:
             if saved is None or saved[0] != identity or bodies.digest(saved[2]) != saved[1]:
                 continue
-            file = output / path
-            stat = file.stat(follow_symlinks=False)
+            file = os.path.join(base, path)
+            stat = os.stat(file, follow_symlinks=False)
             if [stat.st_size, stat.st_mtime_ns, stat.st_ino] != saved[3:6]:
                 continue
             data = memory.get(path)
             if data is None or len(data) != saved[3]:
-                data = file.read_bytes()
+                with open(file, "rb") as handle:
+                    data = handle.read()
         except (OSError, TypeError, ValueError, IndexError):
             continue
         if len(data) == saved[3]:
