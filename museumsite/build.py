@@ -114,8 +114,11 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     interface, catalogue_problems = load_interface(locale_dirs(config), config.all_languages, root)
     problems.items.extend(catalogue_problems)
     resident = store.resident
+    fronts = store.front_matter() if store.folder is not None else None
     documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems,
-                               resident.documents if resident is not None else None)
+                               resident.documents if resident is not None else None, fronts)
+    if fronts is not None and (resident is None or not resident.outputs):
+        fronts.save()  # a session's later builds parse only what changed: they would drop the other rows
     static = list_static(root, config.content_dir / "static", problems) + theme_static(config, problems)
     site = assemble_site(documents, config, problems, tuple(static), drafts=drafts)
     site = attach_threads(site, load_comment_archives(root, config.content_dir, problems), problems)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from museumsite import PACKAGE
 from museumsite.incremental.atomic import read_json
+from museumsite.incremental.frontmatter import FrontMatterCache
 from museumsite.incremental.markdown import MarkupCache, read_cache
 from museumsite.incremental.shards import ShardCache
 
@@ -110,6 +111,10 @@ class Store:
         if self.resident is not None:
             cache.memory = self.resident.markup
         return cache
+
+    def front_matter(self) -> FrontMatterCache:
+        """The front matter layer, keyed by the installed code (which parses it)."""
+        return FrontMatterCache(self.folder, self.code())
 
     def shard_cache(self) -> ShardCache:
         """The search layer, its shards keyed by the options it depends on."""
