@@ -152,7 +152,7 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     problems.raise_if_any()
 
     step("writing", 0, 0)
-    stats = write_outputs(outputs, static, output, in_place=options.in_place)
+    stats = write_outputs(outputs, static, output, in_place=options.in_place, spare=store.spare)
     reused.save(outputs)  # it records the files it was asked to keep or make: pages, post feeds, sitemap
     return BuildResult(output_dir=output, pages=len(pages), feeds=feeds, files=len(outputs) + len(static),
                        written=stats.written, unchanged=stats.unchanged, removed=stats.removed,

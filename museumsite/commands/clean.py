@@ -13,7 +13,6 @@ from pathlib import Path
 from museumsite.config import no_site
 from museumsite.errors import UsageError
 from museumsite.incremental.store import CACHE_DIR, OUTPUT_MANIFEST
-from museumsite.output.spare import spare_of
 from museumsite.output.write import build_lock
 
 OUTPUT_DIR = "_site"
@@ -39,9 +38,6 @@ def clean_site(root: Path) -> list[Path]:
     if output.is_dir():
         with build_lock(output):  # never pull the folder from under a running build
             shutil.rmtree(output)
-            spare = spare_of(output)  # the previous site, kept to stage the next one (output/spare.py)
-            if spare.is_dir() and not spare.is_symlink():
-                shutil.rmtree(spare)
         removed.append(output)
     if cache.is_dir():
         shutil.rmtree(cache)

@@ -105,6 +105,12 @@ class Store:
     def pages_record(self) -> Path | None:
         return self._per_output("render")
 
+    @property
+    def spare(self) -> Path | None:
+        """Where a swap keeps the site it retired, to stage the next build's (output/spare.py)."""
+        record = self._per_output("spare")
+        return record.with_suffix("") if record is not None else None
+
     def markdown_cache(self) -> MarkupCache:
         """The Markdown layer, its rows keyed by the options it depends on."""
         cache = read_cache(self.folder / "markup.sqlite3" if self.folder else None, self.options.key("markdown"))

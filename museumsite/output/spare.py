@@ -4,8 +4,9 @@ A plain build stages the whole new site beside the output and swaps it in, so a 
 sees the old site or the new one, never a mix. Staging a site of thousands of pages from
 nothing makes a folder per page and a hard link per file, and removing the retired site
 after the swap removes them all again: seconds for a one-post edit on a large site, most
-of it folders made and removed. So the retired site is kept beside the output
-(``.<name>.spare``) instead of removed, and the next swap starts from it: every file of
+of it folders made and removed. So the retired site is kept in the cache
+(``.museumsite-cache/spare-<o>``, ``Store.spare``: a build without the cache has none, and
+``clean`` removes it with the cache) instead of removed, and the next swap starts from it: every file of
 the spare that is the very file of the current output (same inode) and is not changed by
 this build stays where it is; every other file goes, and ``write.py`` places the rest as
 usual. The swap itself is unchanged, so the atomicity is the same; a build killed while
@@ -24,26 +25,25 @@ from pathlib import Path
 
 from museumsite.model import Output, StaticFile
 
-SPARE = "spare"
-
-
-def spare_of(output: Path) -> Path:
-    return output.parent / f".{output.name}.{SPARE}"
-
 
 def from_spare(output: Path, staging: Path, outputs: Sequence[Output], static: Sequence[StaticFile],
-               changed: set[str] | None) -> set[str]:
-    """Make ``staging``, from the spare when there is one; return the paths it already holds as they must be.
+               changed: set[str] | None, spare: Path | None) -> set[str]:
+    """Make ``staging``, from ``spare`` when there is one; return the paths it already holds as they must be.
 
     ``changed`` (what this build changes in the output; None when unknown) must be known:
     a file is kept only when it is unchanged and is the output's own file.
     """
-    spare = spare_of(output)
-    if changed is None or not spare.is_dir() or spare.is_symlink():
+    if spare is not None and (changed is None or not spare.is_dir() or spare.is_symlink()):
+        _discard(spare)
+    if spare is None or changed is None or not spare.is_dir():
+        staging.mkdir()
+        return set()
+    try:
+        spare.rename(staging)  # fails across file systems (an output elsewhere): start from nothing
+    except OSError:
         _discard(spare)
         staging.mkdir()
         return set()
-    spare.rename(staging)
     wanted = {o.path for o in outputs} | {s.path for s in static}
     keep = wanted - changed
     present: set[str] = set()
@@ -72,14 +72,15 @@ def _same_inode(path: str, other: str) -> bool:
             and (mine.st_ino, mine.st_dev) == (theirs.st_ino, theirs.st_dev))
 
 
-def keep_spare(output: Path, retired: Path) -> None:
-    """Keep the site a swap retired as the spare (removed where it cannot be)."""
-    spare = spare_of(output)
-    _discard(spare)
-    try:
-        retired.rename(spare)
-    except OSError:
-        shutil.rmtree(retired, ignore_errors=True)
+def keep_spare(retired: Path, spare: Path | None) -> None:
+    """Keep the site a swap retired as ``spare`` (removed where it cannot be, or without a cache)."""
+    if spare is not None:
+        _discard(spare)
+        with contextlib.suppress(OSError):
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            retired.rename(spare)
+            return
+    shutil.rmtree(retired)
 
 
 def _discard(path: Path) -> None:

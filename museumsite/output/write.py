@@ -199,12 +199,13 @@ def _where(origin: str) -> tuple[str, int | None]:
 
 
 def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path, *,
-                  in_place: bool = False) -> WriteStats:
+                  in_place: bool = False, spare: Path | None = None) -> WriteStats:
     """Make ``output`` hold exactly these files (and whatever else it held that is not ours).
 
     By default the new site is swapped in whole, so a reader never sees old and new pages
     together; ``in_place`` writes a small change file by file through journal.py.
     The output is compared with the new files once, by ``_change``, for all three ways.
+    ``spare`` is where the swap keeps the site it retires, to stage the next one (spare.py).
     """
     output = output.resolve()
     manifest = output_manifest_bytes([*(o.path for o in outputs), *(s.path for s in static)])
@@ -217,11 +218,11 @@ def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path,
         patch.apply(change, output, OUTPUT_MANIFEST, manifest)
         return WriteStats(written=len(change.writes), unchanged=total - len(change.writes),
                           removed=len(change.removes))
-    return _swap(outputs, static, output, manifest, previous, change)
+    return _swap(outputs, static, output, manifest, previous, change, spare)
 
 
 def _swap(outputs: list[Output], static: list[StaticFile], output: Path, manifest: bytes,
-          previous: OutputManifest | None, change: patch.Change | None) -> WriteStats:
+          previous: OutputManifest | None, change: patch.Change | None, spare: Path | None) -> WriteStats:
     """Stage the whole new site beside ``output`` and swap it in (see the module docstring).
 
     A file the change does not write is the previous one, hard-linked; without a change
@@ -231,7 +232,7 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, manifes
     tag = scratch_tag()
     staging, retired = beside(output, "new", tag), beside(output, "old", tag)
     changed = None if change is None else {rel for rel, _ in change.writes}
-    present = _from_spare(output, staging, outputs, static, changed)
+    present = _from_spare(output, staging, outputs, static, changed, spare)
     try:
         written = unchanged = 0
         folders: set[Path] = set()
@@ -253,7 +254,7 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, manifes
         if not output.exists():
             staging.rename(output)
         elif _exchange(staging, output):
-            _keep_spare(output, staging)  # it now holds the previous site
+            _keep_spare(staging, spare)  # it now holds the previous site
         else:
             output.rename(retired)
             staging.rename(output)
