@@ -49,9 +49,9 @@ def from_spare(output: Path, staging: Path, outputs: Sequence[Output], static: S
     present: set[str] = set()
     base, live = os.fspath(staging), os.fspath(output)
     for top, dirs, files in os.walk(base, topdown=False):
-        rel_top = os.path.relpath(top, base)
+        prefix = top[len(base) + 1:].replace(os.sep, "/") + "/" if top != base else ""  # os.walk joins below base
         for name in [*files, *(d for d in dirs if os.path.islink(os.path.join(top, d)))]:
-            rel = name if rel_top == "." else f"{rel_top}/{name}".replace(os.sep, "/")
+            rel = prefix + name
             path = os.path.join(top, name)
             if rel in keep and _same_inode(path, os.path.join(live, rel)):
                 present.add(rel)
