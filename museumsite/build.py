@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
 from museumsite.incremental import noop, reuse
-from museumsite.incremental.resident import Resident
 from museumsite.incremental.store import CACHE_DIR, BuildOptions, Store
 from museumsite.markup.extensions import check_extensions, extensions_key
 from museumsite.model import BuildResult, Document, Output
@@ -26,6 +25,7 @@ from museumsite.plugins.registry import Plugins, load_plugins
 from museumsite.render.theme import check_theme, theme_dirs
 
 if TYPE_CHECKING:
+    from museumsite.incremental.resident import Resident  # serve's; importing it would load Jinja for a no-op
     from museumsite.plugins.producers import Made, Producer
 
 Progress = Callable[[str, int, int], None]
