@@ -156,7 +156,8 @@ def main() -> int:
             say(line)
         targets = target_table(results)
         if targets:
-            say("\n## museumsite / Hugo's cold build (the yardstick of the targets in issue 10)\n")
+            say("\n## museumsite / Hugo's cold build (the yardstick of the targets in issue 18; "
+                "Hugo + Pagefind reported)\n")
             for line in targets:
                 say(line)
         say("")

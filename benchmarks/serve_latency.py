@@ -1,14 +1,23 @@
 #!/usr/bin/env python3
 """From saving a post to the browser's reload event, under ``museumsite serve``.
 
-    .venv/bin/python benchmarks/serve_latency.py [--posts 1000] [--edits 5] [--work DIR]
+    .venv/bin/python benchmarks/serve_latency.py [--posts 1000] [--edits 5] [--kinds body,title,template] [--work DIR]
 
 Run it with the Python of a venv where museumsite is installed. It makes a site of
 ``--posts`` synthetic posts with ``../shared/bench/make_corpus.py`` (the benchmark's
-corpus and config), starts ``museumsite serve`` on a free loopback port, listens to
-its server-sent events like an open page does, then appends a sentence to a post
-``--edits`` times and prints, for each save, the seconds until the ``reload`` event
-arrives (the watcher's debounce, 0.15 s, included), and the median.
+corpus and config, plus a copy of the default theme's ``post.html`` in the site's theme),
+starts ``museumsite serve`` on a free loopback port, listens to its server-sent events like
+an open page does, then saves ``--edits`` times for each kind of edit and prints, for each
+save, the seconds until the ``reload`` event arrives (the watcher's debounce included),
+with the median and the spread:
+
+  body      append a sentence to a random post's body
+  title     change a random post's title (every list and feed that shows it changes)
+  template  change ``post.html`` (every post's page changes)
+
+A save comes 1 s after the previous reload event (a writer does not save twice within a
+second); between two kinds the script pauses 3 s, so that serve brings its search index
+up to date as it does when the author pauses.
 
 Only the standard library is used; nothing in this repository is written to.
 """
@@ -18,6 +27,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -62,10 +72,35 @@ def next_event(stream: http.client.HTTPResponse) -> str:
             return line.split(":", 1)[1].strip()
 
 
+TEMPLATE = "themes/default/templates/post.html"
+
+
+def edit_body(site: Path, post: Path, number: int) -> None:
+    with post.open("a", encoding="utf-8") as handle:
+        handle.write(f"\nOne more sentence, saved for the {number}th time.\n")
+
+
+def edit_title(site: Path, post: Path, number: int) -> None:
+    text = post.read_text(encoding="utf-8")
+    # Titles are written in double quotes by make_corpus.py: the number goes inside them.
+    new = re.sub(r'^title: "(.*)"$', rf'title: "\1 ({number})"', text, count=1, flags=re.MULTILINE)
+    post.write_text(new, encoding="utf-8")
+
+
+def edit_template(site: Path, post: Path, number: int) -> None:
+    with (site / TEMPLATE).open("a", encoding="utf-8") as handle:
+        handle.write(f"{{# saved for the {number}th time #}}\n")
+
+
+EDITS = {"body": edit_body, "title": edit_title, "template": edit_template}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--kinds", default="body,title,template", type=lambda text: text.split(","),
+                        help="comma-separated among body,title,template (default: all three)")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a new temporary one, removed after)")
     args = parser.parse_args()
     if not MAKE_CORPUS.is_file():
@@ -83,6 +118,9 @@ def main() -> int:
         (site / "content").mkdir(parents=True)
         shutil.copytree(corpus / "neutral" / "posts", site / "content" / "posts")
         (site / "museumsite.yaml").write_text(MUSEUMSITE_YAML, encoding="utf-8")
+        template = site / TEMPLATE
+        template.parent.mkdir(parents=True)
+        shutil.copyfile(REPO / "museumsite" / TEMPLATE, template)
         port = free_port()
         started = time.monotonic()
         server = subprocess.Popen([sys.executable, "-m", "museumsite", "serve", "--site", str(site),
@@ -94,20 +132,22 @@ def main() -> int:
         stream = connection.getresponse()
         posts = sorted((site / "content" / "posts").glob("*.md"))
         rng = random.Random(1)
-        seconds = []
-        for number in range(args.edits):
-            time.sleep(1.0)  # a writer does not save twice within the debounce
-            post = rng.choice(posts)
-            saved = time.monotonic()
-            with post.open("a", encoding="utf-8") as handle:
-                handle.write(f"\nOne more sentence, saved for the {number + 1}th time.\n")
-            event = next_event(stream)
-            seconds.append(time.monotonic() - saved)
-            if event != "reload":
-                print(f"save {number + 1}: the server reported problems instead of reloading", file=sys.stderr)
-                return 1
-        print(f"museumsite serve, {args.posts} posts: first build and start {first:.1f} s; save to reload event "
-              f"{', '.join(f'{s:.2f}' for s in seconds)} s; median {statistics.median(seconds):.2f} s")
+        for kind in args.kinds:
+            time.sleep(3.0)
+            seconds = []
+            for number in range(args.edits):
+                time.sleep(1.0)  # a writer does not save twice within a second
+                saved = time.monotonic()
+                EDITS[kind](site, rng.choice(posts), number + 1)
+                event = next_event(stream)
+                seconds.append(time.monotonic() - saved)
+                if event != "reload":
+                    print(f"{kind} edit {number + 1}: the server reported problems instead of reloading", file=sys.stderr)
+                    return 1
+            print(f"museumsite serve, {args.posts} posts, {kind} edit: save to reload event "
+                  f"{', '.join(f'{s:.2f}' for s in seconds)} s; median {statistics.median(seconds):.2f} s "
+                  f"(min {min(seconds):.2f}, max {max(seconds):.2f})", flush=True)
+        print(f"first build and start {first:.1f} s")
         return 0
     finally:
         if server is not None:

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
 from museumsite.incremental import noop, reuse
 from museumsite.incremental.store import CACHE_DIR, BuildOptions, Store
 from museumsite.markup.extensions import check_extensions, extensions_key
-from museumsite.model import BuildResult, Document
+from museumsite.model import BuildResult, Document, Output
 from museumsite.output.write import build_lock, check_output_dir
 from museumsite.plugins.registry import Plugins, load_plugins
 from museumsite.render.theme import check_theme, theme_dirs
+
+if TYPE_CHECKING:
+    from museumsite.incremental.resident import Resident  # serve's; importing it would load Jinja for a no-op
+    from museumsite.plugins.producers import Made, Producer
 
 Progress = Callable[[str, int, int], None]
 __all__ = ["CACHE_DIR", "BuildOptions", "build", "build_with"]
@@ -29,7 +34,7 @@ __all__ = ["CACHE_DIR", "BuildOptions", "build", "build_with"]
 
 def build(root: Path, output: Path | None = None, *, drafts: bool = False, strict: bool = False,
           progress: Progress | None = None, use_cache: bool = True, in_place: bool = False,
-          base_url: str | None = None) -> BuildResult:
+          base_url: str | None = None, resident: Resident | None = None) -> BuildResult:
     """Build the site in ``root`` into ``output`` (default ``root/_site``).
 
     Raises ConfigError (exit 2), UsageError (exit 2) or BuildError (exit 1) with
@@ -38,15 +43,17 @@ def build(root: Path, output: Path | None = None, *, drafts: bool = False, stric
     neither reads nor writes it). ``in_place`` lets a build that changes few files
     write them into the output one by one instead of swapping in a whole new tree
     (``serve`` does; see output/journal.py for what a reader may see meanwhile). ``base_url``
-    replaces the config's, for a preview deploy at another address.
+    replaces the config's, for a preview deploy at another address. ``resident`` is what a
+    ``serve`` session keeps in memory between its builds (incremental/resident.py).
     """
     output = (output or root / "_site").resolve()
     options = BuildOptions(output=output, drafts=drafts, strict=strict, base_url=base_url, in_place=in_place,
                            use_cache=use_cache)
-    return build_with(root, options, progress)
+    return build_with(root, options, progress, resident)
 
 
-def build_with(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+def build_with(root: Path, options: BuildOptions, progress: Progress | None = None,
+               resident: Resident | None = None) -> BuildResult:
     """``build``, with the options in one value."""
     started = time.perf_counter()
     step = progress or (lambda stage, done, total: None)
@@ -60,11 +67,18 @@ def build_with(root: Path, options: BuildOptions, progress: Progress | None = No
     output = options.output
     check_output_dir(output, root)
     # The code of the site's Markdown extensions and plugins changes the output as museumsite's own does.
-    store = Store(root, options, stamp=extensions_key(config) + plugins.stamp)
+    store = Store(root, options, stamp=extensions_key(config) + plugins.stamp, resident=resident)
+    if store.resident is not None:
+        store.resident.begin()
     with build_lock(output, lambda: step("waiting for another build", 0, 0)):
         if store.folder is None:
             return _build(root, config, plugins, store, step, started)
         record = store.noop_record
+        if store.resident is not None and store.resident.outputs:
+            # A serve session that has built before: the watcher saw a change, and the session's memory
+            # knows the unchanged files; hashing every input first would only delay the build.
+            noop.forget(record)
+            return _build(root, config, plugins, store, step, started)
         inputs = noop.inputs_fingerprint(root, theme_dirs(config), [output, store.folder], store)
         if done := noop.unchanged(record, inputs, output, time.perf_counter() - started):
             return done
@@ -99,7 +113,12 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     step("loading", 0, 0)
     interface, catalogue_problems = load_interface(locale_dirs(config), config.all_languages, root)
     problems.items.extend(catalogue_problems)
-    documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems)
+    resident = store.resident
+    fronts = store.front_matter() if store.folder is not None else None
+    documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems,
+                               resident.documents if resident is not None else None, fronts)
+    if fronts is not None and (resident is None or not resident.outputs):
+        fronts.save()  # a session's later builds parse only what changed: they would drop the other rows
     static = list_static(root, config.content_dir / "static", problems) + theme_static(config, problems)
     site = assemble_site(documents, config, problems, tuple(static), drafts=drafts)
     site = attach_threads(site, load_comment_archives(root, config.content_dir, problems), problems)
@@ -113,6 +132,8 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
 
     step("rendering", 0, 0)
     env = load_theme(config, *builtin_registry().bind(HelperContext.of(site, interface)))
+    if resident is not None:
+        env.bytecode_cache = resident.templates
     jobs = drop_shadowed_redirects(plan_pages(site, interface), problems)
     table = alternates(jobs)
     plans = Plans.of(site, interface)
@@ -123,22 +144,51 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     # The files made beside the pages: feeds, sitemap, calendars, exports, search, then the plugins' own.
     made = Made(site=site, interface=interface, jobs=jobs, table=table, plans=plans, pages=pages, reuse=reused,
                 problems=problems, store=store, step=step)
-    outputs, feeds = list(pages), 0
-    for producer in (*BUILT_IN, *plugins.producers()):
-        files = producer.make(made)
-        outputs += files
-        feeds += len(files) if producer.feeds else 0
+    producers = (*BUILT_IN, *plugins.producers())
+    files = _produce(producers, made, resident)
+    outputs = [*pages, *(o for batch in files for o in batch)]
+    feeds = sum(len(batch) for producer, batch in zip(producers, files) if producer.feeds)
     check_collisions(outputs, static, root, problems)
     problems.raise_if_any()
 
     step("writing", 0, 0)
-    stats = write_outputs(outputs, static, output, in_place=options.in_place)
+    stats = write_outputs(outputs, static, output, in_place=options.in_place, spare=store.spare)
     reused.save(outputs)  # it records the files it was asked to keep or make: pages, post feeds, sitemap
     return BuildResult(output_dir=output, pages=len(pages), feeds=feeds, files=len(outputs) + len(static),
                        written=stats.written, unchanged=stats.unchanged, removed=stats.removed,
                        seconds=time.perf_counter() - started, warnings=tuple(problems.warnings),
                        drafts=0 if drafts else _count_drafts(documents, config),
                        rendered=reused.made, kept=reused.kept)
+
+
+def _produce(producers: Sequence[Producer], made: Made, resident: Resident | None) -> list[list[Output]]:
+    """Each producer's files, in the producers' order.
+
+    In a ``serve`` session (``resident.ready``), the producers marked ``late`` (the search index) run
+    last, after ``ready`` has the pages and the other files (unless the build already has errors);
+    with ``resident.defer_late``, they are not run at all when the session holds their files of
+    the previous build: those stay, and the session runs a full build once the author pauses.
+    """
+    if resident is None or resident.ready is None:
+        return [producer.make(made) for producer in producers]
+    files: dict[int, list[Output]] = {}
+    announced = False
+    for index in sorted(range(len(producers)), key=lambda index: producers[index].late):
+        producer = producers[index]
+        if producer.late and not announced:
+            announced = True
+            if not made.problems.errors:
+                resident.ready([*made.pages, *(o for i in sorted(files) for o in files[i])])
+        stale = resident.late.get(producer.name) if producer.late and resident.defer_late else None
+        if stale is not None:
+            files[index], resident.deferred = stale, True
+        else:
+            files[index] = producer.make(made)
+            if producer.late:
+                resident.made_late[producer.name] = [dataclasses.replace(o, kept=True) for o in files[index]]
+    if not announced and not made.problems.errors:
+        resident.ready([*made.pages, *(o for i in sorted(files) for o in files[i])])
+    return [files[index] for index in range(len(producers))]
 
 
 def _count_drafts(documents: list[Document], config: SiteConfig) -> int:

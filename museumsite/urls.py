@@ -79,6 +79,7 @@ def _latin_ascii(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=_MEMO)
 def page_slug(text: str) -> str:
     """The slug of a new content file: ``make_slug`` for Latin text, ``tag_slug`` for other scripts.
 

@@ -20,7 +20,11 @@ KNOWN_PEERS = ("pelican", "hugo")
 SCENARIOS = ("cold", "warm", "noop", "edit")
 SCENARIO_NAMES = {"cold": "cold build", "warm": "warm (template changed)", "noop": "no-op rebuild",
                   "edit": "one-edit rebuild"}
-TOOL_NAMES = {"museumsite": "museumsite", "pelican": "Pelican", "hugo": "Hugo"}
+TOOL_NAMES = {"museumsite": "museumsite", "museumsite-nosearch": "museumsite (search off)", "pelican": "Pelican",
+              "hugo": "Hugo", "hugo+pagefind": "Hugo + Pagefind"}
+# Measured beside the peers and museumsite: museumsite without its search index, and Hugo followed by Pagefind
+# over its output (what a Hugo user adds for search). Reported, not targets (issue 18).
+VARIANTS = ("museumsite-nosearch", "hugo+pagefind")
 BUILD_TIMEOUT = 1800  # seconds; a hung build is reported, not waited for forever
 
 MUSEUMSITE_YAML = """\

@@ -73,17 +73,21 @@ def cpu_table(results: list[Result], versions: dict[str, str]) -> list[str]:
 
 
 def target_table(results: list[Result]) -> list[str]:
-    """museumsite's figures over Hugo's COLD build, the yardstick of issue 10's targets."""
+    """museumsite's figures (search on, the default, and off) over Hugo's COLD build, the yardstick of the
+    targets (issue 18), and over Hugo + Pagefind's cold build, reported beside them."""
     by_key = {(r.n, r.tool): r for r in results}
-    rows = ["| N | museumsite / Hugo's cold build | " + " | ".join(SCENARIO_NAMES[s] for s in SCENARIOS) + " |",
+    rows = ["| N | museumsite / cold build of | " + " | ".join(SCENARIO_NAMES[s] for s in SCENARIOS) + " |",
             "|---|---|" + "---|" * len(SCENARIOS)]
     for n in sorted({r.n for r in results}):
-        ms, hugo = by_key.get((n, "museumsite")), by_key.get((n, "hugo"))
-        cold = hugo.median("cold") if hugo else None
-        if not ms or not cold:
-            continue
-        cells = [f"{a / cold:.2f}x" if (a := ms.median(s)) else "-" for s in SCENARIOS]
-        rows.append(f"| {n:,} | ({fmt_seconds(cold)}) | " + " | ".join(cells) + " |")
+        for tool in ("museumsite", "museumsite-nosearch"):
+            for peer in ("hugo", "hugo+pagefind"):
+                ms, other = by_key.get((n, tool)), by_key.get((n, peer))
+                cold = other.median("cold") if other else None
+                if not ms or not cold:
+                    continue
+                cells = [f"{a / cold:.2f}x" if (a := ms.median(s)) else "-" for s in SCENARIOS]
+                rows.append(f"| {n:,} | {TOOL_NAMES[tool]} / {TOOL_NAMES[peer]} ({fmt_seconds(cold)}) | "
+                            + " | ".join(cells) + " |")
     return rows if len(rows) > 2 else []
 
 

@@ -147,9 +147,17 @@ def setup_sites(n: int, corpus: Path, sites: Path, museumsite: list[str], peers:
     # The site's copy of the default theme's base.html, the template every page extends.
     template = site / "themes" / "default" / "templates" / "base.html"
     template.parent.mkdir(parents=True)
-    shutil.copy2(REPO / "themes" / "default" / "templates" / "base.html", template)
+    packaged = REPO / "museumsite" / "themes" / "default"
+    shutil.copy2((packaged if packaged.is_dir() else REPO / "themes" / "default") / "templates" / "base.html",
+                 template)
     tools.append(Tool("museumsite", site, site / "_site", [site / ".museumsite-cache"],
                       [*museumsite, "build"], site / "content" / "posts", template=template))
+    quiet = sites / "museumsite-nosearch"  # the same site with the search index turned off
+    shutil.copytree(site, quiet)
+    (quiet / "museumsite.yaml").write_text(MUSEUMSITE_YAML + "search: false\n", encoding="utf-8")
+    tools.append(Tool("museumsite-nosearch", quiet, quiet / "_site", [quiet / ".museumsite-cache"],
+                      [*museumsite, "build"], quiet / "content" / "posts",
+                      template=quiet / "themes" / "default" / "templates" / "base.html"))
 
     for name in wanted:
         if name in peers.problems:
@@ -181,6 +189,26 @@ def setup_sites(n: int, corpus: Path, sites: Path, museumsite: list[str], peers:
                               [site / "resources", site / ".hugo-cache", site / ".hugo_build.lock"],
                               [*peers.hugo, "--quiet"], site / "content" / "posts", env,
                               template=site / "themes" / "basic" / "layouts" / "baseof.html"))
+            pagefind = pagefind_of(museumsite)
+            if pagefind is None:
+                problems["hugo+pagefind"] = "no Pagefind binary beside museumsite"
+                continue
+            both = sites / "hugo+pagefind"
+            shutil.copytree(site, both)
+            script = f'"{peers.hugo[0]}" --quiet && "{pagefind}" --site public --quiet'
+            tools.append(Tool("hugo+pagefind", both, both / "public",
+                              [both / "resources", both / ".hugo-cache", both / ".hugo_build.lock"],
+                              ["sh", "-c", script], both / "content" / "posts",
+                              dict(os.environ, HUGO_CACHEDIR=str(both / ".hugo-cache")),
+                              template=both / "themes" / "basic" / "layouts" / "baseof.html"))
     return tools, problems
+
+
+def pagefind_of(museumsite: list[str]) -> str | None:
+    """The Pagefind program museumsite itself runs (asked of museumsite's own Python)."""
+    found = subprocess.run([interpreter_of(museumsite[0]), "-c",
+                            "from museumsite.render.search import pagefind_binary; print(pagefind_binary() or '')"],
+                           capture_output=True, text=True, check=False).stdout.strip()
+    return found or None
 
 

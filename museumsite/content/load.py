@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from museumsite.errors import Problems, counted
 from museumsite.model import KINDS, Archive, Document, StaticFile
@@ -55,10 +56,61 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     raise YamlProblem(1, "front matter starts with '---' but never ends")
 
 
+class FrontMatterStore(Protocol):
+    """Front matter parsed by earlier builds (incremental/frontmatter.py), by its text and first line."""
+
+    def get(self, front: str, line: int) -> tuple[dict[str, Any], dict[str, int]] | None: ...
+    def put(self, front: str, line: int, meta: dict[str, Any], lines: dict[str, int]) -> None: ...
+
+
+class DocumentMemo:
+    """Documents parsed by earlier loads, each with the stat of the file it came from.
+
+    A file whose size, times and inode are the ones recorded is not read again: ``serve``
+    keeps one memo for its whole session, so a save re-reads only the files it changed.
+    Files that gave a problem (a warning or an error) are never kept, so their problems
+    are found, and reported, again. ``read`` lists the files the last load actually read.
+    """
+
+    def __init__(self) -> None:
+        self.documents: dict[str, tuple[tuple[Any, ...], Document]] = {}
+        self.read: list[str] = []
+        self._languages: tuple[tuple[str, ...], str] | None = None
+
+    def start(self, languages: tuple[str, ...], default_language: str) -> None:
+        """A new load: documents parsed for other languages are forgotten (a file's language depends on them)."""
+        self.read = []
+        if self._languages != (languages, default_language):
+            self.documents.clear()
+        self._languages = (languages, default_language)
+
+
+# Nanoseconds: a file changed this close to the moment it was read may change again within the same tick of
+# the file system's clock, keeping its stat; it is not trusted by its stat (git calls such entries racy).
+RACY = 50_000_000
+
+
+def stat_key(path: Path) -> tuple[Any, ...] | None:
+    """What says a file is the same one with the same bytes: size, modification and change times, inode."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
+
+
+def settled(key: tuple[Any, ...] | None, read_at: int) -> bool:
+    """Whether a file with stat ``key``, read at ``read_at`` (``time.time_ns()``), may be known by that stat later."""
+    return key is not None and max(key[1], key[2]) < read_at - RACY
+
+
 def load_documents(
-    root: Path, content_dir: Path, languages: tuple[str, ...], default_language: str, problems: Problems
+    root: Path, content_dir: Path, languages: tuple[str, ...], default_language: str, problems: Problems,
+    memo: DocumentMemo | None = None, fronts: FrontMatterStore | None = None,
 ) -> list[Document]:
-    """Read every ``content/<kind>/**/*.md`` file, sorted by path for stable output."""
+    """Read every ``content/<kind>/**/*.md`` file, sorted by path for stable output (unchanged ones from ``memo``)."""
+    if memo is not None:
+        memo.start(languages, default_language)
     documents: list[Document] = []
     if not content_dir.is_dir():
         problems.error(site_relative(content_dir, root), None, "the content folder does not exist",
@@ -78,22 +130,47 @@ def load_documents(
                 problems.warn(rel, None, "not a Markdown file, ignored",
                               "content files end in .md; put other files in content/static/")
                 continue
-            document = _load_one(path, rel, kind, folder, languages, default_language, problems)
+            document = _load_memo(path, rel, kind, folder, languages, default_language, problems, memo, fronts)
             if document is not None:
                 documents.append(document)
+    if memo is not None:
+        seen = {doc.path for doc in documents}
+        for gone in [rel for rel in memo.documents if rel not in seen]:
+            del memo.documents[gone]
     return documents
+
+
+def _load_memo(
+    path: Path, rel: str, kind: str, folder: Path, languages: tuple[str, ...],
+    default_language: str, problems: Problems, memo: DocumentMemo | None, fronts: FrontMatterStore | None,
+) -> Document | None:
+    """``_load_one``, through ``memo`` when there is one."""
+    if memo is None:
+        return _load_one(path, rel, kind, folder, languages, default_language, problems, fronts)
+    key = stat_key(path)
+    known = memo.documents.get(rel)
+    if key is not None and known is not None and known[0] == key and known[1].kind == kind:
+        return known[1]
+    memo.read.append(rel)
+    before, read_at = len(problems.items), time.time_ns()
+    document = _load_one(path, rel, kind, folder, languages, default_language, problems, fronts)
+    clean = len(problems.items) == before
+    if document is not None and key is not None and settled(key, read_at) and clean and stat_key(path) == key:
+        memo.documents[rel] = (key, document)
+    else:
+        memo.documents.pop(rel, None)
+    return document
 
 
 def _load_one(
     path: Path, rel: str, kind: str, folder: Path, languages: tuple[str, ...],
-    default_language: str, problems: Problems,
+    default_language: str, problems: Problems, fronts: FrontMatterStore | None = None,
 ) -> Document | None:
     body, body_line, unreadable = "", 1, False
     try:
         text = _read_content(path, rel, problems)
         front, front_line, body, body_line = split_front_matter(text)
-        meta, meta_lines = (parse_yaml(front, front_line, text_keys=TEXT_FIELDS)
-                            if front is not None else ({}, {}))
+        meta, meta_lines = _parse_front(front, front_line, fronts) if front is not None else ({}, {})
     except YamlProblem as exc:
         problems.error(rel, exc.line, exc.message, exc.hint or
                        "check the indentation and quote values that contain ': ' or start with '[', '{', '*', '&', '@'")
@@ -115,6 +192,16 @@ def _load_one(
     key = str(key).strip() if isinstance(key, (str, int)) and str(key).strip() else slug
     return Document(path=rel, kind=kind, slug=slug, lang=lang, meta=meta, key=f"{kind}/{key}",
                     meta_lines=meta_lines, body=body, body_line=body_line, unreadable=unreadable)
+
+
+def _parse_front(front: str, line: int, fronts: FrontMatterStore | None) -> tuple[dict[str, Any], dict[str, int]]:
+    """The front matter's fields and their lines: from ``fronts`` when an earlier build parsed the same text."""
+    found = fronts.get(front, line) if fronts is not None else None
+    if found is None:
+        found = parse_yaml(front, line, text_keys=TEXT_FIELDS)  # raises YamlProblem: nothing is kept
+        if fronts is not None:
+            fronts.put(front, line, *found)
+    return found
 
 
 def load_comment_archives(root: Path, content_dir: Path, problems: Problems) -> list[Archive]:

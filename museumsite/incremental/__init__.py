@@ -1,6 +1,6 @@
 """The incremental store: what a build keeps so that the next one does only what changed.
 
-Five layers, from the coarsest to the finest. Each is a convenience, never a source of
+The layers, from the coarsest to the finest. Each is a convenience, never a source of
 truth: a record that is missing, damaged or foreign means doing the work again, never a
 stale file, and ``.museumsite-cache/`` may be deleted at any time.
 
@@ -19,6 +19,14 @@ stale file, and ``.museumsite-cache/`` may be deleted at any time.
   ``key("search")``.
 - **in-place journal** (``output/journal.py``; ``.<out>.commit-<tag>/`` beside the output): no
   key, a small change in flight; a killed writer's journal is rolled forward by the next build.
+- **front matter** (``frontmatter.py``; ``.museumsite-cache/frontmatter.json``): each content file's
+  parsed front matter, keyed by its text and first line, the file by the installed code
+  (``Store.code``); no option changes how YAML is read, so none is mixed in.
+- **spare tree** (``output/spare.py``; ``.museumsite-cache/spare-<o>/``): the site a swap retired,
+  kept to stage the next swap; only files that are still the output's own (same inode) and
+  unchanged are kept from it, so it needs no key.
+- **resident** (``resident.py``; memory only): what ``serve`` keeps between its builds: documents
+  and input digests by stat, conversions, compiled templates, the last outputs and pages record.
 
 ``<o>`` is a hash of the output folder: each output keeps its own records (``_site/`` and
 ``serve``'s ``.museumsite-cache/serve/``), while the Markdown cache and the search shards,

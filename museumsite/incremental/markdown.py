@@ -38,6 +38,8 @@ class MarkupCache:
     stored: set[str] = dataclasses.field(default_factory=set)  # keys in the file
     kept: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # keys this build used
     broken: bool = False
+    # A serve session's conversions (resident.py), looked up before the file and left holding this build's.
+    memory: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
     def row(self, key: str) -> str:
         """The row of the converter's ``key`` under this build's options."""
@@ -45,6 +47,8 @@ class MarkupCache:
 
     def get(self, key: str) -> dict[str, Any] | None:
         key = self.row(key)
+        if key in self.memory:
+            return self.memory[key]
         if self.db is None or key not in self.stored:
             return None
         try:
@@ -67,6 +71,8 @@ class MarkupCache:
 
     def save(self) -> None:
         """Store this build's new rows and drop the rows it did not use, so the cache never outgrows the site."""
+        self.memory.clear()
+        self.memory.update(self.kept)
         if self.path is None:
             return
         try:

@@ -24,17 +24,22 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from museumsite import __version__
+from museumsite.content.load import stat_key
 from museumsite.incremental.atomic import write_json
 from museumsite.incremental.store import Store, files_under, read_record
 from museumsite.model import Entry, Output, Site
 from museumsite.urls import url_to_path
+
+if TYPE_CHECKING:
+    from museumsite.incremental.resident import Resident
 
 # What an entry's page may print of its body: a page that reads none of them is kept when a body changes.
 BODY_FIELDS = frozenset({"body_md", "body_html", "toc_html"})
@@ -124,9 +129,16 @@ class Bodies:
     def __init__(self, site: Site):
         self._entries = {read_name(e): e for e in site.entries}
         self._digests: dict[str, str] = {}
+        self._combined: dict[tuple[str, ...], str | None] = {}
 
     def digest(self, reads: Iterable[str]) -> str | None:
         """One hash over the bodies of ``reads``; None when one of them is gone."""
+        names = tuple(reads)
+        if names not in self._combined:
+            self._combined[names] = self._digest(names)
+        return self._combined[names]
+
+    def _digest(self, reads: Iterable[str]) -> str | None:
         combined = hashlib.sha256()
         for name in sorted(reads):
             found = self._digests.get(name)
@@ -142,21 +154,29 @@ class Bodies:
 
 
 def keep(wanted: Sequence[tuple[str, str]], record: Record | None, shape: str, bodies: Bodies,
-         output: Path) -> dict[str, Output]:
-    """The outputs among ``wanted`` ((path, identity) pairs) that can be read back from ``output``, by path."""
+         output: Path, memory: Mapping[str, bytes] | None = None) -> dict[str, Output]:
+    """The outputs among ``wanted`` ((path, identity) pairs) that can be read back from ``output``, by path.
+
+    ``memory`` (a serve session's last outputs) holds the bytes of the files as written: a file
+    still the one recorded (size, time, inode) is taken from there instead of read again.
+    """
     if record is None or record.shape != shape:
         return {}
     kept: dict[str, Output] = {}
+    memory, base = memory or {}, os.fspath(output)
     for path, identity in wanted:
         saved = record.files.get(path)
         try:
             if saved is None or saved[0] != identity or bodies.digest(saved[2]) != saved[1]:
                 continue
-            file = output / path
-            stat = file.stat(follow_symlinks=False)
+            file = os.path.join(base, path)
+            stat = os.stat(file, follow_symlinks=False)
             if [stat.st_size, stat.st_mtime_ns, stat.st_ino] != saved[3:6]:
                 continue
-            data = file.read_bytes()
+            data = memory.get(path)
+            if data is None or len(data) != saved[3]:
+                with open(file, "rb") as handle:
+                    data = handle.read()
         except (OSError, TypeError, ValueError, IndexError):
             continue
         if len(data) == saved[3]:
@@ -169,12 +189,21 @@ def identity(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def save(path: Path, shape: str, made: Iterable[tuple[Output, str]], bodies: Bodies, output: Path) -> None:
-    """Record what each output was made from, with its file as written (atomically; failures ignored)."""
+def save(path: Path, shape: str, made: Iterable[tuple[Output, str]], bodies: Bodies, output: Path,
+         previous: Record | None = None) -> Record:
+    """Record what each output was made from, with its file as written (atomically; failures ignored).
+
+    A kept output's file was left as it was (``output/write.py`` never rewrites one): its size, time
+    and inode are the ones ``previous`` recorded, and are not taken again.
+    """
     files: dict[str, list[Any]] = {}
     for item, ident in made:
         digest = bodies.digest(item.reads)
         if digest is None:
+            continue
+        saved = previous.files.get(item.path) if previous is not None and item.kept else None
+        if saved is not None and saved[0] == ident and saved[1] == digest and len(saved) == 6:
+            files[item.path] = saved
             continue
         try:
             stat = (output / item.path).stat(follow_symlinks=False)
@@ -184,6 +213,7 @@ def save(path: Path, shape: str, made: Iterable[tuple[Output, str]], bodies: Bod
     with contextlib.suppress(OSError):
         # Not flushed with its folder: each page it keeps is checked against its file's size, time and inode.
         write_json(path, {"version": RECORD_VERSION, "shape": shape, "files": files}, durable=False)
+    return Record(shape=shape, files=files)
 
 
 def in_order(paths: Sequence[str], kept: dict[str, Output], made: Sequence[Output]) -> list[Output]:
@@ -209,6 +239,7 @@ class Reuse:
     identities: dict[str, str] = field(default_factory=dict)
     made: int = 0
     kept: int = 0
+    resident: Resident | None = None  # a serve session: the record and the outputs are in memory
 
     @classmethod
     def start(cls, store: Store, site: Site, theme_dirs: Sequence[Path]) -> Reuse:
@@ -216,7 +247,11 @@ class Reuse:
         path = store.pages_record
         if path is None:
             return cls(None, None, "", Bodies(site), store.options.output)
-        return cls(path, load_record(path), shape_digest(site, theme_dirs, store), Bodies(site), store.options.output)
+        resident = store.resident
+        known = resident.record if resident is not None else None
+        previous = known[1] if known is not None and known[0] == stat_key(path) else load_record(path)
+        return cls(path, previous, shape_digest(site, theme_dirs, store), Bodies(site), store.options.output,
+                   resident=resident)
 
     def pages(self, jobs: Sequence[J], render: Callable[[list[J]], list[Output]]) -> list[Output]:
         """Every job's page, in order: kept ones read back, the others rendered by ``render``."""
@@ -256,10 +291,15 @@ class Reuse:
 
     def _keep(self, wanted: list[tuple[str, str]]) -> dict[str, Output]:
         self.identities.update(wanted)
-        return keep(wanted, self.previous, self.shape, self.bodies, self.output)
+        return keep(wanted, self.previous, self.shape, self.bodies, self.output,
+                    self.resident.outputs if self.resident is not None else None)
 
-    def save(self, outputs: Iterable[Output]) -> None:
+    def save(self, outputs: Sequence[Output]) -> None:
         """Record the outputs of a successful build, after they are written."""
         if self.path is not None:
-            save(self.path, self.shape, ((o, self.identities[o.path]) for o in outputs if o.path in self.identities),
-                 self.bodies, self.output)
+            record = save(self.path, self.shape, ((o, self.identities[o.path]) for o in outputs
+                                                  if o.path in self.identities), self.bodies, self.output,
+                          self.previous)
+            if self.resident is not None:
+                self.resident.record = (stat_key(self.path), record)
+                self.resident.remember(outputs)

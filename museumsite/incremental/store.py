@@ -23,12 +23,16 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from museumsite import PACKAGE
 from museumsite.incremental.atomic import read_json
+from museumsite.incremental.frontmatter import FrontMatterCache
 from museumsite.incremental.markdown import MarkupCache, read_cache
 from museumsite.incremental.shards import ShardCache
+
+if TYPE_CHECKING:
+    from museumsite.incremental.resident import Resident
 
 CACHE_DIR = ".museumsite-cache"  # beside museumsite.yaml; everything in it may be deleted at any time
 SERVE_OUTPUT = Path(CACHE_DIR) / "serve"  # what ``serve`` builds into, inside the site folder
@@ -76,10 +80,12 @@ class BuildOptions:
 class Store:
     """One build's view of the cache folder: each layer's record, and the hashes the layers share."""
 
-    def __init__(self, root: Path, options: BuildOptions, stamp: str = ""):
+    def __init__(self, root: Path, options: BuildOptions, stamp: str = "", resident: Resident | None = None):
         """``stamp``: what else names the code that makes the output (the site's Markdown extensions and
-        plugins, by version): part of ``code()``, so the no-op record and the page records see it."""
+        plugins, by version): part of ``code()``, so the no-op record and the page records see it.
+        ``resident``: what a ``serve`` session keeps in memory between its builds (``resident.py``)."""
         self.options = options
+        self.resident = resident if options.use_cache else None
         self._stamp = stamp
         self.folder: Path | None = root / CACHE_DIR if options.use_cache else None
         self._code: str | None = None
@@ -99,9 +105,22 @@ class Store:
     def pages_record(self) -> Path | None:
         return self._per_output("render")
 
+    @property
+    def spare(self) -> Path | None:
+        """Where a swap keeps the site it retired, to stage the next build's (output/spare.py)."""
+        record = self._per_output("spare")
+        return record.with_suffix("") if record is not None else None
+
     def markdown_cache(self) -> MarkupCache:
         """The Markdown layer, its rows keyed by the options it depends on."""
-        return read_cache(self.folder / "markup.sqlite3" if self.folder else None, self.options.key("markdown"))
+        cache = read_cache(self.folder / "markup.sqlite3" if self.folder else None, self.options.key("markdown"))
+        if self.resident is not None:
+            cache.memory = self.resident.markup
+        return cache
+
+    def front_matter(self) -> FrontMatterCache:
+        """The front matter layer, keyed by the installed code (which parses it)."""
+        return FrontMatterCache(self.folder, self.code())
 
     def shard_cache(self) -> ShardCache:
         """The search layer, its shards keyed by the options it depends on."""
@@ -124,7 +143,11 @@ class Store:
         and the shape); raises OSError."""
         found = self._digests.get(path)
         if found is None:
-            found = self._digests[path] = hashlib.sha256(path.read_bytes()).digest()
+            if self.resident is not None:
+                found = self.resident.digest(path, lambda file: hashlib.sha256(file.read_bytes()).digest())
+            else:
+                found = hashlib.sha256(path.read_bytes()).digest()
+            self._digests[path] = found
         return found
 
 

@@ -23,6 +23,7 @@ import sys
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ from museumsite.incremental.atomic import beside, scratch_tag, scratches, tag_of
 from museumsite.incremental.store import OUTPUT_MANIFEST, OutputManifest, output_manifest_bytes, read_output_manifest
 from museumsite.model import Output, StaticFile
 from museumsite.output import journal as patch
+from museumsite.output.spare import from_spare as _from_spare
+from museumsite.output.spare import keep_spare as _keep_spare
 
 LOCK_WAIT = 60.0  # seconds a build waits for another build of the same site before giving up
 
@@ -196,12 +199,13 @@ def _where(origin: str) -> tuple[str, int | None]:
 
 
 def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path, *,
-                  in_place: bool = False) -> WriteStats:
+                  in_place: bool = False, spare: Path | None = None) -> WriteStats:
     """Make ``output`` hold exactly these files (and whatever else it held that is not ours).
 
     By default the new site is swapped in whole, so a reader never sees old and new pages
     together; ``in_place`` writes a small change file by file through journal.py.
     The output is compared with the new files once, by ``_change``, for all three ways.
+    ``spare`` is where the swap keeps the site it retires, to stage the next one (spare.py).
     """
     output = output.resolve()
     manifest = output_manifest_bytes([*(o.path for o in outputs), *(s.path for s in static)])
@@ -214,11 +218,11 @@ def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path,
         patch.apply(change, output, OUTPUT_MANIFEST, manifest)
         return WriteStats(written=len(change.writes), unchanged=total - len(change.writes),
                           removed=len(change.removes))
-    return _swap(outputs, static, output, manifest, previous, change)
+    return _swap(outputs, static, output, manifest, previous, change, spare)
 
 
 def _swap(outputs: list[Output], static: list[StaticFile], output: Path, manifest: bytes,
-          previous: OutputManifest | None, change: patch.Change | None) -> WriteStats:
+          previous: OutputManifest | None, change: patch.Change | None, spare: Path | None) -> WriteStats:
     """Stage the whole new site beside ``output`` and swap it in (see the module docstring).
 
     A file the change does not write is the previous one, hard-linked; without a change
@@ -227,8 +231,8 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, manifes
     output.parent.mkdir(parents=True, exist_ok=True)
     tag = scratch_tag()
     staging, retired = beside(output, "new", tag), beside(output, "old", tag)
-    staging.mkdir()
     changed = None if change is None else {rel for rel, _ in change.writes}
+    present = _from_spare(output, staging, outputs, static, changed, spare)
     try:
         written = unchanged = 0
         folders: set[Path] = set()
@@ -236,12 +240,12 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, manifes
             same = _place(staging, output, item.path, lambda dest, data=item.data: dest.write_bytes(data),
                           lambda old, item=item: item.kept or (old.stat().st_size == len(item.data)
                                                                and old.read_bytes() == item.data),
-                          folders, changed)
+                          folders, changed, present)
             written, unchanged = written + (not same), unchanged + same
         for static_file in static:
             src = static_file.source
             same = _place(staging, output, static_file.path, lambda dest, src=src: shutil.copy2(src, dest),
-                          lambda old, src=src: _same_file(old, src), folders, changed)
+                          lambda old, src=src: _same_file(old, src), folders, changed, present)
             written, unchanged = written + (not same), unchanged + same
         ours = {o.path for o in outputs} | {s.path for s in static}
         removed = _carry_foreign(output, staging, ours, set(previous.files) if previous else set())
@@ -250,7 +254,7 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, manifes
         if not output.exists():
             staging.rename(output)
         elif _exchange(staging, output):
-            shutil.rmtree(staging)  # it now holds the previous site
+            _keep_spare(staging, spare)  # it now holds the previous site
         else:
             output.rename(retired)
             staging.rename(output)
@@ -312,7 +316,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _place(staging: Path, output: Path, rel: str, write, same_as, folders: set[Path],  # type: ignore[no-untyped-def]
-           changed: set[str] | None) -> bool:
+           changed: set[str] | None, present: AbstractSet[str] = frozenset()) -> bool:
     """Write one file into staging; hard-link the previous one if its bytes are the same.
 
     ``changed`` (the paths ``_change`` found different) says which are; without it,
@@ -320,6 +324,8 @@ def _place(staging: Path, output: Path, rel: str, write, same_as, folders: set[P
     the foreign files are carried over, after every output is placed: checking ``rel`` by
     its words is enough.
     """
+    if rel in present:
+        return True  # in the staging folder already: the very file of the output (spare.py)
     dest = _within(staging, rel)
     if dest.parent not in folders:
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -77,6 +77,7 @@ class Producer:
     name: str
     make: Callable[[Made], list[Output]]
     feeds: bool = False  # its files count as feeds in the build's figures
+    late: bool = False  # reads only the files made before it: serve shows those first (build.py's _produce)
 
 
 def _post_feeds(made: Made) -> list[Output]:
@@ -125,5 +126,5 @@ BUILT_IN = (
     Producer("sitemap", _sitemap),
     Producer("calendars", _calendars),
     Producer("schedule exports", _schedules),
-    Producer("search index", _search),
+    Producer("search index", _search, late=True),
 )

@@ -29,18 +29,18 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from museumsite.build import build
 from museumsite.config import load_config, no_site
 from museumsite.errors import BuildError, Problem, UsageError, counted
 from museumsite.incremental.store import SERVE_OUTPUT
 from museumsite.serve.live import EVENTS_PATH, SCRIPT, SCRIPT_PATH, LiveState, inject, no_site_page
+from museumsite.serve.session import Found, Session, locate
 from museumsite.serve.watch import CONFIG_FILE, Watcher
 
 KEEPALIVE = 15.0  # seconds between comments on an idle events stream, so proxies keep it open
@@ -53,45 +53,7 @@ _BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset
          b"Retry-After: 1\r\nConnection: close\r\nContent-Length: 43\r\n\r\n"
          b"Too many connections: try again in a while\n")
 Log = Callable[[str], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """Where a request path leads: a file, a redirect, or nothing (``file`` and ``redirect`` None)."""
-
-    file: Path | None = None
-    redirect: str | None = None
-
-
-def locate(request_path: str, output: Path, base_path: str = "/") -> Found:
-    """Map a URL path to a file inside ``output``, never outside it.
-
-    ``..`` segments are refused after percent-decoding (``%2e%2e``), and the
-    resolved file (symlinks followed) must still lie inside the resolved output.
-    """
-    raw = urlsplit(request_path).path
-    try:
-        path = unquote(raw, errors="strict")
-    except UnicodeDecodeError:
-        return Found()
-    if "\x00" in path or "\\" in path:
-        return Found()
-    if not path.startswith(base_path):
-        return Found(redirect=base_path) if path in ("/", base_path.rstrip("/")) else Found()
-    parts = path[len(base_path):].split("/")
-    if any(part in (".", "..") for part in parts):
-        return Found()
-    root = output.resolve()
-    target = root.joinpath(*[p for p in parts if p]).resolve()
-    if target.is_dir() and _inside(target, root):
-        if not raw.endswith("/"):
-            return Found(redirect=raw + "/")
-        target = (target / "index.html").resolve()
-    return Found(file=target) if _inside(target, root) and target.is_file() else Found()
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+__all__ = ["SERVE_OUTPUT", "DevServer", "Found", "host_name", "is_ip", "is_loopback", "locate"]
 
 
 def host_name(header: str | None) -> str | None:
@@ -231,20 +193,26 @@ class _Handler(BaseHTTPRequestHandler):
         if not (dev.output / "index.html").is_file() and problems:
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", no_site_page(problems), head)
             return
-        found = locate(self.path, dev.output, dev.base_path)
+        found = dev.session.find(self.path, dev.base_path)
         if found.redirect:
             self.send_response(HTTPStatus.FOUND)
             self.send_header("Location", found.redirect)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        if found.file is None or not self._send_file(found.file, HTTPStatus.OK, head, problems):
-            missing = dev.output / "404.html"
-            if not (missing.is_file() and self._send_file(missing, HTTPStatus.NOT_FOUND, head, problems)):
-                self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"Not found\n", head)
+        if (not self._send_file(found, urlsplit(self.path).path, HTTPStatus.OK, head, problems)
+                and not self._send_file(dev.session.page("404.html"), "404.html", HTTPStatus.NOT_FOUND, head, problems)):
+            self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"Not found\n", head)
 
-    def _send_file(self, file: Path, status: HTTPStatus, head: bool, problems: tuple[Problem, ...]) -> bool:
-        """Send ``file``; False if it vanished meanwhile (a rebuild swapped the folder)."""
+    def _send_file(self, found: Found, name: str, status: HTTPStatus, head: bool,
+                   problems: tuple[Problem, ...]) -> bool:
+        """Send what was found (``name``: its path, for its type); False if nothing was, or its file vanished meanwhile."""
+        file = found.file
+        if found.data is not None:
+            self._send_data(found.data, name, status, head, problems)
+            return True
+        if file is None:
+            return False
         try:
             handle = file.open("rb")
         except OSError:
@@ -260,6 +228,17 @@ class _Handler(BaseHTTPRequestHandler):
             if not head:
                 shutil.copyfileobj(handle, self.wfile)
         return True
+
+    def _send_data(self, data: bytes, name: str, status: HTTPStatus, head: bool,
+                   problems: tuple[Problem, ...]) -> None:
+        """Send an output held in memory: a page gets the live script (and overlay), as one from a file does."""
+        if name.endswith(("/", ".html", ".htm")):
+            self._send(status, "text/html; charset=utf-8", inject(data, problems), head)
+            return
+        kind = mimetypes.guess_type(name.rsplit("/", 1)[-1])[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+            kind += "; charset=utf-8"
+        self._send(status, kind, data, head)
 
     def _send(self, status: HTTPStatus, kind: str, data: bytes, head: bool) -> None:
         self._headers(status, kind, len(data))
@@ -363,8 +342,10 @@ class DevServer:
         self.log = log
         self.output = self.root / SERVE_OUTPUT
         self.live = LiveState()
+        # Publishing at ready is the reload event: the pages are shown from memory before they are written.
+        self.session = Session(self.output, on_ready=lambda: self.live.publish(()))
         self.base_path = "/"
-        self.watcher = Watcher(self.root, self.rebuild)
+        self.watcher = Watcher(self.root, self.rebuild, idle=self.catch_up)
         self.server: _Server | None = None
         self.thread: threading.Thread | None = None
 
@@ -419,14 +400,28 @@ class DevServer:
             self.thread.join()
         self.watcher.stop()
 
-    def rebuild(self) -> None:
-        """One full build; its problems (or none) go to every open page. Never raises but UsageError
-        on the first build: a dev server outlives its bugs and shows them instead."""
+    def catch_up(self) -> None:
+        """Bring the search index up to date if the last build kept the previous one (the author paused)."""
+        if self.session.behind:
+            self.rebuild(quiet=True)
+
+    def rebuild(self, quiet: bool = False) -> None:
+        """One build; its problems (or none) go to every open page. Never raises but UsageError
+        on the first build: a dev server outlives its bugs and shows them instead. After the first,
+        a build keeps the previous search index (see session.py) unless ``quiet``: then it makes
+        the index again, and sends no reload event unless it fails."""
         started = time.perf_counter()
         first = self.live.version == 0
+        self.session.starting(defer_search=not first and not quiet, quiet=quiet)
         try:
-            result = build(self.root, self.output, drafts=self.drafts, in_place=True)
-            self.base_path = load_config(self.root).base_path
+            try:
+                result = build(self.root, self.output, drafts=self.drafts, in_place=True,
+                               resident=self.session.resident)
+                self.base_path = load_config(self.root).base_path
+            except BaseException:
+                self.session.finished(good=False)
+                raise
+            self.session.finished(good=True)
         except BuildError as exc:  # ConfigError too: a broken config is one more problem to show
             self.live.publish(exc.problems)
             self.log("\n".join(str(p) for p in exc.problems))
@@ -445,7 +440,12 @@ class DevServer:
                                        "this is a bug in museumsite; please report it with this message")])
             self.log(f"internal error during the build: {type(exc).__name__}: {exc}")
             return
-        self.live.publish(())
+        if quiet:
+            if self.live.snapshot()[1]:
+                self.live.publish(())
+            return
+        if not self.session.announced:
+            self.live.publish(())  # a no-op build: nothing was shown early
         for warning in result.warnings:
             self.log(str(warning))
         self.log(f"{'Built' if first else 'Rebuilt'} {counted(result.pages, 'page')} in "

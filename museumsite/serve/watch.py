@@ -18,7 +18,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
-DEBOUNCE = 0.15  # seconds without a relevant change before rebuilding
+DEBOUNCE = 0.05  # seconds without a relevant change before rebuilding (editors write a save within milliseconds)
+IDLE = 1.5  # seconds without a change before the work a build left for later (serve's search index)
 WATCHED_DIRS = ("content", "themes", "locales")
 CONFIG_FILE = "museumsite.yaml"
 # Files editors write beside the one being saved: vim (.swp, .swx, 4913, foo~), emacs (.#foo), others (.tmp).
@@ -73,9 +74,13 @@ class Watcher:
     which change at every build, are never watched at all.
     """
 
-    def __init__(self, root: Path, rebuild: Callable[[], None], debounce: float = DEBOUNCE) -> None:
+    def __init__(self, root: Path, rebuild: Callable[[], None], debounce: float = DEBOUNCE,
+                 idle: Callable[[], None] | None = None) -> None:
+        """``idle`` is called from the rebuild thread after IDLE seconds without a change (and every IDLE
+        seconds after): it does what the last build left for later, if anything."""
         self.root = root
         self.rebuild = rebuild
+        self.idle = idle
         self.debounce = debounce
         self.changed = threading.Event()
         self.stopping = threading.Event()
@@ -121,7 +126,10 @@ class Watcher:
 
     def _loop(self) -> None:
         while not self.stopping.is_set():
-            self.changed.wait()
+            if not self.changed.wait(IDLE if self.idle is not None else None):
+                if self.idle is not None and not self.stopping.is_set():
+                    self.idle()
+                continue
             # Debounce: rebuild only once no change arrived for a whole interval.
             while self.changed.is_set() and not self.stopping.is_set():
                 self.changed.clear()

@@ -1,0 +1,91 @@
+"""The resident layer: what ``serve`` keeps in memory from one build to the next.
+
+A ``build`` is a new process: it must read, parse and hash every input, and read back the
+pages it keeps, before it knows what changed. ``serve`` is one process for a whole editing
+session, so it keeps a ``Resident`` and passes it to every build (``Store.resident``):
+
+- the parsed documents, each with the stat of its file (``content/load.py``'s ``DocumentMemo``):
+  a save re-reads only the files whose size, times or inode changed;
+- the digest of every input file, by the same stat (the no-op record and the site's shape hash
+  the theme and catalogues: unchanged files are not read again);
+- the converted Markdown of the last build (beside the SQLite rows, which stay the record);
+- the compiled templates (Jinja's bytecode, keyed by each template's source);
+- the last good build's outputs, by path: a page kept from the previous build is taken from
+  here instead of read back from the output folder (its file is still checked by size, time
+  and inode, as for a plain build), and the pages record is not parsed again.
+
+None of it is a source of truth: every lookup checks what it was made from (a file's stat, a
+template's source, a page's record), exactly as the on-disk layers do, so a session gives the
+same bytes as a clean build (``tests/test_resident.py`` and the state machine of
+``tests/test_incremental.py`` check it). ``ready`` lets the server see the pages and feeds as
+soon as they are made, before the search index and the writing (see ``serve/server.py``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from museumsite.content.load import DocumentMemo, settled, stat_key
+from museumsite.model import Output
+
+
+class MemoryBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory; Jinja checks each one against its template's source."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self.compiled.get(bucket.key)
+        if found is not None:
+            bucket.bytecode_from_string(found)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+class Resident:
+    """One ``serve`` session's memory; see the module docstring. Used by one build at a time."""
+
+    def __init__(self) -> None:
+        self.documents = DocumentMemo()
+        self.digests: dict[Path, tuple[tuple[Any, ...], bytes]] = {}
+        self.markup: dict[str, dict[str, Any]] = {}
+        self.templates = MemoryBytecode()
+        self.outputs: dict[str, bytes] = {}  # the last good build's pages and feeds, by output path
+        self.record: tuple[tuple[Any, ...] | None, Any] | None = None  # the pages record, with its file's stat
+        # Called with every output but the search index once they are made and checked: serve shows them at once.
+        self.ready: Callable[[Sequence[Output]], None] | None = None
+        # The search index of the last good build, by producer: while ``defer_late`` is set, a build keeps
+        # these files as they are (``deferred`` then says so) and the session indexes again once idle.
+        self.late: dict[str, list[Output]] = {}
+        self.made_late: dict[str, list[Output]] = {}
+        self.defer_late = False
+        self.deferred = False
+
+    def begin(self) -> None:
+        """A new build: nothing made or deferred yet."""
+        self.made_late, self.deferred = {}, False
+
+    def digest(self, path: Path, read: Callable[[Path], bytes]) -> bytes:
+        """``read(path)`` (a digest of the file), unless the file's stat is the one it had when last read."""
+        key = stat_key(path)
+        known = self.digests.get(path)
+        if key is not None and known is not None and known[0] == key:
+            return known[1]
+        read_at = time.time_ns()
+        found = read(path)
+        if key is not None and settled(key, read_at) and stat_key(path) == key:
+            self.digests[path] = (key, found)
+        return found
+
+    def remember(self, outputs: Sequence[Output]) -> None:
+        """The outputs of a build that succeeded (written): the next build may keep them from here."""
+        self.outputs = {o.path: o.data for o in outputs}
+        self.late.update(self.made_late)
+        self.made_late = {}

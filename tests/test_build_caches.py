@@ -1,0 +1,107 @@
+"""The one-edit build's caches: parsed front matter kept between builds, and the retired site kept to stage the next.
+
+Both are conveniences (``.museumsite-cache/``): the output must be exactly a clean build's,
+whatever they hold. No test here measures time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from museumsite.build import CACHE_DIR, BuildOptions, build
+from museumsite.content.load import load_documents
+from museumsite.errors import Problems
+from museumsite.incremental.frontmatter import FILE, FrontMatterCache
+from museumsite.incremental.store import Store
+
+from conftest import SMALL_SITE, MakeSite
+
+ODD = """\
+---
+title: Odd values
+date: 2024-05-01 10:30:00+02:00
+updated: 2024-05-02
+tags: [1.10, "yes"]
+extra:
+  1: one
+  flag: yes
+  when: 2024-01-01T00:00:00Z
+  nothing: null
+  ratio: 0.5
+  blob: !!binary aGVsbG8=
+---
+Body.
+"""
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_front_matter_parsed_once_comes_back_the_same(make_site: MakeSite) -> None:
+    site = make_site({**SMALL_SITE, "content/posts/odd.md": ODD})
+    store = Store(site, BuildOptions(output=site / "_site"))
+
+    def load(fronts: FrontMatterCache | None) -> list[object]:
+        problems = Problems()
+        docs = load_documents(site, site / "content", ("en", "fr"), "en", problems, fronts=fronts)
+        assert not problems.errors
+        return [(d, repr(d.meta), {k: type(v) for k, v in d.meta.items()}) for d in docs]
+
+    plain = load(None)
+    first = store.front_matter()
+    assert load(first) == plain and first.hits == 0
+    first.save()
+    assert (site / CACHE_DIR / FILE).is_file()
+    again = store.front_matter()
+    assert load(again) == plain
+    # Every file but the one holding a binary value (which JSON cannot carry exactly) came from the cache.
+    assert again.hits == len(plain) - 1
+
+
+def test_a_damaged_or_foreign_front_matter_cache_is_ignored(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(SMALL_SITE)
+    build(site)
+    cache = site / CACHE_DIR / FILE
+    text = cache.read_text(encoding="utf-8")
+    assert '{"m":' in text
+    cache.write_text(text.replace('{"m":', '{"q":'), encoding="utf-8")  # rows no build can read back
+    post = site / "content/posts/hello.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    build(site)
+    build(site, tmp_path / "clean", use_cache=False)
+    assert snapshot(site / "_site") == snapshot(tmp_path / "clean")
+    cache.write_bytes(b"\x00not json")
+    build(site, tmp_path / "again")
+    assert snapshot(tmp_path / "again") == snapshot(tmp_path / "clean")
+
+
+def test_the_retired_site_stages_the_next_swap_and_only_the_outputs_own_files_are_kept(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(SMALL_SITE)
+    build(site)
+    post = site / "content/posts/hello.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nFirst edit.\n", encoding="utf-8")
+    build(site)
+    [spare] = (site / CACHE_DIR).glob("spare-*")
+    assert (spare / "index.html").is_file()  # the site before the last swap
+    assert not [p for p in site.iterdir() if p.name.startswith("._site.")]  # nothing left beside the output
+    about = spare / "about/index.html"
+    # A file of the spare that is not the output's own is never kept, even with the right name.
+    about.unlink()
+    about.write_text("stale", encoding="utf-8")
+    (spare / "stray.html").write_text("not ours", encoding="utf-8")
+    post.write_text(post.read_text(encoding="utf-8") + "\nSecond edit.\n", encoding="utf-8")
+    kept = (site / "_site/speakers/index.html").stat().st_ino
+    build(site)
+    build(site, tmp_path / "clean", use_cache=False)
+    assert snapshot(site / "_site") == snapshot(tmp_path / "clean")
+    assert (site / "_site/speakers/index.html").stat().st_ino == kept  # an unchanged file is the same file
+    shutil.rmtree(site / CACHE_DIR)  # a build without the spare starts from nothing, as before
+    post.write_text(post.read_text(encoding="utf-8") + "\nThird edit.\n", encoding="utf-8")
+    build(site)
+    build(site, tmp_path / "clean2", use_cache=False)
+    assert snapshot(site / "_site") == snapshot(tmp_path / "clean2")
+    assert os.listdir(site / CACHE_DIR)
