@@ -1,4 +1,4 @@
-"""Shared fixtures: small real sites written into a temporary folder. Constants and helpers live in the support package (tests/support/)."""
+"""Shared fixtures: small real sites written into a temporary folder. Helpers live in tests/support/."""
 
 from __future__ import annotations
 

@@ -23,14 +23,13 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
-from test_resident import assert_shows_clean
 
 from museumsite.build import CACHE_DIR, build
 from museumsite.content.load import RACY
 from museumsite.markup.pool import map_entries
 from museumsite.serve.server import DevServer
 
-from support import BASE_CONFIG, REPO, SMALL_SITE, MakeSite, snapshot
+from support import BASE_CONFIG, REPO, SMALL_SITE, MakeSite, assert_shows_clean, snapshot
 
 CACHE_FILE = f"{CACHE_DIR}/markup.sqlite3"
 WORDS = st.sampled_from(["museum", "archive", "talk", "vitrine", "collection", "catalogue", "opening"])

@@ -16,7 +16,7 @@ from museumsite.errors import Problems
 from museumsite.incremental.frontmatter import FILE, FrontMatterCache
 from museumsite.incremental.store import Store
 
-from conftest import SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite
 
 ODD = """\
 ---

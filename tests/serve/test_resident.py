@@ -8,51 +8,11 @@ into a fresh folder, byte for byte. No test here measures time.
 
 from __future__ import annotations
 
-import shutil
-import time
 from pathlib import Path
 
-from museumsite.build import build
-from museumsite.content.load import RACY
 from museumsite.serve.server import DevServer
 
-from conftest import SMALL_SITE, MakeSite
-
-SEARCH = "pagefind/"  # the search index: made again when the author pauses, not at every save
-MANIFEST = ".museumsite-output.json"  # lists the index's files too
-
-
-def settle() -> None:
-    """Let the files just written age past the racy window, so the session may know them by their stat."""
-    time.sleep(RACY / 1e9 + 0.02)
-
-
-def shown(dev: DevServer, rel: str) -> bytes | None:
-    """What the server answers for the output ``rel`` (before the live script is added to a page)."""
-    found = dev.session.find(dev.base_path + rel, dev.base_path)
-    if found.data is not None:
-        return found.data
-    return found.file.read_bytes() if found.file is not None else None
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.startswith(".")}
-
-
-def clean_build(root: Path, scratch: Path) -> dict[str, bytes]:
-    shutil.rmtree(scratch, ignore_errors=True)
-    build(root, scratch, use_cache=False)
-    return files(scratch)
-
-
-def assert_shows_clean(dev: DevServer, clean: dict[str, bytes], *, search: bool = True) -> None:
-    """Every file of the clean build is what ``dev`` serves (the search index too unless ``search`` is False);
-    the pages it serves from memory are all in the clean build."""
-    for rel, data in clean.items():
-        if search or not (rel.startswith(SEARCH) or rel == MANIFEST):
-            assert shown(dev, rel) == data, rel
-    assert set(dev.session._shown) <= set(clean)
+from support import SEARCH_INDEX, SMALL_SITE, MakeSite, assert_shows_clean, clean_build, settle, shown, visible_files
 
 
 def test_a_save_rereads_only_the_file_it_changed(make_site: MakeSite) -> None:
@@ -138,9 +98,9 @@ def test_the_search_index_is_made_again_once_the_author_pauses(make_site: MakeSi
     clean = clean_build(site, tmp_path / "clean")
     assert dev.session.behind  # the page is there, the index is the previous one
     assert_shows_clean(dev, clean, search=False)
-    assert any(shown(dev, rel) != data for rel, data in clean.items() if rel.startswith(SEARCH))
+    assert any(shown(dev, rel) != data for rel, data in clean.items() if rel.startswith(SEARCH_INDEX))
     version = dev.live.version
     dev.catch_up()
     assert not dev.session.behind and dev.live.version == version  # no reload for the index alone
     assert_shows_clean(dev, clean)
-    assert files(dev.output) == clean
+    assert visible_files(dev.output) == clean
