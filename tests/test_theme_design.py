@@ -1,0 +1,153 @@
+"""The default theme as a finished proceedings site (issue 19): what of its design is in the HTML.
+
+The demo site (the repository root) is built once for the module and every page parsed with html5lib;
+small sites of their own check the settings (a logo, none). What needs a browser to measure (where
+``<main>`` begins on a phone, what a reader sees on hover) is in tests/browser/test_design.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from museumsite.build import build
+
+from conftest import REPO, SMALL_SITE, MakeSite
+from support import local_name, parse_html, text_of, walk
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "_site"
+    build(REPO, out, use_cache=False)
+    return out
+
+
+_PARSED: dict[Path, Any] = {}
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(path for path in site.rglob("*.html") if "pagefind" not in path.parts)
+
+
+def load(path: Path) -> Any:
+    """A page parsed once for the module: the demo's pages are read by every test."""
+    if path not in _PARSED:
+        _PARSED[path] = parse_html(path.read_bytes())
+    return _PARSED[path]
+
+
+def find(document: Any, tag: str, **attributes: str) -> list[Any]:
+    return [element for element in walk(document) if isinstance(element.tag, str) and local_name(element.tag) == tag
+            and all(element.get(name.rstrip("_")) == value for name, value in attributes.items())]
+
+
+def has_class(element: Any, word: str) -> bool:
+    return word in (element.get("class") or "").split()
+
+
+def with_class(document: Any, word: str) -> list[Any]:
+    return [element for element in walk(document) if isinstance(element.tag, str) and has_class(element, word)]
+
+
+def visible_text(element: Any) -> str:
+    """The text a sighted reader sees: without .visually-hidden spans, scripts and styles."""
+    parts = [element.text or ""] if not has_class(element, "visually-hidden") else []
+    for child in element:
+        if isinstance(child.tag, str) and local_name(child.tag) not in ("script", "style"):
+            parts.append(visible_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def site_path(site: Path, href: str) -> Path:
+    path = urlsplit(href).path
+    return site / path.lstrip("/")
+
+
+# ---------------------------------------------------------------- identity: favicon, og:image, one title
+
+
+def test_every_page_links_a_favicon_the_build_wrote(demo: Path) -> None:
+    for path in pages(demo):
+        icons = [link for link in find(load(path), "link") if "icon" in (link.get("rel") or "").split()]
+        assert icons, f"{path}: no <link rel=icon>"
+        for icon in icons:
+            href = icon.get("href") or ""
+            assert not href.startswith("data:"), path
+            assert site_path(demo, href).is_file(), f"{path}: the favicon {href} is not in the output"
+
+
+def test_every_page_shares_a_png_or_jpeg_image_that_exists(demo: Path) -> None:
+    base = yaml.safe_load((REPO / "museumsite.yaml").read_text(encoding="utf-8"))["base_url"]
+    for path in pages(demo):
+        if path.name == "404.html":
+            continue
+        images = [meta.get("content") or "" for meta in find(load(path), "meta", property="og:image")]
+        assert images, f"{path}: no og:image"
+        for image in images:
+            assert image.startswith(base), image
+            local = site_path(demo, image[len(base) - 1:])
+            assert local.suffix.lower() in (".png", ".jpg", ".jpeg") or "speakers" in local.parts, image
+            assert local.is_file(), f"{path}: og:image {image} is not in the output"
+
+
+def test_a_png_logo_is_the_shared_image_and_an_svg_alone_gives_none(make_site: MakeSite) -> None:
+    from conftest import BASE_CONFIG
+
+    with_png = make_site({**SMALL_SITE, "content/static/brand/mark.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+                          "content/static/brand/mark.png": "not really a png"},
+                         config=BASE_CONFIG + "logo: /brand/mark.svg\n", name="with-png")
+    build(with_png)
+    home = load(with_png / "_site/index.html")
+    assert [m.get("content") for m in find(home, "meta", property="og:image")] == ["https://example.org/brand/mark.png"]
+    assert [i.get("href") for i in find(home, "link", rel="icon")] == ["/brand/mark.svg"]
+    assert find(home, "img", src="/brand/mark.svg"), "the logo beside the title"
+
+    svg_only = make_site({**SMALL_SITE, "content/static/mark.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"},
+                         config=BASE_CONFIG + "logo: /mark.svg\n", name="svg-only")
+    build(svg_only)
+    home = load(svg_only / "_site/index.html")
+    assert find(home, "meta", property="og:image") == []
+    assert [i.get("href") for i in find(home, "link", rel="icon")] == ["/mark.svg"]
+
+    no_logo = make_site(SMALL_SITE, name="no-logo")
+    build(no_logo)
+    home = load(no_logo / "_site/index.html")
+    icons = [i.get("href") or "" for i in find(home, "link", rel="icon")]
+    assert icons and all(site_path(no_logo / "_site", href).is_file() for href in icons), "the theme's own mark"
+
+
+def test_the_site_title_is_said_once_on_each_page(demo: Path) -> None:
+    title = "Rencontres Web Musées 2009"
+    # The event bears the site's name: its page says it as its h1, and the header's is the site's.
+    for path in [p for p in pages(demo) if "events" not in p.parts]:
+        document = load(path)
+        seen = [element for element in walk(document) if isinstance(element.tag, str)
+                and local_name(element.tag) in ("h1", "p") and " ".join(visible_text(element).split()) == title]
+        assert len(seen) <= 1, f"{path}: the site title {len(seen)} times"
+        assert len(find(document, "h1")) == 1, f"{path}: one h1"
+
+
+def test_one_language_switcher_without_visible_notes(demo: Path) -> None:
+    for path in pages(demo):
+        document = load(path)
+        assert with_class(document, "translations") == [], f"{path}: a second 'Also in:' switcher"
+        assert "Also in:" not in text_of(document) and "Aussi en" not in text_of(document)
+        for nav in with_class(document, "languages"):
+            seen = visible_text(nav)
+            assert "not translated" not in seen and "pas traduite" not in seen, f"{path}: {seen.strip()}"
+
+
+def test_one_subscribe_link_in_the_footer(demo: Path) -> None:
+    for path in pages(demo):
+        footers = find(load(path), "footer")
+        footer = next(f for f in footers if has_class(f, "site-footer"))
+        feeds = [a for a in find(footer, "a") if a.get("type") or "feeds" in (a.get("href") or "")]
+        assert len(feeds) == 1, f"{path}: {[a.get('href') for a in feeds]}"
