@@ -151,3 +151,39 @@ def test_one_subscribe_link_in_the_footer(demo: Path) -> None:
         footer = next(f for f in footers if has_class(f, "site-footer"))
         feeds = [a for a in find(footer, "a") if a.get("type") or "feeds" in (a.get("href") or "")]
         assert len(feeds) == 1, f"{path}: {[a.get('href') for a in feeds]}"
+
+
+# ---------------------------------------------------------------- schedule
+
+
+def test_each_break_is_one_element_with_its_start_end_and_title(demo: Path) -> None:
+    for lang in ("", "fr/", "ca/"):
+        document = load(demo / f"{lang}events/rencontres-web-musees-2009/index.html")
+        breaks = with_class(document, "break")
+        assert len(breaks) == 2, lang
+        for element in breaks:
+            times = find(element, "time")
+            assert len(times) == 2 and times[0].get("datetime") < times[1].get("datetime"), visible_text(element)
+            titles = with_class(element, "break-title")
+            assert titles and visible_text(titles[0]).strip(), visible_text(element)
+    lunch = " ".join(visible_text(with_class(load(demo / "events/rencontres-web-musees-2009/index.html"),
+                                             "break")[1]).split())
+    assert lunch == "12:00–2:00 PM Lunch", "one time per range: what both ends share ('PM') said once"
+
+
+def test_time_ranges_say_what_both_ends_share_once(demo: Path) -> None:
+    english = " ".join(text_of(load(demo / "talks/from-conservation-to-conversation/index.html")).split())
+    assert "9:30–10:15 AM" in english and "9:30 AM–10:15 AM" not in english
+    french = " ".join(text_of(load(demo / "fr/talks/from-conservation-to-conversation/index.html")).split())
+    assert "9:30–10:15" in french or "09:30–10:15" in french, "a 24-hour language keeps its clock"
+
+
+def test_track_colours_come_with_the_track_name(demo: Path) -> None:
+    document = load(demo / "events/rencontres-web-musees-2009/index.html")
+    style = "".join(element.text or "" for element in find(document, "style"))
+    for cell in with_class(document, "session"):
+        track = cell.get("data-track")
+        if track:
+            assert f'[data-track="{track}"] {{ --track: var(--track-' in style, track
+            names = with_class(cell, "session-track")
+            assert names and visible_text(names[0]).strip(), "the colour never alone"

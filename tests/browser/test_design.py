@@ -77,3 +77,19 @@ def test_heading_anchors_show_only_on_hover_or_focus(page: Any, demo_url: str) -
     assert anchor.value_of_css_property("opacity") == "0"
     page.execute_script("arguments[0].focus()", anchor)
     assert anchor.value_of_css_property("opacity") == "1"
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_schedule_filters_come_before_the_programme_and_breaks_show_their_range(page: Any, demo_url: str,
+                                                                                     width: int) -> None:
+    page.set_window_size(width, 800)
+    page.get(demo_url + EVENT)
+    filters = all_css(page, ".schedule-filter")
+    first_session = all_css(page, "td.session")[0]
+    assert filters and all(f.rect["y"] + f.rect["height"] <= first_session.rect["y"] for f in filters)
+    breaks = all_css(page, ".break")
+    assert len(breaks) == 2
+    for element in breaks:
+        times = element.find_elements("css selector", "time")
+        assert len(times) == 2 and all(t.is_displayed() and t.text for t in times), element.text
+    assert breaks[1].text.replace("\n", " ").replace("\u202f", " ").startswith("12:00–2:00 PM"), breaks[1].text

@@ -50,6 +50,7 @@ GLOBALS: tuple[tuple[str, Callable[..., Any], Bind, str], ...] = (
     ("initial", initial, "none", "the letter a name is filed under in a language ('É' under 'E', digits under '#')"),
     # Dates.
     ("post_datetime", dates.post_datetime, "none", "the datetime attribute of a post's <time>: the day alone if untimed"),
+    ("time_range", dates.time_range, "none", "two <time>s of a range, what both share said once: '12:00–2:00 PM'"),
     ("duration", dates.duration, "none", "the time between two datetimes in the page's language: '1 h 30 min'"),
     # Conference programmes.
     ("schedule_of", programme.schedule_of, "site", "an event's timetable of talks in the page's language"),
