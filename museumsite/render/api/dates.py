@@ -7,7 +7,6 @@ from typing import Any
 
 import jinja2
 from jinja2.runtime import Context
-
 from markupsafe import Markup, escape
 
 from museumsite.lang.i18n import format_clock, format_clock_range, format_day, format_moment
