@@ -175,6 +175,9 @@ class Talk(Entry):
     type: str = "talk"  # talk, keynote, workshop, panel, lightning, break...
     subtitle: str = ""
     guid: str = ""  # the schedule's id of the talk (frab/pretalx), kept by importers
+    image: str = ""  # the recording's poster (a site path): a still of the talk, its first slide
+    captions: str = ""  # a WebVTT file of the recording's captions
+    transcript: str = ""  # a page or file with the recording's transcript
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

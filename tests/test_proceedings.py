@@ -148,7 +148,7 @@ def test_talk_page_facts_typed_slides_and_click_to_load_video(built: Path) -> No
     assert figure is not None and figure.get("data-embed") == "https://www.youtube-nocookie.com/embed/abc123def45"
     assert [a.get("href") for a in figure.iter("a")] == ["https://www.youtube.com/watch?v=abc123def45"]
     assert not [el for el in tree.iter() if el.tag in ("iframe", "video", "img")], "nothing loads before a click"
-    assert [h.get("id") for h in tree.iter("h2")] == ["slides-title", "video-title"]
+    assert [h.get("id") for h in tree.iter("h2")] == ["video-title", "slides-title"], "the recording first"
     nav = tree.find(".//nav[@class='talk-nav']")
     assert nav is not None and [a.get("rel") for a in nav.iter("a")] == ["prev", "next"]
     day_two = parse(built / "talks/day-two/index.html")

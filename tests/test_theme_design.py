@@ -187,3 +187,41 @@ def test_track_colours_come_with_the_track_name(demo: Path) -> None:
             assert f'[data-track="{track}"] {{ --track: var(--track-' in style, track
             names = with_class(cell, "session-track")
             assert names and visible_text(names[0]).strip(), "the colour never alone"
+
+
+# ---------------------------------------------------------------- talk page
+
+
+def test_the_recording_comes_first_and_a_site_file_plays_without_a_gate(demo: Path) -> None:
+    for lang in ("", "fr/", "ca/"):
+        document = load(demo / f"{lang}talks/from-conservation-to-conversation/index.html")
+        order = [element for element in walk(document) if isinstance(element.tag, str)]
+        recording = with_class(document, "recording")
+        content = [e for e in with_class(document, "content") if local_name(e.tag) == "div"]
+        facts = with_class(document, "facts")
+        assert recording and content and facts, lang
+        assert order.index(recording[0]) < order.index(facts[0]) < order.index(content[0]), \
+            "nothing of the talk's text before its recording"
+        videos = find(recording[0], "video")
+        assert len(videos) == 1 and videos[0].get("preload") == "none" and videos[0].get("controls") is not None
+        assert [s.get("src") for s in find(videos[0], "source")] == ["/recordings/placeholder-recording.webm"]
+        assert with_class(recording[0], "video-consent") == [], "no click-to-load gate for the site's own file"
+        tracks = find(videos[0], "track")
+        assert [(t.get("kind"), t.get("src"), t.get("srclang")) for t in tracks] == [
+            ("captions", "/recordings/placeholder-recording.vtt", "fr")]
+        links = {a.get("href") for a in find(recording[0], "a")}
+        assert "/recordings/placeholder-recording-transcript.txt" in links and "/recordings/placeholder-recording.vtt" in links
+        card = with_class(recording[0], "title-card")
+        assert card and "From conservation to conversation" in visible_text(card[0]) or lang, "a title card as poster"
+        assert with_class(recording[0], "video-duration"), "the duration"
+
+
+def test_captions_and_transcript_are_checked_fields(make_site: MakeSite) -> None:
+    from museumsite.errors import BuildError
+
+    bad = ("---\ntitle: Bad\nevent: conf\nspeakers: [ada]\nstart: 2024-05-02 11:00\nend: 2024-05-02 11:30\n"
+           "video: /v.webm\ncaptions: javascript:alert(1)\ntranscript: /t.txt\n---\nText.\n")
+    site = make_site({**SMALL_SITE, "content/talks/bad.md": bad})
+    with pytest.raises(BuildError) as caught:
+        build(site)
+    assert "'captions' must be a URL" in str(caught.value) and "bad.md" in str(caught.value)

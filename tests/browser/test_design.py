@@ -93,3 +93,21 @@ def test_the_schedule_filters_come_before_the_programme_and_breaks_show_their_ra
         times = element.find_elements("css selector", "time")
         assert len(times) == 2 and all(t.is_displayed() and t.text for t in times), element.text
     assert breaks[1].text.replace("\n", " ").replace("\u202f", " ").startswith("12:00–2:00 PM"), breaks[1].text
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_recording_comes_first_with_a_large_play_control(page: Any, demo_url: str, width: int) -> None:
+    page.set_window_size(width, 800)
+    page.get(demo_url + TALK_WITH_VIDEO)
+    recording, abstract = by_css(page, "section.recording"), by_css(page, "article.talk div.content")
+    assert recording.rect["y"] + recording.rect["height"] <= abstract.rect["y"]
+    assert recording.rect["y"] < 800, "the recording on the first screen"
+    frame = by_css(page, ".video-frame")
+    assert abs(frame.rect["width"] / frame.rect["height"] - 16 / 9) < 0.02
+    button = by_css(page, ".video-play")
+    assert button.is_displayed() and button.rect["width"] >= 44 and button.rect["height"] >= 44
+    assert by_css(page, ".title-card").is_displayed() and by_css(page, ".video-duration").text
+    video = by_css(page, "video")
+    assert video.get_attribute("preload") == "none"
+    button.click()
+    assert not button.is_displayed() and video.is_displayed()
