@@ -225,3 +225,48 @@ def test_captions_and_transcript_are_checked_fields(make_site: MakeSite) -> None
     with pytest.raises(BuildError) as caught:
         build(site)
     assert "'captions' must be a URL" in str(caught.value) and "bad.md" in str(caught.value)
+
+
+# ---------------------------------------------------------------- comments
+
+
+def test_each_comment_in_another_language_says_it_in_its_header(demo: Path) -> None:
+    from museumsite.lang.i18n import language_name
+
+    chips = 0
+    for path in pages(demo):
+        document = load(path)
+        page_lang = find(document, "html")[0].get("lang")
+        for comment in with_class(document, "comment"):
+            if local_name(comment.tag) != "li":
+                continue
+            header = [h for h in find(comment, "header") if has_class(h, "comment-meta")][0]
+            assert header in list(next(a for a in comment if local_name(a.tag) == "article")), "the comment's own header"
+            assert with_class(header, "comment-author") and find(header, "time")
+            shown = with_class(header, "lang-chip")
+            if comment.get("lang") not in (page_lang, ""):
+                assert len(shown) == 1, f"{path} #{comment.get('id')}: no language chip"
+                assert visible_text(shown[0]).strip() == language_name(comment.get("lang"))
+                chips += 1
+            else:
+                assert shown == [], f"{path} #{comment.get('id')}: a chip for the page's own language"
+    assert chips >= 10, "the demo has comments in other languages than their pages"
+
+
+def test_a_reply_in_another_language_than_its_parent_keeps_an_in_reply_to_stub(demo: Path) -> None:
+    document = load(demo / "posts/recap-of-the-day/index.html")
+    style = "".join(element.text or "" for element in find(document, "style"))
+    stubs = 0
+    for comment in with_class(document, "comment"):
+        stub = [child for child in comment if isinstance(child.tag, str) and has_class(child, "reply-stub")]
+        parent = next((li for li in with_class(document, "comment") if comment in list(walk(li)) and li is not comment
+                       and comment in [r for ol in li if local_name(ol.tag) == "ol" for r in ol]), None)
+        if parent is not None and parent.get("lang") != comment.get("lang"):
+            assert len(stub) == 1 and "in reply to" in visible_text(stub[0]), comment.get("id")
+            assert find(stub[0], "a")[0].get("href") == f"#{parent.get('id')}"
+            code = comment.get("lang")
+            assert f'#comments-only-{code}:checked) .comment[lang="{code}"] > .reply-stub {{ display: block; }}' in style
+            stubs += 1
+        else:
+            assert stub == []
+    assert stubs >= 1

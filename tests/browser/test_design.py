@@ -111,3 +111,24 @@ def test_the_recording_comes_first_with_a_large_play_control(page: Any, demo_url
     assert video.get_attribute("preload") == "none"
     button.click()
     assert not button.is_displayed() and video.is_displayed()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_comments_show_their_language_and_keep_replies_in_context(page: Any, demo_url: str, width: int) -> None:
+    page.set_window_size(width, 800)
+    page.get(demo_url + "/posts/recap-of-the-day/")
+    others = [c for c in all_css(page, "li.comment") if c.get_attribute("lang") not in ("en", "")]
+    assert len(others) >= 4
+    for comment in others:
+        chip = comment.find_element("css selector", ":scope > article > header .lang-chip")
+        assert chip.is_displayed() and chip.text and chip.rect["width"] > 10, comment.get_attribute("id")
+    # A Spanish reply to a French comment: with Spanish alone shown, it says what it answers.
+    by_css(page, "label[for='comments-only-es']").click()
+    stubs = [s for s in all_css(page, ".reply-stub") if s.is_displayed()]
+    assert stubs and all("in reply to" in s.text for s in stubs)
+    by_css(page, "label[for='comments-only-all']").click()
+    assert not [s for s in all_css(page, ".reply-stub") if s.is_displayed()]
+    # The team's reply is marked once: a badge, no second bar beside the thread's line.
+    staff = by_css(page, "li.comment.staff > article")
+    assert staff.value_of_css_property("border-left-style") == "none"
+    assert by_css(page, "li.comment.staff .staff-badge").is_displayed()
