@@ -240,7 +240,7 @@ def test_each_comment_in_another_language_says_it_in_its_header(demo: Path) -> N
         for comment in with_class(document, "comment"):
             if local_name(comment.tag) != "li":
                 continue
-            header = [h for h in find(comment, "header") if has_class(h, "comment-meta")][0]
+            header = next(h for h in find(comment, "header") if has_class(h, "comment-meta"))
             assert header in list(next(a for a in comment if local_name(a.tag) == "article")), "the comment's own header"
             assert with_class(header, "comment-author") and find(header, "time")
             shown = with_class(header, "lang-chip")
@@ -270,3 +270,11 @@ def test_a_reply_in_another_language_than_its_parent_keeps_an_in_reply_to_stub(d
         else:
             assert stub == []
     assert stubs >= 1
+
+
+def test_a_post_page_without_comments_stays_under_12_kb(demo: Path) -> None:
+    for path in pages(demo):
+        document = load(path)
+        if "/posts/" in str(path) and find(document, "article") and not with_class(document, "comments") \
+                and "page" not in path.parts and path.parent.name != "posts":
+            assert path.stat().st_size < 12 * 1024, f"{path}: {path.stat().st_size} bytes"
