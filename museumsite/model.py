@@ -187,6 +187,7 @@ class Speaker(Entry):
     photo: str = ""
     links: tuple[Link, ...] = ()
     person_id: str = ""  # the schedule's numeric person id: one person, one page, across imports
+    sort_as: str = ""  # what indexes file the speaker under: the family name by default, an institution's name
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -358,14 +358,17 @@ def test_event_page_lists_its_talks_in_schedule_order_with_speakers(site: Built)
             t.slug for t in sorted(talks, key=lambda t: (when(t.meta["start"], tz), rooms.index(t.meta["room"])))]
 
 
-def test_speakers_index_is_alphabetical_with_affiliation_and_talk_count(site: Built) -> None:
+def test_speakers_index_is_by_family_name_with_affiliation_and_talk_count(site: Built) -> None:
     speakers = site.items("speakers", site.config.language)
     by_url = {site.url_of(s): s for s in speakers}
     tree = site.page("/speakers/")
     parent = parents(tree)
     listed = [a for a in main_of(tree).iter("a") if a.get("href") in by_url]
     names = [text_of(a) for a in listed]
-    assert names == sorted((s.title for s in speakers), key=sort_key), "alphabetical, every speaker once"
+    # By family name (the name's last word), an institution by its own name (sort_as in its front matter).
+    family = {s.title: str(s.meta.get("sort_as") or s.title.split()[-1]) for s in speakers}
+    assert names == sorted((s.title for s in speakers), key=lambda n: (sort_key(family[n]), sort_key(n))), \
+        "alphabetical by family name, every speaker once"
     for link in listed:
         speaker = by_url[link.get("href") or ""]
         item = parent[link]

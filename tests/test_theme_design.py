@@ -278,3 +278,45 @@ def test_a_post_page_without_comments_stays_under_12_kb(demo: Path) -> None:
         if "/posts/" in str(path) and find(document, "article") and not with_class(document, "comments") \
                 and "page" not in path.parts and path.parent.name != "posts":
             assert path.stat().st_size < 12 * 1024, f"{path}: {path.stat().st_size} bytes"
+
+
+# ---------------------------------------------------------------- speakers
+
+
+def test_the_speakers_index_is_a_portrait_grid_by_family_name(demo: Path) -> None:
+    for lang in ("", "fr/", "ca/"):
+        document = load(demo / f"{lang}speakers/index.html")
+        grid = with_class(document, "speaker-grid")
+        assert len(grid) == 1, lang
+        names = [visible_text(a).strip() for a in with_class(grid[0], "speaker-name")]
+        # Bausson, Baz, Dahlem, Fabry: family names; the institutions by their own names (sort_as).
+        assert names == ["Samuel Bausson", "Ana-Laura Baz", "Maud Dahlem", "Philippe Fabry",
+                         "Musée d'art contemporain de Lyon", "Museu Picasso"], lang
+        portraits = find(grid[0], "img")
+        assert len(portraits) == 6 and all("portrait-small" in (img.get("class") or "") for img in portraits)
+        assert with_class(document, "initials") == [], "no A–Z bar for six people"
+
+
+def test_family_names_sort_in_the_languages_order() -> None:
+    from museumsite.lang.collation import family_name_key
+
+    people = ["Marta Rodà", "Joan Roda", "Élodie Zola", "Ana Núñez", "Pau Nuez"]
+    assert sorted(people, key=lambda n: family_name_key(n, "", "es")) == [
+        "Pau Nuez", "Ana Núñez", "Joan Roda", "Marta Rodà", "Élodie Zola"]
+    assert sorted(["Museu Picasso", "Vincent van Gogh"], key=lambda n: family_name_key(
+        n, "Museu Picasso" if n.startswith("Museu") else "Gogh", "en")) == ["Vincent van Gogh", "Museu Picasso"]
+
+
+def test_a_long_speakers_list_gets_an_a_to_z_bar_by_family_name(make_site: MakeSite) -> None:
+    people = [("Ada", "Zeller"), ("Bob", "Abril"), ("Cai", "Élan")] + [(f"P{n}", f"Name{n:02d}") for n in range(25)]
+    files = {**SMALL_SITE, **{f"content/speakers/s{n}.md": f"---\nname: {first} {family}\n---\nBio.\n"
+                              for n, (first, family) in enumerate(people)}}
+    site = make_site(files)
+    build(site)
+    document = load(site / "_site/speakers/index.html")
+    bar = with_class(document, "initials")
+    assert len(bar) == 1
+    letters = [visible_text(a) for a in find(bar[0], "a")]
+    assert letters[:3] == ["A", "B", "E"] and letters[-1] == "Z", letters
+    for a in find(bar[0], "a"):
+        assert [e for e in walk(document) if e.get("id") == a.get("href")[1:]], a.get("href")

@@ -43,7 +43,7 @@ KIND_FIELDS = {
     "events": {"start", "end", "timezone", "venue", "city", "rooms", "tracks", "breaks", "guid"},
     "talks": {"event", "speakers", "start", "end", "room", "track", "slides", "video", "links", "language", "type",
               "subtitle", "guid", "image", "captions", "transcript"},
-    "speakers": {"name", "affiliation", "photo", "links", "person_id"},
+    "speakers": {"name", "affiliation", "photo", "links", "person_id", "sort_as"},
     "posts": {"date", "updated", "authors", "author"},
     "pages": {"menu"},
 }
@@ -340,7 +340,7 @@ def _speaker(doc: Document, reader: Fields, common: dict[str, Any], config: Site
         reader.error(None, "missing name", "add a line 'name: ...' to the front matter")
     return Speaker(**common, title=name, name=name, url=_url(config, config.urls.speaker, common),
                    affiliation=reader.text("affiliation"), photo=reader.text("photo"),
-                   links=reader.links("links"), person_id=reader.text("person_id"))
+                   links=reader.links("links"), person_id=reader.text("person_id"), sort_as=reader.text("sort_as"))
 
 
 def _post(doc: Document, reader: Fields, common: dict[str, Any], config: SiteConfig,

@@ -132,3 +132,12 @@ def test_comments_show_their_language_and_keep_replies_in_context(page: Any, dem
     staff = by_css(page, "li.comment.staff > article")
     assert staff.value_of_css_property("border-left-style") == "none"
     assert by_css(page, "li.comment.staff .staff-badge").is_displayed()
+
+
+@pytest.mark.parametrize("scheme", ["dark"], indirect=True)
+def test_round_portraits_get_no_square_backdrop_in_dark_mode(page: Any, demo_url: str, scheme: str) -> None:
+    for path, selector in (("/speakers/samuel-bausson/", "img.portrait"), ("/speakers/", "img.portrait-small")):
+        page.get(demo_url + path)
+        portrait = by_css(page, selector)
+        assert page.execute_script("return getComputedStyle(arguments[0]).backgroundColor", portrait) in (
+            "rgba(0, 0, 0, 0)", "transparent"), path

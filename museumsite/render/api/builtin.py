@@ -72,6 +72,7 @@ FILTERS: tuple[tuple[str, Callable[..., Any], Bind, str], ...] = (
     ("date", dates.date, "none", "a day in the page's language: '16 October 2009' (style: short, medium, long, full)"),
     ("clock", dates.clock, "none", "a time of day in the page's language: '14:30'"),
     ("moment", dates.moment, "none", "a day and time in the page's language"),
+    ("by_family_name", languages.by_family_name, "none", "speakers by family name (or sort_as) in a language's order"),
     ("groupby_initial", languages.groupby_initial, "none", "people, as (letter, people) groups by their names' initial"),
 )
 
