@@ -320,3 +320,41 @@ def test_a_long_speakers_list_gets_an_a_to_z_bar_by_family_name(make_site: MakeS
     assert letters[:3] == ["A", "B", "E"] and letters[-1] == "Z", letters
     for a in find(bar[0], "a"):
         assert [e for e in walk(document) if e.get("id") == a.get("href")[1:]], a.get("href")
+
+
+# ---------------------------------------------------------------- search
+
+
+def _records(site: Path) -> dict[str, dict[str, Any]]:
+    """url -> the whole Pagefind record (content, meta), from the gzipped fragment files."""
+    import gzip
+    import json
+
+    found = {}
+    for path in sorted((site / "pagefind").glob("**/fragment/*")):
+        data = gzip.decompress(path.read_bytes())
+        record = json.loads(data[data.index(b"{"):])
+        found[record["url"]] = record
+    return found
+
+
+def test_search_fragments_hold_no_interface_chrome_and_say_what_each_page_is(demo: Path) -> None:
+    from support import fragments
+
+    chrome = ["Add to calendar", "Published", "By The museumsite team", "Tagged:", "Session type", "Given in",
+              "every track", "All times are in", "Watch the recording", "Ajouter à l’agenda", "Publié",
+              "Afegeix al calendari", "Home", "Subscribe", "Skip to content"]
+    texts = {url: text for by_lang in fragments(demo).values() for url, text in by_lang.items()}
+    assert len(texts) > 30
+    for url, text in texts.items():
+        for words in chrome:
+            assert words not in text, f"{url}: {words!r} in {text[:300]!r}"
+    records = _records(demo)
+    kinds = {url: record["meta"].get("kind") for url, record in records.items()}
+    assert kinds["/talks/from-conservation-to-conversation/"] == "talks"
+    assert kinds["/speakers/samuel-bausson/"] == "speakers"
+    assert kinds["/posts/recap-of-the-day/"] == "posts"
+    assert kinds["/events/rencontres-web-musees-2009/"] == "events"
+    assert kinds["/about/"] == "pages"
+    assert records["/posts/recap-of-the-day/"]["meta"].get("date", "").startswith("2009-10-19")
+    assert records["/talks/from-conservation-to-conversation/"]["meta"].get("date", "").startswith("2009-10-16")

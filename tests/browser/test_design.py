@@ -141,3 +141,24 @@ def test_round_portraits_get_no_square_backdrop_in_dark_mode(page: Any, demo_url
         portrait = by_css(page, selector)
         assert page.execute_script("return getComputedStyle(arguments[0]).backgroundColor", portrait) in (
             "rgba(0, 0, 0, 0)", "transparent"), path
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"], indirect=True)
+def test_search_results_say_what_each_page_is_with_a_themed_mark(page: Any, demo_url: str, scheme: str) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page.get(demo_url + "/")
+    by_css(page, ".main-nav .nav-search a").click()
+    assert page.current_url.split("?")[0].endswith("/search/"), "search from the header"
+    page.get(demo_url + "/search/?q=conversation")
+    WebDriverWait(page, 20).until(lambda d: d.find_element("id", "search-status").text.strip())
+    results = all_css(page, "#search-results > li")
+    assert results
+    kinds = {r.find_element("css selector", ".result-kind").text for r in results}
+    assert kinds >= {"Talk", "Speaker"} or kinds >= {"Talk", "Post"}, kinds
+    assert any(any(ch.isdigit() for ch in r.find_element("css selector", ".meta").text) for r in results), "dates"
+    marks = all_css(page, "#search-results mark")
+    assert marks
+    background = page.execute_script("return getComputedStyle(arguments[0]).backgroundColor", marks[0])
+    assert background not in ("rgb(255, 255, 0)", "rgba(0, 0, 0, 0)"), "the theme's mark, not the browser's yellow"
+    page.save_screenshot(str(SCREENSHOTS / "design" / f"search-results-1280-{scheme}.png"))
