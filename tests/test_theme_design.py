@@ -358,3 +358,64 @@ def test_search_fragments_hold_no_interface_chrome_and_say_what_each_page_is(dem
     assert kinds["/about/"] == "pages"
     assert records["/posts/recap-of-the-day/"]["meta"].get("date", "").startswith("2009-10-19")
     assert records["/talks/from-conservation-to-conversation/"]["meta"].get("date", "").startswith("2009-10-16")
+
+
+# ---------------------------------------------------------------- feeds, 404, tags, home
+
+
+def test_the_feeds_page_is_a_table_with_a_name_of_its_own_per_feed(demo: Path) -> None:
+    for lang in ("", "fr/", "ca/"):
+        document = load(demo / f"{lang}feeds/index.html")
+        tables = with_class(document, "feed-table")
+        assert tables, lang
+        names = [" ".join(visible_text(th).split()) for table in tables for th in find(table, "th", scope="row")]
+        assert len(names) == len(set(names)) >= 5, names
+        for table in tables:
+            columns = [visible_text(th) for th in find(table, "th", scope="col")]
+            assert columns[1:3] == ["Atom", "RSS"], columns
+            for link in find(table, "a"):
+                assert link.get("type") in ("application/atom+xml", "application/rss+xml", "application/feed+json")
+                assert site_path(demo, link.get("href") or "").is_file()
+
+
+def test_a_page_not_found_in_every_language_with_a_search_box(demo: Path) -> None:
+    for lang, path in (("en", "404.html"), ("fr", "fr/404.html"), ("ca", "ca/404.html")):
+        document = load(demo / path)
+        assert find(document, "html")[0].get("lang") == lang
+        forms = [f for f in find(document, "form") if f.get("role") == "search"]
+        assert forms and forms[0].get("action") == ("/search/" if lang == "en" else f"/{lang}/search/")
+        assert find(forms[0], "input", type="search")[0].get("name") == "q"
+    assert "Page introuvable" in text_of(load(demo / "fr/404.html")) or "introuvable" in text_of(load(demo / "fr/404.html"))
+
+
+def test_tag_names_follow_one_capitalisation_rule(demo: Path) -> None:
+    for lang in ("", "fr/", "ca/"):
+        document = load(demo / f"{lang}tags/index.html")
+        names = [visible_text(a).strip() for a in find(document, "a", rel="tag")] or \
+                [visible_text(a).strip() for a in find(find(document, "main")[0], "a") if "/tags/" in (a.get("href") or "")]
+        assert names, lang
+        for name in names:
+            assert name[:1] == name[:1].upper(), f"{lang}: {name!r}"
+    assert "Web 2.0" in text_of(load(demo / "events/rencontres-web-musees-2009/index.html"))
+
+
+def test_the_home_page_leads_with_the_event(demo: Path) -> None:
+    for lang in ("", "fr/", "ca/"):
+        document = load(demo / f"{lang}index.html")
+        main = find(document, "main")[0]
+        leads = with_class(main, "event-lead")
+        assert len(leads) == 1, lang
+        order = [e for e in walk(main) if isinstance(e.tag, str)]
+        summaries = with_class(main, "summary")
+        assert summaries and order.index(leads[0]) < order.index(summaries[0]), "the event before the posts"
+        lead = leads[0]
+        assert find(lead, "time")[0].get("datetime") == "2009-10-16"
+        assert "Musée du Louvre" in visible_text(lead)
+        buttons = [a for a in find(lead, "a") if has_class(a, "button")]
+        assert buttons and buttons[0].get("href", "").endswith("/events/rencontres-web-musees-2009/#schedule-title")
+        assert len(find(lead, "img")) == 6, "the speakers' portraits"
+    # A post in another language than the home page's says so before its "Read more".
+    french = load(demo / "fr/index.html")
+    for summary in with_class(french, "summary"):
+        chips = with_class(summary, "lang-chip")
+        assert bool(chips) == (summary.get("lang") not in (None, "fr")), visible_text(summary)[:60]
