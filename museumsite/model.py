@@ -288,7 +288,7 @@ class Site:
         for key in sorted(tagged):
             for lang in config.all_languages:
                 names = config.tags.get(key, {})
-                name = names.get(lang) or names.get(config.language) or _capitalized(self.tag_labels.get(key, key))
+                name = names.get(lang) or names.get(config.language) or self.tag_labels.get(key, key)
                 slug = tag_slug(name)
                 url = expand(config.urls.tag, slug=slug, lang=lang, default_language=config.language,
                              prefix=config.urls.language)
@@ -415,9 +415,3 @@ class BuildResult:
     rendered: int = 0  # pages and post feeds rendered by this build
     kept: int = 0  # pages and post feeds read back from the previous build instead (incremental/reuse.py)
     up_to_date: bool = False  # nothing changed since the last build: nothing was made or read (incremental/noop.py)
-
-
-def _capitalized(name: str) -> str:
-    """One rule for tag names: they start with a capital, as configured names do ("web 2.0" is shown
-    "Web 2.0", "blogs" "Blogs"); a name with a capital of its own ("iPhone", "CSS") is kept as written."""
-    return name[:1].upper() + name[1:] if name == name.lower() else name
