@@ -135,6 +135,9 @@ class SiteConfig:
     base_url: str = "http://localhost:8000/"
     description: str = ""
     author: str = ""
+    # A site path under content/static ('/images/logo.svg'): the header's mark and the favicon; a PNG or
+    # JPEG one (or a .png beside an SVG one) is also the image shown when a page is shared.
+    logo: str = ""
     language: str = "en"
     default_language: str = ""  # the same as language; whichever is given wins
     languages: tuple[str, ...] = field(default=(), metadata={"convert": "languages"})

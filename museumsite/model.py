@@ -175,6 +175,9 @@ class Talk(Entry):
     type: str = "talk"  # talk, keynote, workshop, panel, lightning, break...
     subtitle: str = ""
     guid: str = ""  # the schedule's id of the talk (frab/pretalx), kept by importers
+    image: str = ""  # the recording's poster (a site path): a still of the talk, its first slide
+    captions: str = ""  # a WebVTT file of the recording's captions
+    transcript: str = ""  # a page or file with the recording's transcript
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -184,6 +187,7 @@ class Speaker(Entry):
     photo: str = ""
     links: tuple[Link, ...] = ()
     person_id: str = ""  # the schedule's numeric person id: one person, one page, across imports
+    sort_as: str = ""  # what indexes file the speaker under: the family name by default, an institution's name
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

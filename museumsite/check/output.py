@@ -293,7 +293,7 @@ def _orphans(pages: dict[str, Page], config: SiteConfig) -> list[Finding]:
                     todo.append(path if path in pages or path.endswith("/") else path + "/")
     return [Finding("orphan", url, "", "no link leads to this page from a home page")
             for url, page in sorted(pages.items())
-            if url not in seen and not page.redirect and url != "/404.html"]
+            if url not in seen and not page.redirect and not url.endswith("/404.html")]
 
 
 def report_json(report: OutputReport | None, translations: list[LanguageReport] | None) -> str:

@@ -42,8 +42,8 @@ COMMON_FIELDS = {"title", "lang", "draft", "tags", "template", "summary", "descr
 KIND_FIELDS = {
     "events": {"start", "end", "timezone", "venue", "city", "rooms", "tracks", "breaks", "guid"},
     "talks": {"event", "speakers", "start", "end", "room", "track", "slides", "video", "links", "language", "type",
-              "subtitle", "guid"},
-    "speakers": {"name", "affiliation", "photo", "links", "person_id"},
+              "subtitle", "guid", "image", "captions", "transcript"},
+    "speakers": {"name", "affiliation", "photo", "links", "person_id", "sort_as"},
     "posts": {"date", "updated", "authors", "author"},
     "pages": {"menu"},
 }
@@ -296,7 +296,9 @@ def _talk(doc: Document, reader: Fields, common: dict[str, Any], config: SiteCon
                 end=end if isinstance(end, dt.datetime) else None,
                 room=reader.text("room"), track=reader.text("track"), slides=reader.links("slides"),
                 video=_single_url(reader, "video"), links=_talk_links(reader, common), language=_delivery_language(reader),
-                type=reader.text("type", "talk").lower(), subtitle=reader.text("subtitle"), guid=reader.text("guid"))
+                type=reader.text("type", "talk").lower(), subtitle=reader.text("subtitle"), guid=reader.text("guid"),
+                image=_single_url(reader, "image"), captions=_single_url(reader, "captions"),
+                transcript=_single_url(reader, "transcript"))
 
 
 def _talk_links(reader: Fields, common: dict[str, Any]) -> tuple[Link, ...]:
@@ -338,7 +340,7 @@ def _speaker(doc: Document, reader: Fields, common: dict[str, Any], config: Site
         reader.error(None, "missing name", "add a line 'name: ...' to the front matter")
     return Speaker(**common, title=name, name=name, url=_url(config, config.urls.speaker, common),
                    affiliation=reader.text("affiliation"), photo=reader.text("photo"),
-                   links=reader.links("links"), person_id=reader.text("person_id"))
+                   links=reader.links("links"), person_id=reader.text("person_id"), sort_as=reader.text("sort_as"))
 
 
 def _post(doc: Document, reader: Fields, common: dict[str, Any], config: SiteConfig,

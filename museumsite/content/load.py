@@ -37,7 +37,7 @@ _LANG_SUFFIX = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
 TEXT_FIELDS = frozenset({
     "title", "slug", "summary", "description", "template", "tags", "event", "speakers", "room",
     "track", "video", "language", "name", "affiliation", "photo", "venue", "city", "timezone",
-    "rooms", "tracks", "authors", "author", "lang",
+    "rooms", "tracks", "authors", "author", "lang", "image", "captions", "transcript", "sort_as",
 })
 
 

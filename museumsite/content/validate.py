@@ -42,8 +42,9 @@ def _url_fields(entry: Entry) -> list[tuple[str, str, int]]:
     if isinstance(entry, Talk):
         fields += [("slides", link.url, link.line) for link in entry.slides]
         fields += [("links", link.url, link.line) for link in entry.links]
-        if entry.video:
-            fields.append(("video", entry.video, entry.field_lines.get("video", 1)))
+        fields += [(key, url, entry.field_lines.get(key, 1))
+                   for key, url in (("video", entry.video), ("image", entry.image), ("captions", entry.captions),
+                                    ("transcript", entry.transcript)) if url]
     if isinstance(entry, Speaker):
         fields += [("links", link.url, link.line) for link in entry.links]
         if entry.photo:

@@ -37,3 +37,11 @@ def initial(text: str, lang: str) -> str:
     if lang.split("-")[0] == "es" and primary.startswith("n\uffff"):
         return "Ñ"
     return first.upper() if first.isalpha() else "#"
+
+
+def family_name_key(name: str, sort_as: str, lang: str) -> tuple[tuple[str, str, str], tuple[str, str, str]]:
+    """The order of a speakers index: by ``sort_as`` when given (an institution's own name, "van Gogh"),
+    else by the name's last word, the family name in most of the names a conference lists; then by
+    the whole name. In the language's alphabetical order."""
+    family = sort_as.strip() or (name.split()[-1] if name.split() else "")
+    return collation_key(family, lang), collation_key(name, lang)

@@ -164,6 +164,33 @@ def _format_clock(wall: dt.datetime, fold: int, zone: dt.tzinfo | None, lang: st
     return str(format_time(value, format="short", tzinfo=zone, locale=_locale(lang)))
 
 
+def format_clock_range(start: dt.datetime, end: dt.datetime, lang: str) -> tuple[str, str]:
+    """The two ends of a time range as the language writes a range: ('12:00', '2:00 PM'), each once.
+
+    Babel's interval formats say what the two ends share once ("AM" in English); the
+    start's part is what comes before the end's own text, without the dash between.
+    """
+    return _format_clock_range(start.replace(tzinfo=None), end.replace(tzinfo=None), start.tzinfo, lang)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _format_clock_range(start: dt.datetime, end: dt.datetime, zone: dt.tzinfo | None,
+                        lang: str) -> tuple[str, str]:
+    from babel.dates import format_interval
+
+    locale = _locale(lang)
+    alone = format_clock(start.replace(tzinfo=zone), lang), format_clock(end.replace(tzinfo=zone), lang)
+    twelve = "a" in str(locale.time_formats["short"].pattern)
+    try:
+        both = str(format_interval(start.time(), end.time(), "hm" if twelve else "Hm", locale=locale))
+    except (KeyError, ValueError):
+        return alone
+    if not both.endswith(alone[1]):
+        return alone
+    first = both[: -len(alone[1])].rstrip(" \u2009\u202f\xa0\u2013\u2014-")
+    return (first, alone[1]) if first else alone
+
+
 def format_moment(value: dt.datetime, lang: str) -> str:
     """A day and a clock time, as the language joins them ("October 19, 2009 at 9:40 PM")."""
     from babel.dates import get_datetime_format

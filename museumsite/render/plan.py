@@ -55,8 +55,12 @@ def plan_pages(site: Site, interface: Interface) -> list[Job]:
             jobs.append(Job(url=url, template="redirect.html", title=entry.title, lang=entry.lang,
                             page_key=f"redirect:{url}", entry=entry,
                             context={"target": entry}))
-    jobs.append(Job(url="/404.html", template="404.html", lang=site.config.language, page_key="404",
-                    title=interface.gettext(site.config.language, N_("Page not found"))))
+    # A "page not found" in every language: /404.html, which static hosts serve for any missing address, and
+    # /fr/404.html... for a server told to answer a language's addresses with its own.
+    for lang in site.config.all_languages:
+        url = localize("/404.html", lang, site.config.language, site.config.urls.language)
+        jobs.append(Job(url=url, template="404.html", lang=lang, page_key="404" if url == "/404.html" else f"404:{lang}",
+                        title=interface.gettext(lang, N_("Page not found"))))
     return jobs
 
 

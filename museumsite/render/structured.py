@@ -20,6 +20,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from museumsite.config import SiteConfig
 from museumsite.content.media import VIDEO_FILES
 from museumsite.markup.convert import plain_text
 from museumsite.model import Entry, Event, Link, Post, Site, Speaker, Talk
@@ -88,6 +89,11 @@ def open_graph(site: Site, entry: Entry | None, *, lang: str, url: str, title: s
         if image:
             props.append(("og:image", image))
             props.append(("og:image:alt", entry.name if isinstance(entry, Speaker) else entry.title))
+    if not any(prop == "og:image" for prop, _ in props):
+        shared = share_image(config)
+        if shared:
+            props.append(("og:image", absolute(shared, config.base_url)))
+            props.append(("og:image:alt", config.title_in(lang)))
     if isinstance(entry, Post):
         props.append(("article:published_time", _post_date(entry, entry.date)))
         if entry.updated is not None:
@@ -276,6 +282,34 @@ def _image(site: Site, entry: Entry) -> str | None:
     if url is None or not (url.startswith("/") or url.lower().startswith("https://")):
         return None
     return absolute(url, site.config.base_url)
+
+
+RASTER_IMAGES = (".png", ".jpg", ".jpeg")
+
+
+def site_logo(config: SiteConfig) -> str:
+    """The ``logo`` of museumsite.yaml as a site path, or "" when unset or not a site path."""
+    url = safe_url(config.logo) if config.logo else None
+    return url if url and url.startswith("/") and not url.startswith("//") else ""
+
+
+def share_image(config: SiteConfig) -> str:
+    """The site path of the image shown when any page is shared: the logo if PNG or JPEG, else a PNG or
+    JPEG of the same name beside it in content/static. Social sites show no SVG, and rasterizing one would
+    take a native library; so the site gives the raster, or there is no image.
+    """
+    logo = site_logo(config)
+    if not logo:
+        return ""
+    stem, dot, ext = logo.rpartition(".")
+    if dot and "." + ext.lower() in RASTER_IMAGES:
+        return logo
+    static = config.content_dir / "static"
+    for suffix in RASTER_IMAGES:
+        candidate = (stem if dot else logo) + suffix
+        if (static / candidate.lstrip("/")).is_file():
+            return candidate
+    return ""
 
 
 def _external(url: str) -> bool:

@@ -107,7 +107,7 @@ def test_only_trusted_players_with_valid_ids_are_framed(built: Path, name: str, 
     figure = figures[0]
     assert figure.get("data-embed") == embed
     host = embed.split("/")[2]
-    consent = text(figure.find("p[@class='video-consent']"))
+    consent = text(figure.find(".//p[@class='video-consent']"))
     assert f"({host})" in consent or consent.startswith(f"Playing the video here loads it from {host}."), consent
     assert [a.get("href") for a in figure.iter("a")] == [url]
 
@@ -116,11 +116,11 @@ def test_the_consent_text_names_the_host_the_player_comes_from(built: Path) -> N
     consent = {name: text(parse(built / f"talks/{name}/index.html").find(".//p[@class='video-consent']"))
                for name in ("youtube", "vimeo", "ccc", "peertube-trusted", "file-https")}
     assert consent == {
-        "youtube": "Playing the video here loads it from YouTube (www.youtube-nocookie.com). Play the video here",
-        "vimeo": "Playing the video here loads it from Vimeo (player.vimeo.com). Play the video here",
-        "ccc": "Playing the video here loads it from media.ccc.de. Play the video here",
-        "peertube-trusted": "Playing the video here loads it from PeerTube (tube.example.org). Play the video here",
-        "file-https": "Playing the video here loads it from cdn.example.net. Play the video here",
+        "youtube": "Playing the video here loads it from YouTube (www.youtube-nocookie.com).",
+        "vimeo": "Playing the video here loads it from Vimeo (player.vimeo.com).",
+        "ccc": "Playing the video here loads it from media.ccc.de.",
+        "peertube-trusted": "Playing the video here loads it from PeerTube (tube.example.org).",
+        "file-https": "Playing the video here loads it from cdn.example.net.",
     }
 
 
@@ -128,7 +128,11 @@ def test_files_play_from_the_site_or_over_https_and_are_links_otherwise(built: P
     _, site_file = recording(built / "talks/file-site/index.html")
     figure = site_file.find(".//figure")
     assert figure is not None and figure.get("data-file") == "/recordings/a.webm"
-    assert text(figure.find("p[@class='video-consent']")) == "Play the video here", "nothing to name: it is ours"
+    # Ours: a <video preload="none"> on the page, no click-to-load gate (it would protect nothing).
+    assert figure.find(".//p[@class='video-consent']") is None
+    video = figure.find(".//video")
+    assert video is not None and video.get("preload") == "none"
+    assert [s.get("src") for s in video.iter("source")] == ["/recordings/a.webm"]
     _, remote = recording(built / "talks/file-https/index.html")
     assert remote.find(".//figure").get("data-file") == "https://cdn.example.net/rec/a.mp4"
     _, plain = recording(built / "talks/file-http/index.html")

@@ -231,7 +231,7 @@ def test_every_page_is_reachable_from_a_home_page(built: tuple[Path, list[object
             href = urlsplit(urljoin("https://example.org" + url, a.get("href", ""))).path
             if href.startswith("/blog/"):
                 todo.append(href)
-    orphans = sorted(set(pages) - seen - {"/blog/404.html"})
+    orphans = sorted(page for page in set(pages) - seen if not page.endswith("/404.html"))
     assert not orphans, f"pages no link leads to: {orphans}"
 
 

@@ -91,12 +91,13 @@ def test_schedule_is_a_grid_of_rooms_by_time_per_day_in_the_events_zone(built: P
     first = tables[0]
     assert [text(th) for th in first.iter("th") if th.get("scope") == "col"] == ["Time", "Main hall", "Room B"]
     rows = first.findall("tbody/tr")
-    assert [text(r.find("th")) for r in rows] == ["9:00 AM", "9:30 AM", "10:00 AM", "1:00 PM", "2:00 PM"]
+    assert [text(r.find("th")) for r in rows if r.find("th") is not None] == ["9:00 AM", "9:30 AM", "10:00 AM", "2:00 PM"]
     opening, side = rows[0].findall("td")[0], rows[1].findall("td")[0]
     assert opening.get("rowspan") == "2" and "Opening" in text(opening)
     assert side.get("rowspan") == "2" and "Side session" in text(side), "parallel sessions side by side"
     lunch = [td for td in first.iter("td") if "break" in (td.get("class") or "")]
-    assert [(text(td), td.get("colspan")) for td in lunch] == [("Lunch", "2")]
+    # A break across the rooms is one cell, its row's time in it: start, end and title.
+    assert [(text(td), td.get("colspan")) for td in lunch] == [("1:00–2:00 PM Lunch", "3")]
     zone = [p for p in main.iter("p") if p.get("class") == "zone"]
     assert len(zone) == 1 and "Central European Summer Time (Europe/Madrid)" in text(zone[0]), "named once"
     times = [t.get("datetime", "") for t in first.iter("time")]
@@ -128,15 +129,15 @@ def test_narrow_screens_read_the_grid_as_a_list(built: Path) -> None:
     narrow = narrow[:narrow.index("\n}\n")]
     assert ".schedule-grid, .schedule-grid tbody, .schedule-grid tr, .schedule-grid th, .schedule-grid td" in narrow
     assert "display: block" in narrow and ".schedule-grid td.free { display: none; }" in narrow
-    # The first talk of the day comes before the filters on a phone.
-    assert ".schedule .schedule-filter { order: 1; }" in narrow and ".schedule { display: flex; flex-direction: column; }" in css
+    # The filters come before the programme on a phone as on a desktop (tests/browser/test_design.py measures it).
+    assert not re.search(r"[^-\w]order:", narrow)
 
 
 def test_talk_page_facts_typed_slides_and_click_to_load_video(built: Path) -> None:
     tree = parse(built / "talks/after-lunch/index.html")
     facts = {text(dt): text(dd) for dt, dd in zip(tree.iter("dt"), tree.iter("dd"), strict=False)}
     assert facts["Speaker"] == "Élodie Martin"
-    assert facts["Time"].startswith("Wednesday, June 12, 2024, 2:00 PM–2:45 PM (45 min)")
+    assert facts["Time"].startswith("Wednesday, June 12, 2024, 2:00–2:45 PM (45 min)")
     assert facts["Room"] == "Main hall"
     items = [text(li) for li in tree.iter("li") if li.find("span[@class='slide-kind']") is not None]
     assert items == ["Deck (PDF, 50 B)", "Online (Slideshare)", "Paper (Zenodo (DOI))"]
@@ -147,7 +148,7 @@ def test_talk_page_facts_typed_slides_and_click_to_load_video(built: Path) -> No
     assert figure is not None and figure.get("data-embed") == "https://www.youtube-nocookie.com/embed/abc123def45"
     assert [a.get("href") for a in figure.iter("a")] == ["https://www.youtube.com/watch?v=abc123def45"]
     assert not [el for el in tree.iter() if el.tag in ("iframe", "video", "img")], "nothing loads before a click"
-    assert [h.get("id") for h in tree.iter("h2")] == ["slides-title", "video-title"]
+    assert [h.get("id") for h in tree.iter("h2")] == ["video-title", "slides-title"], "the recording first"
     nav = tree.find(".//nav[@class='talk-nav']")
     assert nav is not None and [a.get("rel") for a in nav.iter("a")] == ["prev", "next"]
     day_two = parse(built / "talks/day-two/index.html")
@@ -156,13 +157,11 @@ def test_talk_page_facts_typed_slides_and_click_to_load_video(built: Path) -> No
     assert figure is not None and figure.get("data-file") == "https://media.example.org/v/day-two.webm"
 
 
-def test_speakers_index_sorts_by_the_languages_collation_with_initials(built: Path) -> None:
+def test_speakers_index_sorts_by_family_name_in_the_languages_collation(built: Path) -> None:
     tree = parse(built / "speakers/index.html")
-    names = [text(a) for ul in tree.iter("ul") if ul.get("class") == "speaker-list" for a in ul.iter("a")]
-    assert names == ["Élodie Martin", "Marta Roda", "Marta Rodà", "Zoé Abad"]
-    initials = tree.find(".//nav[@class='initials']")
-    assert initials is not None and [text(a) for a in initials.iter("a")] == ["E", "M", "Z"]
-    assert all(tree.find(f".//*[@id='{a.get('href', '')[1:]}']") is not None for a in initials.iter("a"))
+    names = [text(a) for ul in tree.iter("ul") if ul.get("class") == "speaker-grid" for a in ul.iter("a")]
+    assert names == ["Zoé Abad", "Élodie Martin", "Marta Roda", "Marta Rodà"]
+    assert tree.find(".//nav[@class='initials']") is None, "an A–Z bar only for a long list"
 
 
 def test_speaker_page_photo_and_talks_in_time_order(built: Path) -> None:

@@ -213,7 +213,7 @@ TEMPLATE_PAGES = {
     "base.html": ("index.html", ("header", "site-header")),
     "event.html": ("events/conf/index.html", ("article", "entry event")),
     "events.html": ("events/index.html", ("h1", None)),
-    "feeds.html": ("feeds/index.html", ("ul", "feed-list")),
+    "feeds.html": ("feeds/index.html", ("table", "feed-table")),
     "home.html": ("index.html", ("p", "lead")),
     "page.html": ("about/index.html", ("h1", None)),
     "post.html": ("posts/hello/index.html", ("article", None)),
@@ -294,7 +294,9 @@ def test_no_page_has_active_content(output: Path) -> None:
 @pytest.mark.parametrize("page", sorted(SHOWN))
 def test_each_payload_is_shown_as_text_where_its_field_is_shown(output: Path, page: str) -> None:
     text = text_of(parse(output / page))
-    missing = [field for field in SHOWN[page] if hostile(field) not in text]
+    # A tag written all in lower case is shown with a capital first letter (README, "Outputs"): the rest verbatim.
+    missing = [field for field in SHOWN[page] if hostile(field) not in text
+               and not ("tag" in field and hostile(field)[:1].upper() + hostile(field)[1:] in text)]
     assert missing == [], f"{page} does not show these fields as text: {missing}"
 
 
@@ -365,6 +367,7 @@ SAFE_USES = {
     "_comments.html": ["{{ c.body_html|safe }}"],
     "_macros.html": ["{{ item.summary_html|safe }}"],
     "event.html": ["{{ entry.body_html|safe }}"],
+    "home.html": ["{{ event.summary_html|safe }}"],
     "page.html": ["{{ entry.body_html|safe }}"],
     "post.html": ["{{ entry.toc_html|safe }}", "{{ entry.body_html|safe }}"],
     "redirect.html": ["""link=('<a href="%s">%s</a>'|format(url_for(target)|e, target.url|e))|safe)"""],

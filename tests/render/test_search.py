@@ -137,10 +137,10 @@ def test_search_page_per_language_is_local_and_says_what_to_do_without_javascrip
     assert french.find(".//h:h1", NS).text == "Recherche"
     assert "JavaScript" in "".join(french.find(".//h:p[@class='search-no-js']", NS).itertext())
     assert (out / "theme" / "js" / "search.js").is_file()
-    # Every page links to the search page of its language, in the footer.
+    # Every page links to the search page of its language, in the header's menu.
     post = parse(out / "ca" / "posts" / "harbour" / "index.html")
-    footer_links = [a.get("href") for a in post.find(".//h:footer[@class='site-footer']", NS).iter(A)]
-    assert "/museum/ca/search/" in footer_links
+    header_links = [a.get("href") for a in post.find(".//h:header[@class='site-header']", NS).iter(A)]
+    assert "/museum/ca/search/" in header_links
     # The search page itself is not a search result.
     assert all("search" not in url for urls in fragments(out).values() for url in urls)
 

@@ -39,6 +39,7 @@ GLOBALS: tuple[tuple[str, Callable[..., Any], Bind, str], ...] = (
     ("is_site_path", links.is_site_path, "none", "whether a link stays on this site ('/a.pdf') rather than another"),
     ("imported_rel", links.imported_rel, "none", "the rel attribute of a front-matter link (\"nofollow ugc\" from imports)"),
     ("structured_head", links.structured_head, "site", "Open Graph, Twitter card and JSON-LD tags for the <head>"),
+    ("site_logo", links.site_logo, "site", "the site path of museumsite.yaml's logo (header mark, favicon), or \"\""),
     ("slug", make_slug, "none", "the ASCII slug of a text, as museumsite makes them: \"Évaluer l'usage\" -> \"evaluer-l-usage\""),
     # Interface strings and languages.
     ("_", languages.gettext, "site", "an interface string in the page's language, formatted with keyword variables"),
@@ -49,6 +50,7 @@ GLOBALS: tuple[tuple[str, Callable[..., Any], Bind, str], ...] = (
     ("initial", initial, "none", "the letter a name is filed under in a language ('É' under 'E', digits under '#')"),
     # Dates.
     ("post_datetime", dates.post_datetime, "none", "the datetime attribute of a post's <time>: the day alone if untimed"),
+    ("time_range", dates.time_range, "none", "two <time>s of a range, what both share said once: '12:00–2:00 PM'"),
     ("duration", dates.duration, "none", "the time between two datetimes in the page's language: '1 h 30 min'"),
     # Conference programmes.
     ("schedule_of", programme.schedule_of, "site", "an event's timetable of talks in the page's language"),
@@ -70,6 +72,7 @@ FILTERS: tuple[tuple[str, Callable[..., Any], Bind, str], ...] = (
     ("date", dates.date, "none", "a day in the page's language: '16 October 2009' (style: short, medium, long, full)"),
     ("clock", dates.clock, "none", "a time of day in the page's language: '14:30'"),
     ("moment", dates.moment, "none", "a day and time in the page's language"),
+    ("by_family_name", languages.by_family_name, "none", "speakers by family name (or sort_as) in a language's order"),
     ("groupby_initial", languages.groupby_initial, "none", "people, as (letter, people) groups by their names' initial"),
 )
 

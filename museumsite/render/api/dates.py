@@ -7,8 +7,9 @@ from typing import Any
 
 import jinja2
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
-from museumsite.lang.i18n import format_clock, format_day, format_moment
+from museumsite.lang.i18n import format_clock, format_clock_range, format_day, format_moment
 
 
 @jinja2.pass_context
@@ -21,6 +22,16 @@ def date(context: Context, value: dt.date, style: str = "long") -> str:
 def clock(context: Context, value: dt.datetime) -> str:
     """Filter: the time of day, '14:30' or '2:30 PM' as the language writes it."""
     return format_clock(value, context["lang"])
+
+
+@jinja2.pass_context
+def time_range(context: Context, start: dt.datetime, end: dt.datetime | None = None) -> Markup:
+    """Two <time> elements joined by a dash, what both ends share said once: '12:00–2:00 PM'."""
+    if end is None or end == start:
+        return Markup('<time datetime="{}">{}</time>').format(start.isoformat(), format_clock(start, context["lang"]))
+    first, second = format_clock_range(start, end, context["lang"])
+    return Markup(f'<time datetime="{escape(start.isoformat())}">{escape(first)}</time>\u2013'
+                  f'<time datetime="{escape(end.isoformat())}">{escape(second)}</time>')
 
 
 @jinja2.pass_context

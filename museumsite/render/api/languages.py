@@ -14,7 +14,7 @@ import jinja2
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from museumsite.lang.collation import initial
+from museumsite.lang.collation import family_name_key, initial
 from museumsite.render.api.context import HelperContext
 from museumsite.render.api.links import NO_MARKUP
 
@@ -58,3 +58,8 @@ def groupby_initial(people: Any, lang: str) -> list[tuple[str, list[Any]]]:
     for person in people:
         groups.setdefault(initial(person.name, lang), []).append(person)
     return list(groups.items())
+
+
+def by_family_name(people: Any, lang: str) -> list[Any]:
+    """Filter: speakers by family name (or ``sort_as``: an institution by its name) in the language's order."""
+    return sorted(people, key=lambda person: family_name_key(person.name, getattr(person, "sort_as", ""), lang))

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from museumsite.render.api.context import HelperContext
 from museumsite.render.structured import head_html
+from museumsite.render.structured import site_logo as configured_logo
 from museumsite.urls import absolute, link, localize
 
 NO_MARKUP = Markup("")
@@ -58,3 +59,8 @@ def structured_head(helpers: HelperContext, context: Context, entry: Any = None)
     """Open Graph, Twitter card and JSON-LD for the page's <head> (see ``render.structured``)."""
     return head_html(helpers.site, entry, lang=context["lang"], url=context["page_url"], title=context["title"],
                      description=context.get("description") or "")
+
+
+def site_logo(helpers: HelperContext) -> str:
+    """The site path of museumsite.yaml's ``logo`` (the header's mark and the favicon), or "" when unset."""
+    return configured_logo(helpers.config)

@@ -1,19 +1,32 @@
-// Click-to-load video: nothing is asked of another host until the reader presses the button.
-// Without JavaScript the figure keeps its plain link to the recording.
+// The recording's play control. A file of this site is a <video preload="none"> already on the page: the large
+// button plays it (the video's own controls work too, and without JavaScript). Another host's player is
+// click-to-load: nothing is asked of that host until the reader presses the button.
+// Without JavaScript the button stays hidden and the figure keeps its plain link to the recording.
 (function () {
   "use strict";
   document.querySelectorAll("figure.video").forEach(function (figure) {
-    var embed = figure.dataset.embed, file = figure.dataset.file;
-    var button = figure.querySelector(".video-load");
-    if (!button || !(embed || file)) { return; }
-    if (embed && embed.indexOf("https://") !== 0) { return; }  // the build writes only https players
+    var embed = figure.dataset.embed;
+    var button = figure.querySelector(".video-play");
+    var video = figure.querySelector("video");
+    if (!button) { return; }
+    if (video) {
+      // The poster or title card shows until the reader plays; then the video with its own controls.
+      figure.classList.add("ready");
+      button.hidden = false;
+      var started = function () { figure.classList.add("playing"); button.hidden = true; };
+      video.addEventListener("play", started);
+      button.addEventListener("click", function () { started(); video.play(); video.focus(); });
+      return;
+    }
+    var file = figure.dataset.file;
+    if (!file && (!embed || embed.indexOf("https://") !== 0)) { return; }  // the build writes only https players
     button.hidden = false;
     button.addEventListener("click", function () {
       var player;
-      if (file) {
+      if (file) {  // a file on another host: asked for only now
         player = document.createElement("video");
         player.controls = true;
-        player.preload = "metadata";
+        player.autoplay = true;
         var source = document.createElement("source");
         source.src = file;
         source.type = figure.dataset.type || "";
@@ -30,7 +43,8 @@
         player.src = embed;
       }
       player.className = "video-player";
-      figure.querySelector(".video-consent").replaceWith(player);
+      figure.classList.add("playing");
+      button.replaceWith(player);
       player.focus();
     });
   });

@@ -43,11 +43,29 @@
     link.textContent = (data.meta && data.meta.title) || data.url;
     var heading = document.createElement("p");
     heading.appendChild(link);
-    var language = document.createElement("p");
-    language.className = "meta";
-    language.lang = document.documentElement.lang;
-    language.textContent = box.dataset.languageName;
-    item.append(heading, language, excerpt(data.excerpt || ""));
+    // What the page is (talk, speaker, post...) and its date, in the page's language.
+    var meta = data.meta || {}, about = document.createElement("p");
+    about.className = "meta";
+    about.lang = document.documentElement.lang;
+    var kind = meta.kind && box.dataset["kind" + meta.kind.charAt(0).toUpperCase() + meta.kind.slice(1)];
+    var parts = [];
+    if (kind) { parts.push(kind); }
+    if (meta.date) {
+      var day = new Date(meta.date.length === 10 ? meta.date + "T12:00:00" : meta.date);
+      if (!isNaN(day)) {
+        parts.push(day.toLocaleDateString(document.documentElement.lang, { year: "numeric", month: "long", day: "numeric" }));
+      }
+    }
+    if (kind) {
+      var chip = document.createElement("span");
+      chip.className = "result-kind";
+      chip.textContent = parts.shift();
+      about.append(chip, parts.length ? " " + parts.join(" · ") : "");
+    } else {
+      about.textContent = parts.join(" · ");
+    }
+    item.className = meta.kind ? "result-" + meta.kind : "";
+    item.append(heading, about, excerpt(data.excerpt || ""));
     list.appendChild(item);
   }
 
