@@ -16,17 +16,15 @@ import yaml
 
 from museumsite.build import build
 
-from conftest import REPO, SMALL_SITE, MakeSite
-from support import local_name, parse_html, text_of, walk
+from support import REPO, SMALL_SITE, MakeSite, local_name, parse_html, text_of, walk
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "_site"
-    build(REPO, out, use_cache=False)
-    return out
+def demo(demo_output: Path) -> Path:
+    """The session's one build of the demo site (conftest.py), read only."""
+    return demo_output
 
 
 _PARSED: dict[Path, Any] = {}
@@ -99,7 +97,7 @@ def test_every_page_shares_a_png_or_jpeg_image_that_exists(demo: Path) -> None:
 
 
 def test_a_png_logo_is_the_shared_image_and_an_svg_alone_gives_none(make_site: MakeSite) -> None:
-    from conftest import BASE_CONFIG
+    from support import BASE_CONFIG
 
     with_png = make_site({**SMALL_SITE, "content/static/brand/mark.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
                           "content/static/brand/mark.png": "not really a png"},
