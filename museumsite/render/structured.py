@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
@@ -276,12 +277,19 @@ def _video(site: Site, talk: Talk) -> dict[str, Any] | None:
 
 
 def _image(site: Site, entry: Entry) -> str | None:
-    """A speaker's photo as an absolute URL: only a site path or an https URL."""
-    photo = getattr(entry, "photo", "")
-    url = safe_url(photo) if photo else None
-    if url is None or not (url.startswith("/") or url.lower().startswith("https://")):
-        return None
-    return absolute(url, site.config.base_url)
+    """The image a share card shows for ``entry``, as an absolute URL: its own (a talk's ``image:``, a speaker's
+    photo), else for a talk its first speaker's photo with one. Only a PNG or JPEG at a site path or an https
+    URL: social sites show no SVG (the site's share image is used then)."""
+    own = [entry.image] if isinstance(entry, Talk) else [getattr(entry, "photo", "")]
+    if isinstance(entry, Talk):
+        own += [speaker.photo for speaker in site.speakers_of(entry, entry.lang)]
+    for candidate in own:
+        url = safe_url(candidate) if candidate else None
+        if url is None or not (url.startswith("/") or url.lower().startswith("https://")):
+            continue
+        if urlsplit(url).path.lower().endswith(RASTER_IMAGES):
+            return absolute(url, site.config.base_url)
+    return None
 
 
 RASTER_IMAGES = (".png", ".jpg", ".jpeg")

@@ -251,3 +251,23 @@ def test_event_organizer_from_extra(make_site: MakeSite) -> None:
     data = _one(site / "_site/events/day/index.html")
     assert data["organizer"] == {"@type": "Organization", "name": "Musée du Louvre"}
     assert "subEvent" not in data and "location" not in data
+
+
+def test_a_talk_is_shared_with_its_own_image_else_a_speakers_photo_and_never_an_svg(make_site: MakeSite) -> None:
+    """Issue 19: a share card shows the entry's own picture (a talk's ``image:``, a speaker's photo), a talk
+    without one its first speaker's photo; social sites show no SVG, so an SVG photo gives no card image."""
+    opening = SMALL_SITE["content/talks/opening.md"].replace("title: Opening talk\n",
+                                                             "title: Opening talk\n        image: /images/still.jpg\n")
+    site = make_site({**SMALL_SITE, "content/talks/opening.md": opening,
+                      "content/speakers/ada.md": "---\nname: Ada Lovelace\nphoto: /images/ada.png\n---\nBio.\n",
+                      "content/speakers/bob.md": "---\nname: Bob Builder\nphoto: /images/bob.svg\n---\nBio.\n"})
+    build(site)
+    out = site / "_site"
+
+    def image(page: str) -> list[str]:
+        return _og(_page(out / page)).get("og:image", [])
+
+    assert image("talks/opening/index.html") == ["https://example.org/images/still.jpg"]
+    assert image("talks/closing/index.html") == ["https://example.org/images/ada.png"]
+    assert image("speakers/ada/index.html") == ["https://example.org/images/ada.png"]
+    assert image("speakers/bob/index.html") == []
