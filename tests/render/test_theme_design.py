@@ -339,7 +339,7 @@ def _records(site: Path) -> dict[str, dict[str, Any]]:
 def test_search_fragments_hold_no_interface_chrome_and_say_what_each_page_is(demo: Path) -> None:
     from support import fragments
 
-    chrome = ["Add to calendar", "Published", "By The museumsite team", "Tagged:", "Session type", "Given in",
+    chrome = ["Add to calendar", "Published", "By museumsite team", "Tagged:", "Session type", "Given in",
               "every track", "All times are in", "Watch the recording", "Ajouter à l’agenda", "Publié",
               "Afegeix al calendari", "Home", "Subscribe", "Skip to content"]
     texts = {url: text for by_lang in fragments(demo).values() for url, text in by_lang.items()}
