@@ -42,10 +42,21 @@ def theme_dirs(config: SiteConfig) -> list[Path]:
 
 
 def check_theme(config: SiteConfig) -> list[Problem]:
+    """What the theme needs from museumsite.yaml that is not there: the theme itself, the ``logo`` file."""
+    from museumsite.render.structured import site_logo
+
+    problems = []
     if config.theme != "default" and not (config.root / "themes" / config.theme).is_dir():
-        return [Problem("museumsite.yaml", None, f"theme '{config.theme}' not found",
-                        f"create themes/{config.theme}/templates/ or set 'theme: default'")]
-    return []
+        problems.append(Problem("museumsite.yaml", None, f"theme '{config.theme}' not found",
+                                f"create themes/{config.theme}/templates/ or set 'theme: default'"))
+    logo = site_logo(config)
+    if config.logo and not logo:  # a link elsewhere would make every page load another site's file
+        problems.append(Problem("museumsite.yaml", None, f"logo '{config.logo}' is not a path of this site",
+                                "put the image in content/static and write its path, such as /images/logo.svg"))
+    elif logo and not (config.content_dir / "static" / logo.lstrip("/")).is_file():
+        problems.append(Problem("museumsite.yaml", None, f"logo '{logo}' is not a file in content/static",
+                                f"add content/static{logo}, or correct the path"))
+    return problems
 
 
 class ThemeEnvironment(jinja2.Environment):

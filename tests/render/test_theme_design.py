@@ -417,3 +417,23 @@ def test_the_home_page_leads_with_the_event(demo: Path) -> None:
     for summary in with_class(french, "summary"):
         chips = with_class(summary, "lang-chip")
         assert bool(chips) == (summary.get("lang") not in (None, "fr")), visible_text(summary)[:60]
+
+
+@pytest.mark.parametrize(("logo", "message"), [
+    ("https://cdn.example/logo.png", "is not a path of this site"),
+    ("javascript:alert(1)", "is not a path of this site"),
+    ("/images/missing.svg", "is not a file in content/static"),
+])
+def test_a_logo_that_is_not_a_file_of_the_site_is_a_config_error(make_site: MakeSite, logo: str, message: str) -> None:
+    """The logo is the favicon and the header's mark on every page: another site's file would be loaded by every
+    reader, and a missing one would be a broken image everywhere. Before, either was ignored without a word."""
+    from museumsite.errors import ConfigError
+
+    from support import BASE_CONFIG
+
+    root = make_site(SMALL_SITE, config=BASE_CONFIG + f"logo: '{logo}'\n")
+    with pytest.raises(ConfigError) as raised:
+        build(root)
+    assert [(p.path, message in p.message, bool(p.hint)) for p in raised.value.problems] == \
+        [("museumsite.yaml", True, True)]
+    assert not (root / "_site").exists()
