@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from museumsite.config import SiteConfig, load_config
-from museumsite.errors import ConfigError, Problems
+from museumsite.errors import ConfigError, Problem, Problems
 from museumsite.incremental import noop, reuse
 from museumsite.incremental.store import CACHE_DIR, BuildOptions, Store
 from museumsite.markup.extensions import check_extensions, extensions_key
@@ -25,8 +25,15 @@ from museumsite.plugins.registry import Plugins, load_plugins
 from museumsite.render.theme import check_theme, theme_dirs
 
 if TYPE_CHECKING:
+    from museumsite.incremental.markdown import MarkupCache
     from museumsite.incremental.resident import Resident  # serve's; importing it would load Jinja for a no-op
-    from museumsite.plugins.producers import Made, Producer
+    from museumsite.lang.i18n import Interface
+    from museumsite.model import Archive, Site, StaticFile
+    from museumsite.plugins.producers import Made, Plans, Producer
+    from museumsite.render.plan import Job
+
+    Prepared = tuple[Site, Site, list[Job], Mapping[str, Mapping[str, str]], Plans, reuse.Reuse,
+                     tuple[tuple[Problem, ...], tuple[Problem, ...]]]
 
 Progress = Callable[[str, int, int], None]
 __all__ = ["CACHE_DIR", "BuildOptions", "build", "build_with"]
@@ -92,53 +99,51 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
            started: float) -> BuildResult:
     """The stages, run while holding the site's build lock."""
     # The pipeline is imported here, not at the top: a no-op rebuild never needs it.
-    from museumsite.comments.threads import attach_threads
-    from museumsite.content.assemble import assemble_site
-    from museumsite.content.load import list_static, load_comment_archives, load_documents
-    from museumsite.content.validate import check_site
+    from museumsite.incremental import bodyedit
     from museumsite.lang.i18n import load_interface
-    from museumsite.markup.convert import convert_site
+    from museumsite.markup.convert import convert_entries
     from museumsite.output.write import check_collisions, write_outputs
-    from museumsite.plugins.producers import BUILT_IN, Made, Plans
+    from museumsite.plugins.producers import BUILT_IN, Made
     from museumsite.render.api.builtin import builtin_registry
     from museumsite.render.api.context import HelperContext
     from museumsite.render.pages import render_pages
-    from museumsite.render.plan import alternates, drop_shadowed_redirects, plan_pages
-    from museumsite.render.theme import load_theme, locale_dirs, theme_static
+    from museumsite.render.theme import load_theme, locale_dirs
 
     options = store.options
     output, drafts = options.output, options.drafts
     problems = Problems(strict=options.strict)
+    resident = store.resident
+    frame = reuse.frame_digest(theme_dirs(config), root / "locales", store)
+    # A session's previous build, to start from when only bodies changed since (incremental/bodyedit.py); not with
+    # plugins, whose hooks may read anything of the site.
+    snapshot = resident.snapshot if resident is not None and not plugins.enabled else None
 
     step("loading", 0, 0)
-    interface, catalogue_problems = load_interface(locale_dirs(config), config.all_languages, root)
+    if isinstance(snapshot, bodyedit.Snapshot) and snapshot.frame == frame and snapshot.config == config:
+        interface, catalogue_problems = snapshot.interface, list(snapshot.catalogue_problems)
+    else:
+        interface, catalogue_problems = load_interface(locale_dirs(config), config.all_languages, root)
     problems.items.extend(catalogue_problems)
-    resident = store.resident
-    fronts = store.front_matter() if store.folder is not None else None
-    documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems,
-                               resident.documents if resident is not None else None, fronts)
-    if fronts is not None and (resident is None or not resident.outputs):
-        fronts.save()  # a session's later builds parse only what changed: they would drop the other rows
-    static = list_static(root, config.content_dir / "static", problems) + theme_static(config, problems)
-    site = assemble_site(documents, config, problems, tuple(static), drafts=drafts)
-    site = attach_threads(site, load_comment_archives(root, config.content_dir, problems), problems)
-    site = plugins.site_assembled(site, problems)
-    check_site(site, problems)
-    step("converting", 0, 0)
+    documents, static, archives = _load(root, config, store, problems)
     cache = store.markdown_cache()
-    site = convert_site(site, problems, interface, cache)
-    cache.save()
-    problems.raise_if_any()
-
-    step("rendering", 0, 0)
+    found = bodyedit.edited(snapshot, config, frame, documents, static, archives)
+    rebuilt = bodyedit.after_edits(*found, problems, cache, store, convert_entries) if found else None
+    if found is not None and rebuilt is not None:
+        snapshot = found[0]
+        cache.save()
+        problems.raise_if_any()
+        site, checked, jobs, table, plans, reused = (rebuilt.site, snapshot.checked, list(snapshot.jobs),
+                                                     snapshot.table, snapshot.plans, rebuilt.reuse)
+        marks = (snapshot.assembled_warnings, snapshot.converted_warnings)
+        step("rendering", 0, 0)
+    else:
+        site, checked, jobs, table, plans, reused, marks = _prepare(root, config, plugins, store, step, frame,
+                                                                    documents, static, archives, interface,
+                                                                    cache, problems)
     env = load_theme(config, *builtin_registry().bind(HelperContext.of(site, interface)))
     if resident is not None:
         env.bytecode_cache = resident.templates
-    jobs = drop_shadowed_redirects(plan_pages(site, interface), problems)
-    table = alternates(jobs)
-    plans = Plans.of(site, interface)
     # Pages and post feeds whose inputs did not change since the last build are read back, not made again.
-    reused = reuse.Reuse.start(store, site, theme_dirs(config))
     pages = reused.pages(jobs, lambda todo: plugins.pages(
         render_pages(todo, env, site, interface, table, plans.links, problems, step), todo, problems))
     # The files made beside the pages: feeds, sitemap, calendars, exports, search, then the plugins' own.
@@ -148,17 +153,72 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     files = _produce(producers, made, resident)
     outputs = [*pages, *(o for batch in files for o in batch)]
     feeds = sum(len(batch) for producer, batch in zip(producers, files) if producer.feeds)
-    check_collisions(outputs, static, root, problems)
+    if rebuilt is None:  # after edits of bodies alone, every path is one the previous build checked
+        check_collisions(outputs, static, root, problems)
     problems.raise_if_any()
 
     step("writing", 0, 0)
     stats = write_outputs(outputs, static, output, in_place=options.in_place, spare=store.spare)
     reused.save(outputs)  # it records the files it was asked to keep or make: pages, post feeds, sitemap
+    if resident is not None:
+        resident.snapshot = bodyedit.Snapshot(
+            config=config, frame=frame, documents=tuple(documents), static=tuple(static), archives=tuple(archives),
+            checked=checked, site=site, interface=interface, catalogue_problems=tuple(catalogue_problems),
+            assembled_warnings=marks[0], converted_warnings=marks[1], shape=reused.shape, jobs=tuple(jobs),
+            table=table, plans=plans)
     return BuildResult(output_dir=output, pages=len(pages), feeds=feeds, files=len(outputs) + len(static),
                        written=stats.written, unchanged=stats.unchanged, removed=stats.removed,
                        seconds=time.perf_counter() - started, warnings=tuple(problems.warnings),
                        drafts=0 if drafts else _count_drafts(documents, config),
                        rendered=reused.made, kept=reused.kept)
+
+
+def _load(root: Path, config: SiteConfig, store: Store,
+          problems: Problems) -> tuple[list[Document], list[StaticFile], list[Archive]]:
+    """Stage 1: the documents, the static files and the comment archives (a session's unchanged files from memory)."""
+    from museumsite.content.load import list_static, load_comment_archives, load_documents
+    from museumsite.render.theme import theme_static
+
+    resident = store.resident
+    fronts = store.front_matter() if store.folder is not None else None
+    documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems,
+                               resident.documents if resident is not None else None, fronts)
+    if fronts is not None and (resident is None or not resident.outputs):
+        fronts.save()  # a session's later builds parse only what changed: they would drop the other rows
+    static = list_static(root, config.content_dir / "static", problems) + theme_static(config, problems)
+    return documents, static, load_comment_archives(root, config.content_dir, problems)
+
+
+def _prepare(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step: Progress, frame: str,
+             documents: list[Document], static: list[StaticFile], archives: list[Archive], interface: Interface,
+             cache: MarkupCache, problems: Problems) -> Prepared:
+    """The whole site from its documents: assembled, checked, converted, planned; with the reuse of the
+    previous build's outputs and the warnings of assembling and converting (for a serve session's next build)."""
+    from museumsite.comments.threads import attach_threads
+    from museumsite.content.assemble import assemble_site
+    from museumsite.content.validate import check_site
+    from museumsite.markup.convert import convert_site
+    from museumsite.plugins.producers import Plans
+    from museumsite.render.plan import alternates, drop_shadowed_redirects, plan_pages
+
+    loaded = len(problems.items)
+    site = assemble_site(documents, config, problems, tuple(static), drafts=store.options.drafts)
+    site = attach_threads(site, archives, problems)
+    site = plugins.site_assembled(site, problems)
+    check_site(site, problems)
+    checked, assembled = site, len(problems.items)
+    step("converting", 0, 0)
+    site = convert_site(site, problems, interface, cache)
+    cache.save()
+    problems.raise_if_any()
+    converted = len(problems.items)
+
+    step("rendering", 0, 0)
+    jobs = drop_shadowed_redirects(plan_pages(site, interface), problems)
+    marks = (tuple(problems.items[loaded:assembled] + problems.items[converted:]),
+             tuple(problems.items[assembled:converted]))
+    return (site, checked, jobs, alternates(jobs), Plans.of(site, interface), reuse.Reuse.start(store, site, frame),
+            marks)
 
 
 def _produce(producers: Sequence[Producer], made: Made, resident: Resident | None) -> list[list[Output]]:

@@ -12,7 +12,11 @@ session, so it keeps a ``Resident`` and passes it to every build (``Store.reside
 - the compiled templates (Jinja's bytecode, keyed by each template's source);
 - the last good build's outputs, by path: a page kept from the previous build is taken from
   here instead of read back from the output folder (its file is still checked by size, time
-  and inode, as for a plain build), and the pages record is not parsed again.
+  and inode, as for a plain build), and the pages record is not parsed again;
+- the last good build's site, page plan and problems (``bodyedit.py``): when the
+  edits since changed only the bodies of some entries, the next build converts those bodies,
+  renders the pages and feeds that read them and keeps everything else, without assembling,
+  planning or hashing the site again.
 
 None of it is a source of truth: every lookup checks what it was made from (a file's stat, a
 template's source, a page's record), exactly as the on-disk layers do, so a session gives the
@@ -67,6 +71,9 @@ class Resident:
         self.made_late: dict[str, list[Output]] = {}
         self.defer_late = False
         self.deferred = False
+        # The last good build's site, plan and problems (``bodyedit.Snapshot``): the next build starts from it
+        # when the session's edits changed bodies alone.
+        self.snapshot: Any = None
 
     def begin(self) -> None:
         """A new build: nothing made or deferred yet."""

@@ -92,6 +92,16 @@ class Record:
 
     shape: str
     files: dict[str, list[Any]]  # path -> [identity, bodies digest, reads, size, mtime_ns, inode]
+    _readers: dict[str, set[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def readers(self, names: Iterable[str]) -> set[str]:
+        """The paths of the outputs that read any of the bodies ``names`` (the index is made once per record)."""
+        if not self._readers and self.files:
+            for path, saved in self.files.items():
+                with contextlib.suppress(TypeError, IndexError):
+                    for name in saved[2]:
+                        self._readers.setdefault(name, set()).add(path)
+        return set().union(*(self._readers.get(name, ()) for name in names))
 
 
 def load_record(path: Path | None) -> Record | None:
@@ -101,16 +111,23 @@ def load_record(path: Path | None) -> Record | None:
     return Record(shape=str(data.get("shape")), files=data["files"])
 
 
-def shape_digest(site: Site, theme_dirs: Sequence[Path], store: Store) -> str:
-    """A hash of everything any page may show but the entries' bodies, and of everything that shows it."""
+def frame_digest(theme_dirs: Sequence[Path], locales: Path, store: Store) -> str:
+    """A hash of what shows the site, whatever its content: the code, the options, the theme and the
+    catalogues (``locales``: the site's own)."""
     digest = hashlib.sha256(json.dumps([RECORD_VERSION, __version__, sys.version, store.options.key("pages")])
                             .encode())
     digest.update(store.code().encode())
-    for folder in [*theme_dirs, site.config.root / "locales"]:
+    for folder in [*theme_dirs, locales]:
         for path in sorted(files_under(folder)):
             digest.update(f"{path}\0".encode())
             with contextlib.suppress(OSError):
                 digest.update(store.digest(path))
+    return digest.hexdigest()
+
+
+def shape_digest(site: Site, frame: str) -> str:
+    """A hash of everything any page may show but the entries' bodies, and of everything that shows it (``frame``)."""
+    digest = hashlib.sha256(frame.encode())
     digest.update(repr(site.config).encode())
     for entry in site.entries:
         digest.update(repr(_shape_of(entry)).encode())
@@ -190,18 +207,22 @@ def identity(*parts: object) -> str:
 
 
 def save(path: Path, shape: str, made: Iterable[tuple[Output, str]], bodies: Bodies, output: Path,
-         previous: Record | None = None) -> Record:
+         previous: Record | None = None, *, trusted: bool = False) -> Record:
     """Record what each output was made from, with its file as written (atomically; failures ignored).
 
     A kept output's file was left as it was (``output/write.py`` never rewrites one): its size, time
-    and inode are the ones ``previous`` recorded, and are not taken again.
+    and inode are the ones ``previous`` recorded, and are not taken again. ``trusted``: the build kept
+    only outputs whose bodies did not change (``keep_unedited``), so their rows stand as recorded.
     """
     files: dict[str, list[Any]] = {}
     for item, ident in made:
+        saved = previous.files.get(item.path) if previous is not None and item.kept else None
+        if trusted and saved is not None and saved[0] == ident and len(saved) == 6:
+            files[item.path] = saved
+            continue
         digest = bodies.digest(item.reads)
         if digest is None:
             continue
-        saved = previous.files.get(item.path) if previous is not None and item.kept else None
         if saved is not None and saved[0] == ident and saved[1] == digest and len(saved) == 6:
             files[item.path] = saved
             continue
@@ -229,7 +250,13 @@ def in_order(paths: Sequence[str], kept: dict[str, Output], made: Sequence[Outpu
 
 @dataclass
 class Reuse:
-    """One build's use of the record: what it keeps, what it makes, and the new record it leaves."""
+    """One build's use of the record: what it keeps, what it makes, and the new record it leaves.
+
+    A serve session's rebuild after edits of bodies alone (``bodyedit.py``) knows which bodies
+    changed (``changed``, their ``read_name``s) and that nothing else did: it keeps every output
+    of the previous build that read none of them, from memory, without checking bodies or files,
+    and ``fresh`` brings the pages and feeds it makes again up to date with the new site.
+    """
 
     path: Path | None  # the record; None: neither read nor written (a build without cache)
     previous: Record | None
@@ -240,18 +267,31 @@ class Reuse:
     made: int = 0
     kept: int = 0
     resident: Resident | None = None  # a serve session: the record and the outputs are in memory
+    changed: frozenset[str] | None = None  # the bodies edited since the session's last build, when only they were
+    fresh: Callable[[Any], Any] = lambda item: item
 
     @classmethod
-    def start(cls, store: Store, site: Site, theme_dirs: Sequence[Path]) -> Reuse:
+    def start(cls, store: Store, site: Site, frame: str) -> Reuse:
         """Read the record of ``store``'s output; a build without cache neither reads nor keeps one."""
         path = store.pages_record
         if path is None:
             return cls(None, None, "", Bodies(site), store.options.output)
-        resident = store.resident
-        known = resident.record if resident is not None else None
-        previous = known[1] if known is not None and known[0] == stat_key(path) else load_record(path)
-        return cls(path, previous, shape_digest(site, theme_dirs, store), Bodies(site), store.options.output,
-                   resident=resident)
+        return cls(path, _previous(store, path), shape_digest(site, frame), Bodies(site), store.options.output,
+                   resident=store.resident)
+
+    @classmethod
+    def after_edits(cls, store: Store, site: Site, shape: str, changed: frozenset[str],
+                    fresh: Callable[[Any], Any]) -> Reuse | None:
+        """A serve session's reuse after edits of the bodies ``changed`` alone, the site's ``shape`` being the
+        previous build's; None when the session holds no record of that build."""
+        path, resident = store.pages_record, store.resident
+        if path is None or resident is None or not resident.outputs:
+            return None
+        previous = _previous(store, path)
+        if previous is None or previous.shape != shape:
+            return None
+        return cls(path, previous, shape, Bodies(site), store.options.output, resident=resident, changed=changed,
+                   fresh=fresh)
 
     def pages(self, jobs: Sequence[J], render: Callable[[list[J]], list[Output]]) -> list[Output]:
         """Every job's page, in order: kept ones read back, the others rendered by ``render``."""
@@ -259,7 +299,7 @@ class Reuse:
                for job in jobs]
         # Two jobs writing one file are an error reported later, with both named: render both.
         kept = self._keep(ids) if len({path for path, _ in ids}) == len(ids) else {}
-        made = render([job for job, (path, _) in zip(jobs, ids) if path not in kept])
+        made = render([self.fresh(job) for job, (path, _) in zip(jobs, ids) if path not in kept])
         self.made, self.kept = self.made + len(made), self.kept + len(kept)
         return in_order([path for path, _ in ids], kept, made)
 
@@ -272,7 +312,7 @@ class Reuse:
                                         [read_name(p) for p in feed.posts])]
                  for kind in kinds]
         kept = self._keep(paths)
-        todo = [feed for feed in feeds if not all(feed.url(kind).lstrip("/") in kept for kind in kinds)]
+        todo = [self.fresh(feed) for feed in feeds if not all(feed.url(kind).lstrip("/") in kept for kind in kinds)]
         reads = {feed.url(kind).lstrip("/"): tuple(read_name(p) for p in feed.posts) for feed in todo for kind in kinds}
         made = [replace(o, reads=reads.get(o.path, ())) for o in make(todo)]
         kept = {path: o for path, o in kept.items() if path not in reads}
@@ -291,15 +331,39 @@ class Reuse:
 
     def _keep(self, wanted: list[tuple[str, str]]) -> dict[str, Output]:
         self.identities.update(wanted)
-        return keep(wanted, self.previous, self.shape, self.bodies, self.output,
-                    self.resident.outputs if self.resident is not None else None)
+        memory = self.resident.outputs if self.resident is not None else None
+        if self.changed is not None and self.previous is not None and memory is not None:
+            return keep_unedited(wanted, self.previous, self.changed, memory)
+        return keep(wanted, self.previous, self.shape, self.bodies, self.output, memory)
 
     def save(self, outputs: Sequence[Output]) -> None:
         """Record the outputs of a successful build, after they are written."""
         if self.path is not None:
             record = save(self.path, self.shape, ((o, self.identities[o.path]) for o in outputs
                                                   if o.path in self.identities), self.bodies, self.output,
-                          self.previous)
+                          self.previous, trusted=self.changed is not None)
             if self.resident is not None:
                 self.resident.record = (stat_key(self.path), record)
                 self.resident.remember(outputs)
+
+
+def _previous(store: Store, path: Path) -> Record | None:
+    """The record of the previous build: a serve session's copy while the file is the one it wrote."""
+    known = store.resident.record if store.resident is not None else None
+    return known[1] if known is not None and known[0] == stat_key(path) else load_record(path)
+
+
+def keep_unedited(wanted: Sequence[tuple[str, str]], record: Record, changed: frozenset[str],
+                  memory: Mapping[str, bytes]) -> dict[str, Output]:
+    """``keep`` after edits of the bodies ``changed`` alone, in a serve session: the outputs of the previous
+    build (``memory``) with the same identity that read none of them."""
+    kept: dict[str, Output] = {}
+    readers = record.readers(changed)
+    for path, ident in wanted:
+        saved = record.files.get(path)
+        data = memory.get(path)
+        if saved is None or data is None or saved[0] != ident or path in readers:
+            continue
+        kept[path] = Output(path=path, data=data, origin=f"the previous build's {path}", reads=tuple(saved[2]),
+                            kept=True)
+    return kept

@@ -18,6 +18,7 @@ import json
 import posixpath
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -138,14 +139,33 @@ def convert_site(site: Site, problems: Problems, interface: Interface, cache: Ma
     enough of them (see ``pool.py``); the results and the order in which problems
     are reported are those of the serial path.
     """
+    done: list[Any] = convert_entries(site, site.entries, problems, interface, cache, workers)  # Site.entries' order
+    if site.unbuilt:  # their other problems are reported: their links are too, in the same run
+        context = _Context(site=site, pages={e.source.path: e.key for e in site.entries},
+                           base_path=site.config.base_path)
+        titles = {e.lang: [interface.gettext(e.lang, title) for title in MARKDOWN_TITLES] for e in site.unbuilt}
+        for stand_in in site.unbuilt:
+            for problem in _convert_entry((context, titles), stand_in)[1]:
+                (problems.warn if problem.warning else problems.error)(problem.path, problem.line, problem.message,
+                                                                       problem.hint)
+    ends = list(itertools.accumulate(map(len, (site.events, site.talks, site.speakers, site.posts, site.pages))))
+    return dataclasses.replace(
+        site, events=tuple(done[:ends[0]]), talks=tuple(done[ends[0]:ends[1]]),
+        speakers=tuple(done[ends[1]:ends[2]]), posts=tuple(done[ends[2]:ends[3]]), pages=tuple(done[ends[3]:]))
+
+
+def convert_entries(site: Site, entries: Sequence[Entry], problems: Problems, interface: Interface,
+                    cache: MarkupCache | None = None, workers: int | None = None) -> list[Entry]:
+    """``entries`` of ``site`` (its links are resolved against it) with their HTML filled in, in order.
+
+    A serve session converts only the entries whose bodies were edited (``bodyedit.py``).
+    """
     context = _Context(site=site, pages={e.source.path: e.key for e in site.entries}, base_path=site.config.base_path)
     cache = cache if cache is not None else MarkupCache()
     # The site's extensions, their options and their code: changing any of them converts every entry again.
     added = extensions_key(site.config)
     salt = json.dumps([__version__, markdown.__version__, EXTENSIONS, context.base_path, *([added] if added else [])])
-    entries = site.entries
-    titles = {lang: [interface.gettext(lang, title) for title in MARKDOWN_TITLES]
-              for lang in {e.lang for e in (*entries, *site.unbuilt)}}
+    titles = {lang: [interface.gettext(lang, title) for title in MARKDOWN_TITLES] for lang in {e.lang for e in entries}}
     keys = [hashlib.sha256(json.dumps([salt, titles[e.lang], e.source.path, e.lang, e.body_md, e.summary_md])
                            .encode("utf-8")).hexdigest() for e in entries]
     results: list[dict[str, Any] | None] = []
@@ -181,15 +201,7 @@ def convert_site(site: Site, problems: Problems, interface: Interface, cache: Ma
             description=entry.description or plain_text(html["summary"], 200),
         )
 
-    done: list[Any] = [finish(index, entry) for index, entry in enumerate(entries)]  # in Site.entries' order
-    for stand_in in site.unbuilt:  # its other problems are reported: its links are too, in the same run
-        for problem in _convert_entry((context, titles), stand_in)[1]:
-            (problems.warn if problem.warning else problems.error)(problem.path, problem.line, problem.message,
-                                                                   problem.hint)
-    ends = list(itertools.accumulate(map(len, (site.events, site.talks, site.speakers, site.posts, site.pages))))
-    return dataclasses.replace(
-        site, events=tuple(done[:ends[0]]), talks=tuple(done[ends[0]:ends[1]]),
-        speakers=tuple(done[ends[1]:ends[2]]), posts=tuple(done[ends[2]:ends[3]]), pages=tuple(done[ends[3]:]))
+    return [finish(index, entry) for index, entry in enumerate(entries)]
 
 
 def untrusted(html: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,124 @@
+"""Under ``serve``, an edit of bodies alone starts from the previous build (``museumsite/bodyedit.py``).
+
+Nothing is assembled, planned or hashed again: the previous build's checked site is the one
+the next build starts from (the same object), only the edited bodies are converted, and only
+what reads them is made again. What the session shows must still be, byte for byte, what a
+clean build makes, wherever the edited text goes: the entry's page, the lists and feeds that
+print it, event feeds, calendars and schedule exports for a talk, another language's pages
+for a translation. An edit that changes what lists show of an entry (its summary) is a whole
+build; so are problems in the edited text, which are reported as in any build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from museumsite.build import build
+from museumsite.serve.server import DevServer
+
+from support import SMALL_SITE, MakeSite, assert_shows_clean, clean_build, settle, shown
+
+
+def _session(site: Path) -> DevServer:
+    dev = DevServer(site)
+    settle()
+    dev.rebuild()
+    return dev
+
+
+def _append(site: Path, rel: str, text: str) -> None:
+    path = site / rel
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    settle()
+
+
+def _started_from_the_last_build(dev: DevServer, edit: object) -> bool:
+    """Whether the session's next build (after ``edit()``) started from the previous one's checked site."""
+    before = dev.session.resident.snapshot.checked
+    assert callable(edit)
+    edit()
+    dev.rebuild()
+    return dev.session.resident.snapshot.checked is before
+
+
+def test_a_post_body_edit_starts_from_the_last_build_and_shows_a_clean_build(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(SMALL_SITE)
+    dev = _session(site)
+    assert _started_from_the_last_build(dev, lambda: _append(site, "content/posts/hello.md", "\nA new ending.\n"))
+    page = shown(dev, "posts/hello/index.html") or b""
+    assert b"A new ending." in page
+    clean = clean_build(site, tmp_path / "clean")
+    assert_shows_clean(dev, clean, search=False)
+    dev.catch_up()
+    assert_shows_clean(dev, clean)
+
+
+def test_talk_and_speaker_body_edits_reach_feeds_calendars_and_exports(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(SMALL_SITE)
+    dev = _session(site)
+
+    def edit() -> None:
+        _append(site, "content/talks/opening.md", "\nThe room was full & the questions long.\n")
+        _append(site, "content/speakers/ada.md", "\nShe also wrote notes.\n")
+
+    assert _started_from_the_last_build(dev, edit)
+    clean = clean_build(site, tmp_path / "clean")
+    changed = [rel for rel, data in clean.items() if b"questions long" in data]
+    assert any(rel.endswith(".ics") for rel in changed) or any(rel.endswith(".json") for rel in changed), changed
+    assert_shows_clean(dev, clean, search=False)
+
+
+def test_a_translation_body_edit_shows_a_clean_build(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(SMALL_SITE)
+    dev = _session(site)
+    assert _started_from_the_last_build(dev, lambda: _append(site, "content/posts/hello.fr.md", "\nEt la suite.\n"))
+    assert b"Et la suite." in (shown(dev, "fr/posts/hello/index.html") or b"")
+    assert_shows_clean(dev, clean_build(site, tmp_path / "clean"), search=False)
+
+
+def test_an_edit_of_the_summary_is_a_whole_build_and_the_lists_show_it(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(SMALL_SITE)
+    dev = _session(site)
+    post = site / "content/posts/second.md"
+
+    def edit() -> None:  # the post has no <!--more-->: its first paragraph is its summary on every list
+        post.write_text(post.read_text(encoding="utf-8").replace("Second.", "Second, rewritten."), encoding="utf-8")
+        settle()
+
+    assert not _started_from_the_last_build(dev, edit)
+    assert b"Second, rewritten." in (shown(dev, "index.html") or b"")
+    assert_shows_clean(dev, clean_build(site, tmp_path / "clean"), search=False)
+
+
+def test_a_broken_link_in_an_edited_body_is_reported_and_its_fix_shows_a_clean_build(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(SMALL_SITE)
+    dev = _session(site)
+    good = shown(dev, "posts/hello/index.html")
+    _append(site, "content/posts/hello.md", "\nSee [the missing talk](../talks/missing.md).\n")
+    dev.rebuild()
+    [problem] = dev.live.snapshot()[1]
+    assert problem.path == "content/posts/hello.md" and "missing.md" in problem.message
+    assert shown(dev, "posts/hello/index.html") == good  # the last good page stays
+    post = site / "content/posts/hello.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("missing.md", "closing.md"), encoding="utf-8")
+    settle()
+    dev.rebuild()
+    assert not dev.live.snapshot()[1]
+    assert_shows_clean(dev, clean_build(site, tmp_path / "clean"), search=False)
+
+
+def test_the_warnings_of_files_not_edited_are_still_reported(make_site: MakeSite) -> None:
+    site = make_site({**SMALL_SITE,
+                      "content/posts/img.md": "---\ntitle: I\ndate: 2024-01-01\n---\nText.\n\n![](x.png)\n"})
+    dev = _session(site)
+    _append(site, "content/posts/second.md", "\nMore.\n")
+    result = build(site, dev.output, in_place=True, resident=dev.session.resident)
+    assert [(w.path, w.message) for w in result.warnings] == [("content/posts/img.md", "image without alt text")]
+    assert result.rendered < result.pages  # started from the last build: the other pages were kept
+    img = site / "content/posts/img.md"
+    img.write_text(img.read_text(encoding="utf-8").replace("![](x.png)", "![a picture](x.png)"), encoding="utf-8")
+    settle()
+    result = build(site, dev.output, in_place=True, resident=dev.session.resident)
+    assert result.warnings == ()
