@@ -160,16 +160,17 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     step("writing", 0, 0)
     stats = write_outputs(outputs, static, output, in_place=options.in_place, spare=store.spare)
     reused.save(outputs)  # it records the files it was asked to keep or make: pages, post feeds, sitemap
+    left_out = 0 if drafts else snapshot.drafts if rebuilt and snapshot else _count_drafts(documents, config)
     if resident is not None:
         resident.snapshot = bodyedit.Snapshot(
             config=config, frame=frame, documents=tuple(documents), static=tuple(static), archives=tuple(archives),
             checked=checked, site=site, interface=interface, catalogue_problems=tuple(catalogue_problems),
             assembled_warnings=marks[0], converted_warnings=marks[1], shape=reused.shape, jobs=tuple(jobs),
-            table=table, plans=plans)
+            table=table, plans=plans, ids=reused.ids, drafts=left_out)
     return BuildResult(output_dir=output, pages=len(pages), feeds=feeds, files=len(outputs) + len(static),
                        written=stats.written, unchanged=stats.unchanged, removed=stats.removed,
                        seconds=time.perf_counter() - started, warnings=tuple(problems.warnings),
-                       drafts=0 if drafts else _count_drafts(documents, config),
+                       drafts=left_out,
                        rendered=reused.made, kept=reused.kept)
 
 
@@ -180,11 +181,14 @@ def _load(root: Path, config: SiteConfig, store: Store,
     from museumsite.render.theme import theme_static
 
     resident = store.resident
-    fronts = store.front_matter() if store.folder is not None else None
+    # A session's later builds parse only the files that changed: the kept parses of every file (read whole,
+    # 10,000 rows on a large site) would save a millisecond each, and saving would drop the other rows.
+    later = resident is not None and bool(resident.outputs)
+    fronts = store.front_matter() if store.folder is not None and not later else None
     documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems,
                                resident.documents if resident is not None else None, fronts)
-    if fronts is not None and (resident is None or not resident.outputs):
-        fronts.save()  # a session's later builds parse only what changed: they would drop the other rows
+    if fronts is not None:
+        fronts.save()
     static = list_static(root, config.content_dir / "static", problems) + theme_static(config, problems)
     return documents, static, load_comment_archives(root, config.content_dir, problems)
 

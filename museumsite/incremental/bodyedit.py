@@ -62,6 +62,8 @@ class Snapshot:
     jobs: tuple[Any, ...]  # render/plan.py's Jobs
     table: Mapping[str, Mapping[str, str]]
     plans: Any  # plugins/producers.py's Plans
+    ids: Mapping[str, list[tuple[str, str]]]  # Reuse.ids: the identity of every page and feed of that plan
+    drafts: int  # the drafts left out: the same while no field changes
 
 
 def edited(snapshot: Any, config: SiteConfig, frame: str, documents: Sequence[Document],
@@ -106,9 +108,9 @@ def after_edits(snapshot: Snapshot, changed: Sequence[Document], problems: Probl
     new = convert(snapshot.checked, raw, found, snapshot.interface, cache)
     if any(_shown_of(entry) != _shown_of(shown[entry.source.path]) for entry in new):
         return None
-    site = _swap(snapshot.site, {entry.source.path: entry for entry in new})
+    site = snapshot.site.with_bodies({(entry.key, entry.lang): entry for entry in new})
     names = frozenset(read_name(entry) for entry in new)
-    reuse = Reuse.after_edits(store, site, snapshot.shape, names, lambda item: refresh(item, site))
+    reuse = Reuse.after_edits(store, site, snapshot.shape, names, lambda item: refresh(item, site), snapshot.ids)
     if reuse is None:
         return None
     edited_paths = {doc.path for doc in changed}
@@ -121,15 +123,6 @@ def after_edits(snapshot: Snapshot, changed: Sequence[Document], problems: Probl
 def _shown_of(entry: Entry) -> tuple[Any, ...]:
     """Every field of ``entry`` but its body: what pages that do not print the body may show of it."""
     return tuple(getattr(entry, f.name) for f in dataclasses.fields(entry) if f.name not in BODY_FIELDS)
-
-
-def _swap(site: Site, new: Mapping[str, Entry]) -> Site:
-    """``site`` with the entries of ``new`` (by source path) in place of its own."""
-    def swapped(entries: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(new.get(entry.source.path, entry) for entry in entries)
-
-    return dataclasses.replace(site, events=swapped(site.events), talks=swapped(site.talks),
-                               speakers=swapped(site.speakers), posts=swapped(site.posts), pages=swapped(site.pages))
 
 
 def refresh(value: Any, site: Site) -> Any:
