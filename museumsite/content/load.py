@@ -120,12 +120,13 @@ def load_documents(
         if child.is_dir() and child.name not in (*KINDS, "static", "comments"):
             problems.warn(site_relative(child, root), None, f"unknown content folder '{child.name}' is ignored",
                           f"content folders are: {', '.join(KINDS)}, static")
+    prefix = os.path.join(os.fspath(root), "") if os.sep == "/" else "\0"  # site_relative, once for every file
     for kind in KINDS:
         folder = content_dir / kind
         if not folder.is_dir():
             continue
         for name in walk_files(folder, root, root, problems, as_text=True):
-            rel = site_relative(name, root)
+            rel = name[len(prefix):] if name.startswith(prefix) else site_relative(name, root)
             if not name.endswith(".md"):
                 problems.warn(rel, None, "not a Markdown file, ignored",
                               "content files end in .md; put other files in content/static/")

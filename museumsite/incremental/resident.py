@@ -27,6 +27,7 @@ soon as they are made, before the search index and the writing (see ``serve/serv
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -62,6 +63,7 @@ class Resident:
         self.markup: dict[str, dict[str, Any]] = {}
         self.templates = MemoryBytecode()
         self.outputs: dict[str, bytes] = {}  # the last good build's pages and feeds, by output path
+        self.kept: dict[str, Output] = {}  # the same, as outputs kept by the next build
         self.record: tuple[tuple[Any, ...] | None, Any] | None = None  # the pages record, with its file's stat
         # Called with every output but the search index once they are made and checked: serve shows them at once.
         self.ready: Callable[[Sequence[Output]], None] | None = None
@@ -94,5 +96,7 @@ class Resident:
     def remember(self, outputs: Sequence[Output]) -> None:
         """The outputs of a build that succeeded (written): the next build may keep them from here."""
         self.outputs = {o.path: o.data for o in outputs}
+        # As outputs to keep (``reuse.keep_unedited``): made again only for the files this build made.
+        self.kept = {o.path: o if o.kept else dataclasses.replace(o, kept=True) for o in outputs}
         self.late.update(self.made_late)
         self.made_late = {}

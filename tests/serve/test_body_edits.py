@@ -122,3 +122,14 @@ def test_the_warnings_of_files_not_edited_are_still_reported(make_site: MakeSite
     settle()
     result = build(site, dev.output, in_place=True, resident=dev.session.resident)
     assert result.warnings == ()
+
+
+def test_the_record_of_what_pages_read_is_written_once_the_author_pauses(make_site: MakeSite) -> None:
+    site = make_site(SMALL_SITE)
+    dev = _session(site)
+    _append(site, "content/posts/hello.md", "\nWritten in a hurry.\n")
+    dev.rebuild()
+    dev.catch_up()  # the author paused: the search index and the record are brought up to date
+    settle()
+    result = build(site, dev.output)  # a plain build afterwards keeps every page the session made
+    assert result.pages > 0 and result.rendered == 0 and not result.up_to_date
