@@ -141,8 +141,7 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
                                                                     documents, static, archives, interface,
                                                                     cache, problems)
     env = load_theme(config, *builtin_registry().bind(HelperContext.of(site, interface)))
-    if resident is not None:
-        env.bytecode_cache = resident.templates
+    env.bytecode_cache = store.template_cache()
     # Pages and post feeds whose inputs did not change since the last build are read back, not made again.
     pages = reused.pages(jobs, lambda todo: plugins.pages(
         render_pages(todo, env, site, interface, table, plans.links, problems, step), todo, problems))

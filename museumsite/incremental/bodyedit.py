@@ -134,7 +134,8 @@ def refresh(value: Any, site: Site) -> Any:
     if isinstance(value, Site):
         return site
     if isinstance(value, tuple):
-        return tuple(refresh(item, site) for item in value)
+        items = [refresh(item, site) for item in value]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)  # a named tuple stays one
     if isinstance(value, list):
         return [refresh(item, site) for item in value]
     if isinstance(value, dict):
