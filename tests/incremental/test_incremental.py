@@ -291,3 +291,27 @@ def test_a_rebuild_that_renders_the_same_bytes_touches_no_file(make_site: MakeSi
         record.unlink()
     assert build(site).written == 1
     assert (site / "_site/CNAME").read_text(encoding="utf-8") == "example.org\n"
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "other template"])
+def test_compiled_templates_in_the_cache_survive_damage_and_follow_their_source(
+        make_site: MakeSite, tmp_path: Path, damage: str) -> None:
+    site = make_site(SMALL_SITE)
+    build(site)
+    compiled = sorted((site / CACHE_DIR / "templates").rglob("*.cache"))
+    assert compiled  # a later build, a new process, does not compile the theme again
+    for number, path in enumerate(compiled):
+        if damage == "garbage":
+            path.write_bytes(os.urandom(path.stat().st_size))
+        elif damage == "empty":
+            path.write_bytes(b"")
+        else:  # each file holds another template's code: Jinja checks the source it was compiled from
+            path.write_bytes(compiled[(number + 1) % len(compiled)].read_bytes() if len(compiled) > 1 else b"")
+    post = site / "content/posts/second.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    assert_same_as_clean(site, tmp_path)
+    default = (REPO / "museumsite/themes/default/templates/404.html").read_text(encoding="utf-8")
+    write(site, "themes/default/templates/404.html",
+          default.replace("{% block content %}", "{% block content %}<p>Mine.</p>", 1))
+    assert_same_as_clean(site, tmp_path)
+    assert b"<p>Mine.</p>" in (site / "_site/404.html").read_bytes()
