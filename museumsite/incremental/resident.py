@@ -23,14 +23,13 @@ soon as they are made, before the search index and the writing (see ``serve/serv
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from museumsite.content.load import DocumentMemo, settled, stat_key
+from museumsite.content.load import DocumentMemo
 from museumsite.model import Output
 
 
@@ -71,18 +70,6 @@ class Resident:
     def begin(self) -> None:
         """A new build: nothing made or deferred yet."""
         self.made_late, self.deferred = {}, False
-
-    def digest(self, path: Path, read: Callable[[Path], bytes]) -> bytes:
-        """``read(path)`` (a digest of the file), unless the file's stat is the one it had when last read."""
-        key = stat_key(path)
-        known = self.digests.get(path)
-        if key is not None and known is not None and known[0] == key:
-            return known[1]
-        read_at = time.time_ns()
-        found = read(path)
-        if key is not None and settled(key, read_at) and stat_key(path) == key:
-            self.digests[path] = (key, found)
-        return found
 
     def remember(self, outputs: Sequence[Output]) -> None:
         """The outputs of a build that succeeded (written): the next build may keep them from here."""

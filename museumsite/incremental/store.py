@@ -20,12 +20,14 @@ import hashlib
 import importlib.util
 import json
 import os
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from museumsite import PACKAGE
+from museumsite.content.load import settled, stat_key
 from museumsite.incremental.atomic import read_json
 from museumsite.incremental.frontmatter import FrontMatterCache
 from museumsite.incremental.markdown import MarkupCache, read_cache
@@ -42,6 +44,8 @@ LAYERS = ("noop", "pages", "markdown", "search")  # the layers keyed by the opti
 LIBRARIES = ("jinja2", "markupsafe", "markdown", "yaml", "feedgen", "slugify", "babel", "pygments", "lxml", "nh3",
              "icalendar")
 _UNKEYED = "museumsite.unkeyed"
+# Files' digests, each with the stat of the file when it was read (``content/load.py``'s ``stat_key``).
+DigestMemo = dict[Path, tuple[tuple[Any, ...], bytes]]
 
 
 def unkeyed(*layers: str, why: str) -> dict[str, Any]:
@@ -90,6 +94,8 @@ class Store:
         self.folder: Path | None = root / CACHE_DIR if options.use_cache else None
         self._code: str | None = None
         self._digests: dict[Path, bytes] = {}
+        # Digests known by stat from earlier builds: a serve session's, or the no-op record's (incremental/noop.py).
+        self.memo: DigestMemo = self.resident.digests if self.resident is not None else {}
 
     def _per_output(self, kind: str) -> Path | None:
         """A record of one output folder: two outputs of one site keep two records."""
@@ -140,15 +146,30 @@ class Store:
 
     def digest(self, path: Path) -> bytes:
         """The SHA-256 of a file's bytes, read once per build (the theme's files are in both the inputs
-        and the shape); raises OSError."""
+        and the shape), and not at all when ``memo`` knows the file by its stat; raises OSError."""
         found = self._digests.get(path)
         if found is None:
-            if self.resident is not None:
-                found = self.resident.digest(path, lambda file: hashlib.sha256(file.read_bytes()).digest())
-            else:
-                found = hashlib.sha256(path.read_bytes()).digest()
+            found = known_digest(self.memo, path, lambda file: hashlib.sha256(file.read_bytes()).digest())
             self._digests[path] = found
         return found
+
+
+def known_digest(memo: DigestMemo, path: Path, read: Callable[[Path], bytes]) -> bytes:
+    """``read(path)`` (a digest of the file), unless the file's stat is the one ``memo`` holds for it.
+
+    What is read is kept in ``memo`` only when the file had settled (``content/load.py``'s ``settled``:
+    a file saved twice within one tick of the file system's clock keeps its stat) and its stat did not
+    change during the read.
+    """
+    key = stat_key(path)
+    known = memo.get(path)
+    if key is not None and known is not None and known[0] == key:
+        return known[1]
+    read_at = time.time_ns()
+    found = read(path)
+    if key is not None and settled(key, read_at) and stat_key(path) == key:
+        memo[path] = (key, found)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
