@@ -90,10 +90,10 @@ class DocumentMemo:
 RACY = 50_000_000
 
 
-def stat_key(path: Path) -> tuple[Any, ...] | None:
+def stat_key(path: Path | str) -> tuple[Any, ...] | None:
     """What says a file is the same one with the same bytes: size, modification and change times, inode."""
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)

@@ -28,13 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from museumsite import __version__
+from museumsite.content.load import stat_key
 from museumsite.errors import Problem
 from museumsite.incremental.atomic import write_json
 from museumsite.incremental.store import (
     OUTPUT_MANIFEST,
     DigestMemo,
     Store,
-    files_under,
+    file_names_under,
     read_output_manifest,
     read_record,
 )
@@ -55,23 +56,26 @@ class Inputs:
 def inputs_fingerprint(root: Path, extra_dirs: list[Path], skip: list[Path], store: Store) -> Inputs:
     """A hash of everything a build of ``root`` reads, with the options that change its output."""
     saved = read_record(store.noop_record)
-    for path, entry in _recorded_digests(saved).items():
-        store.memo.setdefault(path, entry)
+    for name, entry in _recorded_digests(saved).items():
+        store.memo.setdefault(name, entry)
     digest = hashlib.sha256(json.dumps([__version__, sys.version, store.options.key("noop")]).encode())
     digest.update(store.code().encode())
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for folder in [root, *extra_dirs]:
-        for path in sorted(files_under(folder, skip)):
-            if path in seen:
+        for name in sorted(file_names_under(folder, skip)):
+            if name in seen:
                 continue
-            seen.add(path)
-            stat = path.stat()
-            digest.update(f"{path}\0{stat.st_size}\n".encode())
-            if stat.st_size <= HASHED_UP_TO:
-                digest.update(store.digest(path))
+            seen.add(name)
+            key = stat_key(name)  # size, modification and change times, inode, device
+            if key is None:  # gone since it was listed: this fingerprint matches no record
+                digest.update(f"{name}\0missing\n".encode())
+                continue
+            digest.update(f"{name}\0{key[0]}\n".encode())
+            if key[0] <= HASHED_UP_TO:
+                digest.update(store.digest(name, key))
             else:
-                digest.update(f"{stat.st_mtime_ns}\0{stat.st_ino}\n".encode())
-    known = {path: store.memo[path] for path in sorted(seen) if path in store.memo}
+                digest.update(f"{key[1]}\0{key[3]}\n".encode())
+    known = {name: store.memo[name] for name in sorted(seen) if name in store.memo}
     return Inputs(digest.hexdigest(), saved, known)
 
 
@@ -83,14 +87,14 @@ def _recorded_digests(saved: dict[str, Any] | None) -> DigestMemo:
         if (isinstance(entry, list) and len(entry) == 6 and all(type(n) is int for n in entry[:5])
                 and isinstance(entry[5], str) and len(entry[5]) == 64):
             try:
-                found[Path(name)] = (tuple(entry[:5]), bytes.fromhex(entry[5]))
+                found[name] = (tuple(entry[:5]), bytes.fromhex(entry[5]))
             except ValueError:
                 continue
     return found
 
 
 def _digests_record(known: DigestMemo) -> dict[str, list[Any]]:
-    return {str(path): [*key, digest.hex()] for path, (key, digest) in known.items()}
+    return {name: [*key, digest.hex()] for name, (key, digest) in known.items()}
 
 
 def output_fingerprint(output: Path) -> str:

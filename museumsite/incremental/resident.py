@@ -24,7 +24,6 @@ soon as they are made, before the search index and the writing (see ``serve/serv
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -53,7 +52,7 @@ class Resident:
 
     def __init__(self) -> None:
         self.documents = DocumentMemo()
-        self.digests: dict[Path, tuple[tuple[Any, ...], bytes]] = {}
+        self.digests: dict[str, tuple[tuple[Any, ...], bytes]] = {}  # by file name: store.py's DigestMemo
         self.markup: dict[str, dict[str, Any]] = {}
         self.templates = MemoryBytecode()
         self.outputs: dict[str, bytes] = {}  # the last good build's pages and feeds, by output path

@@ -44,8 +44,8 @@ LAYERS = ("noop", "pages", "markdown", "search")  # the layers keyed by the opti
 LIBRARIES = ("jinja2", "markupsafe", "markdown", "yaml", "feedgen", "slugify", "babel", "pygments", "lxml", "nh3",
              "icalendar")
 _UNKEYED = "museumsite.unkeyed"
-# Files' digests, each with the stat of the file when it was read (``content/load.py``'s ``stat_key``).
-DigestMemo = dict[Path, tuple[tuple[Any, ...], bytes]]
+# Files' digests by file name, each with the stat of the file when it was read (``content/load.py``'s ``stat_key``).
+DigestMemo = dict[str, tuple[tuple[Any, ...], bytes]]
 
 
 def unkeyed(*layers: str, why: str) -> dict[str, Any]:
@@ -93,7 +93,7 @@ class Store:
         self._stamp = stamp
         self.folder: Path | None = root / CACHE_DIR if options.use_cache else None
         self._code: str | None = None
-        self._digests: dict[Path, bytes] = {}
+        self._digests: dict[str, bytes] = {}
         # Digests known by stat from earlier builds: a serve session's, or the no-op record's (incremental/noop.py).
         self.memo: DigestMemo = self.resident.digests if self.resident is not None else {}
 
@@ -144,31 +144,39 @@ class Store:
             self._code = digest.hexdigest()
         return self._code
 
-    def digest(self, path: Path) -> bytes:
+    def digest(self, path: Path | str, key: tuple[Any, ...] | None = None) -> bytes:
         """The SHA-256 of a file's bytes, read once per build (the theme's files are in both the inputs
-        and the shape), and not at all when ``memo`` knows the file by its stat; raises OSError."""
-        found = self._digests.get(path)
+        and the shape), and not at all when ``memo`` knows the file by its stat (``key``, when the caller
+        has just taken it); raises OSError."""
+        name = os.fspath(path)
+        found = self._digests.get(name)
         if found is None:
-            found = known_digest(self.memo, path, lambda file: hashlib.sha256(file.read_bytes()).digest())
-            self._digests[path] = found
+            found = known_digest(self.memo, name, _file_digest, key)
+            self._digests[name] = found
         return found
 
 
-def known_digest(memo: DigestMemo, path: Path, read: Callable[[Path], bytes]) -> bytes:
-    """``read(path)`` (a digest of the file), unless the file's stat is the one ``memo`` holds for it.
+def _file_digest(name: str) -> bytes:
+    with open(name, "rb") as file:
+        return hashlib.sha256(file.read()).digest()
+
+
+def known_digest(memo: DigestMemo, name: str, read: Callable[[str], bytes], key: tuple[Any, ...] | None = None) -> bytes:
+    """``read(name)`` (a digest of the file), unless the file's stat (``key``, or taken now) is the one
+    ``memo`` holds for it.
 
     What is read is kept in ``memo`` only when the file had settled (``content/load.py``'s ``settled``:
     a file saved twice within one tick of the file system's clock keeps its stat) and its stat did not
     change during the read.
     """
-    key = stat_key(path)
-    known = memo.get(path)
+    key = key or stat_key(name)
+    known = memo.get(name)
     if key is not None and known is not None and known[0] == key:
         return known[1]
     read_at = time.time_ns()
-    found = read(path)
-    if key is not None and settled(key, read_at) and stat_key(path) == key:
-        memo[path] = (key, found)
+    found = read(name)
+    if key is not None and settled(key, read_at) and stat_key(name) == key:
+        memo[name] = (key, found)
     return found
 
 
@@ -214,27 +222,32 @@ def read_record(path: Path | None) -> dict[str, Any] | None:
 def files_under(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
     """The files a build reads under ``folder``: hidden ones, ``__pycache__`` and ``skip`` left out, linked
     folders followed (as the loader does)."""
-    return _files(folder, set(skip), set())
+    return [Path(name) for name in file_names_under(folder, skip)]
 
 
-def _files(folder: Path, skip: set[Path], visited: set[Path]) -> list[Path]:
-    found: list[Path] = []
+def file_names_under(folder: Path, skip: Iterable[Path] = ()) -> list[str]:
+    """``files_under``, as the file names themselves: the no-op check walks every input folder on every
+    build, and makes no ``Path`` of a file it does not read."""
+    return _files(os.fspath(folder), {os.fspath(path) for path in skip}, set())
+
+
+def _files(folder: str, skip: set[str], visited: set[str]) -> list[str]:
+    found: list[str] = []
     try:
         entries = list(os.scandir(folder))
-        real = folder.resolve()
+        real = os.path.realpath(folder)
     except OSError:
         return found
     if real in visited:
         return found
     visited.add(real)
     for entry in entries:
-        path = Path(entry.path)
-        if entry.name.startswith(".") or entry.name == "__pycache__" or path in skip:
+        if entry.name.startswith(".") or entry.name == "__pycache__" or entry.path in skip:
             continue
         if entry.is_dir():
-            found.extend(_files(path, skip, visited))
+            found.extend(_files(entry.path, skip, visited))
         elif entry.is_file():
-            found.append(path)
+            found.append(entry.path)
     return found
 
 
