@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 from museumsite.config import SiteConfig, load_config
 from museumsite.errors import ConfigError, Problems
-from museumsite.incremental import noop, reuse
+from museumsite.incremental import noop
 from museumsite.incremental.store import CACHE_DIR, BuildOptions, Store
 from museumsite.markup.extensions import check_extensions, extensions_key
 from museumsite.model import BuildResult, Document, Output
 from museumsite.output.write import build_lock, check_output_dir
 from museumsite.plugins.registry import Plugins, load_plugins
-from museumsite.render.theme import check_theme, theme_dirs
+from museumsite.render.chain import check_theme, theme_dirs
 
 if TYPE_CHECKING:
     from museumsite.incremental.resident import Resident  # serve's; importing it would load Jinja for a no-op
@@ -96,6 +96,7 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     from museumsite.content.assemble import assemble_site
     from museumsite.content.load import list_static, load_comment_archives, load_documents
     from museumsite.content.validate import check_site
+    from museumsite.incremental import reuse
     from museumsite.lang.i18n import load_interface
     from museumsite.markup.convert import convert_site
     from museumsite.output.write import check_collisions, write_outputs
