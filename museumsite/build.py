@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from museumsite.config import SiteConfig, load_config
-from museumsite.errors import ConfigError, Problems
+from museumsite.errors import BuildResult, ConfigError, Problems
 from museumsite.incremental import noop
 from museumsite.incremental.store import CACHE_DIR, BuildOptions, Store
 from museumsite.markup.extensions import check_extensions, extensions_key
-from museumsite.model import BuildResult, Document, Output
 from museumsite.output.write import build_lock, check_output_dir
 from museumsite.plugins.registry import Plugins, load_plugins
 from museumsite.render.chain import check_theme, theme_dirs
 
 if TYPE_CHECKING:
     from museumsite.incremental.resident import Resident  # serve's; importing it would load Jinja for a no-op
+    from museumsite.model import Document, Output  # the entries: a no-op build never loads them
     from museumsite.plugins.producers import Made, Producer
 
 Progress = Callable[[str, int, int], None]

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from museumsite import __version__
-from museumsite.content.load import stat_key
-from museumsite.errors import Problem
+from museumsite.content.stat import stat_key
+from museumsite.errors import BuildResult, Problem
 from museumsite.incremental.atomic import write_json
 from museumsite.incremental.store import (
     OUTPUT_MANIFEST,
@@ -39,7 +39,6 @@ from museumsite.incremental.store import (
     read_output_manifest,
     read_record,
 )
-from museumsite.model import BuildResult
 
 HASHED_UP_TO = 1 << 20  # bytes: smaller files are hashed; larger ones (video, audio) are known by size and time
 

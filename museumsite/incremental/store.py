@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from museumsite import PACKAGE
-from museumsite.content.load import settled, stat_key
+from museumsite.content.stat import settled, stat_key
 from museumsite.incremental.atomic import read_json
 from museumsite.incremental.frontmatter import FrontMatterCache
 from museumsite.incremental.markdown import MarkupCache, read_cache

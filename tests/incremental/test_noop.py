@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from museumsite.build import CACHE_DIR, build
-from museumsite.content.load import RACY
+from museumsite.content.stat import RACY
 from museumsite.render.theme import default_theme_dir
 
 from support import SMALL_SITE, MakeSite, snapshot
