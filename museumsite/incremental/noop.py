@@ -105,15 +105,27 @@ def output_fingerprint(output: Path) -> str:
     manifest = read_output_manifest(output)
     if manifest is None:
         return secrets.token_hex(16)  # no manifest: this folder can never match a record
-    digest = hashlib.sha256()
     base = os.fspath(output)
-    for name in [OUTPUT_MANIFEST, *manifest.files]:
+    # Each file is looked up from the folder, opened once, rather than from the root of the file system.
+    folder = None
+    if os.stat in os.supports_dir_fd:
         try:
-            stat = os.stat(os.path.join(base, name), follow_symlinks=False)
-            digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0{stat.st_mode}\n".encode())
+            folder = os.open(base, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         except OSError:
-            digest.update(f"{name}\0missing\n".encode())
-    return digest.hexdigest()
+            return secrets.token_hex(16)
+    lines = []
+    try:
+        for name in [OUTPUT_MANIFEST, *manifest.files]:
+            try:
+                stat = (os.stat(name, dir_fd=folder, follow_symlinks=False) if folder is not None
+                        else os.stat(os.path.join(base, name), follow_symlinks=False))
+                lines.append(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0{stat.st_mode}\n")
+            except OSError:
+                lines.append(f"{name}\0missing\n")
+    finally:
+        if folder is not None:
+            os.close(folder)
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
 def unchanged(record: Path | None, inputs: Inputs, output: Path, seconds: float) -> BuildResult | None:

@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING, Any
 from museumsite import PACKAGE
 from museumsite.content.stat import settled, stat_key
 from museumsite.incremental.atomic import read_json
-from museumsite.incremental.frontmatter import FrontMatterCache
-from museumsite.incremental.markdown import MarkupCache, read_cache
-from museumsite.incremental.shards import ShardCache
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the layers are imported by the methods that open them: a no-op build opens none
+    from museumsite.incremental.frontmatter import FrontMatterCache
+    from museumsite.incremental.markdown import MarkupCache
     from museumsite.incremental.resident import Resident
+    from museumsite.incremental.shards import ShardCache
 
 CACHE_DIR = ".museumsite-cache"  # beside museumsite.yaml; everything in it may be deleted at any time
 SERVE_OUTPUT = Path(CACHE_DIR) / "serve"  # what ``serve`` builds into, inside the site folder
@@ -119,6 +119,8 @@ class Store:
 
     def markdown_cache(self) -> MarkupCache:
         """The Markdown layer, its rows keyed by the options it depends on."""
+        from museumsite.incremental.markdown import read_cache
+
         cache = read_cache(self.folder / "markup.sqlite3" if self.folder else None, self.options.key("markdown"))
         if self.resident is not None:
             cache.memory = self.resident.markup
@@ -126,10 +128,14 @@ class Store:
 
     def front_matter(self) -> FrontMatterCache:
         """The front matter layer, keyed by the installed code (which parses it)."""
+        from museumsite.incremental.frontmatter import FrontMatterCache
+
         return FrontMatterCache(self.folder, self.code())
 
     def shard_cache(self) -> ShardCache:
         """The search layer, its shards keyed by the options it depends on."""
+        from museumsite.incremental.shards import ShardCache
+
         return ShardCache.open(self.folder / "search" if self.folder else None, self.options.key("search"))
 
     def code(self) -> str:
@@ -137,9 +143,9 @@ class Store:
         change. Taken once per build: the no-op record and the page records both depend on it."""
         if self._code is None:
             digest = hashlib.sha256()
-            for path in sorted(files_under(PACKAGE)) + _libraries():
-                stat = path.stat()
-                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            for name in sorted(file_names_under(PACKAGE)) + [str(path) for path in _libraries()]:
+                stat = os.stat(name)
+                digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
             digest.update(self._stamp.encode())
             self._code = digest.hexdigest()
         return self._code

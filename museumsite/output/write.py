@@ -14,7 +14,6 @@ rebuilds) that write it, so two of them never write over each other's files.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import itertools
 import os
@@ -307,6 +306,8 @@ def _change(outputs: list[Output], static: list[StaticFile], output: Path,
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE), so a kill at any
     moment leaves a complete site; False where the system or file system cannot."""
+    import ctypes  # here: a no-op build swaps nothing
+
     rename = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform == "linux" else None
     if rename is None:
         return False
