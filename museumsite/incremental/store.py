@@ -21,7 +21,7 @@ import importlib.util
 import json
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,7 +44,7 @@ LAYERS = ("noop", "pages", "markdown", "search")  # the layers keyed by the opti
 LIBRARIES = ("jinja2", "markupsafe", "markdown", "yaml", "feedgen", "slugify", "babel", "pygments", "lxml", "nh3",
              "icalendar")
 _UNKEYED = "museumsite.unkeyed"
-# Files' digests by file name, each with the stat of the file when it was read (``content/load.py``'s ``stat_key``).
+# Files' digests by file name, each with the stat of the file when it was read (``content/stat.py``'s ``stat_key``).
 DigestMemo = dict[str, tuple[tuple[Any, ...], bytes]]
 
 
@@ -157,21 +157,15 @@ class Store:
         name = os.fspath(path)
         found = self._digests.get(name)
         if found is None:
-            found = known_digest(self.memo, name, _file_digest, key)
+            found = known_digest(self.memo, name, key)
             self._digests[name] = found
         return found
 
 
-def _file_digest(name: str) -> bytes:
-    with open(name, "rb") as file:
-        return hashlib.sha256(file.read()).digest()
+def known_digest(memo: DigestMemo, name: str, key: tuple[Any, ...] | None = None) -> bytes:
+    """The SHA-256 of a file's bytes, unless the file's stat (``key``, or taken now) is the one ``memo`` holds.
 
-
-def known_digest(memo: DigestMemo, name: str, read: Callable[[str], bytes], key: tuple[Any, ...] | None = None) -> bytes:
-    """``read(name)`` (a digest of the file), unless the file's stat (``key``, or taken now) is the one
-    ``memo`` holds for it.
-
-    What is read is kept in ``memo`` only when the file had settled (``content/load.py``'s ``settled``:
+    What is read is kept in ``memo`` only when the file had settled (``content/stat.py``'s ``settled``:
     a file saved twice within one tick of the file system's clock keeps its stat) and its stat did not
     change during the read.
     """
@@ -180,7 +174,8 @@ def known_digest(memo: DigestMemo, name: str, read: Callable[[str], bytes], key:
     if key is not None and known is not None and known[0] == key:
         return known[1]
     read_at = time.time_ns()
-    found = read(name)
+    with open(name, "rb") as file:
+        found = hashlib.sha256(file.read()).digest()
     if key is not None and settled(key, read_at) and stat_key(name) == key:
         memo[name] = (key, found)
     return found
