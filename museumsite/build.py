@@ -15,24 +15,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from museumsite.config import SiteConfig, load_config
-from museumsite.errors import ConfigError, Problem, Problems
-from museumsite.incremental import noop, reuse
+from museumsite.errors import BuildResult, ConfigError, Problem, Problems
+from museumsite.incremental import noop
 from museumsite.incremental.store import CACHE_DIR, BuildOptions, Store
 from museumsite.markup.extensions import check_extensions, extensions_key
-from museumsite.model import BuildResult, Document, Output
 from museumsite.output.write import build_lock, check_output_dir
 from museumsite.plugins.registry import Plugins, load_plugins
-from museumsite.render.theme import check_theme, theme_dirs
+from museumsite.render.chain import check_theme, theme_dirs
 
 if TYPE_CHECKING:
     from museumsite.incremental.markdown import MarkupCache
     from museumsite.incremental.resident import Resident  # serve's; importing it would load Jinja for a no-op
+    from museumsite.incremental.reuse import Reuse
     from museumsite.lang.i18n import Interface
-    from museumsite.model import Archive, Site, StaticFile
+    from museumsite.model import Archive, Document, Output, Site, StaticFile  # a no-op build never loads them
     from museumsite.plugins.producers import Made, Plans, Producer
     from museumsite.render.plan import Job
 
-    Prepared = tuple[Site, Site, list[Job], Mapping[str, Mapping[str, str]], Plans, reuse.Reuse,
+    Prepared = tuple[Site, Site, list[Job], Mapping[str, Mapping[str, str]], Plans, Reuse,
                      tuple[tuple[Problem, ...], tuple[Problem, ...]]]
 
 Progress = Callable[[str, int, int], None]
@@ -99,7 +99,7 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
            started: float) -> BuildResult:
     """The stages, run while holding the site's build lock."""
     # The pipeline is imported here, not at the top: a no-op rebuild never needs it.
-    from museumsite.incremental import bodyedit
+    from museumsite.incremental import bodyedit, reuse
     from museumsite.lang.i18n import load_interface
     from museumsite.markup.convert import convert_entries
     from museumsite.output.write import check_collisions, write_outputs
@@ -200,6 +200,7 @@ def _prepare(root: Path, config: SiteConfig, plugins: Plugins, store: Store, ste
     from museumsite.comments.threads import attach_threads
     from museumsite.content.assemble import assemble_site
     from museumsite.content.validate import check_site
+    from museumsite.incremental import reuse
     from museumsite.markup.convert import convert_site
     from museumsite.plugins.producers import Plans
     from museumsite.render.plan import alternates, drop_shadowed_redirects, plan_pages

@@ -60,7 +60,9 @@ def _unescaped(stream: TextIO) -> TextIO:
 
 
 def _main(argv: list[str] | None) -> int:
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else argv
+    # ``museumsite build`` (most often a no-op, over in a tenth of a second) needs no other command's parser.
+    parser = _parser(only_build=argv[:1] == ["build"])
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 for --help
@@ -103,7 +105,8 @@ def failed_line(command: str | None, count: int) -> str:
     return f"{done}: {problems}; nothing was written."
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only_build: bool = False) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only_build``, the same parser without the commands after ``build``."""
     parser = argparse.ArgumentParser(
         prog="museumsite", description="Build static sites for conference proceedings, event recaps and blogs.")
     parser.add_argument("--version", action="version", version=f"museumsite {__version__}")
@@ -126,6 +129,8 @@ def _parser() -> argparse.ArgumentParser:
     loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
     loud.add_argument("--verbose", "-v", action="store_true", help="also print file counts")
     build.set_defaults(run=_build)
+    if only_build:
+        return parser
 
     init = commands.add_parser("init", help="create a small working site in a new folder",
                                description="Create a small working site (one event, talk, speaker and post).")

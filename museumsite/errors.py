@@ -1,9 +1,10 @@
-"""Problems found in a site, and how they are reported.
+"""Problems found in a site, and how they are reported; and what a build that succeeds reports.
 
 Every stage collects what is wrong instead of stopping at the first problem, so
 that one build shows the author everything to fix. A problem carries the file
 (relative to the site root, as the author sees it), the line when known, and a
-hint saying what to do.
+hint saying what to do. A build that succeeds reports a ``BuildResult``: its figures
+and its warnings (here rather than in ``model.py``, whose entries a no-op build never loads).
 """
 
 from __future__ import annotations
@@ -126,3 +127,22 @@ def counted(number: int, singular: str, plural: str = "") -> str:
     ('1 entry', '2 entries'). The theme's own counts use the catalogues' plural rules.
     """
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildResult:
+    """What a build that succeeded reports: the figures ``museumsite build`` prints, and its warnings."""
+
+    output_dir: Path
+    pages: int
+    feeds: int
+    files: int
+    written: int
+    unchanged: int
+    removed: int
+    seconds: float
+    warnings: tuple[Problem, ...] = ()
+    drafts: int = 0  # draft files left out (0 when built with drafts)
+    rendered: int = 0  # pages and post feeds rendered by this build
+    kept: int = 0  # pages and post feeds read back from the previous build instead (incremental/reuse.py)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was made or read (incremental/noop.py)

@@ -15,11 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from museumsite.config import KINDS
+from museumsite.errors import BuildResult
 
 if TYPE_CHECKING:
     from museumsite.config import SiteConfig
 
-__all__ = ["KINDS"]  # the content kinds, defined beside the config that names them (comments.kinds)
+# The content kinds, defined beside the config that names them (comments.kinds); the result of a build, beside the
+# problems a build reports (errors.py): a no-op build reports one, and needs nothing else from here.
+__all__ = ["KINDS", "BuildResult"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -423,20 +426,3 @@ class Output:
     origin: str = ""  # who made it, for error messages: "content/talks/x.md:1", "the tag page"
     reads: tuple[str, ...] = ()  # the entries whose bodies it shows ("key\0lang"): see reuse.py
     kept: bool = False  # read back from the previous build's output, where it still is, unchanged
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BuildResult:
-    output_dir: Path
-    pages: int
-    feeds: int
-    files: int
-    written: int
-    unchanged: int
-    removed: int
-    seconds: float
-    warnings: tuple[Any, ...] = ()
-    drafts: int = 0  # draft files left out (0 when built with drafts)
-    rendered: int = 0  # pages and post feeds rendered by this build
-    kept: int = 0  # pages and post feeds read back from the previous build instead (incremental/reuse.py)
-    up_to_date: bool = False  # nothing changed since the last build: nothing was made or read (incremental/noop.py)

@@ -14,9 +14,8 @@ import hashlib
 import posixpath
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import quote, unquote, urljoin
-
-from slugify import slugify as _slugify
 
 # File systems refuse names over 255 bytes; a segment (one folder or file name of a URL)
 # stays well under that, and a whole URL under what every server and OS path accepts.
@@ -33,6 +32,18 @@ _SYMBOLS = {"+": " plus ", "#": " sharp "}
 _SYMBOL = re.compile("[" + re.escape("".join(_SYMBOLS)) + "]")
 # Bidirectional overrides and isolates: invisible, and used to disguise names.
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@functools.cache
+def _slugifier() -> Callable[..., str]:
+    """python-slugify's function, imported when first needed: a no-op build (config and URL checks) never is."""
+    from slugify import slugify
+
+    return slugify
+
+
+def _slugify(text: str, **options: bool) -> str:
+    return _slugifier()(text, **options)
 
 
 def make_slug(text: str) -> str:

@@ -47,6 +47,39 @@ def find_museumsite(given: str | None) -> list[str]:
     raise AssertionError
 
 
+def installed_bytecode(museumsite: list[str], work: Path) -> tuple[dict[str, str], str]:
+    """The environment of the measured museumsite processes: museumsite's code read as compiled bytecode, as
+    from an installed package; and a note saying so for the report.
+
+    A checkout installed with ``pip install -e .`` is compiled from source by every process that cannot
+    write its ``__pycache__`` (``PYTHONDONTWRITEBYTECODE``, set on some machines): a tenth of a second
+    a run that no user with a wheel pays. So the package is compiled into a bytecode folder under
+    ``work`` (``PYTHONPYCACHEPREFIX``): nothing is written into the repository or the venv. Python
+    then looks for every module's bytecode there alone, so the processes may write there (the
+    standard library's and the libraries' modules are compiled once), and one unmeasured build of
+    the starter site does that before the first measured run.
+    """
+    prefix = work / "pycache"
+    python = museumsite[0] if museumsite[1:2] == ["-m"] else interpreter_of(museumsite[0])
+    package = subprocess.run([python, "-c", "import museumsite; print(museumsite.PACKAGE)"], capture_output=True,
+                             text=True, check=False).stdout.strip()
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(prefix)
+    if package:
+        subprocess.run([python, "-X", f"pycache_prefix={prefix}", "-m", "compileall", "-q", package],
+                       stdout=subprocess.DEVNULL, check=False)
+    starter = work / "bytecode-warm-up"
+    rmtree(starter)
+    for step in (["init", str(starter)], ["build", "--site", str(starter), "--quiet"]):
+        subprocess.run([*museumsite, *step], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=False)
+    rmtree(starter)
+    return env, (f"museumsite ran from bytecode compiled into {prefix} (PYTHONPYCACHEPREFIX; the package by "
+                 "compileall, the libraries by one unmeasured build of the starter site), as an installed "
+                 "package does: an editable checkout under PYTHONDONTWRITEBYTECODE would otherwise compile its "
+                 "modules from source on every run")
+
+
 def interpreter_of(script: str) -> str:
     """The Python a console script runs with (its #! line), for the machine report."""
     try:
@@ -135,7 +168,8 @@ def hugo_theme_skeleton(work: Path, hugo: list[str]) -> Path:
 
 
 def setup_sites(n: int, corpus: Path, sites: Path, museumsite: list[str], peers: Peers,
-                wanted: list[str], work: Path) -> tuple[list[Tool], dict[str, str]]:
+                wanted: list[str], work: Path, env: dict[str, str] | None = None) -> tuple[list[Tool], dict[str, str]]:
+    """The sites of N posts, one per tool; ``env`` is the museumsite processes' (``installed_bytecode``)."""
     rmtree(sites)
     tools: list[Tool] = []
     problems: dict[str, str] = {}
@@ -151,12 +185,12 @@ def setup_sites(n: int, corpus: Path, sites: Path, museumsite: list[str], peers:
     shutil.copy2((packaged if packaged.is_dir() else REPO / "themes" / "default") / "templates" / "base.html",
                  template)
     tools.append(Tool("museumsite", site, site / "_site", [site / ".museumsite-cache"],
-                      [*museumsite, "build"], site / "content" / "posts", template=template))
+                      [*museumsite, "build"], site / "content" / "posts", env, template=template))
     quiet = sites / "museumsite-nosearch"  # the same site with the search index turned off
     shutil.copytree(site, quiet)
     (quiet / "museumsite.yaml").write_text(MUSEUMSITE_YAML + "search: false\n", encoding="utf-8")
     tools.append(Tool("museumsite-nosearch", quiet, quiet / "_site", [quiet / ".museumsite-cache"],
-                      [*museumsite, "build"], quiet / "content" / "posts",
+                      [*museumsite, "build"], quiet / "content" / "posts", env,
                       template=quiet / "themes" / "default" / "templates" / "base.html"))
 
     for name in wanted:

@@ -30,7 +30,7 @@ from museumsite.config import SiteConfig
 from museumsite.content.assemble import load_site
 from museumsite.errors import Problems, counted
 from museumsite.lang.i18n import load_interface
-from museumsite.render.theme import default_theme_dir, locale_dirs
+from museumsite.render.chain import default_theme_dir, locale_dirs
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any, Literal, Protocol, overload
 
+from museumsite.content.stat import settled, stat_key
 from museumsite.errors import Problems, counted
 from museumsite.model import KINDS, Archive, Document, StaticFile
 from museumsite.yamlfile import (
@@ -83,25 +84,6 @@ class DocumentMemo:
         if self._languages != (languages, default_language):
             self.documents.clear()
         self._languages = (languages, default_language)
-
-
-# Nanoseconds: a file changed this close to the moment it was read may change again within the same tick of
-# the file system's clock, keeping its stat; it is not trusted by its stat (git calls such entries racy).
-RACY = 50_000_000
-
-
-def stat_key(path: str | Path) -> tuple[Any, ...] | None:
-    """What says a file is the same one with the same bytes: size, modification and change times, inode."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
-
-
-def settled(key: tuple[Any, ...] | None, read_at: int) -> bool:
-    """Whether a file with stat ``key``, read at ``read_at`` (``time.time_ns()``), may be known by that stat later."""
-    return key is not None and max(key[1], key[2]) < read_at - RACY
 
 
 def load_documents(

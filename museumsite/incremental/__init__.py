@@ -6,7 +6,9 @@ stale file, and ``.museumsite-cache/`` may be deleted at any time.
 
 - **no-op record** (``noop.py``; ``.museumsite-cache/build-<o>.json``): the hash of every input
   file, the installed code and ``key("noop")``, with the output's files by name, size, time and
-  inode. When both match, the build does nothing and reports the recorded warnings again.
+  inode. When both match, the build does nothing and reports the recorded warnings again. It also
+  keeps each input file's stat (size, times, inode, device) with its digest: the next check reads
+  only the files whose stat changed (``store.known_digest``, as ``serve``'s memory does).
 - **page reuse** (``reuse.py``; ``.museumsite-cache/render-<o>.json``): the site's *shape*
   (everything but the entries' bodies, with the code, theme, catalogues and ``key("pages")``)
   and, per page or post feed, its identity, the bodies its templates read and its file in the

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import ctypes
 import functools
 import json
 import os
@@ -134,6 +133,8 @@ def _stage(path: Path, data: bytes, *, flush: bool) -> Path:
 
 def _flush(paths: list[Path]) -> None:
     """Flush these files' bytes to the disk: the file systems holding them at once on Linux, else one by one."""
+    import ctypes  # here: a no-op build flushes nothing
+
     syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None) if sys.platform == "linux" else None
     pending = list(paths)
     if syncfs is not None:

@@ -8,6 +8,11 @@ files in the output folder (the name, size, time and inode of each) and the buil
 When both fingerprints match at the next build, the previous output is exactly what
 this build would write: nothing is rendered or written, and the recorded warnings are
 reported again. Any doubt (a missing, unreadable or foreign record) means a full build.
+
+The record also keeps each input file's stat (size, modification and change times, inode,
+device) with the digest of its bytes, so that the next fingerprint reads only the files
+whose stat changed (``store.known_digest``; a file changed within the racy window of its
+hashing is not kept, and a damaged entry is no entry: the file is read).
 """
 
 from __future__ import annotations
@@ -18,34 +23,77 @@ import json
 import os
 import secrets
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from museumsite import __version__
-from museumsite.errors import Problem
+from museumsite.content.stat import stat_key
+from museumsite.errors import BuildResult, Problem
 from museumsite.incremental.atomic import write_json
-from museumsite.incremental.store import OUTPUT_MANIFEST, Store, files_under, read_output_manifest, read_record
-from museumsite.model import BuildResult
+from museumsite.incremental.store import (
+    OUTPUT_MANIFEST,
+    DigestMemo,
+    Store,
+    file_names_under,
+    read_output_manifest,
+    read_record,
+)
 
 HASHED_UP_TO = 1 << 20  # bytes: smaller files are hashed; larger ones (video, audio) are known by size and time
 
 
-def inputs_fingerprint(root: Path, extra_dirs: list[Path], skip: list[Path], store: Store) -> str:
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The fingerprint of a build's inputs, with the record it is compared with and the stats to record."""
+
+    value: str
+    saved: dict[str, Any] | None  # the previous build's record, as it was read before hashing
+    known: DigestMemo  # the inputs whose digest is known by their stat, for the next build
+
+
+def inputs_fingerprint(root: Path, extra_dirs: list[Path], skip: list[Path], store: Store) -> Inputs:
     """A hash of everything a build of ``root`` reads, with the options that change its output."""
+    saved = read_record(store.noop_record)
+    for name, entry in _recorded_digests(saved).items():
+        store.memo.setdefault(name, entry)
     digest = hashlib.sha256(json.dumps([__version__, sys.version, store.options.key("noop")]).encode())
     digest.update(store.code().encode())
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for folder in [root, *extra_dirs]:
-        for path in sorted(files_under(folder, skip)):
-            if path in seen:
+        for name in sorted(file_names_under(folder, skip)):
+            if name in seen:
                 continue
-            seen.add(path)
-            stat = path.stat()
-            digest.update(f"{path}\0{stat.st_size}\n".encode())
-            if stat.st_size <= HASHED_UP_TO:
-                digest.update(store.digest(path))
+            seen.add(name)
+            key = stat_key(name)  # size, modification and change times, inode, device
+            if key is None:  # gone since it was listed: this fingerprint matches no record
+                digest.update(f"{name}\0missing\n".encode())
+                continue
+            digest.update(f"{name}\0{key[0]}\n".encode())
+            if key[0] <= HASHED_UP_TO:
+                digest.update(store.digest(name, key))
             else:
-                digest.update(f"{stat.st_mtime_ns}\0{stat.st_ino}\n".encode())
-    return digest.hexdigest()
+                digest.update(f"{key[1]}\0{key[3]}\n".encode())
+    known = {name: store.memo[name] for name in sorted(seen) if name in store.memo}
+    return Inputs(digest.hexdigest(), saved, known)
+
+
+def _recorded_digests(saved: dict[str, Any] | None) -> DigestMemo:
+    """The stats and digests a record holds; an entry not as ``_digests_record`` writes it is left out."""
+    found: DigestMemo = {}
+    listed = saved.get("digests") if saved is not None else None
+    for name, entry in listed.items() if isinstance(listed, dict) else ():
+        if (isinstance(entry, list) and len(entry) == 6 and all(type(n) is int for n in entry[:5])
+                and isinstance(entry[5], str) and len(entry[5]) == 64):
+            try:
+                found[name] = (tuple(entry[:5]), bytes.fromhex(entry[5]))
+            except ValueError:
+                continue
+    return found
+
+
+def _digests_record(known: DigestMemo) -> dict[str, list[Any]]:
+    return {name: [*key, digest.hex()] for name, (key, digest) in known.items()}
 
 
 def output_fingerprint(output: Path) -> str:
@@ -57,39 +105,59 @@ def output_fingerprint(output: Path) -> str:
     manifest = read_output_manifest(output)
     if manifest is None:
         return secrets.token_hex(16)  # no manifest: this folder can never match a record
-    digest = hashlib.sha256()
     base = os.fspath(output)
-    for name in [OUTPUT_MANIFEST, *manifest.files]:
+    # Each file is looked up from the folder, opened once, rather than from the root of the file system.
+    folder = None
+    if os.stat in os.supports_dir_fd:
         try:
-            stat = os.stat(os.path.join(base, name), follow_symlinks=False)
-            digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0{stat.st_mode}\n".encode())
+            folder = os.open(base, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         except OSError:
-            digest.update(f"{name}\0missing\n".encode())
-    return digest.hexdigest()
-
-
-def unchanged(record: Path | None, inputs: str, output: Path, seconds: float) -> BuildResult | None:
-    """The previous build's result when neither its inputs nor its output changed since, else None."""
-    saved = read_record(record)
+            return secrets.token_hex(16)
+    lines = []
     try:
-        if saved is None or saved["inputs"] != inputs or saved["output"] != output_fingerprint(output):
+        for name in [OUTPUT_MANIFEST, *manifest.files]:
+            try:
+                stat = (os.stat(name, dir_fd=folder, follow_symlinks=False) if folder is not None
+                        else os.stat(os.path.join(base, name), follow_symlinks=False))
+                lines.append(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0{stat.st_mode}\n")
+            except OSError:
+                lines.append(f"{name}\0missing\n")
+    finally:
+        if folder is not None:
+            os.close(folder)
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+def unchanged(record: Path | None, inputs: Inputs, output: Path, seconds: float) -> BuildResult | None:
+    """The previous build's result when neither its inputs nor its output changed since, else None.
+
+    When files were read again to learn that (a file touched, not changed), ``record`` keeps their new stats.
+    """
+    saved = inputs.saved
+    try:
+        if saved is None or saved["inputs"] != inputs.value or saved["output"] != output_fingerprint(output):
             return None
         warnings = tuple(Problem(str(p), int(line) if line is not None else None, str(m), str(h), warning=True)
                          for p, line, m, h in saved["warnings"])
         figures = {k: int(saved[k]) for k in ("pages", "feeds", "files")}
     except (ValueError, KeyError, TypeError):
         return None
+    digests = _digests_record(inputs.known)
+    if record is not None and saved.get("digests") != digests:
+        with contextlib.suppress(OSError):
+            write_json(record, {**saved, "digests": digests}, durable=False)
     return BuildResult(output_dir=output, written=0, unchanged=figures["files"], removed=0, seconds=seconds,
                        warnings=warnings, up_to_date=True, **figures)
 
 
-def remember(record: Path | None, inputs: str, result: BuildResult) -> None:
+def remember(record: Path | None, inputs: Inputs, result: BuildResult) -> None:
     """Record a successful build (atomically: a torn record is never read as a good one)."""
     if record is None:
         return
-    data = {"inputs": inputs, "output": output_fingerprint(result.output_dir), "pages": result.pages,
+    data = {"inputs": inputs.value, "output": output_fingerprint(result.output_dir), "pages": result.pages,
             "feeds": result.feeds, "files": result.files,
-            "warnings": [[w.path, w.line, w.message, w.hint] for w in result.warnings]}
+            "warnings": [[w.path, w.line, w.message, w.hint] for w in result.warnings],
+            "digests": _digests_record(inputs.known)}
     with contextlib.suppress(OSError):
         # Not flushed with its folder: it vouches only for an output whose files' inodes and times it names.
         write_json(record, data, durable=False)

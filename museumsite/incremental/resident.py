@@ -28,14 +28,12 @@ soon as they are made, before the search index and the writing (see ``serve/serv
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from museumsite.content.load import DocumentMemo, settled, stat_key
+from museumsite.content.load import DocumentMemo
 from museumsite.model import Output
 
 
@@ -59,7 +57,7 @@ class Resident:
 
     def __init__(self) -> None:
         self.documents = DocumentMemo()
-        self.digests: dict[Path, tuple[tuple[Any, ...], bytes]] = {}
+        self.digests: dict[str, tuple[tuple[Any, ...], bytes]] = {}  # by file name: store.py's DigestMemo
         self.markup: dict[str, dict[str, Any]] = {}
         self.templates = MemoryBytecode()
         self.outputs: dict[str, bytes] = {}  # the last good build's pages and feeds, by output path
@@ -80,18 +78,6 @@ class Resident:
     def begin(self) -> None:
         """A new build: nothing made or deferred yet."""
         self.made_late, self.deferred = {}, False
-
-    def digest(self, path: Path, read: Callable[[Path], bytes]) -> bytes:
-        """``read(path)`` (a digest of the file), unless the file's stat is the one it had when last read."""
-        key = stat_key(path)
-        known = self.digests.get(path)
-        if key is not None and known is not None and known[0] == key:
-            return known[1]
-        read_at = time.time_ns()
-        found = read(path)
-        if key is not None and settled(key, read_at) and stat_key(path) == key:
-            self.digests[path] = (key, found)
-        return found
 
     def remember(self, outputs: Sequence[Output]) -> None:
         """The outputs of a build that succeeded (written): the next build may keep them from here."""

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from museumsite import __version__
-from museumsite.content.load import stat_key
+from museumsite.content.stat import stat_key
 from museumsite.incremental.atomic import write_json
 from museumsite.incremental.store import Store, files_under, read_record
 from museumsite.model import Entry, Output, Site

@@ -21,19 +21,21 @@ import importlib.util
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from museumsite import PACKAGE
+from museumsite.content.stat import settled, stat_key
 from museumsite.incremental.atomic import read_json
-from museumsite.incremental.frontmatter import FrontMatterCache
-from museumsite.incremental.markdown import MarkupCache, read_cache
-from museumsite.incremental.shards import ShardCache
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the layers are imported by the methods that open them: a no-op build opens none
+    from museumsite.incremental.frontmatter import FrontMatterCache
+    from museumsite.incremental.markdown import MarkupCache
     from museumsite.incremental.resident import Resident
+    from museumsite.incremental.shards import ShardCache
 
 CACHE_DIR = ".museumsite-cache"  # beside museumsite.yaml; everything in it may be deleted at any time
 SERVE_OUTPUT = Path(CACHE_DIR) / "serve"  # what ``serve`` builds into, inside the site folder
@@ -43,6 +45,8 @@ LAYERS = ("noop", "pages", "markdown", "search")  # the layers keyed by the opti
 LIBRARIES = ("jinja2", "markupsafe", "markdown", "yaml", "feedgen", "slugify", "babel", "pygments", "lxml", "nh3",
              "icalendar")
 _UNKEYED = "museumsite.unkeyed"
+# Files' digests by file name, each with the stat of the file when it was read (``content/stat.py``'s ``stat_key``).
+DigestMemo = dict[str, tuple[tuple[Any, ...], bytes]]
 
 
 def unkeyed(*layers: str, why: str) -> dict[str, Any]:
@@ -90,7 +94,9 @@ class Store:
         self._stamp = stamp
         self.folder: Path | None = root / CACHE_DIR if options.use_cache else None
         self._code: str | None = None
-        self._digests: dict[Path, bytes] = {}
+        self._digests: dict[str, bytes] = {}
+        # Digests known by stat from earlier builds: a serve session's, or the no-op record's (incremental/noop.py).
+        self.memo: DigestMemo = self.resident.digests if self.resident is not None else {}
 
     def _per_output(self, kind: str) -> Path | None:
         """A record of one output folder: two outputs of one site keep two records."""
@@ -114,6 +120,8 @@ class Store:
 
     def markdown_cache(self) -> MarkupCache:
         """The Markdown layer, its rows keyed by the options it depends on."""
+        from museumsite.incremental.markdown import read_cache
+
         cache = read_cache(self.folder / "markup.sqlite3" if self.folder else None, self.options.key("markdown"))
         if self.resident is not None:
             cache.memory = self.resident.markup
@@ -121,6 +129,8 @@ class Store:
 
     def front_matter(self) -> FrontMatterCache:
         """The front matter layer, keyed by the installed code (which parses it)."""
+        from museumsite.incremental.frontmatter import FrontMatterCache
+
         return FrontMatterCache(self.folder, self.code())
 
     def template_cache(self) -> Any:
@@ -144,6 +154,8 @@ class Store:
 
     def shard_cache(self) -> ShardCache:
         """The search layer, its shards keyed by the options it depends on."""
+        from museumsite.incremental.shards import ShardCache
+
         return ShardCache.open(self.folder / "search" if self.folder else None, self.options.key("search"))
 
     def code(self) -> str:
@@ -151,24 +163,42 @@ class Store:
         change. Taken once per build: the no-op record and the page records both depend on it."""
         if self._code is None:
             digest = hashlib.sha256()
-            for path in sorted(files_under(PACKAGE)) + _libraries():
-                stat = path.stat()
-                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            for name in sorted(file_names_under(PACKAGE)) + [str(path) for path in _libraries()]:
+                stat = os.stat(name)
+                digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
             digest.update(self._stamp.encode())
             self._code = digest.hexdigest()
         return self._code
 
-    def digest(self, path: Path) -> bytes:
+    def digest(self, path: Path | str, key: tuple[Any, ...] | None = None) -> bytes:
         """The SHA-256 of a file's bytes, read once per build (the theme's files are in both the inputs
-        and the shape); raises OSError."""
-        found = self._digests.get(path)
+        and the shape), and not at all when ``memo`` knows the file by its stat (``key``, when the caller
+        has just taken it); raises OSError."""
+        name = os.fspath(path)
+        found = self._digests.get(name)
         if found is None:
-            if self.resident is not None:
-                found = self.resident.digest(path, lambda file: hashlib.sha256(file.read_bytes()).digest())
-            else:
-                found = hashlib.sha256(path.read_bytes()).digest()
-            self._digests[path] = found
+            found = known_digest(self.memo, name, key)
+            self._digests[name] = found
         return found
+
+
+def known_digest(memo: DigestMemo, name: str, key: tuple[Any, ...] | None = None) -> bytes:
+    """The SHA-256 of a file's bytes, unless the file's stat (``key``, or taken now) is the one ``memo`` holds.
+
+    What is read is kept in ``memo`` only when the file had settled (``content/stat.py``'s ``settled``:
+    a file saved twice within one tick of the file system's clock keeps its stat) and its stat did not
+    change during the read.
+    """
+    key = key or stat_key(name)
+    known = memo.get(name)
+    if key is not None and known is not None and known[0] == key:
+        return known[1]
+    read_at = time.time_ns()
+    with open(name, "rb") as file:
+        found = hashlib.sha256(file.read()).digest()
+    if key is not None and settled(key, read_at) and stat_key(name) == key:
+        memo[name] = (key, found)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,27 +243,32 @@ def read_record(path: Path | None) -> dict[str, Any] | None:
 def files_under(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
     """The files a build reads under ``folder``: hidden ones, ``__pycache__`` and ``skip`` left out, linked
     folders followed (as the loader does)."""
-    return _files(folder, set(skip), set())
+    return [Path(name) for name in file_names_under(folder, skip)]
 
 
-def _files(folder: Path, skip: set[Path], visited: set[Path]) -> list[Path]:
-    found: list[Path] = []
+def file_names_under(folder: Path, skip: Iterable[Path] = ()) -> list[str]:
+    """``files_under``, as the file names themselves: the no-op check walks every input folder on every
+    build, and makes no ``Path`` of a file it does not read."""
+    return _files(os.fspath(folder), {os.fspath(path) for path in skip}, set())
+
+
+def _files(folder: str, skip: set[str], visited: set[str]) -> list[str]:
+    found: list[str] = []
     try:
         entries = list(os.scandir(folder))
-        real = folder.resolve()
+        real = os.path.realpath(folder)
     except OSError:
         return found
     if real in visited:
         return found
     visited.add(real)
     for entry in entries:
-        path = Path(entry.path)
-        if entry.name.startswith(".") or entry.name == "__pycache__" or path in skip:
+        if entry.name.startswith(".") or entry.name == "__pycache__" or entry.path in skip:
             continue
         if entry.is_dir():
-            found.extend(_files(path, skip, visited))
+            found.extend(_files(entry.path, skip, visited))
         elif entry.is_file():
-            found.append(path)
+            found.append(entry.path)
     return found
 
 

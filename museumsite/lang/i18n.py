@@ -21,12 +21,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from gettext import GNUTranslations, NullTranslations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale
-from babel.dates import format_date, format_time
-from babel.support import Translations
 
 from museumsite.errors import Problem
+
+if TYPE_CHECKING:
+    # Imported where they are used: a no-op build, which needs N_ only (markup/extensions.py), never loads them.
+    from babel.support import Translations
 
 DOMAIN = "messages"
 
@@ -102,6 +105,7 @@ def load_interface(folders: Iterable[Path], languages: Iterable[str], root: Path
 def _compile(path: Path, lang: str, root: Path, problems: list[Problem]) -> Translations | None:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import PoFileError, read_po
+    from babel.support import Translations
 
     shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     try:
@@ -148,6 +152,8 @@ def format_day(value: dt.date | dt.datetime, lang: str, style: str = "long") -> 
 # page, on index, tag and archive pages, in every language: each is formatted once.
 @functools.lru_cache(maxsize=1 << 16)
 def _format_day(value: dt.date, lang: str, style: str) -> str:
+    from babel.dates import format_date
+
     return str(format_date(value, format=style, locale=_locale(lang)))
 
 
@@ -160,6 +166,8 @@ def format_clock(value: dt.datetime, lang: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _format_clock(wall: dt.datetime, fold: int, zone: dt.tzinfo | None, lang: str) -> str:
+    from babel.dates import format_time
+
     value = wall.replace(tzinfo=zone, fold=fold)
     return str(format_time(value, format="short", tzinfo=zone, locale=_locale(lang)))
 

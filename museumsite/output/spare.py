@@ -22,8 +22,10 @@ import shutil
 import stat
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from museumsite.model import Output, StaticFile
+if TYPE_CHECKING:
+    from museumsite.model import Output, StaticFile  # in annotations only: a no-op build never loads them
 
 
 def from_spare(output: Path, staging: Path, outputs: Sequence[Output], static: Sequence[StaticFile],

@@ -14,7 +14,6 @@ rebuilds) that write it, so two of them never write over each other's files.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import itertools
 import os
@@ -27,16 +26,18 @@ from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from museumsite import PACKAGE
-from museumsite.content.load import site_relative
 from museumsite.errors import Problems, UsageError
 from museumsite.incremental.atomic import beside, scratch_tag, scratches, tag_of
 from museumsite.incremental.store import OUTPUT_MANIFEST, OutputManifest, output_manifest_bytes, read_output_manifest
-from museumsite.model import Output, StaticFile
 from museumsite.output import journal as patch
 from museumsite.output.spare import from_spare as _from_spare
 from museumsite.output.spare import keep_spare as _keep_spare
+
+if TYPE_CHECKING:
+    from museumsite.model import Output, StaticFile  # in annotations only: a no-op build never loads them
 
 LOCK_WAIT = 60.0  # seconds a build waits for another build of the same site before giving up
 
@@ -144,6 +145,8 @@ def check_collisions(outputs: list[Output], static: list[StaticFile], root: Path
                      problems: Problems) -> None:
     """Two sources writing the same file, or a file where another needs a folder: reported
     at the content file, naming the other."""
+    from museumsite.content.load import site_relative  # the loader, and the model with it: not for a no-op build
+
     writers: dict[str, list[str]] = {}
     shown: dict[str, str] = {}
     spellings: dict[str, set[str]] = {}
@@ -303,6 +306,8 @@ def _change(outputs: list[Output], static: list[StaticFile], output: Path,
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE), so a kill at any
     moment leaves a complete site; False where the system or file system cannot."""
+    import ctypes  # here: a no-op build swaps nothing
+
     rename = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform == "linux" else None
     if rename is None:
         return False

@@ -6,7 +6,21 @@ What a plugin imports is here: ``from museumsite.plugins import Output, Plugin, 
 
 from __future__ import annotations
 
-from museumsite.model import Output, Site
+from typing import TYPE_CHECKING, Any
+
 from museumsite.plugins.api import Plugin, RenderedPage
 
+if TYPE_CHECKING:
+    from museumsite.model import Output, Site
+
 __all__ = ["Output", "Plugin", "RenderedPage", "Site"]
+
+
+def __getattr__(name: str) -> Any:
+    """``Output`` and ``Site``, from the model when a plugin first asks: a build of a site without plugins (a
+    no-op one above all) imports this package, and never loads the model through it."""
+    if name in ("Output", "Site"):
+        from museumsite import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

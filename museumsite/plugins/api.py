@@ -24,9 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from museumsite.model import Entry, Output, Site
+if TYPE_CHECKING:  # in annotations only: a build of a site without plugins, a no-op one above all, never loads them
+    from museumsite.model import Entry, Output, Site
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from museumsite.config import CONFIG_FILE, Extension, SiteConfig
 from museumsite.errors import Problem, Problems, did_you_mean
-from museumsite.model import Output, Site
 from museumsite.plugins.api import Plugin, RenderedPage
 from museumsite.urls import check_url
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
+    from museumsite.model import Output, Site
     from museumsite.plugins.producers import Made, Producer
     from museumsite.render.plan import Job
 
@@ -50,6 +50,8 @@ class Plugins:
 
     def site_assembled(self, site: Site, problems: Problems) -> Site:
         """The site after every plugin's ``site_assembled``: each gets the previous one's result."""
+        from museumsite.model import Site  # here, not at the top: a no-op build never loads the model
+
         for one in self.enabled:
             if _overrides(one.plugin, "site_assembled"):
                 result = _call(one, "site_assembled", problems, site)
@@ -187,6 +189,8 @@ def _outputs_of(one: Enabled) -> Callable[[Made], list[Output]]:
     """The producer of a plugin's ``outputs``: its files, checked like museumsite's own."""
 
     def make(made: Made) -> list[Output]:
+        from museumsite.model import Output
+
         found = _call(one, "outputs", made.problems, made.site, tuple(made.pages))
         if found is _FAILED:
             return []

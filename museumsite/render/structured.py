@@ -25,6 +25,7 @@ from museumsite.config import SiteConfig
 from museumsite.content.media import VIDEO_FILES
 from museumsite.markup.convert import plain_text
 from museumsite.model import Entry, Event, Link, Post, Site, Speaker, Talk
+from museumsite.render.chain import site_logo
 from museumsite.sanitize import safe_url
 from museumsite.urls import absolute
 
@@ -293,12 +294,6 @@ def _image(site: Site, entry: Entry) -> str | None:
 
 
 RASTER_IMAGES = (".png", ".jpg", ".jpeg")
-
-
-def site_logo(config: SiteConfig) -> str:
-    """The ``logo`` of museumsite.yaml as a site path, or "" when unset or not a site path."""
-    url = safe_url(config.logo) if config.logo else None
-    return url if url and url.startswith("/") and not url.startswith("//") else ""
 
 
 def share_image(config: SiteConfig) -> str:

@@ -1,4 +1,4 @@
-"""The theme chain and the one Jinja environment.
+"""The one Jinja environment, over the theme chain (``chain.py``).
 
 A template is looked up in the site's theme (``themes/<name>/templates``), then in
 the packaged default theme. The default theme is also reachable as
@@ -15,48 +15,17 @@ from typing import Any
 
 import jinja2
 
-from museumsite import PACKAGE
 from museumsite.config import SiteConfig
 from museumsite.content.load import list_static
 from museumsite.errors import Problem, Problems, did_you_mean
 from museumsite.incremental.reuse import BODY_FIELDS, read_name
 from museumsite.model import Entry, StaticFile
+from museumsite.render.chain import default_theme_dir, locale_dirs, theme_dirs
 
 THEME_STATIC_PREFIX = "theme/"
-
-
-def default_theme_dir() -> Path:
-    """The packaged default theme, package data beside the code in a checkout and in the wheel alike."""
-    candidate = PACKAGE / "themes" / "default"
-    if (candidate / "templates").is_dir():
-        return candidate
-    raise FileNotFoundError("the default theme is missing from this installation; reinstall museumsite")
-
-
-def theme_dirs(config: SiteConfig) -> list[Path]:
-    """Site theme first (if the site has one of that name), then the packaged default."""
-    default = default_theme_dir()
-    site_theme = config.root / "themes" / config.theme
-    dirs = [site_theme] if site_theme.is_dir() and site_theme.resolve() != default.resolve() else []
-    return [*dirs, default]
-
-
-def check_theme(config: SiteConfig) -> list[Problem]:
-    """What the theme needs from museumsite.yaml that is not there: the theme itself, the ``logo`` file."""
-    from museumsite.render.structured import site_logo
-
-    problems = []
-    if config.theme != "default" and not (config.root / "themes" / config.theme).is_dir():
-        problems.append(Problem("museumsite.yaml", None, f"theme '{config.theme}' not found",
-                                f"create themes/{config.theme}/templates/ or set 'theme: default'"))
-    logo = site_logo(config)
-    if config.logo and not logo:  # a link elsewhere would make every page load another site's file
-        problems.append(Problem("museumsite.yaml", None, f"logo '{config.logo}' is not a path of this site",
-                                "put the image in content/static and write its path, such as /images/logo.svg"))
-    elif logo and not (config.content_dir / "static" / logo.lstrip("/")).is_file():
-        problems.append(Problem("museumsite.yaml", None, f"logo '{logo}' is not a file in content/static",
-                                f"add content/static{logo}, or correct the path"))
-    return problems
+# The theme chain's folders are chain.py's; named here too for the modules that want the environment with them.
+__all__ = ["THEME_STATIC_PREFIX", "ThemeEnvironment", "default_theme_dir", "load_theme", "locale_dirs",
+           "template_problem", "theme_dirs", "theme_static"]
 
 
 class ThemeEnvironment(jinja2.Environment):
@@ -106,11 +75,6 @@ def load_theme(config: SiteConfig, globals_: Mapping[str, Any], filters: Mapping
     env.filters.update(filters)
     env.reads = set()
     return env
-
-
-def locale_dirs(config: SiteConfig) -> list[Path]:
-    """Where interface strings come from, first wins: the site's ``locales/``, then each theme's."""
-    return [config.root / "locales", *(d / "locales" for d in theme_dirs(config))]
 
 
 def theme_static(config: SiteConfig, problems: Problems) -> list[StaticFile]:

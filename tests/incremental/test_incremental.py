@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from museumsite.build import CACHE_DIR, build
-from museumsite.content.load import RACY
+from museumsite.content.stat import RACY
 from museumsite.markup.pool import map_entries
 from museumsite.serve.server import DevServer
 

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from museumsite.build import build
-from museumsite.content.load import RACY
+from museumsite.content.stat import RACY
 from museumsite.incremental.store import OUTPUT_MANIFEST  # it lists the index's files too
 from museumsite.serve.server import DevServer
 

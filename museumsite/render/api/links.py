@@ -13,8 +13,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from museumsite.render.api.context import HelperContext
+from museumsite.render.chain import site_logo as configured_logo
 from museumsite.render.structured import head_html
-from museumsite.render.structured import site_logo as configured_logo
 from museumsite.urls import absolute, link, localize
 
 NO_MARKUP = Markup("")

@@ -1,0 +1,131 @@
+"""The no-op check: a build that changes nothing says so without rendering, reading or importing what it need not.
+
+The record of a build keeps each input file's stat with the digest of its bytes, so the next
+build reads only the files whose stat changed; these tests check that it still sees every
+change (same size and time but another inode or change time, a damaged record) and that a
+no-op run of the command imports neither the template engine nor Markdown, and opens none
+of the unchanged sources. The subprocess runs are real ``museumsite build`` commands. No
+test here measures time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from museumsite.build import CACHE_DIR, build
+from museumsite.content.stat import RACY
+from museumsite.render.theme import default_theme_dir
+
+from support import SMALL_SITE, MakeSite, snapshot
+
+# Run as ``museumsite build``: the modules the process loaded and the files it opened, as JSON on stdout.
+PROBE = """
+import json, sys
+opened = []
+sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" else None)
+from museumsite.cli import main
+code = main(["build", "--site", sys.argv[1], "--verbose"])
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "opened": opened}))
+"""
+# What only a real build needs: the template engine, Markdown, the structured data, the sanitizer, the renderers.
+NOT_FOR_A_NO_OP = ("jinja2", "markdown", "museumsite.render.theme", "museumsite.render.structured",
+                   "museumsite.render.pages", "museumsite.markup.convert", "museumsite.sanitize",
+                   "museumsite.incremental.reuse", "museumsite.incremental.resident")
+
+
+def settle() -> None:
+    """Wait until files written just now are past the racy window, and may be known by their stat."""
+    time.sleep(RACY / 1e9 + 0.02)
+
+
+def run_build(site: Path) -> tuple[str, set[str], list[str]]:
+    """``museumsite build --verbose`` in a new process: what it said, the modules it loaded, the files it opened."""
+    done = subprocess.run([sys.executable, "-c", PROBE, str(site)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    *said, last = done.stdout.strip().splitlines()
+    found = json.loads(last)
+    assert found["code"] == 0, done.stderr
+    return "\n".join(said), set(found["modules"]), found["opened"]
+
+
+def test_a_no_op_build_loads_no_template_engine_no_markdown_and_opens_no_unchanged_source(make_site: MakeSite) -> None:
+    site = make_site(SMALL_SITE)
+    settle()
+    build(site)
+    said, modules, opened = run_build(site)
+    assert "Nothing changed since the last build" in said
+    assert [name for name in NOT_FOR_A_NO_OP if name in modules] == []
+    sources = (str(site / "content"), str(default_theme_dir()))
+    assert [name for name in opened if name.startswith(sources)] == []
+
+
+def test_a_touched_file_is_read_once_and_then_known_by_its_new_stat(make_site: MakeSite) -> None:
+    site = make_site(SMALL_SITE)
+    settle()
+    build(site)
+    post = site / "content/posts/hello.md"
+    os.utime(post)  # touched, not changed
+    settle()
+    said, _, opened = run_build(site)
+    assert "Nothing changed since the last build" in said and str(post) in opened
+    said, _, opened = run_build(site)
+    assert "Nothing changed since the last build" in said and str(post) not in opened
+
+
+def test_an_edit_that_keeps_the_size_and_the_modification_time_is_seen(make_site: MakeSite) -> None:
+    site = make_site(SMALL_SITE)
+    settle()
+    build(site)
+    assert build(site).up_to_date
+    post = site / "content/posts/second.md"
+    before = post.stat()
+    text = post.read_text(encoding="utf-8")
+    assert "Second." in text
+    post.write_text(text.replace("Second.", "Secund."), encoding="utf-8")  # same size; the change time moves
+    os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert post.stat().st_size == before.st_size and post.stat().st_mtime_ns == before.st_mtime_ns
+    result = build(site)
+    assert not result.up_to_date
+    assert b"Secund." in (site / "_site/posts/second/index.html").read_bytes()
+
+
+def test_a_file_replaced_by_another_of_the_same_size_and_times_is_seen(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(SMALL_SITE)
+    post = site / "content/posts/second.md"
+    text = post.read_text(encoding="utf-8")
+    twin = tmp_path / "twin.md"
+    twin.write_text(text.replace("Second.", "Secund."), encoding="utf-8")
+    settle()
+    build(site)
+    stat = post.stat()
+    os.utime(twin, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.replace(twin, post)  # another inode, the same size and modification time
+    result = build(site)
+    assert not result.up_to_date
+    assert b"Secund." in (site / "_site/posts/second/index.html").read_bytes()
+
+
+def test_a_damaged_or_forged_stat_record_costs_a_read_or_a_build_never_a_stale_site(make_site: MakeSite,
+                                                                                     tmp_path: Path) -> None:
+    site = make_site(SMALL_SITE)
+    settle()
+    build(site)
+    (record,) = (site / CACHE_DIR).glob("build-*.json")
+    saved = json.loads(record.read_text(encoding="utf-8"))
+    digests = saved["digests"]
+    assert digests, "the record keeps the settled inputs' stats"
+    for value in ("not a list", [1, 2], [None] * 6, [1, 2, 3, 4, 5, "zz" * 32]):
+        record.write_text(json.dumps({**saved, "digests": {name: value for name in digests}}), encoding="utf-8")
+        assert build(site).up_to_date, f"{value!r}: the files are read again, and match"
+    # A digest that is not the file's, under the file's own stat: the fingerprint no longer matches.
+    forged = {name: [*entry[:5], "00" * 32] for name, entry in digests.items()}
+    record.write_text(json.dumps({**saved, "digests": forged}), encoding="utf-8")
+    assert not build(site).up_to_date
+    clean = tmp_path / "clean"
+    build(site, clean, use_cache=False)
+    assert snapshot(site / "_site") == snapshot(clean)
