@@ -28,7 +28,7 @@ from museumsite.serve.live import EVENTS_PATH, SCRIPT_PATH
 from museumsite.serve.server import SERVE_OUTPUT, DevServer, is_loopback, locate
 from museumsite.serve.watch import _Changes, is_relevant
 
-from support import SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite, save
 
 WAIT = 60.0  # seconds: only ever a limit for waiting, never a measured expectation
 NS = {"h": "http://www.w3.org/1999/xhtml"}
@@ -182,19 +182,19 @@ def test_broken_front_matter_and_config_name_their_file_and_line(served: DevServ
     config = served.root / "museumsite.yaml"
     good_config = config.read_text(encoding="utf-8")
     try:
-        post.write_text(good.replace("tags: [news]", "tags: [news"), encoding="utf-8")
+        save(post, good.replace("tags: [news]", "tags: [news"))
         assert events.next_event() == "problems"
         _, _, body = get(served, "/")
         text = "".join(overlay_of(body).itertext())
         assert "content/posts/second.md:4" in text and "invalid YAML" in text
-        post.write_text(good, encoding="utf-8")
+        save(post, good)
         assert events.next_event() == "reload"
-        config.write_text(good_config + "posts_per_pag: 3\n", encoding="utf-8")
+        save(config, good_config + "posts_per_pag: 3\n")
         assert events.next_event() == "problems"
         _, _, body = get(served, "/")
         text = "".join(overlay_of(body).itertext())
         assert "museumsite.yaml:7" in text and "posts_per_page" in text  # the did-you-mean hint
-        config.write_text(good_config, encoding="utf-8")
+        save(config, good_config)
         assert events.next_event() == "reload"
         _, _, body = get(served, "/")
         assert overlay_of(body) is None

@@ -19,6 +19,14 @@ def settle() -> None:
     time.sleep(RACY / 1e9 + 0.02)
 
 
+def save(path: Path, text: str) -> None:
+    """Save ``path`` as an editor that writes a new file and renames it over the old one: the watcher never sees
+    it empty or half written (a file truncated then written may be read in between on a busy machine)."""
+    new = path.with_name(f".{path.name}.saving")
+    new.write_text(text, encoding="utf-8")
+    new.replace(path)
+
+
 def shown(dev: DevServer, rel: str) -> bytes | None:
     """What the server answers for the output ``rel`` (before the live script is added to a page)."""
     found = dev.session.find(dev.base_path + rel, dev.base_path)
