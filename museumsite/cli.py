@@ -11,6 +11,8 @@ Exit codes: 0 ok, 1 content errors, 2 usage or configuration errors.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,6 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout, sys.stderr = _TerminalSafe.around(sys.stdout), _TerminalSafe.around(sys.stderr)
     try:
         return _main(argv)
+    except BrokenPipeError:
+        # Whoever read our output went away (``museumsite build | head -1``): the command did its work, only its
+        # last words are lost. Python would print a traceback, then another when it flushes the stream at exit.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), streams[0].fileno())
+        return 1
     finally:
         sys.stdout, sys.stderr = streams
 

@@ -358,3 +358,16 @@ def test_tags_as_written(make_site: MakeSite, tmp_path: Path) -> None:
     assert not {"alpha-beta-gamma", "1-1", "true"} & tags
     page = (tmp_path / "out/posts/number/index.html").read_text(encoding="utf-8")
     assert "<title>1.10" in page
+
+
+def test_a_reader_that_stops_reading_is_not_a_traceback(make_site: MakeSite) -> None:
+    """``museumsite build | head -1``: the reader goes away before the last line is printed."""
+    site = make_site(SMALL_SITE)
+    process = subprocess.Popen([sys.executable, "-m", "museumsite", "build", "--site", str(site)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # nobody reads what it prints
+    errors = process.stderr.read().decode()
+    process.wait(timeout=120)
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
+    assert (site / "_site/index.html").is_file()  # the build itself was done
