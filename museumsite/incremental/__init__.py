@@ -27,8 +27,13 @@ stale file, and ``.museumsite-cache/`` may be deleted at any time.
 - **spare tree** (``output/spare.py``; ``.museumsite-cache/spare-<o>/``): the site a swap retired,
   kept to stage the next swap; only files that are still the output's own (same inode) and
   unchanged are kept from it, so it needs no key.
+- **compiled templates** (``Store.template_cache``; ``.museumsite-cache/templates/<code>/``): Jinja's
+  bytecode of each template, checked by Jinja against the template's source; the folder is named
+  by the installed code (``Store.code``), so an upgrade starts a new one.
 - **resident** (``resident.py``; memory only): what ``serve`` keeps between its builds: documents
-  and input digests by stat, conversions, compiled templates, the last outputs and pages record.
+  and input digests by stat, conversions, compiled templates, the last outputs and pages record,
+  and the last good build's site and plan (``bodyedit.py``: a save that changes bodies alone starts
+  from it, converting those bodies and rendering only what reads them).
 
 ``<o>`` is a hash of the output folder: each output keeps its own records (``_site/`` and
 ``serve``'s ``.museumsite-cache/serve/``), while the Markdown cache and the search shards,
