@@ -63,6 +63,10 @@ def run_serve(args: argparse.Namespace) -> int:
     def terminate(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt  # `kill`, a process manager or a container stop: the same clean stop as Ctrl-C
 
+    # Ctrl-C stops the server whatever the process was started with: a parent that ignored SIGINT (a job
+    # started in the background by a script) or blocked it would leave a server that cannot be stopped.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     server = DevServer(args.site, bind=args.bind, port=args.port, drafts=args.drafts,
                        allow_hosts=tuple(args.allow_host),
                        log=lambda message: print(message, file=sys.stderr, flush=True))
@@ -74,8 +78,28 @@ def run_serve(args: argparse.Namespace) -> int:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        server.stop()
-        print("Stopped.", file=sys.stderr)
+        _stop(server)
     finally:
         signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+STOP_WAIT = 10.0  # seconds: a stop waits for a build in progress, and for no request longer than this
+
+
+def _stop(server: Any) -> None:
+    """Stop the server; if that takes more than STOP_WAIT (a request or a build that does not end), the
+    process ends anyway: a preview server that cannot be stopped is worse than one cut short."""
+    import os
+    import threading
+
+    stopper = threading.Thread(target=server.stop, name="museumsite-stop", daemon=True)
+    stopper.start()
+    try:
+        stopper.join(STOP_WAIT)
+    except KeyboardInterrupt:  # a second Ctrl-C: the author does not want to wait
+        pass
+    print("Stopped.", file=sys.stderr, flush=True)
+    if stopper.is_alive():
+        sys.stdout.flush()
+        os._exit(0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -317,6 +318,26 @@ def test_ctrl_c_stops_the_command_cleanly(make_site: MakeSite) -> None:
             process.wait()
     assert process.returncode == 0
     assert err.strip().splitlines()[-1] == "Stopped." and "Traceback" not in err
+
+
+def test_ctrl_c_stops_a_server_whose_parent_ignored_it(make_site: MakeSite) -> None:
+    """A script that starts ``serve`` in the background leaves it ignoring SIGINT; Ctrl-C (or ``kill -INT``)
+    must still stop it."""
+    root = make_site(SMALL_SITE)
+    command = " ".join(shlex.quote(part) for part in
+                       [sys.executable, "-m", "museumsite", "serve", "--site", str(root), "--port", "0"])
+    process = subprocess.Popen(["sh", "-c", f"trap '' INT; exec {command}"],  # as a script's background job
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("Serving ")
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=WAIT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0 and err.strip().splitlines()[-1] == "Stopped."
 
 
 def test_clean_removes_the_output_and_the_cache_only(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
