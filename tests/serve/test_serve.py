@@ -15,7 +15,7 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import html5lib
@@ -296,27 +296,36 @@ def test_a_site_that_never_built_shows_the_overlay_then_the_site(make_site: Make
         server.stop()
 
 
-@pytest.mark.slow
-def test_ctrl_c_stops_the_command_cleanly(make_site: MakeSite) -> None:
-    root = make_site(SMALL_SITE)
-    process = subprocess.Popen([sys.executable, "-m", "museumsite", "serve", "--site", str(root), "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def _interrupted(command: list[str], meanwhile: Callable[[int], None] = lambda port: None) -> tuple[int | None, str]:
+    """Start ``museumsite serve`` (``command``), call ``meanwhile`` with its port, press Ctrl-C; its exit code and
+    its standard error."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
         assert line.startswith("Serving ") and " at http://127.0.0.1:" in line
-        port = int(line.rsplit(":", 1)[1].split("/")[0])
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
-        connection.request("GET", "/")
-        assert connection.getresponse().status == 200
-        connection.close()
+        meanwhile(int(line.rsplit(":", 1)[1].split("/")[0]))
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=WAIT)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert process.returncode == 0
+    return process.returncode, err
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_command_cleanly(make_site: MakeSite) -> None:
+    root = make_site(SMALL_SITE)
+
+    def visit(port: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+        connection.request("GET", "/")
+        assert connection.getresponse().status == 200
+        connection.close()
+
+    code, err = _interrupted([sys.executable, "-m", "museumsite", "serve", "--site", str(root), "--port", "0"], visit)
+    assert code == 0
     assert err.strip().splitlines()[-1] == "Stopped." and "Traceback" not in err
 
 
@@ -326,18 +335,8 @@ def test_ctrl_c_stops_a_server_whose_parent_ignored_it(make_site: MakeSite) -> N
     root = make_site(SMALL_SITE)
     command = " ".join(shlex.quote(part) for part in
                        [sys.executable, "-m", "museumsite", "serve", "--site", str(root), "--port", "0"])
-    process = subprocess.Popen(["sh", "-c", f"trap '' INT; exec {command}"],  # as a script's background job
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        assert process.stdout.readline().startswith("Serving ")
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=WAIT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == 0 and err.strip().splitlines()[-1] == "Stopped."
+    code, err = _interrupted(["sh", "-c", f"trap '' INT; exec {command}"])  # as a script's background job
+    assert code == 0 and err.strip().splitlines()[-1] == "Stopped."
 
 
 def test_clean_removes_the_output_and_the_cache_only(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
