@@ -81,7 +81,7 @@ def build_with(root: Path, options: BuildOptions, progress: Progress | None = No
         if store.folder is None:
             return _build(root, config, plugins, store, step, started)
         record = store.noop_record
-        if store.resident is not None and store.resident.outputs:
+        if store.resident is not None and store.resident.kept:
             # A serve session that has built before: the watcher saw a change, and the session's memory
             # knows the unchanged files; hashing every input first would only delay the build.
             noop.forget(record)
@@ -182,7 +182,7 @@ def _load(root: Path, config: SiteConfig, store: Store,
     resident = store.resident
     # A session's later builds parse only the files that changed: the kept parses of every file (read whole,
     # 10,000 rows on a large site) would save a millisecond each, and saving would drop the other rows.
-    later = resident is not None and bool(resident.outputs)
+    later = resident is not None and bool(resident.kept)
     fronts = store.front_matter() if store.folder is not None and not later else None
     documents = load_documents(root, config.content_dir, config.all_languages, config.language, problems,
                                resident.documents if resident is not None else None, fronts)

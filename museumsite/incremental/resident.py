@@ -60,8 +60,7 @@ class Resident:
         self.digests: dict[str, tuple[tuple[Any, ...], bytes]] = {}  # by file name: store.py's DigestMemo
         self.markup: dict[str, dict[str, Any]] = {}
         self.templates = MemoryBytecode()
-        self.outputs: dict[str, bytes] = {}  # the last good build's pages and feeds, by output path
-        self.kept: dict[str, Output] = {}  # the same, as outputs kept by the next build
+        self.kept: dict[str, Output] = {}  # the last good build's outputs by path, as the next build keeps them
         self.record: tuple[tuple[Any, ...] | None, Any] | None = None  # the pages record, with its file's stat
         # Called with every output but the search index once they are made and checked: serve shows them at once.
         self.ready: Callable[[Sequence[Output]], None] | None = None
@@ -81,8 +80,7 @@ class Resident:
 
     def remember(self, outputs: Sequence[Output]) -> None:
         """The outputs of a build that succeeded (written): the next build may keep them from here."""
-        self.outputs = {o.path: o.data for o in outputs}
-        # As outputs to keep (``reuse.keep_unedited``): made again only for the files this build made.
+        # As outputs to keep (``reuse.keep``, ``reuse.keep_unedited``): made again only for the files this build made.
         self.kept = {o.path: o if o.kept else dataclasses.replace(o, kept=True) for o in outputs}
         self.late.update(self.made_late)
         self.made_late = {}

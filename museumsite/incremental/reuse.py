@@ -187,7 +187,7 @@ class Bodies:
 
 
 def keep(wanted: Sequence[tuple[str, str]], record: Record | None, shape: str, bodies: Bodies,
-         output: Path, memory: Mapping[str, bytes] | None = None) -> dict[str, Output]:
+         output: Path, memory: Mapping[str, Output] | None = None) -> dict[str, Output]:
     """The outputs among ``wanted`` ((path, identity) pairs) that can be read back from ``output``, by path.
 
     ``memory`` (a serve session's last outputs) holds the bytes of the files as written: a file
@@ -206,7 +206,8 @@ def keep(wanted: Sequence[tuple[str, str]], record: Record | None, shape: str, b
             stat = os.stat(file, follow_symlinks=False)
             if [stat.st_size, stat.st_mtime_ns, stat.st_ino] != saved[3:6]:
                 continue
-            data = memory.get(path)
+            found = memory.get(path)
+            data = found.data if found is not None else None
             if data is None or len(data) != saved[3]:
                 with open(file, "rb") as handle:
                     data = handle.read()
@@ -309,7 +310,7 @@ class Reuse:
         """A serve session's reuse after edits of the bodies ``changed`` alone, the site's ``shape`` being the
         previous build's; None when the session holds no record of that build."""
         path, resident = store.pages_record, store.resident
-        if path is None or resident is None or not resident.outputs:
+        if path is None or resident is None or not resident.kept:
             return None
         previous = _previous(store, path)
         if previous is None or previous.shape != shape:
@@ -364,7 +365,7 @@ class Reuse:
         if self.changed is not None and self.previous is not None and self.resident is not None:
             return keep_unedited(wanted, self.previous, self.changed, self.resident.kept)
         return keep(wanted, self.previous, self.shape, self.bodies, self.output,
-                    self.resident.outputs if self.resident is not None else None)
+                    self.resident.kept if self.resident is not None else None)
 
     def save(self, outputs: Sequence[Output]) -> None:
         """Record the outputs of a successful build, after they are written.
