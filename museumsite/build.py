@@ -207,7 +207,8 @@ def _prepare(root: Path, config: SiteConfig, plugins: Plugins, store: Store, ste
 
     loaded = len(problems.items)
     site = assemble_site(documents, config, problems, tuple(static), drafts=store.options.drafts)
-    site = attach_threads(site, archives, problems)
+    waiting = set() if store.options.drafts else _waiting(documents, config)
+    site = attach_threads(site, [a for a in archives if a.target not in waiting], problems)
     site = plugins.site_assembled(site, problems)
     check_site(site, problems)
     checked, assembled = site, len(problems.items)
@@ -255,11 +256,22 @@ def _produce(producers: Sequence[Producer], made: Made, resident: Resident | Non
     return [files[index] for index in range(len(producers))]
 
 
-def _count_drafts(documents: list[Document], config: SiteConfig) -> int:
+def _drafts(documents: list[Document], config: SiteConfig) -> list[Document]:
     """Files left out as drafts: marked so, or translations of a draft that do not say otherwise."""
     order = {lang: index for index, lang in enumerate(config.all_languages)}
     originals: dict[str, Document] = {}
     for doc in sorted(documents, key=lambda d: (order.get(d.lang, len(order)), d.lang, d.path)):
         originals.setdefault(doc.key, doc)
-    return sum(1 for doc in documents
-               if doc.meta.get("draft", originals[doc.key].meta.get("draft")) is True)
+    return [doc for doc in documents if doc.meta.get("draft", originals[doc.key].meta.get("draft")) is True]
+
+
+def _count_drafts(documents: list[Document], config: SiteConfig) -> int:
+    return len(_drafts(documents, config))
+
+
+def _waiting(documents: list[Document], config: SiteConfig) -> set[str]:
+    """The entries left out whole as drafts: their comment archives wait for them (a WordPress draft or
+    password-protected post comes with its comments), published with the entry, never an error."""
+    drafts = {id(doc) for doc in _drafts(documents, config)}
+    published = {doc.key for doc in documents if id(doc) not in drafts}
+    return {doc.key for doc in documents if id(doc) in drafts} - published

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import html5lib
 import pytest
 
 from museumsite.build import build
@@ -371,3 +372,22 @@ def test_a_reader_that_stops_reading_is_not_a_traceback(make_site: MakeSite) -> 
     process.wait(timeout=120)
     assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
     assert (site / "_site/index.html").is_file()  # the build itself was done
+
+
+def test_the_comments_of_a_draft_wait_for_it_instead_of_failing_the_build(make_site: MakeSite) -> None:
+    """A WordPress draft or password-protected post comes with its comments: the site builds without
+    them, and they are published with the post (``--drafts`` shows both)."""
+    archive = ("comments:\n  - id: 1\n    parent: null\n    author: Marta\n    date: 2024-05-11 10:00:00+02:00\n"
+               "    lang: en\n    body: Waiting for the post.\n")
+    site = make_site({**SMALL_SITE,
+                      "content/posts/later.md": "---\ntitle: Later\ndate: 2024-05-10\ndraft: true\n---\nNot yet.\n",
+                      "content/comments/posts/later.yaml": archive})
+    build(site)
+    assert not (site / "_site/posts/later").exists()
+    build(site, site / "preview", drafts=True)
+    page = html5lib.parse((site / "preview/posts/later/index.html").read_bytes(), namespaceHTMLElements=False)
+    assert "Waiting for the post." in "".join(page.itertext())
+    (site / "content/comments/posts/typo.yaml").write_text(archive, encoding="utf-8")
+    with pytest.raises(BuildError) as caught:  # an archive for no entry at all is still a mistake
+        build(site)
+    assert [p.path for p in caught.value.problems] == ["content/comments/posts/typo.yaml"]
