@@ -143,7 +143,7 @@ class _Importer:
             base = make_slug(item.title) if item.title.strip() else f"{kind[:-1]}-{number}"
         slug, n = base, 2
         while slug in self.slugs[kind]:
-            slug, n = f"{base[:90]}-{n}", n + 1  # a slug may already be as long as a URL segment may be
+            slug, n = f"{base[:90].rstrip('-')}-{n}", n + 1  # a slug may already be as long as a URL segment may be
         self.slugs[kind].add(slug)
         return slug
 
