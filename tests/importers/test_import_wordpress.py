@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import html5lib
 import markdown
@@ -193,6 +194,29 @@ def test_existing_hand_written_file_is_not_replaced(site: Path, capsys: pytest.C
     assert code == 0 and "El meu text" in mine.read_text(encoding="utf-8")
     assert ("kept content/pages/qui-som.md: exists and was not written by an import; the export would change: "
             "title, imported, body") in out
+
+
+def test_an_old_address_the_site_already_serves_stays_with_its_file(site: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A post migrated by hand under another name keeps its old WordPress address as an alias; importing the
+    export must not give the imported copy the same address (the build refused the two redirects)."""
+    mine = site / "content/posts/our-day.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("---\ntitle: Our day at the museum\ndate: 2009-10-20\naliases: [/2009/10/quina-jornada/]\n---\n"
+                    "Written by hand.\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", "wordpress", WXR, "--site", site)
+    assert code == 0, err
+    assert ("note: the old address /2009/10/quina-jornada/ already leads to content/posts/our-day.md: "
+            "content/posts/quina-jornada.md is imported without it") in out
+    front, _ = front_matter(site / "content/posts/quina-jornada.md")
+    assert "/2009/10/quina-jornada/" not in front.get("aliases", [])
+    code, _, err = run(capsys, "build", "--site", site)
+    assert code == 0, err
+    redirect = html5lib.parse((site / "_site/2009/10/quina-jornada/index.html").read_bytes(), treebuilder="etree",
+                              namespaceHTMLElements=False)
+    assert [urlsplit(link.get("href", "")).path for link in redirect.iter("link")
+            if link.get("rel") == "canonical"] == ["/posts/our-day/"]
+    assert (site / "_site/posts/quina-jornada/index.html").is_file()
 
 
 def test_dry_run_writes_nothing(site: Path, capsys: pytest.CaptureFixture[str]) -> None:

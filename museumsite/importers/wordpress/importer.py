@@ -38,7 +38,7 @@ from museumsite.importers.wordpress.wphtml import (
 )
 from museumsite.importers.wordpress.wxr import Export, Item, read_wxr, wp_date
 from museumsite.sanitize import clean_html, clean_text
-from museumsite.urls import expand, make_slug
+from museumsite.urls import expand, make_slug, url_to_path
 
 KINDS = {"post": "posts", "page": "pages"}
 DRAFT_STATUSES = {"draft", "pending", "private", "future"}
@@ -62,9 +62,14 @@ def import_wordpress(export_file: Path, site: Path, *, uploads: Path | None = No
     outputs: list[FileOut | ArchiveOut] = []
     hosts = [h for h in (urlsplit(export.base_url).hostname,) if h]
     links = OldLinks(config, [*hosts, *contentfile.old_hosts(root)])
-    links.add_site(current_site(config, root))
+    now = current_site(config, root)
+    links.add_site(now)
     languages = EntryLanguages(config, export.language)
-    _Importer(config, export, uploads, report, notes, site_languages(config)).run(outputs, links, languages)
+    importer = _Importer(config, export, uploads, report, notes, site_languages(config))
+    for entry in now.entries:  # the addresses the site's own files already serve (drafts included)
+        for url in (entry.url, *entry.aliases):
+            importer.claim(url, (now.original(entry.key) or entry).source.path)
+    importer.run(outputs, links, languages)
     for rel, source in sorted(notes.uploads.items()):
         outputs.append(FileOut(f"content/static/uploads/{rel}", source.read_bytes()))
     report.images_linked = notes.images_linked
@@ -107,6 +112,7 @@ class _Importer:
         self.attachments = {i.post_id: (i.attachment_url, clean_text(i.title)) for i in export.items
                             if i.post_type == "attachment" and i.attachment_url}
         self.slugs: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
+        self.claimed: dict[str, str] = {}  # output path, casefolded -> the content file whose page or alias it is
         dates = [d for i in export.items if (d := wp_date(i.date_gmt, i.date_local, self.zone)) and _usable(d)]
         self.fallback_date = max(dates) if dates else dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -135,6 +141,15 @@ class _Importer:
             if comments:
                 slug = plan.path.rsplit("/", 1)[1][:-3]
                 outputs.append(ArchiveOut(f"content/comments/{plan.kind}/{slug}.yaml", tuple(comments), "wordpress"))
+
+    def claim(self, url: str, path: str) -> str:
+        """Note that the content file ``path`` serves the site path ``url`` (its page or an alias); return the
+        file that does: another one when it served it first."""
+        try:
+            address = url_to_path(url).casefold()
+        except ValueError:
+            return path  # not an address any page can have: the build reports it at its file
+        return self.claimed.setdefault(address, path)
 
     def _slug(self, kind: str, item: Item) -> str:
         base = make_slug(unquote(item.post_name)) if item.post_name else ""
@@ -174,13 +189,15 @@ class _Importer:
         pattern = self.config.urls.post if kind == "posts" else self.config.urls.page
         url = expand(pattern, slug=slug, lang=lang, default_language=self.config.language, date=date.date(),
                      prefix=self.config.urls.language)
-        aliases = self._aliases(url, item)
+        path = f"content/{kind}/{slug}.md"
+        self.claim(url, path)
+        aliases = self._aliases(url, item, path)
         if aliases:
             front["aliases"] = aliases
             self.report.counts["redirects"] += len(aliases)
         front["imported"] = "wordpress"
         self.report.counts[kind] += 1
-        return _Planned(item, kind, f"content/{kind}/{slug}.md", front, body, url)
+        return _Planned(item, kind, path, front, body, url)
 
     def _tags(self, item: Item) -> list[str]:
         seen: dict[str, str] = {}
@@ -190,12 +207,20 @@ class _Importer:
                 seen.setdefault(key, clean_text(name))
         return list(seen.values())
 
-    def _aliases(self, new_url: str, item: Item) -> list[str]:
+    def _aliases(self, new_url: str, item: Item, file: str) -> list[str]:
+        """The old addresses of ``item`` that its new file ``file`` keeps as redirects: not one that another
+        file of the site (written by hand, renamed, or imported before it) already serves; the report says so."""
         found: list[str] = []
         for url in (item.link, item.guid):
             path = old_site_path(url, self.export.base_url)
-            if path and path != new_url and path not in found:
+            if not path or path == new_url or path in found:
+                continue
+            owner = self.claim(path, file)
+            if owner == file:
                 found.append(path)
+            else:
+                self.report.notes.append(f"the old address {path} already leads to {owner}: {file} is imported "
+                                         "without it")
         return found
 
     def _body(self, content: str) -> str:
