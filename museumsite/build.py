@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from museumsite.incremental.reuse import Reuse
     from museumsite.lang.i18n import Interface
     from museumsite.model import Archive, Document, Output, Site, StaticFile  # a no-op build never loads them
+    from museumsite.output.write import WriteStats
     from museumsite.plugins.producers import Made, Plans, Producer
     from museumsite.render.plan import Job
 
@@ -102,7 +103,6 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     from museumsite.incremental import bodyedit, reuse
     from museumsite.lang.i18n import load_interface
     from museumsite.markup.convert import convert_entries
-    from museumsite.output.write import check_collisions, write_outputs
     from museumsite.plugins.producers import BUILT_IN, Made
     from museumsite.render.api.builtin import builtin_registry
     from museumsite.render.api.context import HelperContext
@@ -149,15 +149,8 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     made = Made(site=site, interface=interface, jobs=jobs, table=table, plans=plans, pages=pages, reuse=reused,
                 problems=problems, store=store, step=step)
     producers = (*BUILT_IN, *plugins.producers())
-    files = _produce(producers, made, resident)
-    outputs = [*pages, *(o for batch in files for o in batch)]
+    outputs, files, stats = _write(producers, made, static, root, store, check=rebuilt is None)
     feeds = sum(len(batch) for producer, batch in zip(producers, files) if producer.feeds)
-    if rebuilt is None:  # after edits of bodies alone, every path is one the previous build checked
-        check_collisions(outputs, static, root, problems)
-    problems.raise_if_any()
-
-    step("writing", 0, 0)
-    stats = write_outputs(outputs, static, output, in_place=options.in_place, spare=store.spare)
     reused.save(outputs)  # it records the files it was asked to keep or make: pages, post feeds, sitemap
     left_out = 0 if drafts else snapshot.drafts if rebuilt and snapshot else _count_drafts(documents, config)
     if resident is not None:
@@ -226,16 +219,63 @@ def _prepare(root: Path, config: SiteConfig, plugins: Plugins, store: Store, ste
             marks)
 
 
-def _produce(producers: Sequence[Producer], made: Made, resident: Resident | None) -> list[list[Output]]:
+def _write(producers: Sequence[Producer], made: Made, static: list[StaticFile], root: Path, store: Store, *,
+           check: bool) -> tuple[list[Output], list[list[Output]], WriteStats]:
+    """Stage 5: the producers' files, the whole build checked, then written; every output, each producer's
+    files and the figures. ``check``: look for collisions (not after edits of bodies alone: every path is one
+    the previous build checked).
+
+    A plain build makes the late files (the search index) in a thread while it stages the others
+    (``write_outputs``' ``later``), unless it already has errors: then it makes them first, to report
+    everything at once without writing.
+    """
+    from museumsite.output.write import check_collisions, write_outputs
+
+    problems, step = made.problems, made.step
+    overlap = store.resident is None
+    files = _produce(producers, made, store.resident, skip_late=overlap)
+    late = [index for index, producer in enumerate(producers) if producer.late and overlap]
+    if problems.errors:
+        for index in late:
+            files[index] = producers[index].make(made)
+        late = []
+    outputs: list[Output] = []
+
+    def finish() -> list[Output]:
+        """The late files, then every output checked; the build stops here, before any swap, on an error."""
+        quiet = dataclasses.replace(made, step=lambda stage, done, total: None)  # main says what goes on
+        for index in late:
+            files[index] = producers[index].make(quiet)
+        outputs[:] = [*made.pages, *(o for batch in files for o in batch)]
+        if check:
+            check_collisions(outputs, static, root, problems)
+        problems.raise_if_any()
+        return [o for index in late for o in files[index]]
+
+    if not late:
+        finish()
+        step("writing", 0, 0)
+        return outputs, files, write_outputs(outputs, static, store.options.output, in_place=store.options.in_place,
+                                             spare=store.spare)
+    step("indexing for search and writing", 0, 0)
+    early = [*made.pages, *(o for index, batch in enumerate(files) if index not in late for o in batch)]
+    stats = write_outputs(early, static, store.options.output, in_place=store.options.in_place, spare=store.spare,
+                          later=finish)
+    return outputs, files, stats
+
+
+def _produce(producers: Sequence[Producer], made: Made, resident: Resident | None, *,
+             skip_late: bool = False) -> list[list[Output]]:
     """Each producer's files, in the producers' order.
 
     In a ``serve`` session (``resident.ready``), the producers marked ``late`` (the search index) run
     last, after ``ready`` has the pages and the other files (unless the build already has errors);
     with ``resident.defer_late``, they are not run at all when the session holds their files of
     the previous build: those stay, and the session runs a full build once the author pauses.
+    Elsewhere ``skip_late`` leaves their files empty, for ``_write`` to make while it stages the others.
     """
     if resident is None or resident.ready is None:
-        return [producer.make(made) for producer in producers]
+        return [[] if producer.late and skip_late else producer.make(made) for producer in producers]
     files: dict[int, list[Output]] = {}
     announced = False
     for index in sorted(range(len(producers)), key=lambda index: producers[index].late):

@@ -21,7 +21,7 @@ import shutil
 import sys
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +37,8 @@ from museumsite.output.spare import from_spare as _from_spare
 from museumsite.output.spare import keep_spare as _keep_spare
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from museumsite.model import Output, StaticFile  # in annotations only: a no-op build never loads them
 
 LOCK_WAIT = 60.0  # seconds a build waits for another build of the same site before giving up
@@ -202,34 +204,51 @@ def _where(origin: str) -> tuple[str, int | None]:
 
 
 def write_outputs(outputs: list[Output], static: list[StaticFile], output: Path, *,
-                  in_place: bool = False, spare: Path | None = None) -> WriteStats:
+                  in_place: bool = False, spare: Path | None = None,
+                  later: Callable[[], Sequence[Output]] | None = None) -> WriteStats:
     """Make ``output`` hold exactly these files (and whatever else it held that is not ours).
 
     By default the new site is swapped in whole, so a reader never sees old and new pages
     together; ``in_place`` writes a small change file by file through journal.py.
     The output is compared with the new files once, by ``_change``, for all three ways.
     ``spare`` is where the swap keeps the site it retires, to stage the next one (spare.py).
+
+    ``later`` makes the last outputs and checks the whole build (it raises BuildError to stop
+    it): the search index, for which Pagefind takes seconds while this process would wait. It runs
+    in a thread from the start, so when the site is swapped in whole the other files are staged
+    meanwhile: writing thousands of files is mostly the system's work, Pagefind's is its own
+    processes'. Nothing is swapped in before it returns, and its error removes the staged tree.
     """
+    from concurrent.futures import ThreadPoolExecutor  # here: a no-op build writes nothing
+
     output = output.resolve()
-    manifest = output_manifest_bytes([*(o.path for o in outputs), *(s.path for s in static)])
-    total = len(outputs) + len(static)
     previous = read_output_manifest(output)
-    change = _change(outputs, static, output, previous)
-    if change is not None and not change.writes and not change.removes and previous and previous.data == manifest:
-        return WriteStats(written=0, unchanged=total, removed=0)  # nothing to do: the folder stays untouched
-    if in_place and change is not None and patch.fits(change, output):
-        patch.apply(change, output, OUTPUT_MANIFEST, manifest)
-        return WriteStats(written=len(change.writes), unchanged=total - len(change.writes),
-                          removed=len(change.removes))
-    return _swap(outputs, static, output, manifest, previous, change, spare)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(later) if later is not None else None
+        change = _change(outputs, static, output, previous)
+        if pending is not None and (in_place or (change is not None and not change.writes)):
+            # What the rest makes decides: a change small enough to go in place, or no change at all.
+            outputs, pending = [*outputs, *pending.result()], None
+            change = _change(outputs, static, output, previous)
+        if pending is None:
+            manifest = output_manifest_bytes([*(o.path for o in outputs), *(s.path for s in static)])
+            if (change is not None and not change.writes and not change.removes and previous
+                    and previous.data == manifest):
+                return WriteStats(written=0, unchanged=len(outputs) + len(static), removed=0)  # nothing to do
+            if in_place and change is not None and patch.fits(change, output):
+                patch.apply(change, output, OUTPUT_MANIFEST, manifest)
+                return WriteStats(written=len(change.writes), unchanged=len(outputs) + len(static) - len(change.writes),
+                                  removed=len(change.removes))
+        return _swap(outputs, static, output, previous, change, spare, pending)
 
 
-def _swap(outputs: list[Output], static: list[StaticFile], output: Path, manifest: bytes,
-          previous: OutputManifest | None, change: patch.Change | None, spare: Path | None) -> WriteStats:
+def _swap(outputs: list[Output], static: list[StaticFile], output: Path, previous: OutputManifest | None,
+          change: patch.Change | None, spare: Path | None, pending: Future[Sequence[Output]] | None) -> WriteStats:
     """Stage the whole new site beside ``output`` and swap it in (see the module docstring).
 
     A file the change does not write is the previous one, hard-linked; without a change
-    (no previous build, or one in doubt) each file is compared here.
+    (no previous build, or one in doubt) each file is compared here, as are the outputs
+    ``pending`` brings once the others are staged (``change`` did not see them).
     """
     output.parent.mkdir(parents=True, exist_ok=True)
     tag = scratch_tag()
@@ -237,20 +256,18 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, manifes
     changed = None if change is None else {rel for rel, _ in change.writes}
     present = _from_spare(output, staging, outputs, static, changed, spare)
     try:
-        written = unchanged = 0
         folders: set[Path] = set()
-        for item in outputs:
-            same = _place(staging, output, item.path, lambda dest, data=item.data: dest.write_bytes(data),
-                          lambda old, item=item: item.kept or (old.stat().st_size == len(item.data)
-                                                               and old.read_bytes() == item.data),
-                          folders, changed, present)
-            written, unchanged = written + (not same), unchanged + same
+        written = sum(not _place_output(staging, output, item, folders, changed, present) for item in outputs)
         for static_file in static:
             src = static_file.source
-            same = _place(staging, output, static_file.path, lambda dest, src=src: shutil.copy2(src, dest),
-                          lambda old, src=src: _same_file(old, src), folders, changed, present)
-            written, unchanged = written + (not same), unchanged + same
+            written += not _place(staging, output, static_file.path, lambda dest, src=src: shutil.copy2(src, dest),
+                                  lambda old, src=src: _same_file(old, src), folders, changed, present)
+        if pending is not None:
+            late = pending.result()
+            outputs = [*outputs, *late]
+            written += sum(not _place_output(staging, output, item, folders, None) for item in late)
         ours = {o.path for o in outputs} | {s.path for s in static}
+        manifest = output_manifest_bytes(ours)
         removed = _carry_foreign(output, staging, ours, set(previous.files) if previous else set())
         _place(staging, output, OUTPUT_MANIFEST, lambda dest: dest.write_bytes(manifest),
                lambda old: old.read_bytes() == manifest, folders, None)
@@ -267,7 +284,16 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, manifes
         if retired.exists() and not output.exists():
             retired.rename(output)
         raise
-    return WriteStats(written=written, unchanged=unchanged, removed=removed)
+    total = len(outputs) + len(static)
+    return WriteStats(written=written, unchanged=total - written, removed=removed)
+
+
+def _place_output(staging: Path, output: Path, item: Output, folders: set[Path], changed: set[str] | None,
+                  present: AbstractSet[str] = frozenset()) -> bool:
+    """``_place`` for a made file: written from its bytes, or compared by them with the previous one."""
+    return _place(staging, output, item.path, lambda dest: dest.write_bytes(item.data),
+                  lambda old: item.kept or (old.stat().st_size == len(item.data) and old.read_bytes() == item.data),
+                  folders, changed, present)
 
 
 def _change(outputs: list[Output], static: list[StaticFile], output: Path,

@@ -204,6 +204,50 @@ def test_missing_pagefind_is_a_clear_error(make_site: MakeSite, monkeypatch: pyt
     assert not (site / "_site").exists()
 
 
+def test_pagefind_failing_while_the_site_is_staged_leaves_the_last_site(make_site: MakeSite,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path: Path) -> None:
+    """A plain build stages its pages while Pagefind indexes them; Pagefind's failure must still stop it
+    with the error, the last site untouched and no staged tree left beside it."""
+    site = make_site(FILES, config=CONFIG)
+    build(site)
+    out = site / "_site"
+    before = snapshot(out)
+    failing = tmp_path / "pagefind"  # answers --version as Pagefind does, then fails to index
+    failing.write_text(f"#!{sys.executable}\nimport sys\nif '--version' in sys.argv: print('pagefind 1.5.2')\n"
+                       "else: sys.exit('Error: the disk is full')\n", encoding="utf-8")
+    failing.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing))
+    (site / "content/posts/harbour.md").write_text((site / "content/posts/harbour.md").read_text(encoding="utf-8")
+                                                   .replace("logbook", "diary"), encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(site, use_cache=False)
+    assert "Pagefind could not index the site: Error: the disk is full" in str(caught.value)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith("_site")) == ["_site"]
+
+
+def test_a_file_where_the_index_goes_is_reported_with_every_other_problem(make_site: MakeSite) -> None:
+    """The index's files are made last, while the others are staged; a collision with one of them is still
+    found, with the other problems of the build, before anything is swapped in."""
+    site = make_site(FILES, config=CONFIG)
+    build(site)
+    out = site / "_site"
+    before = snapshot(out)
+    (site / "content/static/pagefind").mkdir(parents=True)
+    (site / "content/static/pagefind/shards.json").write_text("{}", encoding="utf-8")
+    (site / "themes/default/templates").mkdir(parents=True)
+    (site / "themes/default/templates/tag.html").write_text(
+        "{% extends 'base.html' %}{% block content %}{{ missing() }}{% endblock %}", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(site)
+    message = str(caught.value)
+    assert "writes pagefind/shards.json, which the search index (Pagefind) writes too" in message
+    assert "themes/default/templates/tag.html" in message and "'missing' is undefined" in message  # same run
+    assert snapshot(out) == before
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith("_site")) == ["_site"]
+
+
 def query(bundle: Path, lang: str, words: str) -> list[str]:
     """Search ``bundle`` as the search page of ``lang`` does, with pagefind.js run by Node."""
     done = subprocess.run(["node", str(FIXTURES / "search" / "query.mjs"), str(bundle),
