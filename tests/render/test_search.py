@@ -248,6 +248,22 @@ def test_a_file_where_the_index_goes_is_reported_with_every_other_problem(make_s
     assert sorted(p.name for p in site.iterdir() if p.name.startswith("_site")) == ["_site"]
 
 
+def test_a_talk_is_found_by_its_words_not_by_its_video_frame(make_site: MakeSite) -> None:
+    """The video frame repeats the title and the speakers on a title card, for the eye only: the index reads
+    the talk's own text, so a result's excerpt does not start with the frame run together ("conversationSamuel")."""
+    site = make_site({
+        "content/events/meetup.md": "---\ntitle: Museum meetup\nstart: 2024-05-10\n---\nA day of talks.\n",
+        "content/speakers/ada-marsh.md": "---\ntitle: Ada Marsh\n---\nCurator.\n",
+        "content/talks/tide-tables.md": "---\ntitle: Reading tide tables\nevent: meetup\nspeakers: [ada-marsh]\n"
+                                        "start: 2024-05-10 10:00\nend: 2024-05-10 10:30\n"
+                                        "video: https://example.org/tide-tables.mp4\n---\nHow keepers read the sea.\n",
+    }, config=CONFIG)
+    build(site)
+    content = fragments(site / "_site")["en"]["/talks/tide-tables/"]
+    assert content.count("Reading tide tables") == 1, content  # the heading, not the title card too
+    assert "Reading tide tablesAda Marsh" not in content and "How keepers read the sea." in content
+
+
 def query(bundle: Path, lang: str, words: str) -> list[str]:
     """Search ``bundle`` as the search page of ``lang`` does, with pagefind.js run by Node."""
     done = subprocess.run(["node", str(FIXTURES / "search" / "query.mjs"), str(bundle),
