@@ -45,6 +45,13 @@ def parse_xml(data: bytes, shown: str, lines: dict[ET.Element, int] | None = Non
         raise _refusal(data, shown, exc) from None
     except ET.ParseError as exc:
         error = exc
+    except LookupError:  # the declaration names an encoding Python has no codec for
+        declared = re.search(rb"""encoding\s*=\s*["']([^"']*)""", data[:1024])
+        name = declared.group(1).decode("ascii", "replace") if declared else "?"
+        raise ImportRefused(Problem(shown, data.count(b"\n", 0, declared.start()) + 1 if declared else 1,
+                                    f"the file says it is written in the encoding '{name}', which is not one "
+                                    "Python knows", "save the export as UTF-8 (or fix its first line) and import "
+                                    "it again")) from None
     repaired = _repair_cdata(data)  # changes no line breaks: the lines stay those of the file
     if repaired != data:
         try:

@@ -44,6 +44,24 @@ def test_a_file_over_the_size_limit_is_refused_alike_by_every_importer(
     assert files_of(site) == before
 
 
+@pytest.mark.parametrize("source", [source for source, _ in EXPORTS if source != "pretalx"])
+@pytest.mark.parametrize("declaration", [b'<?xml version="1.0" encoding="Ts"?>', b'<?xml version="" encoding="Ts"?>'])
+def test_an_encoding_python_does_not_know_is_refused_alike_by_every_xml_importer(
+        source: str, declaration: bytes, make_site: Callable[..., Path], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The XML declaration names the encoding; one Python has no codec for was a LookupError traceback."""
+    site = make_site()
+    export = tmp_path / "export.xml"
+    export.write_bytes(declaration + b"\n<rss><channel/></rss>\n")
+    before = files_of(site)
+    code = main(["import", source, str(export), "--site", str(site)])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1, err
+    assert err[0] == f"{export}:1: the file says it is written in the encoding 'Ts', which is not one Python knows", err
+    assert err[1] == "  hint: save the export as UTF-8 (or fix its first line) and import it again", err
+    assert files_of(site) == before
+
+
 def test_every_importer_reports_in_one_shape(make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site()
     for source, export in EXPORTS:
