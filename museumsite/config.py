@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from museumsite.errors import ConfigError, Problem, Problems, UsageError, did_you_mean
+from museumsite.lang import known_language
 from museumsite.urls import check_url
 from museumsite.yamlfile import YamlProblem, read_yaml_file
 
@@ -428,15 +429,11 @@ def _check_intake(comments: CommentConfig, lines: Mapping[str, int], problems: P
 
 
 def _check_values(config: SiteConfig, lines: Mapping[str, int], problems: Problems) -> None:
-    from babel import Locale, UnknownLocaleError
-
     if urlsplit(config.base_url).scheme not in ("http", "https") or not urlsplit(config.base_url).netloc:
         problems.error(CONFIG_FILE, lines.get("base_url"), f"base_url '{config.base_url}' is not an absolute URL",
                        "write it like https://example.org/ (feeds and the sitemap need absolute links)")
     for lang in config.all_languages:
-        try:
-            Locale.parse(lang.replace("-", "_"))
-        except (UnknownLocaleError, ValueError):
+        if not known_language(lang):
             where = lines.get(f"languages.{lang}") or lines.get(
                 "languages" if lang in config.languages else "default_language" if "default_language" in lines
                 else "language")

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from museumsite.lang.i18n import N_
+from museumsite.lang import N_
 
 SLIDE_KINDS = {
     "pdf": N_("PDF"), "slideshare": N_("Slideshare"), "speakerdeck": N_("Speaker Deck"),

@@ -21,7 +21,8 @@ from museumsite.feeds.common import (
     site_origin,
     xml_formats,
 )
-from museumsite.lang.i18n import N_, Interface
+from museumsite.lang import N_
+from museumsite.lang.i18n import Interface
 from museumsite.model import Comment, Entry, Output, Site
 from museumsite.urls import absolute, localize
 

@@ -12,7 +12,8 @@ import html
 from typing import Any
 
 from museumsite.feeds.common import EntryExtension, absolute_links, announced, new_channel, serialized, site_origin, xml_formats
-from museumsite.lang.i18n import N_, Interface
+from museumsite.lang import N_
+from museumsite.lang.i18n import Interface
 from museumsite.model import Entry, Event, Output, Site
 from museumsite.urls import absolute
 

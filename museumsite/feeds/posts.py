@@ -25,7 +25,8 @@ from museumsite.feeds.common import (
     new_channel,
     site_origin,
 )
-from museumsite.lang.i18n import N_, Interface
+from museumsite.lang import N_
+from museumsite.lang.i18n import Interface
 from museumsite.model import Output, Post, Site, Tag
 from museumsite.urls import absolute, localize
 

@@ -28,15 +28,10 @@ from babel import Locale
 from museumsite.errors import Problem
 
 if TYPE_CHECKING:
-    # Imported where they are used: a no-op build, which needs N_ only (markup/extensions.py), never loads them.
+    # Imported where they are used: a build that does not render never loads them.
     from babel.support import Translations
 
 DOMAIN = "messages"
-
-
-def N_(message: str) -> str:
-    """Marks a string for ``pybabel extract`` where it is translated later, per page."""
-    return message
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,8 @@ from museumsite import __version__
 from museumsite.bounds import LinearLinks
 from museumsite.errors import Problem, Problems
 from museumsite.incremental.markdown import MarkupCache
-from museumsite.lang.i18n import N_, Interface
+from museumsite.lang import N_
+from museumsite.lang.i18n import Interface
 from museumsite.lang.typography import typeset_html, typeset_text
 from museumsite.markup.extensions import EXTENSIONS, converter_arguments, extensions_key
 from museumsite.markup.pool import map_entries

@@ -25,7 +25,7 @@ from typing import Any
 
 from museumsite.config import CONFIG_FILE, Extension, SiteConfig
 from museumsite.errors import Problem, did_you_mean
-from museumsite.lang.i18n import N_
+from museumsite.lang import N_
 
 GROUP = "markdown.extensions"  # where Python-Markdown, and packages that add extensions, register them by name
 # What each extension is tried on: a heading, inline markup, a link, a list, a table, a code block.

@@ -18,7 +18,8 @@ from museumsite.errors import Problem, Problems
 from museumsite.feeds.comments import CommentFeed, comment_feed_links
 from museumsite.feeds.events import event_feed_links
 from museumsite.feeds.posts import Feed, feed_links
-from museumsite.lang.i18n import N_, Interface, language_name
+from museumsite.lang import N_
+from museumsite.lang.i18n import Interface, language_name
 from museumsite.markup.pool import map_entries
 from museumsite.model import Event, Output, Site, Speaker, Talk
 from museumsite.render.api.page import PageContext

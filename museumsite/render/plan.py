@@ -21,8 +21,9 @@ from typing import Any
 
 from museumsite.errors import Problems
 from museumsite.feeds.index import feeds_for_page
+from museumsite.lang import N_
 from museumsite.lang.collation import collation_key
-from museumsite.lang.i18n import N_, Interface
+from museumsite.lang.i18n import Interface
 from museumsite.model import Entry, Post, Site
 from museumsite.urls import localize
 

@@ -570,6 +570,22 @@ def test_a_language_without_catalogue_falls_back_to_english_and_is_reported(
 # ---------------------------------------------------------------- config
 
 
+@pytest.mark.parametrize(("languages", "unknown"), [
+    ("[en, pt-BR, zh-Hant, sr-Latn]", []),  # as Babel names its locales: known without asking it
+    ("[en, pt-br, EN]", []),  # other spellings are Babel's to parse, and it knows them
+    ("[en, xx, ../en, 'e n', pt_BR/../fr]", ["xx", "../en", "e n", "pt_BR/../fr"]),
+])
+def test_language_codes_are_the_ones_babel_knows(make_site: MakeSite, languages: str, unknown: list[str]) -> None:
+    site = make_site({}, config=f"title: T\nbase_url: https://example.org/\nlanguage: en\nlanguages: {languages}\n")
+    if not unknown:
+        build(site)
+        return
+    with pytest.raises(ConfigError) as caught:
+        build(site)
+    assert sorted(str(p).split("\n")[0] for p in caught.value.problems) == sorted(
+        f"museumsite.yaml:4: unknown language code '{code}'" for code in unknown)
+
+
 def test_language_settings_are_checked_all_at_once(make_site: MakeSite) -> None:
     config = ("title: T\nbase_url: https://example.org/\ndefault_language: ca\nlanguage: es\n"
               "languages:\n  ca: {}\n  xx: {}\ntags: {museums: {de: Museen}}\n")

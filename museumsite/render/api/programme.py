@@ -7,7 +7,8 @@ from typing import Any
 import jinja2
 from jinja2.runtime import Context
 
-from museumsite.lang.i18n import N_, zone_name
+from museumsite.lang import N_
+from museumsite.lang.i18n import zone_name
 from museumsite.model import Event, Talk
 from museumsite.programme.calendars import calendar_path, has_calendar
 from museumsite.programme.grid import ProgrammeGrid, make_grid
