@@ -219,6 +219,27 @@ def test_an_old_address_the_site_already_serves_stays_with_its_file(site: Path,
     assert (site / "_site/posts/quina-jornada/index.html").is_file()
 
 
+@pytest.mark.parametrize(("old", "new"), [
+    (b'src="http://blog.example.cat/wp-content/uploads/2008/01/vell.jpg"',
+     b'src="http://blog.ex]ample.cat/wp-content/uploads/2008/01/vell.jpg"'),  # an image's host
+    (b"<link>http://blog.example.cat/2009/11/segon/</link>", b"<link>http://[blog/2009/11/segon/</link>"),  # a link
+    (b"<wp:base_site_url>http://blog.example.cat</wp:base_site_url>",
+     b"<wp:base_site_url>http://[blog.example.cat</wp:base_site_url>"),  # the old site's address
+])
+def test_a_damaged_address_in_the_export_is_not_a_traceback(site: Path, tmp_path: Path, old: bytes, new: bytes,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Python refuses "http://[x/" as a URL (an unclosed IPv6 host); the import keeps such an address as text
+    it cannot follow, and the site builds (found by the WordPress import fuzzer)."""
+    data = WXR.read_bytes()
+    assert old in data
+    export = tmp_path / "damaged.xml"
+    export.write_bytes(data.replace(old, new))
+    code, _, err = run(capsys, "import", "wordpress", export, "--site", site)
+    assert code == 0, err
+    code, _, err = run(capsys, "build", "--site", site)
+    assert code == 0, err
+
+
 def test_dry_run_writes_nothing(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(site)
     code, out, _ = run(capsys, "import", "wordpress", WXR, "--site", site, "--uploads", UPLOADS, "--dry-run")

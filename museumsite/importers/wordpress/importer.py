@@ -60,7 +60,10 @@ def import_wordpress(export_file: Path, site: Path, *, uploads: Path | None = No
     report = ImportReport(source=str(export_file), dry_run=dry_run)
     notes = Notes()
     outputs: list[FileOut | ArchiveOut] = []
-    hosts = [h for h in (urlsplit(export.base_url).hostname,) if h]
+    try:
+        hosts = [h for h in (urlsplit(export.base_url).hostname,) if h]
+    except ValueError:  # a damaged <wp:base_site_url>: no old host to recognise links by
+        hosts = []
     links = OldLinks(config, [*hosts, *contentfile.old_hosts(root)])
     now = current_site(config, root)
     links.add_site(now)
@@ -302,8 +305,11 @@ def old_site_path(url: str, base_url: str) -> str | None:
     URLs with a query (``/?p=12``) cannot be static pages, and URLs on another host
     are not the site's; both give None.
     """
-    parts = urlsplit(url.strip())
-    base = urlsplit(base_url.strip())
+    try:
+        parts, base = urlsplit(url.strip()), urlsplit(base_url.strip())
+        parts.hostname, base.hostname  # noqa: B018 - raise ValueError on a damaged host ("http://[x/")
+    except ValueError:
+        return None
     if parts.scheme not in ("http", "https") or parts.query or not parts.hostname:
         return None
     if base.hostname and _host(parts.hostname) != _host(base.hostname):

@@ -243,7 +243,10 @@ def upload_path(url: str, base_url: str = "") -> str | None:
     url = html.unescape(url.strip())
     if base_url and url.startswith("/"):
         url = base_url.rstrip("/") + url
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # "http://[x/": not a URL, so not an upload's either
+        return None
     if UPLOADS_MARK not in path:
         return None
     rel = posixpath.normpath(unquote(path.split(UPLOADS_MARK, 1)[1]))
