@@ -107,13 +107,14 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     from museumsite.render.api.builtin import builtin_registry
     from museumsite.render.api.context import HelperContext
     from museumsite.render.pages import render_pages
-    from museumsite.render.theme import load_theme, locale_dirs
+    from museumsite.render.theme import load_theme, locale_dirs, template_digests
 
     options = store.options
     output, drafts = options.output, options.drafts
     problems = Problems(strict=options.strict)
     resident = store.resident
     frame = reuse.frame_digest(theme_dirs(config), root / "locales", store)
+    look = reuse.frame_digest(theme_dirs(config), root / "locales", store, templates=False)  # each page's are its own
     # A session's previous build, to start from when only bodies changed since (incremental/bodyedit.py); not with
     # plugins, whose hooks may read anything of the site.
     snapshot = resident.snapshot if resident is not None and not plugins.enabled else None
@@ -137,11 +138,12 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
         marks = (snapshot.assembled_warnings, snapshot.converted_warnings)
         step("rendering", 0, 0)
     else:
-        site, checked, jobs, table, plans, reused, marks = _prepare(root, config, plugins, store, step, frame,
+        site, checked, jobs, table, plans, reused, marks = _prepare(root, config, plugins, store, step, look,
                                                                     documents, static, archives, interface,
                                                                     cache, problems)
     env = load_theme(config, *builtin_registry().bind(HelperContext.of(site, interface)))
     env.bytecode_cache = store.template_cache()
+    reused.bodies.templates = template_digests(env)
     # Pages and post feeds whose inputs did not change since the last build are read back, not made again.
     pages = reused.pages(jobs, lambda todo: plugins.pages(
         render_pages(todo, env, site, interface, table, plans.links, problems, step), todo, problems))
@@ -189,7 +191,8 @@ def _prepare(root: Path, config: SiteConfig, plugins: Plugins, store: Store, ste
              documents: list[Document], static: list[StaticFile], archives: list[Archive], interface: Interface,
              cache: MarkupCache, problems: Problems) -> Prepared:
     """The whole site from its documents: assembled, checked, converted, planned; with the reuse of the
-    previous build's outputs and the warnings of assembling and converting (for a serve session's next build)."""
+    previous build's outputs and the warnings of assembling and converting (for a serve session's next build).
+    ``frame``: what shows the site, its templates left out (each page's are among its reads)."""
     from museumsite.comments.threads import attach_threads
     from museumsite.content.assemble import assemble_site
     from museumsite.content.validate import check_site

@@ -2,21 +2,23 @@
 
 A page is a pure function of the code, the theme (templates, catalogues, assets), the
 options, and the site: every entry's fields, the comments, the static files. Of these,
-only the entries' *bodies* change one page at a time; anything else (a title, a date,
-a tag, a comment, a template, the config) may show on any page. So the build hashes
-the site without the bodies (the *shape*), and the render stage notes, page by page,
-whose bodies the templates actually read (``theme.py``'s environment sees every read
-of ``body_html``, ``body_md`` or ``toc_html`` of an entry, whichever template or
-override does it). A page is kept from the previous build, read back from the output
-instead of rendered, when the shape is the same, its own identity (URL, template,
-language) is the same, the bodies it read are the same, and its file in the output is
-still the one that build wrote (size, time and inode). Post feeds work the same way,
-their posts being the bodies they print.
+the entries' *bodies* and the theme's *templates* change one page, or one kind of page,
+at a time; anything else (a title, a date, a tag, a comment, a catalogue, the config) may
+show on any page. So the build hashes the site without the bodies and the theme without its
+templates (the *shape*), and the render stage notes, page by page, whose bodies the
+templates actually read (``theme.py``'s environment sees every read of ``body_html``,
+``body_md`` or ``toc_html`` of an entry, whichever template or override does it) and which
+templates it loaded (its own, those it extends, imports or includes, as the theme chain
+resolves them). A page is kept from the previous build, read back from the output instead
+of rendered, when the shape is the same, its own identity (URL, template, language) is the
+same, the bodies and templates it read are the same, and its file in the output is still
+the one that build wrote (size, time and inode). Post feeds work the same way, their posts
+being the bodies they print.
 
 Editing one post's body re-renders its page, its feeds and the few lists that print
-it; anything else re-renders the site, as a cold build would. The record lives in
-the cache (``render-<output>.json``); a missing, foreign or damaged record means
-rendering everything, never a stale page.
+it; editing ``post.html`` re-renders the posts' pages; anything else re-renders the site, as
+a cold build would. The record lives in the cache (``render-<output>.json``); a missing,
+foreign or damaged record means rendering everything, never a stale page.
 """
 
 from __future__ import annotations
@@ -43,12 +45,18 @@ if TYPE_CHECKING:
 
 # What an entry's page may print of its body: a page that reads none of them is kept when a body changes.
 BODY_FIELDS = frozenset({"body_md", "body_html", "toc_html"})
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: the templates a page loaded are among its reads, and out of the shape
+TEMPLATE = "\0template\0"  # a read template's name follows; no entry's key starts with NUL
 
 
 def read_name(entry: Entry) -> str:
     """How a read body is noted (render/theme.py's environment) and looked up (here): the entry's key and language."""
     return f"{entry.key}\0{entry.lang}"
+
+
+def template_read(name: str) -> str:
+    """How a loaded template is noted among a page's reads (render/theme.py's environment)."""
+    return f"{TEMPLATE}{name}"
 
 
 class PageJob(Protocol):
@@ -127,14 +135,18 @@ def load_record(path: Path | None) -> Record | None:
     return Record(shape=str(data.get("shape")), files=data["files"])
 
 
-def frame_digest(theme_dirs: Sequence[Path], locales: Path, store: Store) -> str:
+def frame_digest(theme_dirs: Sequence[Path], locales: Path, store: Store, *, templates: bool = True) -> str:
     """A hash of what shows the site, whatever its content: the code, the options, the theme and the
-    catalogues (``locales``: the site's own)."""
+    catalogues (``locales``: the site's own). ``templates=False`` leaves the themes' templates out: the
+    shape's frame, each page's templates being among its reads instead."""
     digest = hashlib.sha256(json.dumps([RECORD_VERSION, __version__, sys.version, store.options.key("pages")])
                             .encode())
     digest.update(store.code().encode())
+    left_out = () if templates else tuple(os.path.join(folder, "templates", "") for folder in theme_dirs)
     for folder in [*theme_dirs, locales]:
         for path in sorted(files_under(folder)):
+            if left_out and str(path).startswith(left_out):
+                continue
             digest.update(f"{path}\0".encode())
             with contextlib.suppress(OSError):
                 digest.update(store.digest(path))
@@ -157,25 +169,34 @@ def _shape_of(entry: Entry) -> tuple[Any, ...]:
 
 
 class Bodies:
-    """The hash of each entry's body, computed once per entry when first asked."""
+    """The hash of each entry's body, computed once per entry when first asked; and of each template, by
+    ``templates`` (render/theme.py's ``template_digests``, set once the theme is loaded)."""
 
     def __init__(self, site: Site):
         self._entries = {read_name(e): e for e in site.entries}
         self._digests: dict[str, str] = {}
-        self._combined: dict[tuple[str, ...], str | None] = {}
+        self._combined: dict[tuple[str, ...], str] = {}
+        self.templates: Callable[[str], str] | None = None
 
     def digest(self, reads: Iterable[str]) -> str | None:
         """One hash over the bodies of ``reads``; None when one of them is gone."""
         names = tuple(reads)
-        if names not in self._combined:
-            self._combined[names] = self._digest(names)
-        return self._combined[names]
+        found = self._combined.get(names)
+        if found is None:
+            found = self._digest(names)
+            if found is not None:
+                self._combined[names] = found
+        return found
 
     def _digest(self, reads: Iterable[str]) -> str | None:
         combined = hashlib.sha256()
         for name in sorted(reads):
             found = self._digests.get(name)
-            if found is None:
+            if found is None and name.startswith(TEMPLATE):
+                if self.templates is None:
+                    return None
+                found = self._digests[name] = self.templates(name[len(TEMPLATE):])
+            elif found is None:
                 entry = self._entries.get(name)
                 if entry is None:
                     return None

@@ -96,13 +96,13 @@ class _Shared:
 
 
 def _render_one(shared: _Shared, job: Job) -> tuple[bytes, tuple[str, ...]] | Problem:
-    """The page's bytes and the entries whose bodies it read (see reuse.py)."""
+    """The page's bytes and what it read: the entries' bodies and the templates (see reuse.py)."""
     env = shared.env
     context: dict[str, Any] = {}
     try:
+        env.reads = set()  # from here: the page's own template is one it reads
         template = env.get_template(job.template)
         context = _context(job, shared.site, shared.navs.get(job.lang, ()), shared.table, shared.index).variables()
-        env.reads = set()
         data = template.render(context).encode("utf-8")
         return data, tuple(sorted(env.reads))
     except Exception as exc:  # noqa: BLE001 (any template failure: report it, render the rest)

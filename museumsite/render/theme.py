@@ -9,7 +9,7 @@ and override one block instead of copying the whole file.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +18,14 @@ import jinja2
 from museumsite.config import SiteConfig
 from museumsite.content.load import list_static
 from museumsite.errors import Problem, Problems, did_you_mean
-from museumsite.incremental.reuse import BODY_FIELDS, read_name
+from museumsite.incremental.reuse import BODY_FIELDS, read_name, template_read
 from museumsite.model import Entry, StaticFile
 from museumsite.render.chain import default_theme_dir, locale_dirs, theme_dirs
 
 THEME_STATIC_PREFIX = "theme/"
 # The theme chain's folders are chain.py's; named here too for the modules that want the environment with them.
 __all__ = ["THEME_STATIC_PREFIX", "ThemeEnvironment", "default_theme_dir", "load_theme", "locale_dirs",
-           "template_problem", "theme_dirs", "theme_static"]
+           "template_digests", "template_problem", "theme_dirs", "theme_static"]
 
 
 class ThemeEnvironment(jinja2.Environment):
@@ -33,11 +33,27 @@ class ThemeEnvironment(jinja2.Environment):
 
     Templates reach attributes through ``getattr``/``getitem`` here, whichever template
     (or site override) does it, so ``reads`` is exactly the set of bodies a page shows:
-    reuse.py keeps a page from the previous build when none of them changed.
+    reuse.py keeps a page from the previous build when none of them changed. It notes the
+    templates each page loads as well (its own, what it extends, imports and includes): a page
+    is kept when the templates that changed are ones it did not load.
     """
 
     reads: set[str]
     newstyle_gettext: bool  # the i18n extension's setting
+
+    def get_template(self, name: str | jinja2.Template, parent: str | None = None,
+                     globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        if isinstance(name, str):
+            self.reads.add(template_read(self.join_path(name, parent) if parent is not None else name))
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names: Iterable[str | jinja2.Template], parent: str | None = None,
+                        globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        names = list(names)
+        for name in names:  # every candidate: one that appears later changes which is chosen
+            if isinstance(name, str):
+                self.reads.add(template_read(self.join_path(name, parent) if parent is not None else name))
+        return super().select_template(names, parent, globals)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if attribute in BODY_FIELDS and isinstance(obj, Entry):
@@ -75,6 +91,26 @@ def load_theme(config: SiteConfig, globals_: Mapping[str, Any], filters: Mapping
     env.filters.update(filters)
     env.reads = set()
     return env
+
+
+def template_digests(env: jinja2.Environment) -> Callable[[str], str]:
+    """The hash of a template as ``env`` finds it by name (its file and text; "missing" when none), each
+    read once: what reuse.py compares for the templates a page loaded."""
+    import hashlib
+
+    known: dict[str, str] = {}
+
+    def digest(name: str) -> str:
+        if name not in known:
+            try:
+                assert env.loader is not None
+                source, filename, _ = env.loader.get_source(env, name)
+                known[name] = hashlib.sha256(f"{filename}\0{source}".encode()).hexdigest()
+            except jinja2.TemplateNotFound:
+                known[name] = "missing"
+        return known[name]
+
+    return digest
 
 
 def theme_static(config: SiteConfig, problems: Problems) -> list[StaticFile]:

@@ -65,6 +65,10 @@ def assert_same_as_clean(root: Path, scratch: Path) -> None:
     assert snapshot(root / "_site") == snapshot(clean)
 
 
+# Where an edit of a shared template shows: in the posts' pages, and in every list's summaries.
+MARKS = {"post.html": "{% block content %}", "_macros.html": '{% macro summary(item, heading="h2") %}'}
+
+
 class IncrementalSite(RuleBasedStateMachine):
     """One real site, changed a step at a time; every build over the last one must equal a clean build."""
 
@@ -159,6 +163,17 @@ class IncrementalSite(RuleBasedStateMachine):
                 default = default.replace("{% block content %}",
                                           "{% block content %}{{ site.get('posts/second').body_html|safe }}", 1)
             write(self.root, "themes/default/templates/404.html", default + f"<!-- version {number} -->\n")
+
+    @rule(name=st.sampled_from(sorted(MARKS)), number=st.integers(0, 2))
+    def shared_template(self, name: str, number: int) -> None:
+        """A template some pages load (their own, or imported by the lists), overridden, edited, removed."""
+        path = self.root / "themes/default/templates" / name
+        if number == 0:
+            path.unlink(missing_ok=True)
+        else:
+            default = (REPO / "museumsite/themes/default/templates" / name).read_text(encoding="utf-8")
+            write(self.root, f"themes/default/templates/{name}",
+                  default.replace(MARKS[name], f"{MARKS[name]}<!-- version {number} -->", 1))
 
     @rule(text=st.one_of(st.none(), WORDS))
     def static_file(self, text: str | None) -> None:

@@ -33,8 +33,8 @@ code = main(["build", "--site", sys.argv[1], "--verbose"])
 print(json.dumps({"code": code, "modules": sorted(sys.modules), "opened": opened}))
 """
 # What only a real build needs: the template engine, Markdown, the structured data, the sanitizer, the renderers.
-NOT_FOR_A_NO_OP = ("jinja2", "markdown", "babel", "museumsite.lang.i18n", "museumsite.render.theme", "museumsite.render.structured",
-                   "museumsite.render.pages", "museumsite.markup.convert", "museumsite.sanitize",
+NOT_FOR_A_NO_OP = ("jinja2", "markdown", "babel", "museumsite.lang.i18n", "museumsite.render.theme",
+                   "museumsite.render.structured", "museumsite.render.pages", "museumsite.markup.convert", "museumsite.sanitize",
                    "museumsite.incremental.reuse", "museumsite.incremental.resident")
 
 

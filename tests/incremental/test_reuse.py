@@ -76,6 +76,48 @@ def test_anything_but_a_body_changes_every_page(make_site: MakeSite, tmp_path: P
     assert same_as_clean(site, tmp_path / "clean")
 
 
+EDITS = {  # a template of the default theme, overridden by the site after a first build: (what, marked so)
+    "post.html": ("{% block content %}", '{% block content %}<p class="edit-mark">new</p>'),  # one kind of page
+    "_macros.html": ('{% macro summary(item, heading="h2") %}',
+                     '{% macro summary(item, heading="h2") %}<span class="edit-mark"></span>'),  # imported by lists
+    "base.html": ("<body>", '<body><p class="edit-mark">new</p>'),  # extended by every page
+}
+
+
+def marked_pages(output: Path) -> int:
+    return sum('class="edit-mark"' in page.read_text(encoding="utf-8") for page in output.rglob("*.html"))
+
+
+@pytest.mark.parametrize("template", sorted(EDITS))
+def test_a_template_edit_makes_again_only_the_pages_that_load_it(make_site: MakeSite, tmp_path: Path,
+                                                                 template: str) -> None:
+    """A page is made from its templates as from the bodies it prints: a template the site overrides (or
+    edits) makes again the pages that load it (as their own, by extending, importing or including it),
+    and every other page and feed is kept. Before, any template edit made the whole site again."""
+    site = make_site(SMALL_SITE)
+    first = build(site)
+    old, new = EDITS[template]
+    text = (REPO / "museumsite/themes/default/templates" / template).read_text(encoding="utf-8")
+    assert old in text
+    (site / "themes/default/templates").mkdir(parents=True)
+    (site / "themes/default/templates" / template).write_text(text.replace(old, new, 1), encoding="utf-8")
+    second = build(site)
+    assert same_as_clean(site, tmp_path / "clean")
+    marked = marked_pages(site / "_site")
+    assert marked > 0 and second.kept == first.rendered - second.rendered, second
+    if template == "post.html":  # exactly the posts' pages: no list extends or imports it
+        posts = [p for p in (site / "_site").rglob("index.html") if p.parent.parent.name == "posts"]
+        assert second.rendered == marked == len(posts), posts
+    elif template == "base.html":  # every page, and no feed
+        assert second.rendered == marked == second.pages
+    else:  # the pages that import the macros; those that call the summary among them
+        assert marked <= second.rendered < second.pages
+    (site / "themes/default/templates" / template).unlink()  # back to the default theme's
+    third = build(site)
+    assert third.rendered == second.rendered and marked_pages(site / "_site") == 0
+    assert same_as_clean(site, tmp_path / "clean")
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong shape", "page edited in the output"])
 def test_a_damaged_record_or_output_means_making_the_pages_again(make_site: MakeSite, tmp_path: Path,
                                                                  damage: str) -> None:
