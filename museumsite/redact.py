@@ -61,6 +61,7 @@ _CANDIDATE = (  # loose: a domain of one label will do
     rf"|(?<![^{_STOP}])(?P<local>[^{_STOP}]{{1,{_LONGEST_LOCAL}}}))?"
     rf"(?P<at>[{AT_SIGNS}])(?P<domain>\[(?:IPv6:)?[0-9A-Fa-f:.]{{1,45}}\]|{_LABEL}(?:[{re.escape(_DOTS)}]{_LABEL}){{MIN,20}})")
 _CANDIDATES = {False: re.compile(_CANDIDATE.replace("MIN", "1")), True: re.compile(_CANDIDATE.replace("MIN", "0"))}
+_SPLIT_AT = re.compile(rf"\s*([{AT_SIGNS}])\s*(?=[^\s{AT_SIGNS}]+[{re.escape(_DOTS)}][^\s{AT_SIGNS}])")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _LETTER = re.compile(r"[^\W\d_]")
 _DOT = re.compile(f"[{re.escape(_DOTS)}]")
@@ -252,12 +253,16 @@ def redact_text(text: str) -> tuple[str, int]:
 def redact_name(name: str) -> tuple[str, int]:
     """An author's name without its addresses and what wrapped them: "Ana <ana@x.org>" is "Ana".
 
+    White space beside an at sign that a dotted word follows is read as a split in one address:
+    a display name encoded in two words of a mail header comes out of Python's parser as
+    '"Ana Vidal"@ x.org' (RFC 2047 joins the words with nothing between them).
     The name may become empty; the caller then shows its "Anonymous".
     """
-    spans = find(name, loose=True)
+    joined = _SPLIT_AT.sub(r"\1", name)
+    spans = find(joined, loose=True)
     if not spans:
         return name, 0
-    text = _replace(name, spans, "")
+    text = _replace(joined, spans, "")
     text = re.sub(r"[<(\[{]\s*[>)\]}]|\"\s*\"", " ", text)
     return " ".join(text.split()).strip(" <>()[]{}\"',;:-|/"), len(spans)
 

@@ -99,6 +99,22 @@ def test_real_mail_with_long_headers_it_does_not_read_is_accepted(site: Path, tm
     assert comments[-1]["author"] == "Ann Example" and comments[-1]["body"].strip() == "Thank you for this post."
 
 
+@pytest.mark.parametrize("sender", [
+    # A display name that is an address, encoded in two words: Python's parser joins them with a space
+    # ('"Ann Vidal"@ example.org'), where RFC 2047 joins them with none.
+    '=?utf-8?b?IkFubiBWaWRhbCJA?=\n =?utf-8?q?example=2Eorg?= <sender@example.net>',
+    '=?utf-8?q?=22Ann_Vidal=22?=\n =?utf-8?q?=40example=2Eorg?= <sender@example.net>',  # split before the @
+])
+def test_an_address_split_across_encoded_words_is_not_kept_as_the_name(sender: str, site: Path, tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    mail = HEAD.replace("Ann Example <ann@example.org>", sender) + TEXT
+    code, err = add(site, tmp_path, "split.eml", mail, capsys)
+    assert code == 0, err
+    archive = (site / "content/comments/posts/hello.yaml").read_text(encoding="utf-8")
+    assert "example.org" not in archive and "Vidal" not in archive, archive
+    assert yaml.safe_load(archive)["comments"][-1].get("author", "") == ""
+
+
 @pytest.mark.parametrize("body", [
     "x" * 70_000,  # one word
     ("Merci pour cet article, très intéressant. " * 1700),  # prose
