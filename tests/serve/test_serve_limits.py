@@ -155,7 +155,9 @@ def test_event_streams_are_capped_and_a_closed_page_gives_its_slot_back(make_sit
         streams = [Stream(server) for _ in range(MAX_EVENT_STREAMS + 20)]
         assert [s.status for s in streams].count(200) == MAX_EVENT_STREAMS
         assert [s.status for s in streams[MAX_EVENT_STREAMS:]] == [503] * 20
-        assert threading.active_count() <= before + MAX_EVENT_STREAMS + 2, "a thread per refused stream stayed"
+        # A refused stream's thread answers 503 and ends: on a busy machine the last ones may still be ending.
+        assert until(lambda: threading.active_count() <= before + MAX_EVENT_STREAMS + 2), \
+            "a thread per refused stream stayed"
         streams.pop(0).close()  # a tab closed: its slot comes back, not only at the next keepalive
 
         def reopened() -> bool:
