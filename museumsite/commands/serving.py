@@ -76,7 +76,10 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         print(f"Serving {shown(args.site)} at {server.url} (Ctrl-C to stop)", flush=True)
         while True:
-            time.sleep(3600)
+            # Short sleeps: the system may hand Ctrl-C to another of the process's threads, which does not end
+            # this one's sleep; Python runs the handler here, at the latest when the sleep ends (a sleep of an
+            # hour left the server deaf to Ctrl-C, now and then, in the test suite).
+            time.sleep(0.5)
     except KeyboardInterrupt:
         _stop(server)
     finally:

@@ -299,14 +299,20 @@ def test_a_site_that_never_built_shows_the_overlay_then_the_site(make_site: Make
 def _interrupted(command: list[str], meanwhile: Callable[[int], None] = lambda port: None) -> tuple[int | None, str]:
     """Start ``museumsite serve`` (``command``), call ``meanwhile`` with its port, press Ctrl-C; its exit code and
     its standard error."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
         assert line.startswith("Serving ") and " at http://127.0.0.1:" in line
         meanwhile(int(line.rsplit(":", 1)[1].split("/")[0]))
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=WAIT)
+        try:
+            _, err = process.communicate(timeout=WAIT)
+        except subprocess.TimeoutExpired:  # what was each thread doing? (the fault handler prints it on SIGABRT)
+            process.send_signal(signal.SIGABRT)
+            _, err = process.communicate(timeout=WAIT)
+            raise AssertionError(f"serve did not stop on Ctrl-C:\n{err}") from None
     finally:
         if process.poll() is None:
             process.kill()
