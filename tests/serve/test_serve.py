@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import platform
 import shlex
 import shutil
 import signal
@@ -296,9 +297,11 @@ def test_a_site_that_never_built_shows_the_overlay_then_the_site(make_site: Make
         server.stop()
 
 
-def _interrupted(command: list[str], meanwhile: Callable[[int], None] = lambda port: None) -> tuple[int | None, str]:
-    """Start ``museumsite serve`` (``command``), call ``meanwhile`` with its port, press Ctrl-C; its exit code and
-    its standard error."""
+def _interrupted(command: list[str], meanwhile: Callable[[int], None] = lambda port: None,
+                 press: Callable[[subprocess.Popen[str]], None] = lambda process: process.send_signal(signal.SIGINT),
+                 ) -> tuple[int | None, str]:
+    """Start ``museumsite serve`` (``command``), call ``meanwhile`` with its port, press Ctrl-C (``press``); its exit
+    code and its standard error."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     try:
@@ -306,7 +309,7 @@ def _interrupted(command: list[str], meanwhile: Callable[[int], None] = lambda p
         line = process.stdout.readline()
         assert line.startswith("Serving ") and " at http://127.0.0.1:" in line
         meanwhile(int(line.rsplit(":", 1)[1].split("/")[0]))
-        process.send_signal(signal.SIGINT)
+        press(process)
         try:
             _, err = process.communicate(timeout=WAIT)
         except subprocess.TimeoutExpired:  # what was each thread doing? (the fault handler prints it on SIGABRT)
@@ -342,6 +345,27 @@ def test_ctrl_c_stops_a_server_whose_parent_ignored_it(make_site: MakeSite) -> N
     command = " ".join(shlex.quote(part) for part in
                        [sys.executable, "-m", "museumsite", "serve", "--site", str(root), "--port", "0"])
     code, err = _interrupted(["sh", "-c", f"trap '' INT; exec {command}"])  # as a script's background job
+    assert code == 0 and err.strip().splitlines()[-1] == "Stopped."
+
+
+TGKILL = {"x86_64": 234, "aarch64": 131}.get(platform.machine())  # the system call that signals one thread
+
+
+@pytest.mark.skipif(sys.platform != "linux" or TGKILL is None, reason="signals one thread of a process: Linux's tgkill")
+def test_ctrl_c_handed_to_another_thread_stops_the_server(make_site: MakeSite) -> None:
+    """The system hands a process's SIGINT to any of its threads that does not block it; Python runs the
+    handler in the main thread, which must then not sleep through it (it slept an hour at a time)."""
+    import ctypes
+
+    def to_a_thread_not_the_main_one(process: subprocess.Popen[str]) -> None:
+        others = sorted(int(task) for task in os.listdir(f"/proc/{process.pid}/task") if int(task) != process.pid)
+        assert others, "serve runs threads beside the main one"
+        libc = ctypes.CDLL(None, use_errno=True)
+        assert libc.syscall(TGKILL, process.pid, others[0], signal.SIGINT) == 0, ctypes.get_errno()
+
+    root = make_site(SMALL_SITE)
+    code, err = _interrupted([sys.executable, "-m", "museumsite", "serve", "--site", str(root), "--port", "0"],
+                             press=to_a_thread_not_the_main_one)
     assert code == 0 and err.strip().splitlines()[-1] == "Stopped."
 
 
