@@ -8,8 +8,8 @@ from pathlib import Path
 
 
 def N_(message: str) -> str:
-    """Marks a string for ``pybabel extract`` where it is translated later, per page. Here, not in ``i18n``
-    (which re-exports it): the Markdown options that use it are read by a no-op build, which loads no Babel."""
+    """Marks a string for ``pybabel extract`` where it is translated later, per page. Here, not in ``i18n``:
+    the Markdown options that use it are read by a no-op build, which loads no Babel."""
     return message
 
 

@@ -43,17 +43,20 @@ class ThemeEnvironment(jinja2.Environment):
 
     def get_template(self, name: str | jinja2.Template, parent: str | None = None,
                      globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
-        if isinstance(name, str):
-            self.reads.add(template_read(self.join_path(name, parent) if parent is not None else name))
+        self._loading(name, parent)
         return super().get_template(name, parent, globals)
 
     def select_template(self, names: Iterable[str | jinja2.Template], parent: str | None = None,
                         globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
         names = list(names)
         for name in names:  # every candidate: one that appears later changes which is chosen
-            if isinstance(name, str):
-                self.reads.add(template_read(self.join_path(name, parent) if parent is not None else name))
+            self._loading(name, parent)
         return super().select_template(names, parent, globals)
+
+    def _loading(self, name: str | jinja2.Template, parent: str | None) -> None:
+        """Note a template the page asks for by name, as Jinja names it (``join_path``)."""
+        if isinstance(name, str):
+            self.reads.add(template_read(self.join_path(name, parent) if parent is not None else name))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if attribute in BODY_FIELDS and isinstance(obj, Entry):
