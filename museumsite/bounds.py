@@ -8,6 +8,13 @@ here, on the text, with the line: nesting deeper than MAX_DEPTH is refused befor
 parser runs, and an integer longer than MAX_DIGITS while it runs. No comment or
 schedule needs either: a schedule nests about eight levels, its ids are short.
 
+Markdown nests a list or a quote in a list or a quote by recursion. Up to version
+3.11.3 Python-Markdown raised RecursionError near 500 levels; 3.11.4 stops nesting
+within 100 frames of the interpreter's limit and keeps the rest as text, so the same
+text came out differently from a shallow and a deep call stack (a build, a worker,
+``serve``). ``NestingLimit`` refuses more than MAX_NESTING levels in every version,
+the same wherever it is called from; no page needs more than a few.
+
 Ids in exports and front matter are text, and ``str.isdigit`` is no test for them:
 it is true of "²" and "٣" (which ``int`` refuses or reads as another number) and of
 5,000 digits. ``small_number`` is the one test.
@@ -25,6 +32,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import LinkInlineProcessor
 
 MAX_DEPTH = 64
+MAX_NESTING = 100
 MAX_DIGITS = 100
 _ID_NUMBER = re.compile(r"[0-9]{1,20}")  # an unsigned 64-bit id (WordPress's bigint) has at most 20 digits
 # A string (skipped whole, so that brackets and digits inside it do not count) or a bracket.
@@ -61,6 +69,33 @@ def load_json(text: str) -> Any:
 def small_number(text: str) -> int | None:
     """The value of ``text`` when it is an id-sized number in ASCII digits, else None."""
     return int(text) if _ID_NUMBER.fullmatch(text) else None
+
+
+class TooDeep(ValueError):
+    """Markdown text that nests lists or quotes more than MAX_NESTING levels."""
+
+
+class NestingLimit(Extension):  # type: ignore[misc]
+    """Python-Markdown's block parser refusing nesting deeper than MAX_NESTING (TooDeep).
+
+    Every nested list, list item and quote is parsed by a call of ``parseBlocks``
+    inside the one for its parent: their depth is the nesting.
+    """
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        parse_blocks = md.parser.parseBlocks
+        depth = [0]
+
+        def bounded(parent: Any, blocks: list[str]) -> None:
+            if depth[0] > MAX_NESTING:  # the document itself is the first call
+                raise TooDeep(f"the text nests lists or quotes more than {MAX_NESTING} levels deep")
+            depth[0] += 1
+            try:
+                parse_blocks(parent, blocks)
+            finally:
+                depth[0] -= 1
+
+        md.parser.parseBlocks = bounded
 
 
 class _TooLong(Exception):

@@ -15,6 +15,8 @@ from museumsite.importers.wordpress.wxr import read_wxr
 from museumsite.importers.xmlread import parse_xml, text_of
 
 from support import MakeSite, run, snapshot
+from support.pages import parse_html
+from support.pages import text_of as page_text
 
 CONFIG = """\
 title: T
@@ -148,6 +150,8 @@ def test_a_post_nested_thousands_deep_is_imported_as_html_without_a_traceback(
     code, _, err = run(capsys, "import", "wordpress", export, "--site", site)
     assert code == 0 and "Traceback" not in err, err
     assert "x" in (site / "content/posts/deep.md").read_text(encoding="utf-8")
+    code, _, err = run(capsys, "build", "--site", site)
+    assert code == 0 and "Traceback" not in err, err
 
 
 # Item 10: numbers and nesting in schedules, ids, front matter --------------------------
@@ -172,6 +176,24 @@ def test_a_hostile_pretalx_file_is_an_error_at_its_line(old: str, new: str, line
     code, _, err = run(capsys, "import", "pretalx", schedule, "--site", site)
     assert code == 1 and f"{schedule}:{line}: not valid JSON: {message}" in err and "Traceback" not in err, err
     assert snapshot(site) == before
+
+
+@pytest.mark.parametrize("marker", ["1. ", "- ", "> ", "- > "])
+def test_an_abstract_nested_thousands_deep_is_imported_and_built_without_a_traceback(
+        marker: str, make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Kept as Markdown, it would be imported and then refused by every build; it becomes escaped text."""
+    site = make_site(config=CONFIG)
+    schedule = tmp_path / "schedule.json"
+    old = '"abstract": "What happens after closing time."'
+    schedule.write_text(PRETALX.replace(old, f'"abstract": "Before.\\n\\n{marker * 3000}Deep end"'), encoding="utf-8")
+    code, _, err = run(capsys, "import", "pretalx", schedule, "--site", site)
+    assert code == 0 and "Traceback" not in err, err
+    code, _, err = run(capsys, "build", "--site", site)
+    assert code == 0 and "Traceback" not in err, err
+    talk = next(p for p in (site / "_site").rglob("index.html") if "caring-for-paintings" in str(p))
+    shown = page_text(parse_html(talk.read_bytes()))
+    assert "Before." in shown and "Deep end" in shown
+    assert marker.replace(" ", "") * 100 in shown.replace(" ", "")
 
 
 @pytest.mark.parametrize("duration", ["9" * 30 + ":00", "99999999999999:00", "²:30", "١:٣٠", "1:" + "0" * 5000])

@@ -305,7 +305,9 @@ def _detect(site: Site, body: str) -> str:
     from museumsite.sanitize import clean_html
 
     comments = site.config.comments
-    return detect_language(clean_html(_markdown(body)), comments.candidates(site.config.all_languages),
+    converted = _markdown(body)  # None when nested too deeply: then the words as written
+    text = clean_html(converted) if converted is not None else body
+    return detect_language(text, comments.candidates(site.config.all_languages),
                            comments.threshold)
 
 

@@ -178,12 +178,12 @@ def _read(item: Any, where: str, archive: Archive, config: SiteConfig, problems:
     if len(problems.errors) > before:
         return None
     assert isinstance(date, dt.datetime) and isinstance(body, str)
-    try:
-        body_html, cut = redact_html(clean_html(_markdown(body) if body_format == "markdown" else body))
-    except RecursionError:  # Python-Markdown recurses once per nested list or quote
+    converted = _markdown(body) if body_format == "markdown" else body
+    if converted is None:
         error("body", f"comment {ident}: the text nests lists or quotes too deeply to be converted",
               "remove the extra '1. ', '- ' or '> ' markers")
         return None
+    body_html, cut = redact_html(clean_html(converted))
     author, in_name = redact_name(clean_text(_text(item.get("author"))).strip())
     author_url = safe_url(_text(item.get("author_url")), site_paths=False) or ""
     in_url = url_holds_address(author_url)
@@ -224,12 +224,17 @@ def _text(value: Any) -> str:
     return "" if value is None or isinstance(value, (dict, list, bool)) else str(value).strip()
 
 
-def _markdown(text: str) -> str:
+def _markdown(text: str) -> str | None:
+    """The comment's HTML; None when it nests more lists or quotes than the converter takes."""
     import markdown
 
-    from museumsite.bounds import LinearLinks
+    from museumsite.bounds import LinearLinks, NestingLimit, TooDeep
 
-    return str(markdown.markdown(text, extensions=["sane_lists", LinearLinks()], output_format="html"))
+    try:
+        return str(markdown.markdown(text, extensions=["sane_lists", LinearLinks(), NestingLimit()],
+                                     output_format="html"))
+    except (TooDeep, RecursionError):
+        return None
 
 
 def _cycles(raws: Mapping[str, _Raw]) -> list[list[str]]:

@@ -23,6 +23,7 @@ from collections import Counter
 
 import markdown
 
+from museumsite.bounds import LinearLinks, NestingLimit, TooDeep
 from museumsite.config import SiteConfig
 from museumsite.errors import counted
 from museumsite.lang.detect import DEFAULT_CANDIDATES, DEFAULT_THRESHOLD, detect_language, known_languages
@@ -52,7 +53,10 @@ class EntryLanguages:
 
     def decide(self, title: str, body_md: str) -> str:
         """The language to give the entry: one of the site's, the default when unsure or unlisted."""
-        text = plain_text(markdown.markdown(body_md), 1 << 30)
+        try:
+            text = plain_text(markdown.markdown(body_md, extensions=[LinearLinks(), NestingLimit()]), 1 << 30)
+        except TooDeep:  # read as it is: the words are there, between the markers
+            text = body_md
         letters = sum(ch.isalpha() for ch in text)
         found = detect_language(f"{title}. {text}", self.candidates, DEFAULT_THRESHOLD) \
             if letters >= MIN_LETTERS or not self.export else "und"

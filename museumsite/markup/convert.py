@@ -27,7 +27,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from museumsite import __version__
-from museumsite.bounds import LinearLinks
+from museumsite.bounds import LinearLinks, NestingLimit, TooDeep
 from museumsite.errors import Problem, Problems
 from museumsite.incremental.markdown import MarkupCache
 from museumsite.lang import N_
@@ -128,7 +128,7 @@ class _SiteExtension(Extension):  # type: ignore[misc]
 def make_markdown(context: _Context) -> markdown.Markdown:
     """The one configured converter; ``reset()`` between documents, not rebuilt."""
     names, configs = converter_arguments(context.site.config.markdown_extensions if context.site else ())
-    return markdown.Markdown(extensions=[*names, _SiteExtension(context), LinearLinks()],
+    return markdown.Markdown(extensions=[*names, _SiteExtension(context), LinearLinks(), NestingLimit()],
                              extension_configs=configs, output_format="html")
 
 
@@ -226,7 +226,7 @@ def _convert_entry(shared: tuple[_Context, dict[str, list[str]]], entry: Entry) 
     md = _CONVERTER[0][1]
     titles = all_titles[entry.lang]
     context.entry, context.linked, context.found = entry, {}, []
-    try:  # Python-Markdown recurses once per nested list or quote: "1. " 3,000 times on a line is too deep
+    try:  # "1. " 3,000 times on a line nests 3,000 lists: TooDeep (RecursionError kept as the last guard)
         body = _translate_titles(md.reset().convert(entry.body_md), titles)
         toc = getattr(md, "toc", "")
         if not entry.summary_md:
@@ -235,7 +235,7 @@ def _convert_entry(shared: tuple[_Context, dict[str, list[str]]], entry: Entry) 
             summary = plain
         else:
             summary = md.reset().convert(entry.summary_md)
-    except RecursionError:
+    except (TooDeep, RecursionError):
         context.found.append(Problem(entry.source.path, entry.body_line, "the text nests lists or quotes too deeply "
                                      "to be converted", "no page needs more than a few levels: remove the extra "
                                      "'1. ', '- ' or '> ' markers"))

@@ -7,6 +7,7 @@ biographies are HTML-capable, and go through ``import_body``.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import zoneinfo
 from collections import Counter
@@ -18,6 +19,7 @@ from museumsite.importers.schedules.model import Warn
 from museumsite.sanitize import clean_html, clean_text
 
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z]{2,4})?")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _TYPES = (("keynote", "keynote"), ("workshop", "workshop"), ("panel", "panel"), ("podium", "panel"),
           ("lightning", "lightning"), ("lecture", "talk"), ("talk", "talk"), ("vortrag", "talk"),
           ("maintrack", "talk"))
@@ -139,18 +141,24 @@ def import_body(*parts: str) -> str:
     result sanitized; when sanitizing changes nothing (no raw HTML, no unsafe link),
     the Markdown is kept as it was written, since the build will make that same safe
     HTML of it. Otherwise the sanitized HTML is the body, which Markdown passes
-    through unchanged at build time.
+    through unchanged at build time. Text nested deeper than any build converts
+    (``NestingLimit``) is kept as escaped paragraphs, read as it was written.
     """
     import markdown
 
+    from museumsite.bounds import LinearLinks, NestingLimit, TooDeep
     from museumsite.markup.extensions import EXTENSION_CONFIGS, EXTENSIONS
 
     body = "\n\n".join(p.replace("\r\n", "\n").replace("\r", "\n").strip() for p in parts if p and p.strip())
     if not body:
         return ""
-    rendered = markdown.markdown(body, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
-                                 output_format="html")
-    if clean_html(rendered).replace(' rel="nofollow ugc noopener"', "") == rendered:
-        return body
-    return clean_html(markdown.markdown(body, output_format="html")).strip()
+    try:
+        rendered = markdown.markdown(body, extensions=[*EXTENSIONS, LinearLinks(), NestingLimit()],
+                                     extension_configs=EXTENSION_CONFIGS, output_format="html")
+        if clean_html(rendered).replace(' rel="nofollow ugc noopener"', "") == rendered:
+            return body
+        return clean_html(markdown.markdown(body, extensions=[LinearLinks(), NestingLimit()],
+                                            output_format="html")).strip()
+    except TooDeep:
+        return "\n\n".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in _BLANK_LINE.split(body) if p.strip())
 

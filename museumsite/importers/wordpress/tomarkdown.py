@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 from markdownify import MarkdownConverter
 
-from museumsite.bounds import LinearLinks
+from museumsite.bounds import LinearLinks, NestingLimit, TooDeep
 from museumsite.importers.wordpress.wphtml import LOCAL_UPLOADS
 
 MARKDOWN_TAGS = frozenset({"p", "br", "a", "em", "i", "strong", "b", "h2", "h3", "h4", "h5", "h6", "ul",
@@ -61,7 +61,7 @@ def to_body(clean_html: str) -> tuple[str, bool]:
     """(Markdown body, True) or (the sanitized HTML, False) when it would not convert cleanly."""
     try:
         return _to_markdown(clean_html)
-    except RecursionError:  # the parser and converter recurse once per nested element: thousands are too deep
+    except (RecursionError, TooDeep):  # they recurse once per nested element: thousands are too deep
         return clean_html, False
 
 
@@ -101,7 +101,7 @@ def _block(node: Any) -> str:
 
 
 def _render(body: str) -> str:
-    return str(markdown.markdown(body, extensions=["fenced_code", "sane_lists", LinearLinks()]))
+    return str(markdown.markdown(body, extensions=["fenced_code", "sane_lists", LinearLinks(), NestingLimit()]))
 
 
 def _text(fragment: str) -> str:
