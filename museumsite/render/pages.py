@@ -40,6 +40,7 @@ def render_pages(jobs: list[Job], env: ThemeEnvironment, site: Site, interface: 
     for name in dict.fromkeys(job.template for job in jobs):
         with contextlib.suppress(Exception):  # reported with the page that uses it, below
             env.get_template(name)
+    env.remembered = {}  # fragments are keyed by the entries of this site: none from another render may show
     navs = {lang: _nav(site, interface, lang) for lang in site.config.all_languages}
     shared = _Shared(env, site, navs, table, feeds, _FeedIndex(feeds))
     if progress:

@@ -39,6 +39,7 @@ class ThemeEnvironment(jinja2.Environment):
     """
 
     reads: set[str]
+    remembered: dict[tuple[Any, ...], Any]  # render.api.fragments' fragments of this build
     newstyle_gettext: bool  # the i18n extension's setting
 
     def get_template(self, name: str | jinja2.Template, parent: str | None = None,
@@ -93,6 +94,7 @@ def load_theme(config: SiteConfig, globals_: Mapping[str, Any], filters: Mapping
     env.globals.update(globals_)
     env.filters.update(filters)
     env.reads = set()
+    env.remembered = {}
     return env
 
 

@@ -14,7 +14,7 @@ from museumsite.config import SiteConfig
 from museumsite.lang.collation import initial
 from museumsite.lang.i18n import language_name
 from museumsite.model import Site
-from museumsite.render.api import comments, dates, languages, links, media, programme
+from museumsite.render.api import comments, dates, fragments, languages, links, media, programme
 from museumsite.render.api.context import HelperContext
 from museumsite.render.api.registry import Bind, Registry
 from museumsite.urls import make_slug
@@ -66,6 +66,8 @@ GLOBALS: tuple[tuple[str, Callable[..., Any], Bind, str], ...] = (
     # Comments.
     ("comment_intake", comments.comment_intake, "site", "whether an entry's page offers to leave a comment"),
     ("comment_mailto", comments.comment_mailto, "site", "an entry's \"reply by e-mail\" link (to a comment), or \"\""),
+    # Rendering.
+    ("remember", fragments.remember, "none", "what a macro prints, made once per build, arguments and page language"),
 )
 
 FILTERS: tuple[tuple[str, Callable[..., Any], Bind, str], ...] = (
