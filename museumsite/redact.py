@@ -19,7 +19,10 @@ What counts as an address, and why it is found the way it is:
   (``ana@[192.0.2.1]``).
 - Encoded forms a reader still sees as an address: character references
   (``ana&#64;example.org``, ``&#x40;``, ``&commat;``, Python-Markdown's all-entity
-  mailto links), ``%40`` in URLs, and the ``[at]``/``(at)``/``[dot]`` spellings. The text
+  mailto links), ``%40`` in URLs, the ``[at]``/``(at)``/``[dot]`` spellings, and an at sign
+  with spaces after it (``ana @ example.org``, written so to keep robots out): then only
+  with a top-level label of letters, so that "dinner @ 7.30pm" stays, and not with spaces
+  before it alone, which is a handle (``follow @ana.bsky.social``). The text
   is searched in a decoded view whose every character knows the span of the source it
   came from, so what is cut is exactly the encoded source.
 - ``mailto:`` links go, with their text when it is the address; an address in a URL's
@@ -71,7 +74,8 @@ _ENCODED = re.compile(
     r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});?"
     r"|%40"
     r"|[ \t]*[\[({<][ \t]*(?:at|@)[ \t]*[\])}>][ \t]*"
-    r"|[ \t]*[\[({<][ \t]*(?:dot|\.)[ \t]*[\])}>][ \t]*",
+    r"|[ \t]*[\[({<][ \t]*(?:dot|\.)[ \t]*[\])}>][ \t]*"
+    rf"|[ \t\u00a0]{{0,3}}[{AT_SIGNS}][ \t\u00a0]{{1,3}}",  # spaced: "ana @ x.org" (" @x.org" is a handle)
     re.IGNORECASE)
 # A Markdown inline link or image: [text](destination "title")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]\n]{0,1000})\]\(\s*<?([^\s()<>]{0,2000})>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
@@ -195,7 +199,7 @@ def find(text: str, loose: bool = False) -> list[tuple[int, int]]:
     for match in _CANDIDATES[loose].finditer(view.text):
         at = match.start("at")
         size = _domain_end(match.group("domain"), loose)
-        if size is None:
+        if size is None or _spaced(view, at) and not _EASY_END.search(match.group("domain")[:size]):
             continue
         if match.group("quoted") or match.group("local") and match.start() >= done and \
                 view.text[match.start()] not in "._'-" and _LETTER_OR_DIGIT.search(match.group("local")):
@@ -213,6 +217,12 @@ def find(text: str, loose: bool = False) -> list[tuple[int, int]]:
         found.append(view.source_span(*span))
         done = span[1]
     return found
+
+
+def _spaced(view: _View, at: int) -> bool:
+    """Whether the at sign at ``at`` (view offset) was written with spaces beside it."""
+    begin, end = view.source_span(at, at + 1)
+    return any(c.isspace() for c in view.source[begin:end])
 
 
 def _replace(text: str, spans: list[tuple[int, int]], marker: str) -> str:

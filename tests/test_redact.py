@@ -287,6 +287,10 @@ comments:
     date: 2024-05-11 11:00:00+02:00
     format: html
     body: '<p>Mon adresse : <strong>"jean martin"@example.com</strong>, ana.quintana&#x40;example.org.</p>'
+  - id: 3
+    author: Pere
+    date: 2024-05-11 12:00:00+02:00
+    body: Reserves a pere.soler @ exemple.cat; obrim a les 7.30pm.
 """
 
 
@@ -294,13 +298,15 @@ def test_a_hand_written_archive_publishes_no_address(make_site: MakeSite, capsys
     site = make_site({**SMALL_SITE, "content/comments/posts/hello.yaml": ARCHIVE})
     code, _, err = run(capsys, "build", "--site", str(site))
     assert code == 0, err
-    assert leaks(site / "_site", ["marta.vidal", "josé.ferrer", "zoë", "jean martin", "ana.quintana"]) == []
+    assert leaks(site / "_site", ["marta.vidal", "josé.ferrer", "zoë", "jean martin", "ana.quintana", "pere.soler"]) == []
     assert "content/comments/posts/hello.yaml:2: warning: comment 1: e-mail address in body, author, author_url " \
            "not published" in err
     assert "content/comments/posts/hello.yaml:10: warning: comment 2: e-mail address in body, author" in err
     text = page(site, "posts/hello")
     assert f"Escriviu-me a {MARKER} o a la Marta. També: {MARKER}." in text
     assert f"Mon adresse : {MARKER}, {MARKER}." in text
+    assert f"Reserves a {MARKER}; obrim a les 7.30pm." in text
+    assert "content/comments/posts/hello.yaml:15: warning: comment 3: e-mail address in body not published" in err
     assert "Marta Vidal" in text
     html_text = (site / "_site/posts/hello/index.html").read_text(encoding="utf-8")
     assert "mailto:" not in html_text and "example.net/?mail" not in html_text
@@ -342,6 +348,8 @@ def test_the_site_owners_own_fields_are_not_redacted(make_site: MakeSite, capsys
     ("*ana@example.org* `ana@example.org`", f"*{MARKER}* `{MARKER}`"),
     ("ana@example.org(work) [ana@example.org][1]", f"{MARKER}(work) [{MARKER}][1]"),
     ("3@1.50, a @ b, @museu, 10 @ 12.30, user@localhost", "3@1.50, a @ b, @museu, 10 @ 12.30, user@localhost"),
+    ("ana @ example.org, ana@ example.org, ana\u00a0@\u00a0example.org.", f"{MARKER}, {MARKER}, {MARKER}."),
+    ("sopar @ 7.30pm, follow @ana.bsky.social", "sopar @ 7.30pm, follow @ana.bsky.social"),
     ("a@b.orgc@d.org x@a.org.1 \"0\"@0.orgcomment0.0.0@0.org", f"{MARKER} {MARKER}.1 {MARKER}.{MARKER}"),
     (MARKER, MARKER),  # a second pass cuts nothing
 ])
