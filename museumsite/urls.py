@@ -182,6 +182,17 @@ def localize(path: str, lang: str, default_language: str, prefix: str = "/{lang}
 
 
 @functools.lru_cache(maxsize=_MEMO)
+def same_file_key(path: str) -> str:
+    """One key for the spellings of a path that name one file somewhere (the build's
+    collision check, an importer's claim on an old address).
+
+    Case-insensitive file systems (macOS, Windows) merge "A" and "a", and macOS merges
+    the composed and decomposed spellings of an accent ("é" as one character or as "e"
+    and a combining accent, NFC and NFD): Unicode's canonical caseless form covers both.
+    """
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", path).casefold())
+
+
 def url_to_path(url: str) -> str:
     """Output path for a site URL: '/talks/x/' -> 'talks/x/index.html', '/feed.xml' -> 'feed.xml'.
 

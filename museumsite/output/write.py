@@ -20,7 +20,6 @@ import os
 import shutil
 import sys
 import time
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
@@ -35,6 +34,7 @@ from museumsite.incremental.store import OUTPUT_MANIFEST, OutputManifest, output
 from museumsite.output import journal as patch
 from museumsite.output.spare import from_spare as _from_spare
 from museumsite.output.spare import keep_spare as _keep_spare
+from museumsite.urls import same_file_key
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -181,16 +181,6 @@ def check_collisions(outputs: list[Output], static: list[StaticFile], root: Path
             else:
                 problems.error(*_where(folder_writer), f"writes {inner}, which needs a folder {shown[path]}/, "
                                f"but {file_writer} writes a file of that name", hint)
-
-
-def same_file_key(path: str) -> str:
-    """One key for the spellings of a path that name one file somewhere.
-
-    Case-insensitive file systems (macOS, Windows) merge "A" and "a", and macOS merges
-    the composed and decomposed spellings of an accent ("é" as one character or as "e"
-    and a combining accent, NFC and NFD): Unicode's canonical caseless form covers both.
-    """
-    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", path).casefold())
 
 
 def _preferred(origin: str) -> bool:

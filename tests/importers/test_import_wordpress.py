@@ -219,6 +219,27 @@ def test_an_old_address_the_site_already_serves_stays_with_its_file(site: Path,
     assert (site / "_site/posts/quina-jornada/index.html").is_file()
 
 
+def test_an_old_address_the_site_serves_in_another_spelling_stays_with_its_file(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The hand-written alias spells the accent decomposed (as macOS writes it) and in capitals; the export
+    composed, percent-encoded. One file on macOS and Windows: the build refuses two redirects to it."""
+    mine = site / "content/posts/our-day.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("---\ntitle: Our day at the museum\ndate: 2009-10-20\n"
+                    "aliases: [/2009/10/Quina-Jornada-Me\u0300s/]\n---\nWritten by hand.\n", encoding="utf-8")
+    export = tmp_path / "accent.xml"
+    data = WXR.read_bytes()
+    old = b"<link>http://blog.example.cat/2009/10/quina-jornada/</link>"
+    assert old in data
+    export.write_bytes(data.replace(old, b"<link>http://blog.example.cat/2009/10/quina-jornada-m%C3%A8s/</link>"))
+    code, out, err = run(capsys, "import", "wordpress", export, "--site", site)
+    assert code == 0, err
+    assert "content/posts/quina-jornada.md is imported without it" in out, out
+    code, _, err = run(capsys, "build", "--site", site)
+    assert code == 0, err
+    assert (site / "_site/posts/quina-jornada/index.html").is_file()
+
+
 @pytest.mark.parametrize(("old", "new"), [
     (b'src="http://blog.example.cat/wp-content/uploads/2008/01/vell.jpg"',
      b'src="http://blog.ex]ample.cat/wp-content/uploads/2008/01/vell.jpg"'),  # an image's host

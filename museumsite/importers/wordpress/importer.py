@@ -38,7 +38,7 @@ from museumsite.importers.wordpress.wphtml import (
 )
 from museumsite.importers.wordpress.wxr import Export, Item, read_wxr, wp_date
 from museumsite.sanitize import clean_html, clean_text
-from museumsite.urls import expand, make_slug, url_to_path
+from museumsite.urls import expand, make_slug, same_file_key, url_to_path
 
 KINDS = {"post": "posts", "page": "pages"}
 DRAFT_STATUSES = {"draft", "pending", "private", "future"}
@@ -149,7 +149,7 @@ class _Importer:
         """Note that the content file ``path`` serves the site path ``url`` (its page or an alias); return the
         file that does: another one when it served it first."""
         try:
-            address = url_to_path(url).casefold()
+            address = same_file_key(url_to_path(url))
         except ValueError:
             return path  # not an address any page can have: the build reports it at its file
         return self.claimed.setdefault(address, path)
