@@ -219,6 +219,33 @@ def test_an_old_address_the_site_already_serves_stays_with_its_file(site: Path,
     assert (site / "_site/posts/quina-jornada/index.html").is_file()
 
 
+def test_an_imported_post_gets_another_slug_when_its_new_address_is_an_alias_of_the_site(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A post migrated by hand keeps the address the import would give another post: the import takes the next
+    slug, the report says so, and the site builds (two files writing one page was a build error)."""
+    mine = site / "content/posts/our-day.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("---\ntitle: Our day at the museum\ndate: 2009-10-20\naliases: [/posts/quina-jornada/]\n---\n"
+                    "Written by hand.\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", "wordpress", WXR, "--site", site)
+    assert code == 0, err
+    assert ("note: the address /posts/quina-jornada/ already leads to content/posts/our-day.md: the post is imported "
+            "as content/posts/quina-jornada-2.md") in out, out
+    assert not (site / "content/posts/quina-jornada.md").exists()
+    front, _ = front_matter(site / "content/posts/quina-jornada-2.md")
+    assert "/2009/10/quina-jornada/" in front.get("aliases", [])
+    code, _, err = run(capsys, "build", "--site", site)
+    assert code == 0, err
+    redirect = html5lib.parse((site / "_site/posts/quina-jornada/index.html").read_bytes(), treebuilder="etree",
+                              namespaceHTMLElements=False)
+    assert [urlsplit(link.get("href", "")).path for link in redirect.iter("link")
+            if link.get("rel") == "canonical"] == ["/posts/our-day/"]
+    old = html5lib.parse((site / "_site/2009/10/quina-jornada/index.html").read_bytes(), treebuilder="etree",
+                         namespaceHTMLElements=False)
+    assert [urlsplit(link.get("href", "")).path for link in old.iter("link")
+            if link.get("rel") == "canonical"] == ["/posts/quina-jornada-2/"]
+
+
 def test_an_old_address_the_site_serves_in_another_spelling_stays_with_its_file(
         site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The hand-written alias spells the accent decomposed (as macOS writes it) and in capitals; the export

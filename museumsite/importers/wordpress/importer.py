@@ -189,11 +189,7 @@ class _Importer:
         if draft:
             front["draft"] = True
             self.report.counts["drafts"] += 1
-        pattern = self.config.urls.post if kind == "posts" else self.config.urls.page
-        url = expand(pattern, slug=slug, lang=lang, default_language=self.config.language, date=date.date(),
-                     prefix=self.config.urls.language)
-        path = f"content/{kind}/{slug}.md"
-        self.claim(url, path)
+        url, path = self._address(kind, slug, item, lang, date.date())
         aliases = self._aliases(url, item, path)
         if aliases:
             front["aliases"] = aliases
@@ -201,6 +197,21 @@ class _Importer:
         front["imported"] = "wordpress"
         self.report.counts[kind] += 1
         return _Planned(item, kind, path, front, body, url)
+
+    def _address(self, kind: str, slug: str, item: Item, lang: str, day: dt.date) -> tuple[str, str]:
+        """The entry's site path and content file: the next free slug while another file serves that path
+        (a hand-migrated post keeping it as an alias), which the report notes."""
+        pattern = self.config.urls.post if kind == "posts" else self.config.urls.page
+        while True:
+            url = expand(pattern, slug=slug, lang=lang, default_language=self.config.language, date=day,
+                         prefix=self.config.urls.language)
+            path = f"content/{kind}/{slug}.md"
+            owner = self.claim(url, path)
+            if owner == path:
+                return url, path
+            taken, slug = url, self._slug(kind, item)
+            self.report.notes.append(f"the address {taken} already leads to {owner}: the {kind[:-1]} is imported "
+                                     f"as content/{kind}/{slug}.md")
 
     def _tags(self, item: Item) -> list[str]:
         seen: dict[str, str] = {}
