@@ -181,7 +181,6 @@ def localize(path: str, lang: str, default_language: str, prefix: str = "/{lang}
     return prefix.format(lang=lang).rstrip("/") + path
 
 
-@functools.lru_cache(maxsize=_MEMO)
 def same_file_key(path: str) -> str:
     """One key for the spellings of a path that name one file somewhere (the build's
     collision check, an importer's claim on an old address).
@@ -193,6 +192,7 @@ def same_file_key(path: str) -> str:
     return unicodedata.normalize("NFD", unicodedata.normalize("NFD", path).casefold())
 
 
+@functools.lru_cache(maxsize=_MEMO)
 def url_to_path(url: str) -> str:
     """Output path for a site URL: '/talks/x/' -> 'talks/x/index.html', '/feed.xml' -> 'feed.xml'.
 
