@@ -13,7 +13,8 @@ Markdown nests a list or a quote in a list or a quote by recursion. Up to versio
 within 100 frames of the interpreter's limit and keeps the rest as text, so the same
 text came out differently from a shallow and a deep call stack (a build, a worker,
 ``serve``). ``NestingLimit`` refuses more than MAX_NESTING levels in every version,
-the same wherever it is called from; no page needs more than a few.
+the same wherever it is called from; no page needs more than a few. A loose list nested
+by indentation builds a deep tree without that recursion: the tree's depth is bounded too.
 
 Ids in exports and front matter are text, and ``str.isdigit`` is no test for them:
 it is true of "²" and "٣" (which ``int`` refuses or reads as another number) and of
@@ -30,9 +31,11 @@ from typing import Any
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import LinkInlineProcessor
+from markdown.treeprocessors import Treeprocessor
 
 MAX_DEPTH = 64
 MAX_NESTING = 100
+MAX_TREE = 3 * MAX_NESTING  # a level of list is two elements (ul, li), with room for what is inside
 MAX_DIGITS = 100
 _ID_NUMBER = re.compile(r"[0-9]{1,20}")  # an unsigned 64-bit id (WordPress's bigint) has at most 20 digits
 # A string (skipped whole, so that brackets and digits inside it do not count) or a bracket.
@@ -76,10 +79,19 @@ class TooDeep(ValueError):
 
 
 class NestingLimit(Extension):  # type: ignore[misc]
-    """Python-Markdown's block parser refusing nesting deeper than MAX_NESTING (TooDeep).
+    """Python-Markdown refusing nesting deeper than MAX_NESTING (TooDeep), in two places.
 
-    Every nested list, list item and quote is parsed by a call of ``parseBlocks``
-    inside the one for its parent: their depth is the nesting.
+    - The block parser: a list, a list item or a quote written on one line ("1. 1. 1.",
+      "> > >") is parsed by a call of ``parseBlocks`` inside the one for its parent, so the
+      depth of those calls is the nesting. Refused there, before the recursion gets deep.
+    - The tree, right after the block parser: a loose list indented one level more on
+      each line is nested by a loop, not by recursion, and the tree processors and the
+      serializer then recurse once per element (RecursionError near 500 levels). The tree
+      is measured without recursion, and refused deeper than MAX_TREE elements.
+
+    After a refusal the parser's state (which nested blocks are open) is emptied, since
+    ``Markdown.reset()`` does not: a converter reused for the next document would
+    otherwise leave that document's paragraphs without their ``<p>``.
     """
 
     def extendMarkdown(self, md: Markdown) -> None:
@@ -92,10 +104,25 @@ class NestingLimit(Extension):  # type: ignore[misc]
             depth[0] += 1
             try:
                 parse_blocks(parent, blocks)
+            except BaseException:
+                if depth[0] == 1:
+                    md.parser.state.clear()
+                raise
             finally:
                 depth[0] -= 1
 
         md.parser.parseBlocks = bounded
+        md.treeprocessors.register(_TreeDepth(md), "museumsite_tree_depth", 50)  # before every other one
+
+
+class _TreeDepth(Treeprocessor):  # type: ignore[misc]
+    def run(self, root: Any) -> None:
+        stack = [(root, 1)]
+        while stack:
+            element, level = stack.pop()
+            if level > MAX_TREE:
+                raise TooDeep(f"the text nests lists or quotes more than {MAX_TREE} elements deep")
+            stack.extend((child, level + 1) for child in element)
 
 
 class _TooLong(Exception):

@@ -55,7 +55,7 @@ class EntryLanguages:
         """The language to give the entry: one of the site's, the default when unsure or unlisted."""
         try:
             text = plain_text(markdown.markdown(body_md, extensions=[LinearLinks(), NestingLimit()]), 1 << 30)
-        except TooDeep:  # read as it is: the words are there, between the markers
+        except (TooDeep, RecursionError):  # read as it is: the words are there, between the markers
             text = body_md
         letters = sum(ch.isalpha() for ch in text)
         found = detect_language(f"{title}. {text}", self.candidates, DEFAULT_THRESHOLD) \

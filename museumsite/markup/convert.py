@@ -236,6 +236,7 @@ def _convert_entry(shared: tuple[_Context, dict[str, list[str]]], entry: Entry) 
         else:
             summary = md.reset().convert(entry.summary_md)
     except (TooDeep, RecursionError):
+        _CONVERTER.clear()  # a converter stopped half-way is not trusted with the next document
         context.found.append(Problem(entry.source.path, entry.body_line, "the text nests lists or quotes too deeply "
                                      "to be converted", "no page needs more than a few levels: remove the extra "
                                      "'1. ', '- ' or '> ' markers"))

@@ -159,6 +159,6 @@ def import_body(*parts: str) -> str:
             return body
         return clean_html(markdown.markdown(body, extensions=[LinearLinks(), NestingLimit()],
                                             output_format="html")).strip()
-    except TooDeep:
+    except (TooDeep, RecursionError):
         return "\n\n".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in _BLANK_LINE.split(body) if p.strip())
 
