@@ -21,8 +21,9 @@ What counts as an address, and why it is found the way it is:
   (``ana&#64;example.org``, ``&#x40;``, ``&commat;``, Python-Markdown's all-entity
   mailto links), ``%40`` in URLs, the ``[at]``/``(at)``/``[dot]`` spellings, and an at sign
   with spaces after it (``ana @ example.org``, written so to keep robots out): then only
-  with a top-level label of letters, so that "dinner @ 7.30pm" stays, and not with spaces
-  before it alone, which is a handle (``follow @ana.bsky.social``). The text
+  with a top-level label of letters and no "www." (so "dinner @ 7.30pm" and "more @
+  www.museu.cat" stay), and not with spaces before it alone, which is a handle (``follow
+  @ana.bsky.social``). The text
   is searched in a decoded view whose every character knows the span of the source it
   came from, so what is cut is exactly the encoded source.
 - ``mailto:`` links go, with their text when it is the address; an address in a URL's
@@ -69,13 +70,16 @@ _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _LETTER = re.compile(r"[^\W\d_]")
 _DOT = re.compile(f"[{re.escape(_DOTS)}]")
 _EASY_END = re.compile(r"[.\u3002\uff0e\uff61][^\W\d_]{2,63}\Z")  # ".org": the usual top-level label
+# An at sign with spaces after it (and maybe before): "ana @ x.org". Spaces before it alone make a handle.
+_SPACED_AT = rf"[^\S\r\n]{{0,3}}[{AT_SIGNS}][^\S\r\n]{{1,3}}"
+_SPACED_AT_RE = re.compile(_SPACED_AT)
 # Source spellings that read as one character of an address.
 _ENCODED = re.compile(
     r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});?"
     r"|%40"
     r"|[ \t]*[\[({<][ \t]*(?:at|@)[ \t]*[\])}>][ \t]*"
     r"|[ \t]*[\[({<][ \t]*(?:dot|\.)[ \t]*[\])}>][ \t]*"
-    rf"|[ \t\u00a0]{{0,3}}[{AT_SIGNS}][ \t\u00a0]{{1,3}}",  # spaced: "ana @ x.org" (" @x.org" is a handle)
+    rf"|{_SPACED_AT}",
     re.IGNORECASE)
 # A Markdown inline link or image: [text](destination "title")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]\n]{0,1000})\]\(\s*<?([^\s()<>]{0,2000})>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
@@ -108,7 +112,7 @@ def _decode(token: str) -> str:
         return html.unescape(token)
     if token.lower() == "%40":
         return "@"
-    return "@" if re.search(r"at|@", token, re.IGNORECASE) else "."
+    return "@" if re.search(rf"at|[{AT_SIGNS}]", token, re.IGNORECASE) else "."
 
 
 def _view(source: str) -> _View:
@@ -199,7 +203,7 @@ def find(text: str, loose: bool = False) -> list[tuple[int, int]]:
     for match in _CANDIDATES[loose].finditer(view.text):
         at = match.start("at")
         size = _domain_end(match.group("domain"), loose)
-        if size is None or _spaced(view, at) and not _EASY_END.search(match.group("domain")[:size]):
+        if size is None or _spaced(view, at) and not _spaced_domain(match.group("domain")[:size]):
             continue
         if match.group("quoted") or match.group("local") and match.start() >= done and \
                 view.text[match.start()] not in "._'-" and _LETTER_OR_DIGIT.search(match.group("local")):
@@ -220,9 +224,15 @@ def find(text: str, loose: bool = False) -> list[tuple[int, int]]:
 
 
 def _spaced(view: _View, at: int) -> bool:
-    """Whether the at sign at ``at`` (view offset) was written with spaces beside it."""
+    """Whether the at sign at ``at`` (view offset) was written with spaces after it ("ana @ x.org")."""
     begin, end = view.source_span(at, at + 1)
-    return any(c.isspace() for c in view.source[begin:end])
+    return _SPACED_AT_RE.fullmatch(view.source, begin, end) is not None
+
+
+def _spaced_domain(domain: str) -> bool:
+    """Whether a domain after a spaced at sign makes an address: a top-level label of letters ("7.30pm"
+    is a time), and no "www." ("more @ www.museu.cat" is a website)."""
+    return _EASY_END.search(domain) is not None and not domain.lower().startswith("www.")
 
 
 def _replace(text: str, spans: list[tuple[int, int]], marker: str) -> str:

@@ -349,7 +349,11 @@ def test_the_site_owners_own_fields_are_not_redacted(make_site: MakeSite, capsys
     ("ana@example.org(work) [ana@example.org][1]", f"{MARKER}(work) [{MARKER}][1]"),
     ("3@1.50, a @ b, @museu, 10 @ 12.30, user@localhost", "3@1.50, a @ b, @museu, 10 @ 12.30, user@localhost"),
     ("ana @ example.org, ana@ example.org, ana\u00a0@\u00a0example.org.", f"{MARKER}, {MARKER}, {MARKER}."),
-    ("sopar @ 7.30pm, follow @ana.bsky.social", "sopar @ 7.30pm, follow @ana.bsky.social"),
+    ("ana\u3000＠\u3000example.org, ana\u202f@\u202fexample.org", f"{MARKER}, {MARKER}"),
+    ("sopar @ 7.30pm, follow @ana.bsky.social, more @ www.museu.cat",
+     "sopar @ 7.30pm, follow @ana.bsky.social, more @ www.museu.cat"),
+    # The older spellings keep every top-level label, IDN ones too, with spaces around their brackets.
+    ("ana [at] example.xn--p1ai, ana (at) example [dot] xn--p1ai", f"{MARKER}, {MARKER}"),
     ("a@b.orgc@d.org x@a.org.1 \"0\"@0.orgcomment0.0.0@0.org", f"{MARKER} {MARKER}.1 {MARKER}.{MARKER}"),
     (MARKER, MARKER),  # a second pass cuts nothing
 ])
