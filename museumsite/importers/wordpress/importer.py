@@ -202,16 +202,20 @@ class _Importer:
         """The entry's site path and content file: the next free slug while another file serves that path
         (a hand-migrated post keeping it as an alias), which the report notes."""
         pattern = self.config.urls.post if kind == "posts" else self.config.urls.page
+        taken: tuple[str, str] | None = None  # the first address found served, and by which file
         while True:
             url = expand(pattern, slug=slug, lang=lang, default_language=self.config.language, date=day,
                          prefix=self.config.urls.language)
             path = f"content/{kind}/{slug}.md"
             owner = self.claim(url, path)
             if owner == path:
-                return url, path
-            taken, slug = url, self._slug(kind, item)
-            self.report.notes.append(f"the address {taken} already leads to {owner}: the {kind[:-1]} is imported "
-                                     f"as content/{kind}/{slug}.md")
+                break
+            taken = taken or (url, owner)
+            slug = self._slug(kind, item)
+        if taken:
+            self.report.notes.append(f"the address {taken[0]} already leads to {taken[1]}: the {kind[:-1]} is "
+                                     f"imported as {path}")
+        return url, path
 
     def _tags(self, item: Item) -> list[str]:
         seen: dict[str, str] = {}
