@@ -423,6 +423,11 @@ class DevServer:
                 raise
             self.session.finished(good=True)
         except BuildError as exc:  # ConfigError too: a broken config is one more problem to show
+            if not first and self.watcher.changed.is_set():
+                # A file changed while the build read the sources: an editor's save seen half-written (an
+                # emptied museumsite.yaml) is no problem to show. The build that follows reports what stays.
+                self.log("sources changed during the build: building again")
+                return
             self.live.publish(exc.problems)
             self.log("\n".join(str(p) for p in exc.problems))
             self.log(f"Build failed: {counted(len(exc.problems), 'problem')}; "

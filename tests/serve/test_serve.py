@@ -30,7 +30,7 @@ from museumsite.serve.live import EVENTS_PATH, SCRIPT_PATH
 from museumsite.serve.server import SERVE_OUTPUT, DevServer, is_loopback, locate
 from museumsite.serve.watch import _Changes, is_relevant
 
-from support import SMALL_SITE, MakeSite, save
+from support import SMALL_SITE, MakeSite, save, until
 
 WAIT = 60.0  # seconds: only ever a limit for waiting, never a measured expectation
 NS = {"h": "http://www.w3.org/1999/xhtml"}
@@ -81,7 +81,7 @@ class Events:
 
 
 def edit(path: Path, old: str, new: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    save(path, path.read_text(encoding="utf-8").replace(old, new))
 
 
 def page(body: bytes):  # type: ignore[no-untyped-def]
@@ -115,6 +115,39 @@ def test_serves_pages_with_the_live_script_in_responses_only(served: DevServer) 
     for file in output.rglob("*"):
         assert not file.is_file() or b"__museumsite" not in file.read_bytes(), file
     assert not (served.root / "_site").exists()  # serve leaves the deploy folder alone
+
+
+@pytest.mark.slow
+def test_a_save_seen_half_written_shows_no_problem_when_the_rest_arrives_during_the_build(
+        served: DevServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor that empties museumsite.yaml, then writes it, may be paused in between on a busy machine:
+    the build then reads an empty config. The rest of the save arrives while it runs; the problem it found
+    is stale, and showing it made every open page flash an error (and failed this suite's reload test)."""
+    import museumsite.serve.server as server_module
+
+    config = served.root / "museumsite.yaml"
+    good = config.read_text(encoding="utf-8").replace("title: Test site", "title: Saved site")
+    real_build = server_module.build
+    calls: list[int] = []
+
+    def build_while_the_save_ends(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        try:
+            return real_build(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            if len(calls) == 1:  # the first build reads the emptied file; the rest of the save lands now
+                config.write_text(good, encoding="utf-8")
+                assert until(served.watcher.changed.is_set), "the watcher never saw the end of the save"
+
+    monkeypatch.setattr(server_module, "build", build_while_the_save_ends)
+    events = Events(served)
+    try:
+        config.write_text("", encoding="utf-8")
+        assert events.next_event() == "reload"
+        assert len(calls) == 2
+        assert b"Saved site" in get(served, "/")[2]
+    finally:
+        events.close()
 
 
 @pytest.mark.slow

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -19,7 +18,7 @@ from museumsite.cli import main
 from museumsite.serve.live import EVENTS_PATH, SCRIPT_PATH
 from museumsite.serve.server import MAX_CONNECTIONS, MAX_EVENT_STREAMS, DevServer, host_name
 
-from support import SMALL_SITE, MakeSite
+from support import SMALL_SITE, MakeSite, until
 
 WAIT = 60.0  # seconds: only ever a limit for waiting
 
@@ -58,15 +57,6 @@ def raw(server: DevServer, head: str) -> tuple[int, bytes]:
             data += chunk
     status_line, _, rest = data.partition(b"\r\n")
     return int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]
-
-
-def until(condition: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 # ---------------------------------------------------------------- the Host header

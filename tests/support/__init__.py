@@ -61,6 +61,7 @@ from support.serving import (
     save,
     settle,
     shown,
+    until,
     visible_files,
 )
 from support.sites import (
@@ -127,6 +128,7 @@ __all__ = [
     "shown",
     "snapshot",
     "text_of",
+    "until",
     "visible_files",
     "walk",
     "write_site",

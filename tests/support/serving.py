@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from museumsite.build import build
@@ -25,6 +26,16 @@ def save(path: Path, text: str) -> None:
     new = path.with_name(f".{path.name}.saving")
     new.write_text(text, encoding="utf-8")
     new.replace(path)
+
+
+def until(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
+    """Whether ``condition`` came true within ``timeout`` seconds: a limit for waiting, never a measurement."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def shown(dev: DevServer, rel: str) -> bytes | None:
