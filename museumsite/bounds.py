@@ -74,6 +74,13 @@ def small_number(text: str) -> int | None:
     return int(text) if _ID_NUMBER.fullmatch(text) else None
 
 
+def markdown_bounds() -> list[Extension]:
+    """The bounds every Markdown conversion carries (the build's, a comment's, an importer's): links found
+    in time linear in the text, nesting refused past MAX_NESTING. One list, so that a bound added later
+    reaches every converter. New instances: an extension binds to the converter it extends."""
+    return [LinearLinks(), NestingLimit()]
+
+
 class TooDeep(ValueError):
     """Markdown text that nests lists or quotes more than MAX_NESTING levels."""
 

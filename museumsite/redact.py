@@ -70,16 +70,17 @@ _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _LETTER = re.compile(r"[^\W\d_]")
 _DOT = re.compile(f"[{re.escape(_DOTS)}]")
 _EASY_END = re.compile(r"[.\u3002\uff0e\uff61][^\W\d_]{2,63}\Z")  # ".org": the usual top-level label
-# An at sign with spaces after it (and maybe before): "ana @ x.org". Spaces before it alone make a handle.
-_SPACED_AT = rf"[^\S\r\n]{{0,3}}[{AT_SIGNS}][^\S\r\n]{{1,3}}"
-_SPACED_AT_RE = re.compile(_SPACED_AT)
+# An at sign, itself or as a character reference, with spaces after it (and maybe before): "ana @ x.org",
+# "ana &#64; x.org". Spaces before it alone make a handle. First of the spellings below: it holds the others'.
+_SPACED_AT = rf"[^\S\r\n]{{0,3}}(?:[{AT_SIGNS}]|&#0*64;?|&#x0*40;?|&commat;?)[^\S\r\n]{{1,3}}"
+_SPACED_AT_RE = re.compile(_SPACED_AT, re.IGNORECASE)
 # Source spellings that read as one character of an address.
 _ENCODED = re.compile(
-    r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});?"
+    rf"{_SPACED_AT}"
+    r"|&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});?"
     r"|%40"
     r"|[ \t]*[\[({<][ \t]*(?:at|@)[ \t]*[\])}>][ \t]*"
-    r"|[ \t]*[\[({<][ \t]*(?:dot|\.)[ \t]*[\])}>][ \t]*"
-    rf"|{_SPACED_AT}",
+    r"|[ \t]*[\[({<][ \t]*(?:dot|\.)[ \t]*[\])}>][ \t]*",
     re.IGNORECASE)
 # A Markdown inline link or image: [text](destination "title")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]\n]{0,1000})\]\(\s*<?([^\s()<>]{0,2000})>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
@@ -108,6 +109,7 @@ class _View:
 
 
 def _decode(token: str) -> str:
+    token = token.strip()  # a spaced at sign: " &#64; " reads as "@"
     if token.startswith("&"):
         return html.unescape(token)
     if token.lower() == "%40":

@@ -350,6 +350,7 @@ def test_the_site_owners_own_fields_are_not_redacted(make_site: MakeSite, capsys
     ("3@1.50, a @ b, @museu, 10 @ 12.30, user@localhost", "3@1.50, a @ b, @museu, 10 @ 12.30, user@localhost"),
     ("ana @ example.org, ana@ example.org, ana\u00a0@\u00a0example.org.", f"{MARKER}, {MARKER}, {MARKER}."),
     ("ana\u3000＠\u3000example.org, ana\u202f@\u202fexample.org", f"{MARKER}, {MARKER}"),
+    ("ana &#64; example.org, ana&commat; example.org, x &#64; 7.30pm", f"{MARKER}, {MARKER}, x &#64; 7.30pm"),
     ("sopar @ 7.30pm, follow @ana.bsky.social, more @ www.museu.cat",
      "sopar @ 7.30pm, follow @ana.bsky.social, more @ www.museu.cat"),
     # The older spellings keep every top-level label, IDN ones too, with spaces around their brackets.

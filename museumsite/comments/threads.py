@@ -228,11 +228,10 @@ def _markdown(text: str) -> str | None:
     """The comment's HTML; None when it nests more lists or quotes than the converter takes."""
     import markdown
 
-    from museumsite.bounds import LinearLinks, NestingLimit, TooDeep
+    from museumsite.bounds import TooDeep, markdown_bounds
 
     try:
-        return str(markdown.markdown(text, extensions=["sane_lists", LinearLinks(), NestingLimit()],
-                                     output_format="html"))
+        return str(markdown.markdown(text, extensions=["sane_lists", *markdown_bounds()], output_format="html"))
     except (TooDeep, RecursionError):
         return None
 

@@ -23,7 +23,7 @@ from collections import Counter
 
 import markdown
 
-from museumsite.bounds import LinearLinks, NestingLimit, TooDeep
+from museumsite.bounds import TooDeep, markdown_bounds
 from museumsite.config import SiteConfig
 from museumsite.errors import counted
 from museumsite.lang.detect import DEFAULT_CANDIDATES, DEFAULT_THRESHOLD, detect_language, known_languages
@@ -54,7 +54,7 @@ class EntryLanguages:
     def decide(self, title: str, body_md: str) -> str:
         """The language to give the entry: one of the site's, the default when unsure or unlisted."""
         try:
-            text = plain_text(markdown.markdown(body_md, extensions=[LinearLinks(), NestingLimit()]), 1 << 30)
+            text = plain_text(markdown.markdown(body_md, extensions=markdown_bounds()), 1 << 30)
         except (TooDeep, RecursionError):  # read as it is: the words are there, between the markers
             text = body_md
         letters = sum(ch.isalpha() for ch in text)

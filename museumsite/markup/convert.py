@@ -27,7 +27,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from museumsite import __version__
-from museumsite.bounds import LinearLinks, NestingLimit, TooDeep
+from museumsite.bounds import TooDeep, markdown_bounds
 from museumsite.errors import Problem, Problems
 from museumsite.incremental.markdown import MarkupCache
 from museumsite.lang import N_
@@ -128,7 +128,7 @@ class _SiteExtension(Extension):  # type: ignore[misc]
 def make_markdown(context: _Context) -> markdown.Markdown:
     """The one configured converter; ``reset()`` between documents, not rebuilt."""
     names, configs = converter_arguments(context.site.config.markdown_extensions if context.site else ())
-    return markdown.Markdown(extensions=[*names, _SiteExtension(context), LinearLinks(), NestingLimit()],
+    return markdown.Markdown(extensions=[*names, _SiteExtension(context), *markdown_bounds()],
                              extension_configs=configs, output_format="html")
 
 

@@ -202,14 +202,19 @@ def canonical(page: Path) -> list[str]:
     return [urlsplit(link.get("href", "")).path for link in tree.iter("link") if link.get("rel") == "canonical"]
 
 
+def migrated_by_hand(site: Path, *aliases: str) -> None:
+    """content/posts/our-day.md, a post the site's owner migrated by hand, keeping ``aliases``."""
+    mine = site / "content/posts/our-day.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text(f"---\ntitle: Our day at the museum\ndate: 2009-10-20\naliases: [{', '.join(aliases)}]\n---\n"
+                    "Written by hand.\n", encoding="utf-8")
+
+
 def test_an_old_address_the_site_already_serves_stays_with_its_file(site: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """A post migrated by hand under another name keeps its old WordPress address as an alias; importing the
     export must not give the imported copy the same address (the build refused the two redirects)."""
-    mine = site / "content/posts/our-day.md"
-    mine.parent.mkdir(parents=True)
-    mine.write_text("---\ntitle: Our day at the museum\ndate: 2009-10-20\naliases: [/2009/10/quina-jornada/]\n---\n"
-                    "Written by hand.\n", encoding="utf-8")
+    migrated_by_hand(site, "/2009/10/quina-jornada/")
     code, out, err = run(capsys, "import", "wordpress", WXR, "--site", site)
     assert code == 0, err
     assert ("note: the old address /2009/10/quina-jornada/ already leads to content/posts/our-day.md: "
@@ -226,10 +231,7 @@ def test_an_imported_post_gets_another_slug_when_its_new_address_is_an_alias_of_
         site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A post migrated by hand keeps the address the import would give another post: the import takes the next
     slug, the report says so, and the site builds (two files writing one page was a build error)."""
-    mine = site / "content/posts/our-day.md"
-    mine.parent.mkdir(parents=True)
-    mine.write_text("---\ntitle: Our day at the museum\ndate: 2009-10-20\n"
-                    "aliases: [/posts/quina-jornada/, /posts/quina-jornada-2/]\n---\nWritten by hand.\n", encoding="utf-8")
+    migrated_by_hand(site, "/posts/quina-jornada/", "/posts/quina-jornada-2/")
     code, out, err = run(capsys, "import", "wordpress", WXR, "--site", site)
     assert code == 0, err
     notes = [line for line in out.splitlines() if "already leads to content/posts/our-day.md" in line]
@@ -249,10 +251,7 @@ def test_an_old_address_the_site_serves_in_another_spelling_stays_with_its_file(
         site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The hand-written alias spells the accent decomposed (as macOS writes it) and in capitals; the export
     composed, percent-encoded. One file on macOS and Windows: the build refuses two redirects to it."""
-    mine = site / "content/posts/our-day.md"
-    mine.parent.mkdir(parents=True)
-    mine.write_text("---\ntitle: Our day at the museum\ndate: 2009-10-20\n"
-                    "aliases: [/2009/10/Quina-Jornada-Me\u0300s/]\n---\nWritten by hand.\n", encoding="utf-8")
+    migrated_by_hand(site, "/2009/10/Quina-Jornada-Me\u0300s/")
     export = tmp_path / "accent.xml"
     data = WXR.read_bytes()
     old = b"<link>http://blog.example.cat/2009/10/quina-jornada/</link>"

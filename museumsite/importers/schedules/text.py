@@ -146,19 +146,18 @@ def import_body(*parts: str) -> str:
     """
     import markdown
 
-    from museumsite.bounds import LinearLinks, NestingLimit, TooDeep
+    from museumsite.bounds import TooDeep, markdown_bounds
     from museumsite.markup.extensions import EXTENSION_CONFIGS, EXTENSIONS
 
     body = "\n\n".join(p.replace("\r\n", "\n").replace("\r", "\n").strip() for p in parts if p and p.strip())
     if not body:
         return ""
     try:
-        rendered = markdown.markdown(body, extensions=[*EXTENSIONS, LinearLinks(), NestingLimit()],
+        rendered = markdown.markdown(body, extensions=[*EXTENSIONS, *markdown_bounds()],
                                      extension_configs=EXTENSION_CONFIGS, output_format="html")
         if clean_html(rendered).replace(' rel="nofollow ugc noopener"', "") == rendered:
             return body
-        return clean_html(markdown.markdown(body, extensions=[LinearLinks(), NestingLimit()],
-                                            output_format="html")).strip()
+        return clean_html(markdown.markdown(body, extensions=markdown_bounds(), output_format="html")).strip()
     except (TooDeep, RecursionError):
         return "\n\n".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in _BLANK_LINE.split(body) if p.strip())
 

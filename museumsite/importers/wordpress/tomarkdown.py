@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 from markdownify import MarkdownConverter
 
-from museumsite.bounds import LinearLinks, NestingLimit, TooDeep
+from museumsite.bounds import TooDeep, markdown_bounds
 from museumsite.importers.wordpress.wphtml import LOCAL_UPLOADS
 
 MARKDOWN_TAGS = frozenset({"p", "br", "a", "em", "i", "strong", "b", "h2", "h3", "h4", "h5", "h6", "ul",
@@ -101,7 +101,7 @@ def _block(node: Any) -> str:
 
 
 def _render(body: str) -> str:
-    return str(markdown.markdown(body, extensions=["fenced_code", "sane_lists", LinearLinks(), NestingLimit()]))
+    return str(markdown.markdown(body, extensions=["fenced_code", "sane_lists", *markdown_bounds()]))
 
 
 def _text(fragment: str) -> str:
