@@ -19,7 +19,7 @@ from museumsite.errors import BuildResult, ConfigError, Problem, Problems
 from museumsite.incremental import noop
 from museumsite.incremental.store import CACHE_DIR, BuildOptions, Store
 from museumsite.markup.extensions import check_extensions, extensions_key
-from museumsite.output.write import build_lock, check_output_dir
+from museumsite.output.write import build_lock, check_output_dir, spill_folder
 from museumsite.plugins.registry import Plugins, load_plugins
 from museumsite.render.chain import check_theme, theme_dirs
 
@@ -144,14 +144,15 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     env = load_theme(config, *builtin_registry().bind(HelperContext.of(site, interface)))
     env.bytecode_cache = store.template_cache()
     reused.bodies.templates = template_digests(env)
-    # Pages and post feeds whose inputs did not change since the last build are read back, not made again.
-    pages = reused.pages(jobs, lambda todo: plugins.pages(
-        render_pages(todo, env, site, interface, table, plans.links, problems, step), todo, problems))
-    # The files made beside the pages: feeds, sitemap, calendars, exports, search, then the plugins' own.
-    made = Made(site=site, interface=interface, jobs=jobs, table=table, plans=plans, pages=pages, reuse=reused,
-                problems=problems, store=store, step=step)
-    producers = (*BUILT_IN, *plugins.producers())
-    outputs, files, stats = _write(producers, made, static, root, store, check=rebuilt is None)
+    with spill_folder(output, store.resident is None and not options.in_place and not plugins.enabled) as spill:
+        # Pages and post feeds whose inputs did not change since the last build are read back, not made again.
+        pages = reused.pages(jobs, lambda todo: plugins.pages(
+            render_pages(todo, env, site, interface, table, plans.links, problems, step, spill=spill), todo, problems))
+        # The files made beside the pages: feeds, sitemap, calendars, exports, search, then the plugins' own.
+        made = Made(site=site, interface=interface, jobs=jobs, table=table, plans=plans, pages=pages, reuse=reused,
+                    problems=problems, store=store, step=step)
+        producers = (*BUILT_IN, *plugins.producers())
+        outputs, files, stats = _write(producers, made, static, root, store, check=rebuilt is None)
     feeds = sum(len(batch) for producer, batch in zip(producers, files) if producer.feeds)
     reused.save(outputs)  # it records the files it was asked to keep or make: pages, post feeds, sitemap
     left_out = 0 if drafts else snapshot.drafts if rebuilt and snapshot else _count_drafts(documents, config)

@@ -419,10 +419,20 @@ class Site:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Output:
-    """One file of the generated site."""
+    """One file of the generated site.
+
+    A plain build's rendered pages leave their bytes in ``file`` (``data`` empty): the render
+    workers write them there, so the build process never holds the whole site (render/pages.py).
+    Read them with ``content()``; plugins and ``serve`` only ever see pages with ``data``.
+    """
 
     path: str  # output-relative, forward slashes
     data: bytes
     origin: str = ""  # who made it, for error messages: "content/talks/x.md:1", "the tag page"
     reads: tuple[str, ...] = ()  # the entries whose bodies it shows ("key\0lang"): see reuse.py
     kept: bool = False  # read back from the previous build's output, where it still is, unchanged
+    file: str = ""  # where the bytes are, when not in ``data``: a scratch file beside the output
+
+    def content(self) -> bytes:
+        """The file's bytes, from memory or from ``file``."""
+        return Path(self.file).read_bytes() if self.file else self.data

@@ -138,9 +138,25 @@ def recover_output(output: Path) -> None:
         pairs = [p for p in retired if beside(output, "new", tag_of(p, "old")).is_dir() and (p / OUTPUT_MANIFEST).is_file()]
         if pairs:
             pairs[-1].rename(output)
-    for leftover in [*scratches(output, "new"), *retired]:
+    for leftover in [*scratches(output, "new"), *retired, *scratches(output, "pages")]:
         if leftover.exists():
             shutil.rmtree(leftover)
+
+
+@contextmanager
+def spill_folder(output: Path, wanted: bool) -> Iterator[Path | None]:
+    """An empty scratch folder beside ``output`` for the rendered pages (render/pages.py), removed after the
+    build, whatever happens (a killed build's is removed by the next one, in ``recover_output``); None when
+    not ``wanted``. Beside the output, so the swap links its files into the new site instead of copying."""
+    if not wanted:
+        yield None
+        return
+    folder = beside(output, "pages")
+    folder.mkdir(parents=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def check_collisions(outputs: list[Output], static: list[StaticFile], root: Path,
@@ -280,7 +296,12 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, previou
 
 def _place_output(staging: Path, output: Path, item: Output, folders: set[Path], changed: set[str] | None,
                   present: AbstractSet[str] = frozenset()) -> bool:
-    """``_place`` for a made file: written from its bytes, or compared by them with the previous one."""
+    """``_place`` for a made file: written from its bytes (linked from its ``file``), or compared by them
+    with the previous one."""
+    if item.file:
+        source = Path(item.file)
+        return _place(staging, output, item.path, lambda dest: _link(source, dest),
+                      lambda old: item.kept or _same_file(old, source), folders, changed, present)
     return _place(staging, output, item.path, lambda dest: dest.write_bytes(item.data),
                   lambda old: item.kept or (old.stat().st_size == len(item.data) and old.read_bytes() == item.data),
                   folders, changed, present)
@@ -301,6 +322,10 @@ def _change(outputs: list[Output], static: list[StaticFile], output: Path,
             if item.kept:  # read from this very file a moment ago (reuse.py checked its size, time and inode)
                 continue
             old = _within(output, item.path)
+            if item.file:
+                if old.is_symlink() or not old.is_file() or not _same_file(old, Path(item.file)):
+                    writes.append((item.path, Path(item.file)))
+                continue
             if (old.is_symlink() or not old.is_file() or old.stat().st_size != len(item.data)
                     or old.read_bytes() != item.data):
                 writes.append((item.path, item.data))
@@ -353,10 +378,7 @@ def _place(staging: Path, output: Path, rel: str, write, same_as, folders: set[P
         folders.add(dest.parent)
     old = output / rel
     if old.is_file() and not old.is_symlink() and (rel not in changed if changed is not None else same_as(old)):
-        try:
-            os.link(old, dest)
-        except OSError:
-            shutil.copy2(old, dest)
+        _link(old, dest)
         return True
     write(dest)
     return False
@@ -436,7 +458,12 @@ def _carry(path: Path, target: Path) -> None:
     if path.is_symlink():
         os.symlink(os.readlink(path), target)
         return
+    _link(path, target)
+
+
+def _link(source: Path, target: Path) -> None:
+    """``target`` as a hard link to ``source`` (same inode and times), a copy where the file system has none."""
     try:
-        os.link(path, target)
-    except OSError:  # a file system without hard links
-        shutil.copy2(path, target)
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

@@ -177,7 +177,7 @@ def _split(pages: list[Output], langs: dict[str, str], binary: Path, shard_size:
         digest = base.copy()
         for page in group:
             digest.update(page.path.encode("utf-8") + b"\0")
-            digest.update(hashlib.sha256(indexed_part(page.data)).digest())
+            digest.update(hashlib.sha256(indexed_part(page.content())).digest())
         shards.append(Shard(name=f"{lang}-{number}" if lang else "", pages=tuple(group),
                             key=digest.hexdigest()[:32]))
     return shards
@@ -210,7 +210,7 @@ def _run_pagefind(shard: Shard, binary: Path, cache: ShardCache) -> tuple[dict[s
         for page in shard.pages:
             dest = site / page.path
             dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(page.data.replace(TYPOGRAPHIC_APOSTROPHE, b"'"))
+            dest.write_bytes(page.content().replace(TYPOGRAPHIC_APOSTROPHE, b"'"))
         command = [str(binary), "--site", str(site), "--output-path", str(bundle),
                    "--root-selector", ROOT_SELECTOR, "--silent"]
         for selector in EXCLUDE_SELECTORS:
