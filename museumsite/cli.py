@@ -99,6 +99,24 @@ def _main(argv: list[str] | None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
+    except OSError as exc:  # a full disk, a folder we may not write: the system's words, without a traceback
+        if isinstance(exc, BrokenPipeError):
+            raise
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: could not write or read{where}: {exc.strerror or exc}; {_remedy(exc)}, then run the "
+              "command again", file=sys.stderr)
+        return 1
+
+
+def _remedy(exc: OSError) -> str:
+    """What the user can do about a failed read or write, by its cause."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "free some space on that disk"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "make that folder writable, or choose another one"
+    return "check that path (its name, its length, the folders on the way)"
 
 
 CI_CHOICES = {"github", "gitlab"}  # scaffold.CI_FILES; named here so that --help needs no import

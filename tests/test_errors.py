@@ -391,3 +391,23 @@ def test_the_comments_of_a_draft_wait_for_it_instead_of_failing_the_build(make_s
     with pytest.raises(BuildError) as caught:  # an archive for no entry at all is still a mistake
         build(site)
     assert [p.path for p in caught.value.problems] == ["content/comments/posts/typo.yaml"]
+
+
+def test_an_output_path_through_a_file_is_a_usage_error_not_a_traceback(
+        make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(SMALL_SITE)
+    (site.parent / "notes.txt").write_text("a file, not a folder")
+    assert main(["build", "--site", str(site), "--output", str(site.parent / "notes.txt/out")]) == 2
+    err = capsys.readouterr().err
+    assert "notes.txt is a file, not a folder" in err and "--output" in err and "Traceback" not in err
+
+
+def test_a_failed_write_names_the_file_and_the_cause_without_a_traceback(
+        make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(SMALL_SITE)
+    too_long = site.parent / ("o" * 300)  # longer than any file system allows a name: the system refuses it
+    assert main(["build", "--site", str(site), "--output", str(too_long)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: could not write or read ") and "o" * 300 in err
+    assert os.strerror(36) in err or "too long" in err.lower()
+    assert "Traceback" not in err and sorted(p.name for p in site.parent.iterdir()) == ["site"]

@@ -65,6 +65,10 @@ def check_output_dir(output: Path, root: Path) -> None:
                              "outside it, such as _site")
     if out.exists() and not out.is_dir():
         raise UsageError(f"output {output} exists and is not a folder")
+    blocking = next((folder for folder in out.parents if folder.exists() and not folder.is_dir()), None)
+    if blocking is not None:
+        raise UsageError(f"cannot make the output folder {output}: {blocking} is a file, not a folder; "
+                         "choose another folder with --output")
     if out.is_dir() and not (out / OUTPUT_MANIFEST).is_file() and any(out.iterdir()):
         raise UsageError(f"refusing to write into {output}: it is not empty and was not made by museumsite; "
                          "empty it, or choose another folder with --output")
