@@ -68,8 +68,11 @@ and theme assets. It writes in two: ``output/`` (the output folder, its lock and
 journal) and this folder (the cache), which also reads what it vouches for: every input
 file for the fingerprints, and the pages it keeps, read back from the output.
 ``render/search.py`` runs Pagefind over files in a scratch folder this folder gives it.
+In a plain build, ``render/pages.py`` hands each rendered page over as a file in a scratch
+folder beside the output (``output/write.py``'s ``spill_folder``), so the build never holds
+the whole site in memory; the swap links those files into the new site.
 Everything in between (assemble, validate, convert, plan, render, feeds, programme) is a
-function of what was loaded and touches no file. Outside the build: ``serve/`` reads the
+function of what was loaded and touches no other file. Outside the build: ``serve/`` reads the
 output and watches the site, ``check/`` reads a built output (and a page's source file,
 for the line of a finding), the importers read exports and write the content through
 ``importers/contentfile.py``, ``comments/`` reads submissions and rewrites archives
