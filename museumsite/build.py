@@ -145,6 +145,7 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     env.bytecode_cache = store.template_cache()
     reused.bodies.templates = template_digests(env)
     with spill_folder(output, store.resident is None and not options.in_place and not plugins.enabled) as spill:
+        reused.lazy = spill is not None  # no plugin reads the pages, nor a session that serves them from memory
         # Pages and post feeds whose inputs did not change since the last build are read back, not made again.
         pages = reused.pages(jobs, lambda todo: plugins.pages(
             render_pages(todo, env, site, interface, table, plans.links, problems, step, spill=spill), todo, problems))

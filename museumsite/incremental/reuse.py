@@ -208,11 +208,13 @@ class Bodies:
 
 
 def keep(wanted: Sequence[tuple[str, str]], record: Record | None, shape: str, bodies: Bodies,
-         output: Path, memory: Mapping[str, Output] | None = None) -> dict[str, Output]:
+         output: Path, memory: Mapping[str, Output] | None = None, *, lazy: bool = False) -> dict[str, Output]:
     """The outputs among ``wanted`` ((path, identity) pairs) that can be read back from ``output``, by path.
 
     ``memory`` (a serve session's last outputs) holds the bytes of the files as written: a file
     still the one recorded (size, time, inode) is taken from there instead of read again.
+    ``lazy``: a file still the one recorded is named, not read (``Output.file``): the writer keeps it
+    without its bytes, and the search index reads only the pages it indexes.
     """
     if record is None or record.shape != shape:
         return {}
@@ -226,6 +228,10 @@ def keep(wanted: Sequence[tuple[str, str]], record: Record | None, shape: str, b
             file = os.path.join(base, path)
             stat = os.stat(file, follow_symlinks=False)
             if [stat.st_size, stat.st_mtime_ns, stat.st_ino] != saved[3:6]:
+                continue
+            if lazy:
+                kept[path] = Output(path=path, data=b"", origin=f"the previous build's {path}",
+                                    reads=tuple(saved[2]), kept=True, file=file)
                 continue
             found = memory.get(path)
             data = found.data if found is not None else None
@@ -312,6 +318,7 @@ class Reuse:
     resident: Resident | None = None  # a serve session: the record and the outputs are in memory
     changed: frozenset[str] | None = None  # the bodies edited since the session's last build, when only they were
     fresh: Callable[[Any], Any] = lambda item: item
+    lazy: bool = False  # kept files named, not read (``keep``): a plain build without plugins, which read every page
     # The (path, identity) of every page and feed, per call: after edits of bodies alone the plan is the previous
     # build's, and so are these (20,000 hashes on a large site).
     ids: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -386,7 +393,7 @@ class Reuse:
         if self.changed is not None and self.previous is not None and self.resident is not None:
             return keep_unedited(wanted, self.previous, self.changed, self.resident.kept)
         return keep(wanted, self.previous, self.shape, self.bodies, self.output,
-                    self.resident.kept if self.resident is not None else None)
+                    self.resident.kept if self.resident is not None else None, lazy=self.lazy)
 
     def save(self, outputs: Sequence[Output]) -> None:
         """Record the outputs of a successful build, after they are written.
