@@ -102,9 +102,8 @@ def _main(argv: list[str] | None) -> int:
     except OSError as exc:  # a full disk, a folder we may not write: the system's words, without a traceback
         if isinstance(exc, BrokenPipeError):
             raise
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"error: could not write or read{where}: {exc.strerror or exc}; {_remedy(exc)}, then run the "
-              "command again", file=sys.stderr)
+        where = "".join(f" {name}" for name in (exc.filename, exc.filename2) if name)
+        print(f"error: {exc.strerror or exc}:{where}; {_remedy(exc)}, then run the command again", file=sys.stderr)
         return 1
 
 

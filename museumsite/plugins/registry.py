@@ -196,7 +196,8 @@ def _outputs_of(one: Enabled) -> Callable[[Made], list[Output]]:
             return []
         outputs = []
         for item in found:
-            if not isinstance(item, Output) or not isinstance(item.data, bytes):
+            if not isinstance(item, Output) or not isinstance(item.data, bytes) or item.file:
+                # ``file`` is how the build hands its own pages over: a plugin's would publish any file it names.
                 _refuse(one, made.problems, f"outputs() gave {item!r:.80}, not an Output with bytes")
             elif problem := _path_problem(item.path):
                 _refuse(one, made.problems, f"outputs() gave the path {item.path!r}, which {problem}",

@@ -74,6 +74,13 @@ class Broken(Plugin):
         raise RuntimeError("boom")
 
 
+class Smuggle(Plugin):
+    defaults = {"file": ""}
+
+    def outputs(self, site, pages):
+        return [Output(path="copied.txt", data=b"", file=self.options["file"])]
+
+
 class BadReturn(Plugin):
     def site_assembled(self, site):
         return "not a site"
@@ -84,7 +91,7 @@ def not_a_plugin():
 '''
 ENTRY_POINTS = {name: f"{MODULE}:{obj}" for name, obj in [
     ("stamp", "Stamp"), ("upper", "Upper"), ("paths", "Paths"), ("version", "Version"), ("broken", "Broken"),
-    ("badreturn", "BadReturn"), ("notaplugin", "not_a_plugin"), ("tuned", "Tuned"),
+    ("badreturn", "BadReturn"), ("notaplugin", "not_a_plugin"), ("tuned", "Tuned"), ("smuggle", "Smuggle"),
 ]} | {"unimportable": "museumsite_unimportable:Plugin"}
 
 Install = Callable[..., Path]
@@ -209,7 +216,7 @@ def test_an_unknown_plugin_exits_2_listing_what_is_installed(make_site: MakeSite
     assert main(["build", "--site", str(site)]) == 2
     err = capsys.readouterr().err
     assert f"museumsite.yaml:{BASE_CONFIG.count(chr(10)) + 3}: plugins: 'nobody' is not installed" in err
-    assert "installed plugins: badreturn, broken, notaplugin, paths, stamp, tuned, unimportable, upper, version" in err
+    assert "installed plugins: badreturn, broken, notaplugin, paths, smuggle, stamp, tuned, unimportable, upper, version" in err
     assert "pip install" in err and "Traceback" not in err
     assert not (site / "_site").exists()
 
@@ -276,6 +283,20 @@ def test_outputs_go_through_the_path_rules(make_site: MakeSite, test_plugins: Pa
         "museumsite.yaml"}
     for path in bad[:-1]:
         assert any(f"outputs() gave the path {path!r}" in m for m in messages), (path, messages)
+    assert not (site / "_site").exists()
+
+
+def test_an_output_naming_a_file_instead_of_bytes_is_refused(make_site: MakeSite, test_plugins: Path,
+                                                             tmp_path: Path) -> None:
+    """``Output.file`` is how the build hands over its own rendered pages; from a plugin it would publish any
+    file of the machine it names."""
+    private = tmp_path / "private.txt"
+    private.write_text("not for the web", encoding="utf-8")
+    site = make_site(SMALL_SITE, config=BASE_CONFIG + f"plugins:\n  - smuggle: {{file: '{private}'}}\n")
+    with pytest.raises(BuildError) as caught:
+        build(site)
+    assert [p.path for p in caught.value.problems] == ["museumsite.yaml"]
+    assert "not an Output with bytes" in caught.value.problems[0].message
     assert not (site / "_site").exists()
 
 
