@@ -38,18 +38,40 @@ from museumsite.model import Output
 
 
 class MemoryBytecode(jinja2.BytecodeCache):
-    """Compiled templates kept in memory; Jinja checks each one against its template's source."""
+    """Compiled templates kept in memory; Jinja checks each one against its template's source.
 
-    def __init__(self) -> None:
+    ``behind``: a cache to read what this one lacks from and to write to as well (the cache folder's).
+    ``limit``: at most so many templates, the oldest dropped first (one process building many sites).
+    """
+
+    def __init__(self, behind: jinja2.BytecodeCache | None = None, limit: int = 0) -> None:
         self.compiled: dict[str, bytes] = {}
+        self.behind, self.limit = behind, limit
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         found = self.compiled.get(bucket.key)
         if found is not None:
-            bucket.bytecode_from_string(found)
+            bucket.bytecode_from_string(found)  # left empty when compiled from another source
+        if self.behind is None:
+            return
+        if bucket.code is not None:
+            self.behind.dump_bytecode(bucket)  # the folder serves the next process: it gets what this one knows
+        else:
+            self.behind.load_bytecode(bucket)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.compiled[bucket.key] = bucket.bytecode_to_string()
+        if self.limit and len(self.compiled) > self.limit:
+            del self.compiled[next(iter(self.compiled))]
+        if self.behind is not None:
+            self.behind.dump_bytecode(bucket)
+
+
+# The templates this process compiled, for its next builds: Jinja compiles from a template's source alone (the
+# environment's options are the same for every site), and checks the source before using what is here. A
+# command line build compiles once either way; a process that builds many sites (the test suite, a script)
+# no longer compiles the packaged theme for each, which was most of a small site's build.
+PROCESS_TEMPLATES = MemoryBytecode(limit=1000)
 
 
 class Resident:

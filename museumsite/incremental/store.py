@@ -134,23 +134,29 @@ class Store:
         return FrontMatterCache(self.folder, self.code())
 
     def template_cache(self) -> Any:
-        """The compiled templates layer: a ``jinja2.BytecodeCache`` (a serve session's in memory), None without
-        cache. A build is a new process: compiling the theme's templates again cost a one-edit build 0.25 s.
-        Jinja checks each one against its template's source; the folder is named by the installed code."""
+        """The compiled templates layer: a ``jinja2.BytecodeCache`` (a serve session's in memory; else this
+        process's, in front of the cache folder's when there is one). A build is a new process: compiling the
+        theme's templates again cost a one-edit build 0.25 s. Jinja checks each one against its template's
+        source; the folder is named by the installed code."""
         if self.resident is not None:
             return self.resident.templates
-        if self.folder is None:
-            return None
         import jinja2  # here: a no-op build never loads Jinja
 
+        from museumsite.incremental.resident import PROCESS_TEMPLATES, MemoryBytecode
+
+        if self.folder is None:
+            return PROCESS_TEMPLATES
         folder = self.folder / "templates" / hashlib.sha256(self.code().encode()).hexdigest()[:16]
         try:
             if not folder.is_dir():
                 shutil.rmtree(self.folder / "templates", ignore_errors=True)  # an older code's
                 folder.mkdir(parents=True)
         except OSError:
-            return None
-        return jinja2.FileSystemBytecodeCache(str(folder))
+            return PROCESS_TEMPLATES
+        # What this process compiled first, then the folder's; what is compiled goes to both.
+        memory = MemoryBytecode(jinja2.FileSystemBytecodeCache(str(folder)), limit=PROCESS_TEMPLATES.limit)
+        memory.compiled = PROCESS_TEMPLATES.compiled
+        return memory
 
     def shard_cache(self) -> ShardCache:
         """The search layer, its shards keyed by the options it depends on."""

@@ -16,7 +16,7 @@ from museumsite.errors import Problems
 from museumsite.incremental.frontmatter import FILE, FrontMatterCache
 from museumsite.incremental.store import Store
 
-from support import SMALL_SITE, MakeSite
+from support import REPO, SMALL_SITE, MakeSite, audited
 
 ODD = """\
 ---
@@ -105,3 +105,22 @@ def test_the_retired_site_stages_the_next_swap_and_only_the_outputs_own_files_ar
     build(site, tmp_path / "clean2", use_cache=False)
     assert snapshot(site / "_site") == snapshot(tmp_path / "clean2")
     assert os.listdir(site / CACHE_DIR)
+
+
+def test_a_process_compiles_the_packaged_theme_once_for_every_site_it_builds(make_site: MakeSite) -> None:
+    """Jinja compiles a template from its source alone: a second site built by the same process (a script, the
+    test suite) uses what the first compiled, with or without a cache folder, and still follows an override."""
+    theme = f"{REPO / 'museumsite/themes/default/templates'}{os.sep}"
+    first = make_site(SMALL_SITE, name="first")
+    build(first, use_cache=False)
+    second = make_site({**SMALL_SITE, "themes/default/templates/404.html": '{% extends "default/404.html" %}'
+                        "{% block content %}<p>Ours.</p>{% endblock %}"}, name="second")
+    with audited("compile") as events:
+        build(second, use_cache=False)
+        build(second)
+    compiled = [path for _, path in events if path.endswith(".html")]
+    assert [path for path in compiled if path.startswith(theme)] == []
+    assert compiled and all(path.endswith("themes/default/templates/404.html") for path in compiled)
+    assert b"<p>Ours.</p>" in (second / "_site/404.html").read_bytes()
+    # The next process finds the theme in the site's cache folder all the same.
+    assert sorted((second / CACHE_DIR / "templates").rglob("*.cache"))

@@ -22,7 +22,7 @@ import pytest
 from museumsite.build import build
 from museumsite.incremental.store import OUTPUT_MANIFEST, BuildOptions, Store
 
-from support import REPO, SMALL_SITE, MakeSite, snapshot
+from support import REPO, SMALL_SITE, MakeSite, audited, snapshot
 
 COMMAND = [sys.executable, "-m", "museumsite", "build", "--quiet", "--in-place"]
 
@@ -220,16 +220,6 @@ def test_by_default_even_a_small_change_swaps_in_a_whole_new_site(make_site: Mak
     assert "Swapped." in (out / "posts/hello/index.html").read_text(encoding="utf-8")
 
 
-_OPENED: list[str] = []
-_RECORDING: list[str] = []  # the output folder whose opened files _OPENED collects, while a test records
-
-
-def _note_open(event: str, args: tuple[object, ...]) -> None:
-    if event == "open" and _RECORDING and isinstance(args[0], (str, os.PathLike)):
-        path = os.fspath(args[0])
-        if isinstance(path, str) and path.startswith(_RECORDING[0]):
-            _OPENED.append(path[len(_RECORDING[0]):])
-
 
 def test_a_one_edit_build_keeps_lists_and_feeds_without_reading_them_back(make_site: MakeSite, tmp_path: Path) -> None:
     """A kept file is trusted by its recorded size, time and inode: the build reads back only the pages the
@@ -237,17 +227,14 @@ def test_a_one_edit_build_keeps_lists_and_feeds_without_reading_them_back(make_s
     site = make_site(SMALL_SITE)
     build(site)
     append(site / "content/posts/hello.md", "\nA sentence added to the body.\n")
-    sys.addaudithook(_note_open)  # stays for the process, quiet unless a test records
-    _OPENED.clear()
-    _RECORDING[:] = [f"{site / '_site'}{os.sep}"]
-    try:
+    with audited("open") as events:
         second = build(site)
-    finally:
-        _RECORDING.clear()
     assert second.kept > 20
+    output = f"{site / '_site'}{os.sep}"
+    opened = [path[len(output):] for _, path in events if path.startswith(output)]
     # What the writer compares with the new files it made (event exports, theme files) and what the search
     # index reads (entry pages) are opened; a kept list, tag page, post feed or the sitemap is not.
-    kept_lists = [rel for rel in _OPENED if rel in ("index.html", "fr/index.html", "posts/index.html", "404.html",
+    kept_lists = [rel for rel in opened if rel in ("index.html", "fr/index.html", "posts/index.html", "404.html",
                                                     "sitemap.xml", "robots.txt")
                   or (rel.startswith(("archive/", "fr/archive/", "tags/", "fr/tags/")) and rel.endswith(".html"))]
     assert kept_lists == [], sorted(set(kept_lists))

@@ -7,6 +7,7 @@ checks it); ``conftest.py`` files hold fixtures only.
 
 from __future__ import annotations
 
+from support.audit import audited
 from support.hostile import (
     OWN_PAYLOADS,
     corpus_payloads,
@@ -107,6 +108,7 @@ __all__ = [
     "archive",
     "assert_private",
     "assert_shows_clean",
+    "audited",
     "clean_build",
     "comments_of",
     "copy_demo",
