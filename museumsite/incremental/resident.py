@@ -27,6 +27,7 @@ soon as they are made, before the search index and the writing (see ``serve/serv
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -54,15 +55,17 @@ class MemoryBytecode(jinja2.BytecodeCache):
             bucket.bytecode_from_string(found)  # left empty when compiled from another source
         if self.behind is None:
             return
-        if bucket.code is not None:
-            self.behind.dump_bytecode(bucket)  # the folder serves the next process: it gets what this one knows
-        else:
+        if bucket.code is None:
             self.behind.load_bytecode(bucket)
+            return
+        with contextlib.suppress(OSError):  # the folder serves the next process: it gets what this one knows
+            self.behind.dump_bytecode(bucket)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.compiled[bucket.key] = bucket.bytecode_to_string()
         if self.limit and len(self.compiled) > self.limit:
-            del self.compiled[next(iter(self.compiled))]
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):  # two builds in threads of one script
+                del self.compiled[next(iter(self.compiled))]
         if self.behind is not None:
             self.behind.dump_bytecode(bucket)
 
