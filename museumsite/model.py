@@ -2,8 +2,9 @@
 
 ``load`` makes ``Document``s, ``assemble`` turns them into typed entries inside a
 ``Site``, ``markup`` fills in their HTML, ``render`` and ``feeds`` turn the site into
-``Output``s, and ``write`` reports a ``BuildResult``. Nothing here touches the disk,
-so every stage in between can be tested with values alone.
+``Output``s, and ``write`` reports a ``BuildResult``. Nothing here touches the disk but
+``Output.content()``, which reads back a page that a plain build's render stage left in a
+scratch file; every stage in between can be tested with values alone.
 """
 
 from __future__ import annotations

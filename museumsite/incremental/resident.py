@@ -45,9 +45,14 @@ class MemoryBytecode(jinja2.BytecodeCache):
     ``limit``: at most so many templates, the oldest dropped first (one process building many sites).
     """
 
-    def __init__(self, behind: jinja2.BytecodeCache | None = None, limit: int = 0) -> None:
-        self.compiled: dict[str, bytes] = {}
+    def __init__(self, behind: jinja2.BytecodeCache | None = None, limit: int = 0,
+                 compiled: dict[str, bytes] | None = None) -> None:
+        self.compiled: dict[str, bytes] = {} if compiled is None else compiled
         self.behind, self.limit = behind, limit
+
+    def in_front_of(self, behind: jinja2.BytecodeCache) -> MemoryBytecode:
+        """This memory, read first and written along with ``behind`` (a build's cache folder)."""
+        return MemoryBytecode(behind, self.limit, self.compiled)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         found = self.compiled.get(bucket.key)

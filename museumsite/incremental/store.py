@@ -142,7 +142,7 @@ class Store:
             return self.resident.templates
         import jinja2  # here: a no-op build never loads Jinja
 
-        from museumsite.incremental.resident import PROCESS_TEMPLATES, MemoryBytecode
+        from museumsite.incremental.resident import PROCESS_TEMPLATES
 
         if self.folder is None:
             return PROCESS_TEMPLATES
@@ -153,10 +153,7 @@ class Store:
                 folder.mkdir(parents=True)
         except OSError:
             return PROCESS_TEMPLATES
-        # What this process compiled first, then the folder's; what is compiled goes to both.
-        memory = MemoryBytecode(jinja2.FileSystemBytecodeCache(str(folder)), limit=PROCESS_TEMPLATES.limit)
-        memory.compiled = PROCESS_TEMPLATES.compiled
-        return memory
+        return PROCESS_TEMPLATES.in_front_of(jinja2.FileSystemBytecodeCache(str(folder)))
 
     def shard_cache(self) -> ShardCache:
         """The search layer, its shards keyed by the options it depends on."""

@@ -302,13 +302,16 @@ def _place_output(staging: Path, output: Path, item: Output, folders: set[Path],
                   present: AbstractSet[str] = frozenset()) -> bool:
     """``_place`` for a made file: written from its bytes (linked from its ``file``), or compared by them
     with the previous one."""
+    write = (lambda dest: _link(Path(item.file), dest)) if item.file else (lambda dest: dest.write_bytes(item.data))
+    return _place(staging, output, item.path, write, lambda old: item.kept or _holds(old, item), folders, changed,
+                  present)
+
+
+def _holds(old: Path, item: Output) -> bool:
+    """Whether the file ``old`` has ``item``'s bytes (from memory, or compared with its ``file``)."""
     if item.file:
-        source = Path(item.file)
-        return _place(staging, output, item.path, lambda dest: _link(source, dest),
-                      lambda old: item.kept or _same_file(old, source), folders, changed, present)
-    return _place(staging, output, item.path, lambda dest: dest.write_bytes(item.data),
-                  lambda old: item.kept or (old.stat().st_size == len(item.data) and old.read_bytes() == item.data),
-                  folders, changed, present)
+        return _same_file(old, Path(item.file))
+    return old.stat().st_size == len(item.data) and old.read_bytes() == item.data
 
 
 def _change(outputs: list[Output], static: list[StaticFile], output: Path,
@@ -326,13 +329,8 @@ def _change(outputs: list[Output], static: list[StaticFile], output: Path,
             if item.kept:  # read from this very file a moment ago (reuse.py checked its size, time and inode)
                 continue
             old = _within(output, item.path)
-            if item.file:
-                if old.is_symlink() or not old.is_file() or not _same_file(old, Path(item.file)):
-                    writes.append((item.path, Path(item.file)))
-                continue
-            if (old.is_symlink() or not old.is_file() or old.stat().st_size != len(item.data)
-                    or old.read_bytes() != item.data):
-                writes.append((item.path, item.data))
+            if old.is_symlink() or not old.is_file() or not _holds(old, item):
+                writes.append((item.path, Path(item.file) if item.file else item.data))
         for static_file in static:
             old = _within(output, static_file.path)
             if old.is_symlink() or not old.is_file() or not _same_file(old, static_file.source):

@@ -220,7 +220,6 @@ def test_by_default_even_a_small_change_swaps_in_a_whole_new_site(make_site: Mak
     assert "Swapped." in (out / "posts/hello/index.html").read_text(encoding="utf-8")
 
 
-
 def test_a_one_edit_build_keeps_lists_and_feeds_without_reading_them_back(make_site: MakeSite, tmp_path: Path) -> None:
     """A kept file is trusted by its recorded size, time and inode: the build reads back only the pages the
     search index reads (entry pages), not the lists, tag pages, feeds and sitemap it keeps."""
