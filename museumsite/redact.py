@@ -174,6 +174,21 @@ def _top_level(label: str) -> bool:
     return len(label) >= 2 and _LETTER.search(label) is not None
 
 
+def _chained(text: str, start: int, floor: int) -> int:
+    """The start of an address grown over what is glued to it and holds an at sign ("ana@bob@x.org",
+    'ana@"b"@x.org', "ana@@x.org", 'ana@0"b"@x.org'): cut alone, "bob@x.org" left "ana@" on the page,
+    the local part as written. The run ends at a space, at ``floor`` (the address before) or after
+    _LONGEST_LOCAL characters."""
+    run = start
+    while run > floor and start - run < _LONGEST_LOCAL and not text[run - 1].isspace():
+        run -= 1
+    if not any(c in AT_SIGNS for c in text[run:start]):
+        return start
+    while run < start and text[run] in "([{<._'-":
+        run += 1
+    return run
+
+
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     """The span grown over a ``mailto:`` before it, its query after, and ``<...>`` around it."""
     if not start or text[start - 1] not in ":<":
@@ -212,6 +227,8 @@ def find(text: str, loose: bool = False) -> list[tuple[int, int]]:
             start: int | None = match.start()
         else:
             start = _local_start(view.text, at, done)
+        start = _chained(view.text, at if start is None else start, done)
+        start = None if start == at else start
         end = at + 1 + size
         if found and at == done:  # "a@b.orgc@d.org": the first domain took "c"
             found[-1] = (found[-1][0], view.source_span(at, end)[1])

@@ -339,6 +339,8 @@ def test_the_site_owners_own_fields_are_not_redacted(make_site: MakeSite, capsys
     ("ana&#64;example.org / ana&#x40;example.org / ana&commat;example.org", f"{MARKER} / {MARKER} / {MARKER}"),
     ("&#97;&#110;&#97;&#64;&#101;&#120;&#46;&#111;&#114;&#103;", MARKER),  # Python-Markdown's automail
     ('"jean martin"@example.com wrote', f"{MARKER} wrote"),
+    ('ana@bob@example.org, Ï@"0"@0.org, a@b@c@example.org, ana@@example.org, Ï@0"0"@0.org.',  # glued by at signs
+     f"{MARKER}, {MARKER}, {MARKER}, {MARKER}, {MARKER}."),
     ("ana [at] example [dot] org, ana(at)example.org", f"{MARKER}, {MARKER}"),
     ("ana＠example。org", MARKER),
     ("<ana@example.org> <mailto:ana@example.org?subject=Hi>", f"{MARKER} {MARKER}"),
