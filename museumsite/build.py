@@ -100,21 +100,22 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
            started: float) -> BuildResult:
     """The stages, run while holding the site's build lock."""
     # The pipeline is imported here, not at the top: a no-op rebuild never needs it.
-    from museumsite.incremental import bodyedit, reuse
+    from museumsite.incremental import bodyedit
+    from museumsite.incremental.shape import frame_digest
     from museumsite.lang.i18n import load_interface
     from museumsite.markup.convert import convert_entries
     from museumsite.plugins.producers import BUILT_IN, Made
     from museumsite.render.api.builtin import builtin_registry
     from museumsite.render.api.context import HelperContext
-    from museumsite.render.pages import render_pages
+    from museumsite.render.pages import page_contexts, render_pages
     from museumsite.render.theme import load_theme, locale_dirs, template_digests
 
     options = store.options
     output, drafts = options.output, options.drafts
     problems = Problems(strict=options.strict)
     resident = store.resident
-    frame = reuse.frame_digest(theme_dirs(config), root / "locales", store)
-    look = reuse.frame_digest(theme_dirs(config), root / "locales", store, templates=False)  # each page's are its own
+    frame = frame_digest(theme_dirs(config), root / "locales", store)
+    look = frame_digest(theme_dirs(config), root / "locales", store, templates=False)  # each page's are its own
     # A session's previous build, to start from when only bodies changed since (incremental/bodyedit.py); not with
     # plugins, whose hooks may read anything of the site.
     snapshot = resident.snapshot if resident is not None and not plugins.enabled else None
@@ -148,7 +149,8 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
         reused.lazy = spill is not None  # no plugin reads the pages, nor a session that serves them from memory
         # Pages and post feeds whose inputs did not change since the last build are read back, not made again.
         pages = reused.pages(jobs, lambda todo: plugins.pages(
-            render_pages(todo, env, site, interface, table, plans.links, problems, step, spill=spill), todo, problems))
+            render_pages(todo, env, site, interface, table, plans.links, problems, step, spill=spill), todo, problems),
+            lambda todo: page_contexts(todo, site, interface, table, plans.links))
         # The files made beside the pages: feeds, sitemap, calendars, exports, search, then the plugins' own.
         made = Made(site=site, interface=interface, jobs=jobs, table=table, plans=plans, pages=pages, reuse=reused,
                     problems=problems, store=store, step=step)
@@ -220,8 +222,9 @@ def _prepare(root: Path, config: SiteConfig, plugins: Plugins, store: Store, ste
     jobs = drop_shadowed_redirects(plan_pages(site, interface), problems)
     marks = (tuple(problems.items[loaded:assembled] + problems.items[converted:]),
              tuple(problems.items[assembled:converted]))
-    return (site, checked, jobs, alternates(jobs), Plans.of(site, interface), reuse.Reuse.start(store, site, frame),
-            marks)
+    # After edits of leaf fields alone, the pages that read none are kept; not with plugins, whose hooks read anything.
+    reused = reuse.Reuse.start(store, site, frame, leaves=not plugins.enabled)
+    return site, checked, jobs, alternates(jobs), Plans.of(site, interface), reused, marks
 
 
 def _write(producers: Sequence[Producer], made: Made, static: list[StaticFile], root: Path, store: Store, *,

@@ -11,9 +11,10 @@ stale file, and ``.museumsite-cache/`` may be deleted at any time.
   only the files whose stat changed (``store.known_digest``, as ``serve``'s memory does).
 - **page reuse** (``reuse.py``; ``.museumsite-cache/render-<o>.json``): the site's *shape*
   (everything but the entries' bodies, with the code, the theme but its templates, catalogues and
-  ``key("pages")``) and, per page or post feed, its identity, the bodies its templates read, the
-  templates it loaded and its file in the output. A page is read back from the output when all of
-  them are the same.
+  ``key("pages")``), its *structure* and each entry's fields (``shape.py``) and, per page or post
+  feed, its identity, the bodies and other fields its templates read, its variables, the templates it
+  loaded and its file in the output. A page is read back from the output when all of them are the
+  same, or when only leaf fields (a post's title) changed and it read none of them.
 - **Markdown cache** (``markdown.py``; ``.museumsite-cache/markup.sqlite3``): one row per
   entry, keyed by its Markdown, path and language, the converter's set-up and
   ``key("markdown")``; used while the pages it links to have not moved.

@@ -20,7 +20,8 @@ comment archives, the same documents, the changed ones equal but for their bodie
   as in every build, and nothing new is checked for collisions (no path changed).
 
 Anything else (a title, a tag, a new or removed file, a template, a comment) is a whole
-build, with the usual reuse. ``tests/incremental/test_incremental.py``'s state machine checks
+build, with the usual reuse (which, for a retitled post, keeps what shows none of its fields:
+``shape.py``). ``tests/incremental/test_incremental.py``'s state machine checks
 that what ``serve`` shows equals a clean build after any sequence of edits, and
 ``tests/serve/test_body_edits.py`` each place an edited body shows.
 """
@@ -35,7 +36,8 @@ from typing import Any
 from museumsite.config import SiteConfig
 from museumsite.errors import Problem, Problems
 from museumsite.incremental.markdown import MarkupCache
-from museumsite.incremental.reuse import BODY_FIELDS, Reuse, read_name
+from museumsite.incremental.reuse import Reuse, read_name
+from museumsite.incremental.shape import BODY_FIELDS, Shape
 from museumsite.incremental.store import Store
 from museumsite.model import Archive, Document, Entry, Site, StaticFile
 
@@ -58,7 +60,7 @@ class Snapshot:
     catalogue_problems: tuple[Problem, ...]
     assembled_warnings: tuple[Problem, ...]  # of assembling and checking: the same while no field changes
     converted_warnings: tuple[Problem, ...]  # of converting the bodies, by the file they are in
-    shape: str
+    shape: Shape
     jobs: tuple[Any, ...]  # render/plan.py's Jobs
     table: Mapping[str, Mapping[str, str]]
     plans: Any  # plugins/producers.py's Plans

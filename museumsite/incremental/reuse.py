@@ -16,37 +16,38 @@ the one that build wrote (size, time and inode). Post feeds work the same way, t
 being the bodies they print.
 
 Editing one post's body re-renders its page, its feeds and the few lists that print
-it; editing ``post.html`` re-renders the posts' pages; anything else re-renders the site, as
-a cold build would. The record lives in the cache (``render-<output>.json``); a missing,
-foreign or damaged record means rendering everything, never a stale page.
+it; editing ``post.html`` re-renders the posts' pages. Retitling a post changes the shape but
+not its *structure* (``shape.py``): the environment notes, too, the entries whose other fields a
+page read (``field_read``) and a hash of its variables (``context_read``), so the pages and feeds
+that read none of the retitled post's fields, with the same variables, are kept (``Leaves``).
+Anything else re-renders the site, as a cold build would. The record lives in the cache
+(``render-<output>.json``); a missing, foreign or damaged record means rendering everything,
+never a stale page.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from museumsite import __version__
 from museumsite.content.stat import stat_key
 from museumsite.incremental.atomic import write_json
-from museumsite.incremental.store import Store, files_under, read_record
+from museumsite.incremental.shape import RECORD_VERSION, Shape, site_shape
+from museumsite.incremental.store import Store, read_record
 from museumsite.model import Entry, Output, Site
 from museumsite.urls import url_to_path
 
 if TYPE_CHECKING:
     from museumsite.incremental.resident import Resident
 
-# What an entry's page may print of its body: a page that reads none of them is kept when a body changes.
-BODY_FIELDS = frozenset({"body_md", "body_html", "toc_html"})
-RECORD_VERSION = 2  # 2: the templates a page loaded are among its reads, and out of the shape
 TEMPLATE = "\0template\0"  # a read template's name follows; no entry's key starts with NUL
+FIELDS = "\0fields\0"  # the read_name of an entry whose leaf fields (shape.py) the page read follows
+CONTEXT = "\0context\0"  # the digest of the page's variables follows (render/pages.py)
 
 
 def read_name(entry: Entry) -> str:
@@ -57,6 +58,16 @@ def read_name(entry: Entry) -> str:
 def template_read(name: str) -> str:
     """How a loaded template is noted among a page's reads (render/theme.py's environment)."""
     return f"{TEMPLATE}{name}"
+
+
+def field_read(entry: Entry) -> str:
+    """How a read of an entry's other fields (its title, its summary...) is noted among a page's reads."""
+    return f"{FIELDS}{entry.key}\0{entry.lang}"
+
+
+def context_read(digest: str) -> str:
+    """How the digest of a page's variables is noted among its reads (render/pages.py)."""
+    return f"{CONTEXT}{digest}"
 
 
 class PageJob(Protocol):
@@ -96,14 +107,14 @@ F = TypeVar("F", bound=PostFeed)
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """What the previous build made: the shape it saw and, per output path, what it was made from."""
+    """What the previous build made: the shape it saw (shape.py) and, per output path, what it was made from."""
 
-    shape: str
+    shape: Shape
     files: dict[str, list[Any]]  # path -> [identity, bodies digest, reads, size, mtime_ns, inode]
     _readers: dict[str, set[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def readers(self, names: Iterable[str]) -> set[str]:
-        """The paths of the outputs that read any of the bodies ``names`` (the index is made once per record)."""
+        """The paths of the outputs that read any of ``names`` (bodies, fields: the index is made once per record)."""
         if not self._readers and self.files:
             for path, saved in self.files.items():
                 with contextlib.suppress(TypeError, IndexError):
@@ -132,40 +143,10 @@ def load_record(path: Path | None) -> Record | None:
     data = read_record(path)
     if data is None or data.get("version") != RECORD_VERSION or not isinstance(data.get("files"), dict):
         return None
-    return Record(shape=str(data.get("shape")), files=data["files"])
-
-
-def frame_digest(theme_dirs: Sequence[Path], locales: Path, store: Store, *, templates: bool = True) -> str:
-    """A hash of what shows the site, whatever its content: the code, the options, the theme and the
-    catalogues (``locales``: the site's own). ``templates=False`` leaves the themes' templates out: the
-    shape's frame, each page's templates being among its reads instead."""
-    digest = hashlib.sha256(json.dumps([RECORD_VERSION, __version__, sys.version, store.options.key("pages")])
-                            .encode())
-    digest.update(store.code().encode())
-    left_out = () if templates else tuple(os.path.join(folder, "templates", "") for folder in theme_dirs)
-    for folder in [*theme_dirs, locales]:
-        for path in sorted(files_under(folder)):
-            if left_out and str(path).startswith(left_out):
-                continue
-            digest.update(f"{path}\0".encode())
-            with contextlib.suppress(OSError):
-                digest.update(store.digest(path))
-    return digest.hexdigest()
-
-
-def shape_digest(site: Site, frame: str) -> str:
-    """A hash of everything any page may show but the entries' bodies, and of everything that shows it (``frame``)."""
-    digest = hashlib.sha256(frame.encode())
-    digest.update(repr(site.config).encode())
-    for entry in site.entries:
-        digest.update(repr(_shape_of(entry)).encode())
-    digest.update(repr([site.static, sorted(site.tag_of.items()), sorted(site.tag_labels.items()),
-                        sorted(site.threads.items())]).encode())
-    return digest.hexdigest()
-
-
-def _shape_of(entry: Entry) -> tuple[Any, ...]:
-    return (type(entry).__name__, *(getattr(entry, f.name) for f in fields(entry) if f.name not in BODY_FIELDS))
+    digests = data.get("fields")
+    if not isinstance(digests, dict):
+        return None
+    return Record(shape=Shape(str(data.get("shape")), str(data.get("structure")), digests), files=data["files"])
 
 
 class Bodies:
@@ -191,6 +172,8 @@ class Bodies:
     def _digest(self, reads: Iterable[str]) -> str | None:
         combined = hashlib.sha256()
         for name in sorted(reads):
+            if name.startswith((FIELDS, CONTEXT)):
+                continue  # compared apart: Leaves
             found = self._digests.get(name)
             if found is None and name.startswith(TEMPLATE):
                 if self.templates is None:
@@ -207,16 +190,37 @@ class Bodies:
         return combined.hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Leaves:
+    """A build whose site differs from the previous one's in leaf fields of some entries alone (shape.py).
+
+    ``readers``: the outputs that read one of those entries' fields; ``contexts``: the context read
+    (``context_read``) of each page to keep, computed from the new site, or None for outputs that
+    have none (feeds: their identity names their posts). An output is kept when it is not a reader
+    and its variables are the same as when it was made.
+    """
+
+    readers: set[str]
+    contexts: Mapping[str, str] | None = None
+
+    def keeps(self, path: str, reads: Sequence[str]) -> bool:
+        if path in self.readers:
+            return False
+        return self.contexts is None or (path in self.contexts and self.contexts[path] in reads)
+
+
 def keep(wanted: Sequence[tuple[str, str]], record: Record | None, shape: str, bodies: Bodies,
-         output: Path, memory: Mapping[str, Output] | None = None, *, lazy: bool = False) -> dict[str, Output]:
+         output: Path, memory: Mapping[str, Output] | None = None, *, lazy: bool = False,
+         leaves: Leaves | None = None) -> dict[str, Output]:
     """The outputs among ``wanted`` ((path, identity) pairs) that can be read back from ``output``, by path.
 
     ``memory`` (a serve session's last outputs) holds the bytes of the files as written: a file
     still the one recorded (size, time, inode) is taken from there instead of read again.
     ``lazy``: a file still the one recorded is named, not read (``Output.file``): the writer keeps it
     without its bytes, and the search index reads only the pages it indexes.
+    ``leaves``: the shape changed, in leaf fields alone; without it, a changed shape keeps nothing.
     """
-    if record is None or record.shape != shape:
+    if record is None or (record.shape.shape != shape and leaves is None):
         return {}
     kept: dict[str, Output] = {}
     memory, base = memory or {}, os.fspath(output)
@@ -224,6 +228,8 @@ def keep(wanted: Sequence[tuple[str, str]], record: Record | None, shape: str, b
         saved = record.files.get(path)
         try:
             if saved is None or saved[0] != identity or bodies.digest(saved[2]) != saved[1]:
+                continue
+            if leaves is not None and not leaves.keeps(path, saved[2]):
                 continue
             file = os.path.join(base, path)
             stat = os.stat(file, follow_symlinks=False)
@@ -250,7 +256,7 @@ def identity(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def save(path: Path, shape: str, made: Iterable[tuple[Output, str]], bodies: Bodies, output: Path,
+def save(path: Path, shape: Shape, made: Iterable[tuple[Output, str]], bodies: Bodies, output: Path,
          previous: Record | None = None, *, trusted: bool = False, write: bool = True) -> Record:
     """Record what each output was made from, with its file as written (atomically; failures ignored).
 
@@ -279,7 +285,8 @@ def save(path: Path, shape: str, made: Iterable[tuple[Output, str]], bodies: Bod
     if write:
         with contextlib.suppress(OSError):
             # Not flushed with its folder: each page it keeps is checked against its file's size, time and inode.
-            write_json(path, {"version": RECORD_VERSION, "shape": shape, "files": files}, durable=False)
+            write_json(path, {"version": RECORD_VERSION, "shape": shape.shape, "structure": shape.structure,
+                              "fields": shape.fields, "files": files}, durable=False)
     record = Record(shape=shape, files=files)
     if trusted and previous is not None and previous.files.keys() == files.keys():
         record.carry(previous)
@@ -305,11 +312,15 @@ class Reuse:
     changed (``changed``, their ``read_name``s) and that nothing else did: it keeps every output
     of the previous build that read none of them, from memory, without checking bodies or files,
     and ``fresh`` brings the pages and feeds it makes again up to date with the new site.
+
+    A build whose site changed in leaf fields alone since the record (``shape.py``: a post retitled)
+    keeps the pages and feeds that read none of those entries' fields, when their variables are the
+    same (``pages``' ``contexts``), and makes the sitemap again.
     """
 
     path: Path | None  # the record; None: neither read nor written (a build without cache)
     previous: Record | None
-    shape: str
+    shape: Shape
     bodies: Bodies
     output: Path
     identities: dict[str, str] = field(default_factory=dict)
@@ -322,18 +333,20 @@ class Reuse:
     # The (path, identity) of every page and feed, per call: after edits of bodies alone the plan is the previous
     # build's, and so are these (20,000 hashes on a large site).
     ids: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    leaves: bool = False  # whether leaf-field edits keep what did not read them: not with plugins, which read anything
+    _leaf_readers: set[str] | None = None
 
     @classmethod
-    def start(cls, store: Store, site: Site, frame: str) -> Reuse:
+    def start(cls, store: Store, site: Site, frame: str, *, leaves: bool = True) -> Reuse:
         """Read the record of ``store``'s output; a build without cache neither reads nor keeps one."""
         path = store.pages_record
         if path is None:
-            return cls(None, None, "", Bodies(site), store.options.output)
-        return cls(path, _previous(store, path), shape_digest(site, frame), Bodies(site), store.options.output,
-                   resident=store.resident)
+            return cls(None, None, Shape("", "", {}), Bodies(site), store.options.output)
+        return cls(path, _previous(store, path), site_shape(site, frame), Bodies(site), store.options.output,
+                   resident=store.resident, leaves=leaves)
 
     @classmethod
-    def after_edits(cls, store: Store, site: Site, shape: str, changed: frozenset[str],
+    def after_edits(cls, store: Store, site: Site, shape: Shape, changed: frozenset[str],
                     fresh: Callable[[Any], Any], ids: Mapping[str, list[tuple[str, str]]]) -> Reuse | None:
         """A serve session's reuse after edits of the bodies ``changed`` alone, the site's ``shape`` being the
         previous build's; None when the session holds no record of that build."""
@@ -341,17 +354,23 @@ class Reuse:
         if path is None or resident is None or not resident.kept:
             return None
         previous = _previous(store, path)
-        if previous is None or previous.shape != shape:
+        if previous is None or previous.shape.shape != shape.shape:
             return None
         return cls(path, previous, shape, Bodies(site), store.options.output, resident=resident, changed=changed,
                    fresh=fresh, ids=dict(ids))
 
-    def pages(self, jobs: Sequence[J], render: Callable[[list[J]], list[Output]]) -> list[Output]:
-        """Every job's page, in order: kept ones read back, the others rendered by ``render``."""
+    def pages(self, jobs: Sequence[J], render: Callable[[list[J]], list[Output]],
+              contexts: Callable[[Sequence[J]], list[str]] | None = None) -> list[Output]:
+        """Every job's page, in order: kept ones read back, the others rendered by ``render``.
+        ``contexts``: each job's context read, as its rendering notes it; asked only after leaf-field edits."""
         ids = self._ids("pages", lambda: [(url_to_path(job.url), identity(job.url, job.template, job.page_key,
                                                                              job.lang, job.title)) for job in jobs])
+        readers = self._leaves()
+        leaves = None
+        if readers is not None:  # keep a page only if its variables did not change either
+            leaves = Leaves(readers, dict(zip((p for p, _ in ids), contexts(jobs))) if contexts else {})
         # Two jobs writing one file are an error reported later, with both named: render both.
-        kept = self._keep(ids) if len({path for path, _ in ids}) == len(ids) else {}
+        kept = self._keep(ids, leaves) if len({path for path, _ in ids}) == len(ids) else {}
         made = render([self.fresh(job) for job, (path, _) in zip(jobs, ids) if path not in kept])
         self.made, self.kept = self.made + len(made), self.kept + len(kept)
         return in_order([path for path, _ in ids], kept, made)
@@ -364,16 +383,19 @@ class Reuse:
             (feed.url(kind).lstrip("/"), ident) for feed in feeds
             for ident in [identity(feed.folder, feed.prefix, feed.lang, feed.title, [read_name(p) for p in feed.posts])]
             for kind in kinds])
-        kept = self._keep(paths)
+        readers = self._leaves()
+        kept = self._keep(paths, Leaves(readers) if readers is not None else None)
         todo = [self.fresh(feed) for feed in feeds if not all(feed.url(kind).lstrip("/") in kept for kind in kinds)]
-        reads = {feed.url(kind).lstrip("/"): tuple(read_name(p) for p in feed.posts) for feed in todo for kind in kinds}
+        reads = {feed.url(kind).lstrip("/"): (*map(read_name, feed.posts), *map(field_read, feed.posts))
+                 for feed in todo for kind in kinds}
         made = [replace(o, reads=reads.get(o.path, ())) for o in make(todo)]
         kept = {path: o for path, o in kept.items() if path not in reads}
         self.made, self.kept = self.made + len(made), self.kept + len(kept)
         return in_order([path for path, _ in paths], kept, made)
 
     def shaped(self, paths: Sequence[str], make: Callable[[], list[Output]]) -> list[Output]:
-        """Outputs that print no body (the sitemap, robots.txt): kept whole while the shape is the same."""
+        """Outputs that print no body (the sitemap, robots.txt): kept whole while the shape is the same (a leaf
+        field such as a post's ``updated`` may show in them)."""
         kept = self._keep([(path, identity("shape only", path)) for path in paths])
         if len(kept) == len(paths):
             self.kept += len(kept)
@@ -388,12 +410,24 @@ class Reuse:
             self.ids[call] = make()
         return self.ids[call]
 
-    def _keep(self, wanted: list[tuple[str, str]]) -> dict[str, Output]:
+    def _leaves(self) -> set[str] | None:
+        """After edits of leaf fields alone since the record, the outputs that read one of the edited entries'
+        fields; None when the record is of the same shape, or of another structure (or leaves are off)."""
+        previous = self.previous
+        if (not self.leaves or previous is None or previous.shape.shape == self.shape.shape
+                or previous.shape.structure != self.shape.structure):
+            return None
+        if self._leaf_readers is None:
+            edited = self.shape.changed(previous.shape.fields)
+            self._leaf_readers = previous.readers(FIELDS + name for name in edited)
+        return self._leaf_readers
+
+    def _keep(self, wanted: list[tuple[str, str]], leaves: Leaves | None = None) -> dict[str, Output]:
         self.identities.update(wanted)
         if self.changed is not None and self.previous is not None and self.resident is not None:
             return keep_unedited(wanted, self.previous, self.changed, self.resident.kept)
-        return keep(wanted, self.previous, self.shape, self.bodies, self.output,
-                    self.resident.kept if self.resident is not None else None, lazy=self.lazy)
+        return keep(wanted, self.previous, self.shape.shape, self.bodies, self.output,
+                    self.resident.kept if self.resident is not None else None, lazy=self.lazy, leaves=leaves)
 
     def save(self, outputs: Sequence[Output]) -> None:
         """Record the outputs of a successful build, after they are written.

@@ -10,8 +10,10 @@ language switcher, interface strings) is in the page's language.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,11 @@ from museumsite.errors import Problem, Problems
 from museumsite.feeds.comments import CommentFeed, comment_feed_links
 from museumsite.feeds.events import event_feed_links
 from museumsite.feeds.posts import Feed, feed_links
+from museumsite.incremental.reuse import context_read, field_read
 from museumsite.lang import N_
 from museumsite.lang.i18n import Interface, language_name
 from museumsite.markup.pool import map_entries
-from museumsite.model import Event, Output, Site, Speaker, Talk
+from museumsite.model import Entry, Event, Output, Site, Speaker, Tag, Talk
 from museumsite.render.api.page import PageContext
 from museumsite.render.plan import Job, x_default
 from museumsite.render.theme import ThemeEnvironment
@@ -48,8 +51,7 @@ def render_pages(jobs: list[Job], env: ThemeEnvironment, site: Site, interface: 
         with contextlib.suppress(Exception):  # reported with the page that uses it, below
             env.get_template(name)
     env.remembered = {}  # fragments are keyed by the entries of this site: none from another render may show
-    navs = {lang: _nav(site, interface, lang) for lang in site.config.all_languages}
-    shared = _Shared(env, site, navs, table, feeds, _FeedIndex(feeds), str(spill) if spill is not None else "")
+    shared = _Shared(env, _Variables.of(site, interface, table, feeds), str(spill) if spill is not None else "")
     if progress:
         progress("rendering", 0, len(jobs))
     rendered = map_entries(_render_one, shared, list(enumerate(jobs)), workers)
@@ -92,33 +94,87 @@ class _FeedIndex:
 
 
 @dataclass(frozen=True, slots=True)
+class _Variables:
+    """What the pages' variables are made from; built once per render."""
+
+    site: Site
+    navs: dict[str, tuple[dict[str, Any], ...]]
+    table: Mapping[str, Mapping[str, str]]
+    index: _FeedIndex
+
+    @classmethod
+    def of(cls, site: Site, interface: Interface, table: Mapping[str, Mapping[str, str]],
+           feeds: tuple[list[Feed], list[CommentFeed]]) -> _Variables:
+        navs = {lang: _nav(site, interface, lang) for lang in site.config.all_languages}
+        return cls(site, navs, table, _FeedIndex(feeds))
+
+    def of_job(self, job: Job) -> dict[str, Any]:
+        """The job's template variables (but the registered globals)."""
+        return _context(job, self.site, self.navs.get(job.lang, ()), self.table, self.index).variables()
+
+
+@dataclass(frozen=True, slots=True)
 class _Shared:
     """What every page's rendering reads; built once, shared with the workers by fork."""
 
     env: ThemeEnvironment
-    site: Site
-    navs: dict[str, tuple[dict[str, Any], ...]]
-    table: Mapping[str, Mapping[str, str]]
-    feeds: tuple[list[Feed], list[CommentFeed]]
-    index: _FeedIndex
+    variables: _Variables
     spill: str  # the folder the pages are written to, or "" to return their bytes
+
+
+def page_contexts(jobs: Sequence[Job], site: Site, interface: Interface, table: Mapping[str, Mapping[str, str]],
+                  feeds: tuple[list[Feed], list[CommentFeed]]) -> list[str]:
+    """Each job's context read, as rendering it notes it: what incremental/reuse.py compares, after edits
+    of leaf fields alone, to keep a page whose variables are the same."""
+    variables = _Variables.of(site, interface, table, feeds)
+    return [context_read(context_digest(variables.of_job(job))) for job in jobs]
+
+
+def context_digest(variables: Mapping[str, Any]) -> str:
+    """A hash of a page's variables, each entry and tag in them by name: the fields a template reads of
+    those are noted as it reads them (render/theme.py), and the entries' order and links are the site's
+    structure (incremental/shape.py). Strings made from fields (a menu label, a feed's title) are here."""
+    return hashlib.sha256(repr(_plain(variables)).encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with entries, tags and the site by name, containers and dataclasses by their items.
+    Anything else is its ``repr``: one that shows an address is never the same, so its page is made again."""
+    if isinstance(value, (str, int, float, type(None))):
+        return value
+    if isinstance(value, Entry):
+        return ("entry", type(value).__name__, value.key, value.lang)
+    if isinstance(value, Tag):
+        return ("tag", value.key, value.lang)
+    if isinstance(value, Site):
+        return "site"
+    if isinstance(value, Mapping):
+        return tuple((key, _plain(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(_plain(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    return value
 
 
 def _render_one(shared: _Shared, numbered: tuple[int, Job]) -> tuple[bytes, tuple[str, ...], str] | Problem:
     """The page's bytes (or b"" and the file that holds them, with ``spill``) and what it read: the
-    entries' bodies and the templates (see reuse.py)."""
+    entries' bodies and fields, its variables and the templates (see reuse.py)."""
     number, job = numbered
     env = shared.env
     context: dict[str, Any] = {}
     try:
         env.reads = set()  # from here: the page's own template is one it reads
         template = env.get_template(job.template)
-        context = _context(job, shared.site, shared.navs.get(job.lang, ()), shared.table, shared.index).variables()
+        context = shared.variables.of_job(job)
+        env.reads.add(context_read(context_digest(context)))
+        if job.entry is not None:
+            env.reads.add(field_read(job.entry))
         data = template.render(context).encode("utf-8")
     except Exception as exc:  # noqa: BLE001 (any template failure: report it, render the rest)
         from museumsite.render.theme import template_problem
 
-        return template_problem(exc, job.template, shared.site.config.root, [*context, *env.globals])
+        return template_problem(exc, job.template, shared.variables.site.config.root, [*context, *env.globals])
     if not shared.spill:
         return data, tuple(sorted(env.reads)), ""
     file = os.path.join(shared.spill, str(number))

@@ -8,6 +8,7 @@ and override one block instead of copying the whole file.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from pathlib import Path
@@ -18,8 +19,10 @@ import jinja2
 from museumsite.config import SiteConfig
 from museumsite.content.load import list_static
 from museumsite.errors import Problem, Problems, did_you_mean
-from museumsite.incremental.reuse import BODY_FIELDS, read_name, template_read
+from museumsite.incremental.reuse import field_read, read_name, template_read
+from museumsite.incremental.shape import BODY_FIELDS, STRUCTURAL_FIELDS
 from museumsite.model import Entry, StaticFile
+from museumsite.render.api.context import SHOWS_ENTRIES
 from museumsite.render.chain import default_theme_dir, locale_dirs, theme_dirs
 
 THEME_STATIC_PREFIX = "theme/"
@@ -29,11 +32,12 @@ __all__ = ["THEME_STATIC_PREFIX", "ThemeEnvironment", "default_theme_dir", "load
 
 
 class ThemeEnvironment(jinja2.Environment):
-    """The Jinja environment, noting which entries' bodies the page being rendered reads.
+    """The Jinja environment, noting which entries' bodies (and other fields) the page being rendered reads.
 
     Templates reach attributes through ``getattr``/``getitem`` here, whichever template
-    (or site override) does it, so ``reads`` is exactly the set of bodies a page shows:
-    reuse.py keeps a page from the previous build when none of them changed. It notes the
+    (or site override) does it, so ``reads`` is exactly the set of bodies a page shows, and
+    of entries whose leaf fields it shows (``field_read``; incremental/shape.py), helpers given
+    an entry included (``noting``): reuse.py keeps a page from the previous build when none of them changed. It notes the
     templates each page loads as well (its own, what it extends, imports and includes): a page
     is kept when the templates that changed are ones it did not load.
     """
@@ -60,13 +64,13 @@ class ThemeEnvironment(jinja2.Environment):
             self.reads.add(template_read(self.join_path(name, parent) if parent is not None else name))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if attribute in BODY_FIELDS and isinstance(obj, Entry):
-            self.reads.add(read_name(obj))
+        if attribute not in STRUCTURAL_FIELDS and isinstance(obj, Entry):
+            self.reads.add(read_name(obj) if attribute in BODY_FIELDS else field_read(obj))
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if isinstance(argument, str) and argument in BODY_FIELDS and isinstance(obj, Entry):
-            self.reads.add(read_name(obj))
+        if isinstance(argument, str) and argument not in STRUCTURAL_FIELDS and isinstance(obj, Entry):
+            self.reads.add(read_name(obj) if argument in BODY_FIELDS else field_read(obj))
         return super().getitem(obj, argument)
 
 
@@ -91,11 +95,33 @@ def load_theme(config: SiteConfig, globals_: Mapping[str, Any], filters: Mapping
         extensions=["jinja2.ext.i18n"],
     )
     env.newstyle_gettext = True  # {% trans %} passes its variables to gettext/ngettext, which format them
-    env.globals.update(globals_)
-    env.filters.update(filters)
+    env.globals.update({name: _noting(env, value) for name, value in globals_.items()})
+    env.filters.update({name: _noting(env, value) for name, value in filters.items()})
     env.reads = set()
     env.remembered = {}
     return env
+
+
+def _noting(env: ThemeEnvironment, helper: Any) -> Any:
+    """``helper``, noting among the page's reads the entries it is given and gives back when it is marked as
+    reading their fields (``render.api.context.shows_entries``): Python reads them, not the template."""
+    if not getattr(helper, SHOWS_ENTRIES, False):
+        return helper
+
+    def note(values: Iterable[Any]) -> None:
+        for value in values:
+            if isinstance(value, Entry):
+                env.reads.add(field_read(value))
+            elif isinstance(value, (list, tuple)):
+                env.reads.update(field_read(item) for item in value if isinstance(item, Entry))
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        note((*args, *kwargs.values()))
+        result = helper(*args, **kwargs)
+        note((result,))
+        return result
+
+    return functools.update_wrapper(noted, helper)  # with Jinja's pass_context mark
 
 
 def template_digests(env: jinja2.Environment) -> Callable[[str], str]:

@@ -108,6 +108,16 @@ class IncrementalSite(RuleBasedStateMachine):
         path = self.root / f"content/posts/{slug}.md"
         path.write_text(path.read_text(encoding="utf-8") + f"\nAlso a {word} ({self._next()}).\n", encoding="utf-8")
 
+    @rule(data=st.data(), word=WORDS)
+    def retitle_post(self, data: st.DataObject, word: str) -> None:
+        """A leaf field alone (incremental/shape.py): only what shows the title is made again."""
+        slug = data.draw(st.sampled_from([*self.posts, "hello", "second"]))
+        path = self.root / f"content/posts/{slug}.md"
+        text = path.read_text(encoding="utf-8")
+        start = text.index("title: ")
+        end = text.index("\n", start)
+        path.write_text(f"{text[:start]}title: {word.title()} {self._next()}{text[end:]}", encoding="utf-8")
+
     @rule(data=st.data())
     def delete_post(self, data: st.DataObject) -> None:
         if self.posts:

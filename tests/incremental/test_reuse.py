@@ -16,13 +16,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
 from museumsite.build import build
 from museumsite.incremental.store import OUTPUT_MANIFEST, BuildOptions, Store
 
-from support import REPO, SMALL_SITE, MakeSite, audited, snapshot
+from support import BASE_CONFIG, REPO, SMALL_SITE, MakeSite, audited, parse_html, snapshot, text_of
 
 COMMAND = [sys.executable, "-m", "museumsite", "build", "--quiet", "--in-place"]
 
@@ -67,13 +68,83 @@ def test_a_template_printing_another_entry_body_is_made_again_when_that_body_cha
     assert same_as_clean(site, tmp_path / "clean")
 
 
-def test_anything_but_a_body_changes_every_page(make_site: MakeSite, tmp_path: Path) -> None:
+def shows(file: Path, words: str) -> bool:
+    """Whether a reader of the page or feed ``file`` sees ``words``: in its text, parsed (HTML, XML, JSON)."""
+    data = file.read_bytes()
+    if file.suffix == ".html":
+        return words in text_of(parse_html(data))
+    if file.suffix == ".xml":
+        return any(words in text for text in ElementTree.fromstring(data).itertext())
+    if file.suffix == ".json":
+        return words in json.dumps(json.loads(data), ensure_ascii=False)
+    return False
+
+
+def test_a_retitled_post_makes_again_only_the_pages_and_feeds_that_show_its_title(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    """A title is printed on the post's page, the lists, tags and archives that list it and the feeds that
+    carry it; every other page (the talks, the speakers, the other posts, the event) is kept. Before, any
+    field but a body made the whole site again."""
     site = make_site(SMALL_SITE)
     first = build(site)
     post = site / "content/posts/second.md"
-    post.write_text(post.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1), encoding="utf-8")
+    post.write_text(post.read_text(encoding="utf-8").replace("title: Second post", "title: A new name", 1),
+                    encoding="utf-8")
+    second = build(site)
+    assert same_as_clean(site, tmp_path / "clean")
+    showing = [f for f in (site / "_site").rglob("*") if f.is_file() and shows(f, "A new name")]
+    names = {f.relative_to(site / "_site").as_posix() for f in showing}
+    assert {"posts/second/index.html", "index.html", "posts/index.html", "tags/news/index.html",
+            "feeds/atom.xml", "tags/news/rss.xml", "feeds/feed.json"} <= names, names
+    # What shows the title, and the sitemap and robots.txt (made again whenever the shape changes).
+    assert len(showing) <= second.rendered <= len(showing) + 2, (second, sorted(names))
+    assert second.kept == first.rendered - second.rendered and second.kept > 30
+
+
+@pytest.mark.parametrize("edit", ["date", "menu page title", "talk title"])
+def test_an_edit_that_moves_an_entry_or_shows_everywhere_changes_every_page(
+        make_site: MakeSite, tmp_path: Path, edit: str) -> None:
+    """A post's date orders every list; a menu page's title is in every page's menu; a talk's title is read by
+    the programme's helpers in Python, across entries (incremental/shape.py): each makes the whole site again."""
+    file, old, new = {"date": ("posts/second.md", "date: 2024-06-01", "date: 2022-06-01"),
+                      "menu page title": ("pages/about.md", "title: About", "title: Who we are"),
+                      "talk title": ("talks/opening.md", "title: Opening talk", "title: Welcome")}[edit]
+    site = make_site(SMALL_SITE)
+    first = build(site)
+    path = site / "content" / file
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     result = build(site)
-    assert result.kept == 0 and result.rendered == first.rendered
+    if edit == "menu page title":  # every page; the feeds, which have no menu, are kept
+        assert result.rendered >= result.pages and result.kept < first.rendered - result.pages, result
+    else:  # everything (a year earlier, the post adds an archive page)
+        assert result.kept == 0 and result.rendered >= first.rendered
+    assert same_as_clean(site, tmp_path / "clean")
+
+
+# A site override of the 404 page shows the second post's title, reached three ways no job names.
+REACHED = {
+    "attribute": "{{ site.get('posts/second').title }}",
+    "sorted by title": "{{ (site.posts|sort(attribute='title')|first).url }}",
+    "helper": "{{ comment_mailto(site.get('posts/second')) }}",
+}
+
+
+@pytest.mark.parametrize("how", sorted(REACHED))
+def test_a_template_showing_another_entry_title_is_made_again_when_it_changes(
+        make_site: MakeSite, tmp_path: Path, how: str) -> None:
+    base = (REPO / "museumsite/themes/default/templates/404.html").read_text(encoding="utf-8")
+    override = base.replace("{% block content %}", "{% block content %}<p id=shown>" + REACHED[how] + "</p>", 1)
+    config = BASE_CONFIG + "comments:\n  email: editor@example.org\n" if how == "helper" else BASE_CONFIG
+    site = make_site({**SMALL_SITE, "themes/default/templates/404.html": override}, config)
+    build(site)
+    before = (site / "_site/404.html").read_bytes()
+    post = site / "content/posts/second.md"
+    # "Aaa" sorts first: the sorted variant links to this post instead of another.
+    post.write_text(post.read_text(encoding="utf-8").replace("title: Second post", "title: Aaa renamed", 1),
+                    encoding="utf-8")
+    result = build(site)
+    assert result.kept > 0
+    assert (site / "_site/404.html").read_bytes() != before
     assert same_as_clean(site, tmp_path / "clean")
 
 

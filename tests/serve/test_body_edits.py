@@ -133,3 +133,17 @@ def test_the_record_of_what_pages_read_is_written_once_the_author_pauses(make_si
     settle()
     result = build(site, dev.output)  # a plain build afterwards keeps every page the session made
     assert result.pages > 0 and result.rendered == 0 and not result.up_to_date
+
+
+def test_a_retitled_post_under_serve_makes_again_only_what_shows_its_title(make_site: MakeSite, tmp_path: Path) -> None:
+    """A title is not a body: the session assembles the site again, then keeps (from memory) every page and
+    feed that read none of the post's fields, its variables the same (incremental/shape.py)."""
+    site = make_site(SMALL_SITE)
+    dev = _session(site)
+    post = site / "content/posts/hello.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("title: Hello", "title: Hello again"), encoding="utf-8")
+    settle()
+    result = build(site, dev.output, in_place=True, resident=dev.session.resident)
+    assert 0 < result.rendered < result.pages and result.kept > result.rendered, result
+    dev.rebuild()
+    assert_shows_clean(dev, clean_build(site, tmp_path / "clean"), search=False)

@@ -6,15 +6,17 @@ from typing import Any
 from urllib.parse import quote
 
 from museumsite.comments.inbox import mail_subject
-from museumsite.render.api.context import HelperContext
+from museumsite.render.api.context import HelperContext, shows_entries
 
 
+@shows_entries
 def comment_intake(helpers: HelperContext, entry: Any) -> bool:
     """Whether the entry's page offers to leave a comment (``comments.form``/``email``, ``kinds``)."""
     comments = helpers.config.comments
     return bool(comments.form or comments.email) and getattr(entry, "kind", "") in comments.kinds
 
 
+@shows_entries
 def comment_mailto(helpers: HelperContext, entry: Any, parent: str = "") -> str:
     """A "reply by e-mail" link, or "": its subject names the entry and the comment answered, as
     ``comments add`` reads them back (``inbox.mail_subject``)."""

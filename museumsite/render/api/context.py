@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from museumsite.config import SiteConfig
 from museumsite.lang.i18n import Interface
 from museumsite.model import Site
+
+F = TypeVar("F", bound=Callable[..., Any])
+SHOWS_ENTRIES = "museumsite_shows_entries"
+
+
+def shows_entries(function: F) -> F:
+    """Mark a helper that reads fields of the entries it is given or gives back (a title, ``imported``):
+    the environment notes those entries among the page's reads (render/theme.py), as it notes what
+    templates read of them, so a page is made again when one of those fields changes."""
+    setattr(function, SHOWS_ENTRIES, True)
+    return function
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

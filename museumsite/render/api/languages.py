@@ -15,7 +15,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from museumsite.lang.collation import family_name_key, initial
-from museumsite.render.api.context import HelperContext
+from museumsite.render.api.context import HelperContext, shows_entries
 from museumsite.render.api.links import NO_MARKUP
 
 
@@ -52,6 +52,7 @@ def lang_attr(entry_lang: str, page_lang: str) -> Markup:
     return NO_MARKUP if entry_lang == page_lang else Markup(f' lang="{escape(entry_lang)}"')
 
 
+@shows_entries
 def groupby_initial(people: Any, lang: str) -> list[tuple[str, list[Any]]]:
     """Filter: speakers (already in the language's order) under the letter each is filed under."""
     groups: dict[str, list[Any]] = {}
@@ -60,6 +61,7 @@ def groupby_initial(people: Any, lang: str) -> list[tuple[str, list[Any]]]:
     return list(groups.items())
 
 
+@shows_entries
 def by_family_name(people: Any, lang: str) -> list[Any]:
     """Filter: speakers by family name (or ``sort_as``: an institution by its name) in the language's order."""
     return sorted(people, key=lambda person: family_name_key(person.name, getattr(person, "sort_as", ""), lang))

@@ -12,7 +12,7 @@ import jinja2
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from museumsite.render.api.context import HelperContext
+from museumsite.render.api.context import HelperContext, shows_entries
 from museumsite.render.chain import site_logo as configured_logo
 from museumsite.render.structured import head_html
 from museumsite.urls import absolute, link, localize
@@ -41,6 +41,7 @@ def is_site_path(url: str) -> bool:
     return url.startswith("/") and not url.startswith("//")
 
 
+@shows_entries
 def imported_rel(entry: Any, url: str, rel: str = "") -> Markup:
     """`` rel="..."`` of a link in an entry's front matter (slides, video, a speaker's links).
 
@@ -54,6 +55,7 @@ def imported_rel(entry: Any, url: str, rel: str = "") -> Markup:
     return Markup(f' rel="{escape(" ".join(tokens))}"') if tokens else NO_MARKUP
 
 
+@shows_entries
 @jinja2.pass_context
 def structured_head(helpers: HelperContext, context: Context, entry: Any = None) -> Markup:
     """Open Graph, Twitter card and JSON-LD for the page's <head> (see ``render.structured``)."""

@@ -12,7 +12,7 @@ from museumsite.lang.i18n import zone_name
 from museumsite.model import Event, Talk
 from museumsite.programme.calendars import calendar_path, has_calendar
 from museumsite.programme.grid import ProgrammeGrid, make_grid
-from museumsite.render.api.context import HelperContext
+from museumsite.render.api.context import HelperContext, shows_entries
 
 # Session types with a name in the interface catalogues; others are shown as written.
 SESSION_TYPES = {"talk": N_("Talk"), "keynote": N_("Keynote"), "workshop": N_("Workshop"), "panel": N_("Panel"),
@@ -41,6 +41,7 @@ def session_type(helpers: HelperContext, context: Context, kind: str) -> str:
     return helpers.interface.gettext(context["lang"], label) if label else kind
 
 
+@shows_entries
 @jinja2.pass_context
 def neighbours(helpers: HelperContext, context: Context, talk: Talk) -> tuple[Talk | None, Talk | None]:
     """The talks before and after this one in its event's schedule."""
@@ -54,6 +55,7 @@ def neighbours(helpers: HelperContext, context: Context, talk: Talk) -> tuple[Ta
     return (talks[index - 1] if index > 0 else None, talks[index + 1] if index + 1 < len(talks) else None)
 
 
+@shows_entries
 def calendar_url(helpers: HelperContext, entry: Any) -> str:
     """Site path of the entry's .ics ("add to calendar"), or "" when it has none."""
     site = helpers.site

@@ -1,0 +1,114 @@
+"""What every page may show, hashed: the frame, the site's shape, its structure and each entry's fields.
+
+``reuse.py`` keeps a page when what it was made from is the same. The coarse part of that
+is hashed here, at three grains:
+
+- the **frame**: the code, the options, the theme and the catalogues (without the templates,
+  each page's being among its reads);
+- the **shape**: the frame, the config, the static files, the tags, the comments and every
+  field of every entry but its body. While it is the same, a page is kept on its own reads
+  (the bodies and templates it printed);
+- the **structure**: the shape without the *leaf fields* of posts and pages (their title,
+  summary, description, authors, ``extra``...), but with the order of every list of the site.
+  A leaf field shows where a template prints it, and only there: no list is ordered, no page
+  planned, no link made by it, or the order it gives is in the structure. So when the shape
+  changed and the structure did not, only the leaf fields of some posts and pages changed
+  (``Shape.fields`` says whose), and a page is kept when it read none of them and its
+  variables are the same (``render/pages.py``'s context read).
+
+The leaf fields of talks, speakers and events are in the structure: the programme's helpers
+(the schedule grid, the JSON-LD of a talk and its speakers) read them in Python, across
+entries, where no read is noted. A retitled talk makes the whole site again, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from museumsite import __version__
+from museumsite.incremental.store import Store, files_under
+from museumsite.model import Entry, Page, Post, Site
+
+# What an entry's page may print of its body: a page that reads none of them is kept when a body changes.
+BODY_FIELDS = frozenset({"body_md", "body_html", "toc_html"})
+# The fields of a post or a page that decide where it is and in what order it is listed: everything else of
+# theirs is a leaf field (see the module's docstring). Reading one of these is not noted as a read of the entry.
+STRUCTURAL_FIELDS = frozenset({"kind", "key", "lang", "slug", "url", "source", "template", "draft", "tags",
+                               "aliases", "date", "timed", "menu"})
+LEAF_KINDS = (Post, Page)
+RECORD_VERSION = 3  # 3: the structure and each entry's fields, and the leaf fields and variables a page read
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """The shape and structure of one site (hex digests), and the digest of each entry's fields by ``read_name``."""
+
+    shape: str
+    structure: str
+    fields: dict[str, str]
+
+    def changed(self, before: dict[str, str]) -> set[str]:
+        """The entries (``read_name``) whose fields differ from ``before`` (a record's), or are new."""
+        return {name for name, digest in self.fields.items() if before.get(name) != digest}
+
+
+def frame_digest(theme_dirs: Sequence[Path], locales: Path, store: Store, *, templates: bool = True) -> str:
+    """A hash of what shows the site, whatever its content: the code, the options, the theme and the
+    catalogues (``locales``: the site's own). ``templates=False`` leaves the themes' templates out: the
+    shape's frame, each page's templates being among its reads instead."""
+    digest = hashlib.sha256(json.dumps([RECORD_VERSION, __version__, sys.version, store.options.key("pages")])
+                            .encode())
+    digest.update(store.code().encode())
+    left_out = () if templates else tuple(os.path.join(folder, "templates", "") for folder in theme_dirs)
+    for folder in [*theme_dirs, locales]:
+        for path in sorted(files_under(folder)):
+            if left_out and str(path).startswith(left_out):
+                continue
+            digest.update(f"{path}\0".encode())
+            with contextlib.suppress(OSError):
+                digest.update(store.digest(path))
+    return digest.hexdigest()
+
+
+def site_shape(site: Site, frame: str) -> Shape:
+    """The site's shape, structure and fields (see the module's docstring); one pass over the entries."""
+    shape = hashlib.sha256(frame.encode())
+    structure = hashlib.sha256(frame.encode())
+    rest = repr([site.config, site.static, sorted(site.tag_of.items()), sorted(site.tag_labels.items()),
+                 sorted(site.threads.items())]).encode()
+    shape.update(rest)
+    structure.update(rest)
+    digests: dict[str, str] = {}
+    for entry in site.entries:  # the site's lists, one after the other, in their order
+        values = _shape_of(entry)
+        text = repr(values).encode()
+        shape.update(text)
+        if isinstance(entry, LEAF_KINDS):
+            structure.update(repr(tuple(getattr(entry, name) for name in _structural(type(entry)))).encode())
+        else:
+            structure.update(text)
+        digests[f"{entry.key}\0{entry.lang}"] = hashlib.sha256(text).hexdigest()
+    return Shape(shape.hexdigest(), structure.hexdigest(), digests)
+
+
+def _shape_of(entry: Entry) -> tuple[Any, ...]:
+    return (type(entry).__name__, *(getattr(entry, f.name) for f in fields(entry) if f.name not in BODY_FIELDS))
+
+
+_STRUCTURAL: dict[type, tuple[str, ...]] = {}
+
+
+def _structural(kind: type) -> tuple[str, ...]:
+    """The structural fields of a kind of entry, in the order of its fields (found once per kind)."""
+    found = _STRUCTURAL.get(kind)
+    if found is None:
+        found = _STRUCTURAL[kind] = ("__class__", *(f.name for f in fields(kind) if f.name in STRUCTURAL_FIELDS))
+    return found
