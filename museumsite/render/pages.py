@@ -137,13 +137,24 @@ def context_digest(variables: Mapping[str, Any]) -> str:
     return hashlib.sha256(repr(_plain(variables)).encode()).hexdigest()
 
 
+_SCALARS = frozenset({str, int, bool, float, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """``value`` with entries, tags and the site by name, containers and dataclasses by their items.
-    Anything else is its ``repr``: one that shows an address is never the same, so its page is made again."""
-    if isinstance(value, (str, int, float, type(None))):
+    Anything else is its ``repr``: one that shows an address is never the same, so its page is made again.
+    (Every page's variables go through here, about a hundred values each: plain ones are tested first.)"""
+    kind = type(value)
+    if kind in _SCALARS:
         return value
+    if kind is dict:
+        return tuple([(key, item if type(item) in _SCALARS else _plain(item)) for key, item in value.items()])
+    if kind is tuple or kind is list:
+        return tuple([item if type(item) in _SCALARS else _plain(item) for item in value])
     if isinstance(value, Entry):
-        return ("entry", type(value).__name__, value.key, value.lang)
+        return ("entry", kind.__name__, value.key, value.lang)
+    if isinstance(value, (str, int, float)):  # Markup, an enumeration
+        return value
     if isinstance(value, Tag):
         return ("tag", value.key, value.lang)
     if isinstance(value, Site):
@@ -153,7 +164,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(_plain(item) for item in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, *(_plain(getattr(value, f.name)) for f in dataclasses.fields(value)))
+        return (kind.__name__, *(_plain(getattr(value, f.name)) for f in dataclasses.fields(value)))
     return value
 
 
