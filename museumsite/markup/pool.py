@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -46,11 +47,19 @@ def map_entries(func: Callable[[S, T], R], shared: S, items: Sequence[T], worker
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _JOB[:] = [(func, shared, items)]
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(bounds))) as pool:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(bounds)), initializer=_worker_signals) as pool:
             chunks = pool.map(_run_chunk, bounds, chunksize=1)
     finally:
         _JOB.clear()
     return [result for chunk in chunks for result in chunk]
+
+
+def _worker_signals() -> None:
+    """A worker ends on SIGTERM (the pool stops its workers so after each map) and leaves Ctrl-C to its
+    parent: forked from ``serve``, it would otherwise inherit serve's handlers, and each stop would raise
+    KeyboardInterrupt in it, a traceback in the server's console and a pool slow to close."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sqlite3
 import tempfile
 import textwrap
@@ -299,6 +300,27 @@ def test_the_pool_keeps_the_order_and_uses_other_processes() -> None:
     if "fork" in __import__("multiprocessing").get_all_start_methods():
         assert os.getpid() not in {pid for _, pid in results}
     assert map_entries(_square_or_pid, 3, [5], workers=2)[0] == (75, os.getpid())  # small: serial
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # as ``museumsite serve`` does on SIGTERM (commands/serving.py)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name != "posix", reason="POSIX signals")
+def test_the_pool_stops_its_workers_quietly_under_a_process_that_handles_sigterm(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """``serve`` turns SIGTERM into a clean stop; its pool's workers, forked from it, are stopped with SIGTERM
+    after each map. They must just end: before, each printed a KeyboardInterrupt traceback into the
+    server's console ("Process ForkPoolWorker-9: Traceback...") at most builds of a large site."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        for _ in range(3):
+            results = map_entries(_square_or_pid, 2, list(range(60)), workers=2, min_items=2)
+            assert [value for value, _ in results] == [2 * n * n for n in range(60)]
+            time.sleep(0.2)  # the workers, stopped, have written whatever they write
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_a_rebuild_that_renders_the_same_bytes_touches_no_file(make_site: MakeSite) -> None:
