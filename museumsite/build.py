@@ -150,7 +150,7 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
         # Pages and post feeds whose inputs did not change since the last build are read back, not made again.
         pages = reused.pages(jobs, lambda todo: plugins.pages(
             render_pages(todo, env, site, interface, table, plans.links, problems, step, spill=spill), todo, problems),
-            lambda todo: page_contexts(todo, site, interface, table, plans.links))
+            lambda every: page_contexts(every, site, interface, table, plans.links))
         # The files made beside the pages: feeds, sitemap, calendars, exports, search, then the plugins' own.
         made = Made(site=site, interface=interface, jobs=jobs, table=table, plans=plans, pages=pages, reuse=reused,
                     problems=problems, store=store, step=step)

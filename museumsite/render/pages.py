@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -127,7 +128,14 @@ def page_contexts(jobs: Sequence[Job], site: Site, interface: Interface, table: 
     """Each job's context read, as rendering it notes it: what incremental/reuse.py compares, after edits
     of leaf fields alone, to keep a page whose variables are the same."""
     variables = _Variables.of(site, interface, table, feeds)
-    return [context_read(context_digest(variables.of_job(job))) for job in jobs]
+    return [_context_read(variables, job) for job in jobs]
+
+
+def _context_read(variables: _Variables, job: Job) -> str:
+    try:
+        return context_read(context_digest(variables.of_job(job)))
+    except Exception:  # noqa: BLE001 (the page is rendered, and its rendering reports the problem)
+        return context_read(_unmatched())
 
 
 def context_digest(variables: Mapping[str, Any]) -> str:
@@ -140,9 +148,14 @@ def context_digest(variables: Mapping[str, Any]) -> str:
 _SCALARS = frozenset({str, int, bool, float, type(None)})
 
 
+def _unmatched() -> str:
+    """A digest no other page's variables have: the page is made again (its variables cannot be compared)."""
+    return os.urandom(16).hex()
+
+
 def _plain(value: Any) -> Any:
-    """``value`` with entries, tags and the site by name, containers and dataclasses by their items.
-    Anything else is its ``repr``: one that shows an address is never the same, so its page is made again.
+    """``value`` with entries, tags and the site by name, containers and dataclasses by their items, dates and
+    paths by value. Anything else cannot be compared from one build to the next: a value that never matches.
     (Every page's variables go through here, about a hundred values each: plain ones are tested first.)"""
     kind = type(value)
     if kind in _SCALARS:
@@ -165,7 +178,11 @@ def _plain(value: Any) -> Any:
         return tuple(_plain(item) for item in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return (kind.__name__, *(_plain(getattr(value, f.name)) for f in dataclasses.fields(value)))
-    return value
+    if isinstance(value, (dt.date, dt.time, dt.timedelta, Path)):
+        return value
+    if isinstance(value, (set, frozenset)):
+        return ("set", *sorted(repr(_plain(item)) for item in value))
+    return _unmatched()
 
 
 def _render_one(shared: _Shared, numbered: tuple[int, Job]) -> tuple[bytes, tuple[str, ...], str] | Problem:

@@ -31,17 +31,37 @@ __all__ = ["THEME_STATIC_PREFIX", "ThemeEnvironment", "default_theme_dir", "load
            "template_digests", "template_problem", "theme_dirs", "theme_static"]
 
 
+class NotedTemplate(jinja2.Template):
+    """A template whose module, imported without context, is made again on each import.
+
+    Jinja keeps such a module once per template and process: what its top level reads (a
+    ``{% set featured = site.get('posts/x').title %}``) would be noted for the first page that
+    imports it only, and the others would be kept when that changes. Imports ``with context``
+    (the default theme's) are made again on each import by Jinja itself.
+    """
+
+    def _get_default_module(self, ctx: jinja2.runtime.Context | None = None) -> jinja2.environment.TemplateModule:
+        if ctx is not None:
+            keys = ctx.globals_keys - self.globals.keys()
+            if keys:
+                return self.make_module({key: ctx.parent[key] for key in keys})
+        return self.make_module()
+
+
 class ThemeEnvironment(jinja2.Environment):
     """The Jinja environment, noting which entries' bodies (and other fields) the page being rendered reads.
 
     Templates reach attributes through ``getattr``/``getitem`` here, whichever template
-    (or site override) does it, so ``reads`` is exactly the set of bodies a page shows, and
+    (or site override) does it, so ``reads`` is the set of bodies a page shows, and
     of entries whose leaf fields it shows (``field_read``; incremental/shape.py), helpers given
-    an entry included (``noting``): reuse.py keeps a page from the previous build when none of them changed. It notes the
+    an entry included (``noting``): reuse.py keeps a page from the previous build when none of them changed.
+    (An entry printed whole, ``{{ post }}`` or ``post|string``, is read by Python, not noted: a theme
+    prints its fields.) It notes the
     templates each page loads as well (its own, what it extends, imports and includes): a page
     is kept when the templates that changed are ones it did not load.
     """
 
+    template_class = NotedTemplate
     reads: set[str]
     remembered: dict[tuple[Any, ...], Any]  # render.api.fragments' fragments of this build
     newstyle_gettext: bool  # the i18n extension's setting

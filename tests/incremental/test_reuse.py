@@ -7,6 +7,7 @@ sources (no cache, fresh folder), byte for byte. No test here measures time.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -121,11 +122,13 @@ def test_an_edit_that_moves_an_entry_or_shows_everywhere_changes_every_page(
     assert same_as_clean(site, tmp_path / "clean")
 
 
-# A site override of the 404 page shows the second post's title, reached three ways no job names.
+# A site override of the 404 page shows the second post's title, reached four ways no job names.
 REACHED = {
     "attribute": "{{ site.get('posts/second').title }}",
     "sorted by title": "{{ (site.posts|sort(attribute='title')|first).url }}",
     "helper": "{{ comment_mailto(site.get('posts/second')) }}",
+    # Jinja keeps a module imported without context once per process: its reads are noted on every import.
+    "imported without context": '{% import "_featured.html" as featured %}{{ featured.title }}',
 }
 
 
@@ -135,7 +138,8 @@ def test_a_template_showing_another_entry_title_is_made_again_when_it_changes(
     base = (REPO / "museumsite/themes/default/templates/404.html").read_text(encoding="utf-8")
     override = base.replace("{% block content %}", "{% block content %}<p id=shown>" + REACHED[how] + "</p>", 1)
     config = BASE_CONFIG + "comments:\n  email: editor@example.org\n" if how == "helper" else BASE_CONFIG
-    site = make_site({**SMALL_SITE, "themes/default/templates/404.html": override}, config)
+    featured = {"themes/default/templates/_featured.html": "{% set title = site.get('posts/second').title %}\n"}
+    site = make_site({**SMALL_SITE, **featured, "themes/default/templates/404.html": override}, config)
     build(site)
     before = (site / "_site/404.html").read_bytes()
     post = site / "content/posts/second.md"
@@ -145,7 +149,7 @@ def test_a_template_showing_another_entry_title_is_made_again_when_it_changes(
     result = build(site)
     assert result.kept > 0
     assert (site / "_site/404.html").read_bytes() != before
-    assert same_as_clean(site, tmp_path / "clean")
+    assert same_as_clean(site, tmp_path / "clean")  # the French 404 page too: the second page to import it
 
 
 EDITS = {  # a template of the default theme, overridden by the site after a first build: (what, marked so)
@@ -309,3 +313,17 @@ def test_a_one_edit_build_keeps_lists_and_feeds_without_reading_them_back(make_s
                   or (rel.startswith(("archive/", "fr/archive/", "tags/", "fr/tags/")) and rel.endswith(".html"))]
     assert kept_lists == [], sorted(set(kept_lists))
     assert same_as_clean(site, tmp_path / "clean")
+
+
+def test_page_variables_that_cannot_be_compared_between_builds_never_match() -> None:
+    """A page is kept after a retitle only when the hash of its variables is the one recorded: a value
+    without a stable form (an object shown by its address, which a long serve session may reuse) must
+    make the page again rather than match by chance; dates, paths and sets compare by value."""
+    from museumsite.render.pages import context_digest
+
+    when = {"day": dt.date(2024, 5, 2), "at": dt.datetime(2024, 5, 2, 9, tzinfo=dt.timezone.utc),
+            "file": Path("a/b"), "keys": frozenset({"b", "a", "c"})}
+    assert context_digest(when) == context_digest({**when, "keys": frozenset({"c", "b", "a"})})
+    assert context_digest(when) != context_digest({**when, "day": dt.date(2024, 5, 3)})
+    opaque = {"thing": object()}
+    assert context_digest(opaque) != context_digest(opaque)
