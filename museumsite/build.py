@@ -132,7 +132,7 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     rebuilt = bodyedit.after_edits(*found, problems, cache, store, convert_entries) if found else None
     if found is not None and rebuilt is not None:
         snapshot = found[0]
-        cache.save()
+        cache.save(partial=True)  # the other entries' conversions stay, for the next whole build
         problems.raise_if_any()
         site, checked, jobs, table, plans, reused = (rebuilt.site, snapshot.checked, list(snapshot.jobs),
                                                      snapshot.table, snapshot.plans, rebuilt.reuse)

@@ -69,9 +69,14 @@ class MarkupCache:
     def put(self, key: str, value: dict[str, Any]) -> None:
         self.kept[self.row(key)] = value
 
-    def save(self) -> None:
-        """Store this build's new rows and drop the rows it did not use, so the cache never outgrows the site."""
-        self.memory.clear()
+    def save(self, *, partial: bool = False) -> None:
+        """Store this build's new rows and drop the rows it did not use, so the cache never outgrows the site.
+
+        ``partial``: the build converted some entries only (a serve session's body save, bodyedit.py) and
+        used no other row: every row stays, for the next whole build (the replaced texts' until then).
+        """
+        if not partial:
+            self.memory.clear()
         self.memory.update(self.kept)
         if self.path is None:
             return
@@ -83,7 +88,7 @@ class MarkupCache:
                 self.db, self.stored = _open(self.path), set()
             new = [(k, json.dumps(v, sort_keys=True, ensure_ascii=False)) for k, v in self.kept.items()
                    if k not in self.stored]
-            stale = [(k,) for k in self.stored - self.kept.keys()]
+            stale = [] if partial else [(k,) for k in self.stored - self.kept.keys()]
             if new or stale:
                 with self.db:
                     self.db.executemany("INSERT OR REPLACE INTO entries (key, crc, value) VALUES (?, ?, ?)",
