@@ -126,9 +126,9 @@ class _Shared:
 def page_contexts(jobs: Sequence[Job], site: Site, interface: Interface, table: Mapping[str, Mapping[str, str]],
                   feeds: tuple[list[Feed], list[CommentFeed]]) -> list[str]:
     """Each job's context read, as rendering it notes it: what incremental/reuse.py compares, after edits
-    of leaf fields alone, to keep a page whose variables are the same."""
-    variables = _Variables.of(site, interface, table, feeds)
-    return [_context_read(variables, job) for job in jobs]
+    of leaf fields alone, to keep a page whose variables are the same. On every core, as rendering is: at
+    10,000 posts, 20,000 pages' variables take seconds to make and hash."""
+    return map_entries(_context_read, _Variables.of(site, interface, table, feeds), list(jobs))
 
 
 def _context_read(variables: _Variables, job: Job) -> str:
