@@ -122,6 +122,16 @@ class Record:
                         self._readers.setdefault(name, set()).add(path)
         return set().union(*(self._readers.get(name, ()) for name in names))
 
+    def reading(self, names: set[str]) -> set[str]:
+        """``readers`` for one question, without the index: a pass over the rows (at 10,000 posts, 20,000
+        rows in about 20 ms, where making the index takes 0.3 s)."""
+        found = set()
+        for path, saved in self.files.items():
+            with contextlib.suppress(TypeError, IndexError):
+                if not names.isdisjoint(saved[2]):
+                    found.add(path)
+        return found
+
     def carry(self, previous: Record) -> None:
         """Take over the index of ``previous``, a record of the same outputs, for the rows that changed
         (a serve session's next record: indexing 20,000 rows again cost a save 0.1 s)."""
@@ -418,8 +428,8 @@ class Reuse:
                 or previous.shape.structure != self.shape.structure):
             return None
         if self._leaf_readers is None:
-            edited = self.shape.changed(previous.shape.fields)
-            self._leaf_readers = previous.readers(FIELDS + name for name in edited)
+            edited = {FIELDS + name for name in self.shape.changed(previous.shape.fields)}
+            self._leaf_readers = previous.reading(edited)
         return self._leaf_readers
 
     def _keep(self, wanted: list[tuple[str, str]], leaves: Leaves | None = None) -> dict[str, Output]:
