@@ -102,6 +102,29 @@ def test_a_retitled_post_makes_again_only_the_pages_and_feeds_that_show_its_titl
     assert second.kept == first.rendered - second.rendered and second.kept > 30
 
 
+# Leaf fields (incremental/shape.py) besides a post's title: (file, text replaced, by what).
+LEAF_EDITS = {
+    "summary": ("posts/second.md", "title: Second post\n", "title: Second post\nsummary: In a few words.\n"),
+    "description": ("posts/hello.md", "title: Hello\n", "title: Hello\ndescription: Greetings, briefly.\n"),
+    "authors": ("posts/third.md", "title: Third post\n", "title: Third post\nauthors: [Ada, Bob]\n"),
+    "extra field": ("posts/second.md", "title: Second post\n", "title: Second post\nmood: cheerful\n"),
+    "translation's title": ("posts/hello.fr.md", "title: Bonjour", "title: Bonjour à tous"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(LEAF_EDITS))
+def test_a_leaf_field_edit_keeps_what_does_not_show_it(make_site: MakeSite, tmp_path: Path, edit: str) -> None:
+    file, old, new = LEAF_EDITS[edit]
+    site = make_site(SMALL_SITE)
+    first = build(site)
+    path = site / "content" / file
+    assert old in path.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    result = build(site)
+    assert same_as_clean(site, tmp_path / "clean")
+    assert 0 < result.rendered < first.rendered and result.kept == first.rendered - result.rendered, result
+
+
 @pytest.mark.parametrize("edit", ["date", "menu page title", "talk title"])
 def test_an_edit_that_moves_an_entry_or_shows_everywhere_changes_every_page(
         make_site: MakeSite, tmp_path: Path, edit: str) -> None:
