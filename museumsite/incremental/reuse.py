@@ -170,8 +170,10 @@ class Bodies:
         self.templates: Callable[[str], str] | None = None
 
     def digest(self, reads: Iterable[str]) -> str | None:
-        """One hash over the bodies of ``reads``; None when one of them is gone."""
-        names = tuple(reads)
+        """One hash over the bodies and templates of ``reads``; None when one of them is gone. The fields and
+        variables a page read are compared apart (``Leaves``): left out, pages that read the same bodies and
+        templates (a language's tag pages) share one hash."""
+        names = tuple(name for name in reads if not name.startswith((FIELDS, CONTEXT)))
         found = self._combined.get(names)
         if found is None:
             found = self._digest(names)
@@ -182,8 +184,6 @@ class Bodies:
     def _digest(self, reads: Iterable[str]) -> str | None:
         combined = hashlib.sha256()
         for name in sorted(reads):
-            if name.startswith((FIELDS, CONTEXT)):
-                continue  # compared apart: Leaves
             found = self._digests.get(name)
             if found is None and name.startswith(TEMPLATE):
                 if self.templates is None:
