@@ -23,7 +23,9 @@ What counts as an address, and why it is found the way it is:
   with spaces after it (``ana @ example.org``, written so to keep robots out): then only
   with a top-level label of letters and no "www." (so "dinner @ 7.30pm" and "more @
   www.museu.cat" stay), and not with spaces before it alone, which is a handle (``follow
-  @ana.bsky.social``). The text
+  @ana.bsky.social``); a dot of the domain with spaces or a line break before it
+  (``ana@example .org``, a mail client's wrap), but not with spaces after it alone,
+  which is prose ("write to ana@museu. Thanks"). The text
   is searched in a decoded view whose every character knows the span of the source it
   came from, so what is cut is exactly the encoded source.
 - ``mailto:`` links go, with their text when it is the address; an address in a URL's
@@ -74,13 +76,18 @@ _EASY_END = re.compile(r"[.\u3002\uff0e\uff61][^\W\d_]{2,63}\Z")  # ".org": the 
 # "ana &#64; x.org". Spaces before it alone make a handle. First of the spellings below: it holds the others'.
 _SPACED_AT = rf"[^\S\r\n]{{0,3}}(?:[{AT_SIGNS}]|&#0*64;?|&#x0*40;?|&commat;?)[^\S\r\n]{{1,3}}"
 _SPACED_AT_RE = re.compile(_SPACED_AT, re.IGNORECASE)
+# A dot with spaces or a line break before it (and maybe spaces after), then a top-level label of letters:
+# "ana@example .org", "ana@example\n.org". Spaces after a dot alone are prose ("ana@museu. Thanks").
+_SPACED_DOT = (rf"(?:[^\S\r\n]{{1,3}}|[^\S\r\n]{{0,3}}\r?\n[^\S\r\n]{{0,3}})[{re.escape(_DOTS)}][^\S\r\n]{{0,3}}"
+               r"(?=[^\W\d_]{2,63}(?![^\W_]))")
 # Source spellings that read as one character of an address.
 _ENCODED = re.compile(
     rf"{_SPACED_AT}"
     r"|&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});?"
     r"|%40"
     r"|[ \t]*[\[({<][ \t]*(?:at|@)[ \t]*[\])}>][ \t]*"
-    r"|[ \t]*[\[({<][ \t]*(?:dot|\.)[ \t]*[\])}>][ \t]*",
+    r"|[ \t]*[\[({<][ \t]*(?:dot|\.)[ \t]*[\])}>][ \t]*"
+    rf"|{_SPACED_DOT}",
     re.IGNORECASE)
 # A Markdown inline link or image: [text](destination "title")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]\n]{0,1000})\]\(\s*<?([^\s()<>]{0,2000})>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")

@@ -291,6 +291,12 @@ comments:
     author: Pere
     date: 2024-05-11 12:00:00+02:00
     body: Reserves a pere.soler @ exemple.cat; obrim a les 7.30pm.
+  - id: 4
+    author: Roc
+    date: 2024-05-11 13:00:00+02:00
+    body: |
+      Escriviu a ana.vives@example .org o a quim.mas@example
+      .net. Tanquem a les 9.
 """
 
 
@@ -298,7 +304,8 @@ def test_a_hand_written_archive_publishes_no_address(make_site: MakeSite, capsys
     site = make_site({**SMALL_SITE, "content/comments/posts/hello.yaml": ARCHIVE})
     code, _, err = run(capsys, "build", "--site", str(site))
     assert code == 0, err
-    assert leaks(site / "_site", ["marta.vidal", "josé.ferrer", "zoë", "jean martin", "ana.quintana", "pere.soler"]) == []
+    assert leaks(site / "_site", ["marta.vidal", "josé.ferrer", "zoë", "jean martin", "ana.quintana", "pere.soler",
+                                  "ana.vives", "quim.mas"]) == []
     assert "content/comments/posts/hello.yaml:2: warning: comment 1: e-mail address in body, author, author_url " \
            "not published" in err
     assert "content/comments/posts/hello.yaml:10: warning: comment 2: e-mail address in body, author" in err
@@ -307,6 +314,9 @@ def test_a_hand_written_archive_publishes_no_address(make_site: MakeSite, capsys
     assert f"Mon adresse : {MARKER}, {MARKER}." in text
     assert f"Reserves a {MARKER}; obrim a les 7.30pm." in text
     assert "content/comments/posts/hello.yaml:15: warning: comment 3: e-mail address in body not published" in err
+    # An address split by a space or a line break before a dot of its domain still reads as one.
+    assert f"Escriviu a {MARKER} o a {MARKER}. Tanquem a les 9." in text
+    assert "content/comments/posts/hello.yaml:19: warning: comment 4: e-mail address in body not published" in err
     assert "Marta Vidal" in text
     html_text = (site / "_site/posts/hello/index.html").read_text(encoding="utf-8")
     assert "mailto:" not in html_text and "example.net/?mail" not in html_text
@@ -355,6 +365,11 @@ def test_the_site_owners_own_fields_are_not_redacted(make_site: MakeSite, capsys
     ("ana &#64; example.org, ana&commat; example.org, x &#64; 7.30pm", f"{MARKER}, {MARKER}, x &#64; 7.30pm"),
     ("sopar @ 7.30pm, follow @ana.bsky.social, more @ www.museu.cat",
      "sopar @ 7.30pm, follow @ana.bsky.social, more @ www.museu.cat"),
+    # Spaces or a line break before a dot of the domain (and maybe after it): still one address.
+    ("ana@example .org, ana@example\n.org, ana@mail.example . org, ana@example\u00a0.org.",
+     f"{MARKER}, {MARKER}, {MARKER}, {MARKER}."),
+    # Not with spaces after the dot alone (prose: "write to ana@museu. Thanks"), nor before digits.
+    ("write to ana@museu. Thanks, score 3@1 .50, file .json", "write to ana@museu. Thanks, score 3@1 .50, file .json"),
     # The older spellings keep every top-level label, IDN ones too, with spaces around their brackets.
     ("ana [at] example.xn--p1ai, ana (at) example [dot] xn--p1ai", f"{MARKER}, {MARKER}"),
     ("a@b.orgc@d.org x@a.org.1 \"0\"@0.orgcomment0.0.0@0.org", f"{MARKER} {MARKER}.1 {MARKER}.{MARKER}"),
