@@ -14,7 +14,8 @@ stale file, and ``.museumsite-cache/`` may be deleted at any time.
   ``key("pages")``), its *structure* and each entry's fields (``shape.py``) and, per page or post
   feed, its identity, the bodies and other fields its templates read, its variables, the templates it
   loaded and its file in the output. A page is read back from the output when all of them are the
-  same, or when only leaf fields (a post's title) changed and it read none of them.
+  same, or when only leaf fields (a post's title, date or tags) changed and it read none of them,
+  nor the site's lists when they changed.
 - **Markdown cache** (``markdown.py``; ``.museumsite-cache/markup.sqlite3``): one row per
   entry, keyed by its Markdown, path and language, the converter's set-up and
   ``key("markdown")``; used while the pages it links to have not moved.

@@ -16,10 +16,11 @@ the one that build wrote (size, time and inode). Post feeds work the same way, t
 being the bodies they print.
 
 Editing one post's body re-renders its page, its feeds and the few lists that print
-it; editing ``post.html`` re-renders the posts' pages. Retitling a post changes the shape but
-not its *structure* (``shape.py``): the environment notes, too, the entries whose other fields a
-page read (``field_read``) and a hash of its variables (``context_read``), so the pages and feeds
-that read none of the retitled post's fields, with the same variables, are kept (``Leaves``).
+it; editing ``post.html`` re-renders the posts' pages. Retitling, redating or retagging a post
+changes the shape but not its *structure* (``shape.py``): the environment notes, too, the entries
+whose other fields a page read (``field_read``), whether it read the site's lists (``LISTS_READ``)
+and a hash of its variables (``context_read``), so the pages and feeds that read none of the post's
+fields nor the changed lists, with the same variables, are kept (``Leaves``).
 Anything else re-renders the site, as a cold build would. The record lives in the cache
 (``render-<output>.json``); a missing, foreign or damaged record means rendering everything,
 never a stale page.
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from museumsite.content.stat import stat_key
 from museumsite.incremental.atomic import write_json
-from museumsite.incremental.shape import RECORD_VERSION, Shape, site_shape
+from museumsite.incremental.shape import LISTS, RECORD_VERSION, Shape, site_shape
 from museumsite.incremental.store import Store, read_record
 from museumsite.model import Entry, Output, Site
 from museumsite.urls import url_to_path
@@ -63,6 +64,10 @@ def template_read(name: str) -> str:
 def field_read(entry: Entry) -> str:
     """How a read of an entry's other fields (its title, its summary...) is noted among a page's reads."""
     return f"{FIELDS}{entry.key}\0{entry.lang}"
+
+
+# How a read of the site's lists (their order, which entries each tag holds) is noted among a page's reads.
+LISTS_READ = f"{FIELDS}{LISTS}"
 
 
 def context_read(digest: str) -> str:

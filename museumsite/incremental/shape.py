@@ -9,12 +9,22 @@ is hashed here, at three grains:
   field of every entry but its body. While it is the same, a page is kept on its own reads
   (the bodies and templates it printed);
 - the **structure**: the shape without the *leaf fields* of posts and pages (their title,
-  summary, description, authors, ``extra``...), but with the order of every list of the site.
-  A leaf field shows where a template prints it, and only there: no list is ordered, no page
-  planned, no link made by it, or the order it gives is in the structure. So when the shape
-  changed and the structure did not, only the leaf fields of some posts and pages changed
+  date, tags, summary, description, authors, ``extra``...) and without the order of their
+  lists. A leaf field shows where a template prints it, and where a list holds the entry: no
+  page is planned, no link made by it. The lists are one more "entry" of their own
+  (``LISTS``): the order of every list of the site and which entries each tag holds, read
+  by a template through the site (``site.posts``, ``site.tags``; any attribute of the site
+  but ``SITE_LOOKUPS``) or a tag (``tag.entries``). A page that is given a list gets it in
+  its variables, by name, in order. So when the shape changed and the structure did not,
+  only the leaf fields of some posts and pages (and maybe the lists) changed
   (``Shape.fields`` says whose), and a page is kept when it read none of them and its
-  variables are the same (``render/pages.py``'s context read).
+  variables are the same (``render/pages.py``'s context read). A date edit makes again the
+  post's page, the lists whose slice it moves through and the feeds that hold it; a tag
+  the site already has, given or taken, the tag's pages and feeds besides.
+
+What stays structural: an entry's address, its template, its menu place, its aliases; the
+tags the site has and their names (a tag new to the site, or one that no entry holds any
+more, makes the whole site again).
 
 The leaf fields of talks, speakers and events are in the structure: the programme's helpers
 (the schedule grid, the JSON-LD of a talk and its speakers) read them in Python, across
@@ -41,10 +51,21 @@ from museumsite.model import Entry, Page, Post, Site
 BODY_FIELDS = frozenset({"body_md", "body_html", "toc_html"})
 # The fields of a post or a page that decide where it is and in what order it is listed: everything else of
 # theirs is a leaf field (see the module's docstring). Reading one of these is not noted as a read of the entry.
-STRUCTURAL_FIELDS = frozenset({"kind", "key", "lang", "slug", "url", "source", "template", "draft", "tags",
-                               "aliases", "date", "timed", "menu"})
+STRUCTURAL_FIELDS = frozenset({"kind", "key", "lang", "slug", "url", "source", "template", "draft", "aliases",
+                               "menu"})
 LEAF_KINDS = (Post, Page)
-RECORD_VERSION = 3  # 3: the structure and each entry's fields, and the leaf fields and variables a page read
+# 3: the structure and each entry's fields, and the leaf fields and variables a page read; 4: dates, tags and the
+# lists' order out of the structure, and the lists a page read
+RECORD_VERSION = 4
+# The "entry" of the site's lists among ``Shape.fields``: its read is ``FIELDS + LISTS`` (incremental/reuse.py).
+LISTS = "\0lists"
+# What a template may ask of the site whose answer is the same whatever the order of the posts and pages and
+# whichever entries a tag holds: a look-up by key, the config, the comments, the programme (wholly structural).
+# Any other attribute (``posts``, ``tags``, ``posts_for``, ``menu_pages``, one added later) is a read of the lists.
+SITE_LOOKUPS = frozenset({"config", "static", "static_file", "get", "original", "versions", "translations",
+                          "thread_of", "comment_count", "threads", "tag", "tag_of", "tag_labels", "events",
+                          "talks", "speakers", "events_for", "talks_for", "speakers_for", "talks_of", "talks_by",
+                          "speakers_of", "event_of"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,15 +108,21 @@ def site_shape(site: Site, frame: str) -> Shape:
     shape.update(rest)
     structure.update(rest)
     digests: dict[str, str] = {}
+    leaves: list[str] = []
+    lists = hashlib.sha256()
     for entry in site.entries:  # the site's lists, one after the other, in their order
         values = _shape_of(entry)
         text = repr(values).encode()
         shape.update(text)
-        if isinstance(entry, LEAF_KINDS):
-            structure.update(repr(tuple(getattr(entry, name) for name in _structural(type(entry)))).encode())
+        name = f"{entry.key}\0{entry.lang}"
+        if isinstance(entry, LEAF_KINDS):  # the structure holds them in no order: their order is the lists'
+            leaves.append(repr(tuple(getattr(entry, field) for field in _structural(type(entry)))))
+            lists.update(repr((name, entry.tags)).encode())
         else:
             structure.update(text)
-        digests[f"{entry.key}\0{entry.lang}"] = hashlib.sha256(text).hexdigest()
+        digests[name] = hashlib.sha256(text).hexdigest()
+    structure.update(repr(sorted(leaves)).encode())
+    digests[LISTS] = lists.hexdigest()
     return Shape(shape.hexdigest(), structure.hexdigest(), digests)
 
 

@@ -28,7 +28,7 @@ from museumsite.lang import N_
 from museumsite.lang.i18n import Interface, language_name
 from museumsite.markup.pool import map_entries
 from museumsite.model import Entry, Event, Output, Site, Speaker, Tag, Talk
-from museumsite.render.api.page import PageContext
+from museumsite.render.api.page import INDEXES, PageContext
 from museumsite.render.plan import Job, x_default
 from museumsite.render.theme import ThemeEnvironment
 from museumsite.urls import absolute, localize, url_to_path
@@ -237,6 +237,7 @@ def _context(job: Job, site: Site, nav: tuple[dict[str, Any], ...],
         x_default=x_default(versions, site),
         switcher=_switcher(job, site, versions),
         feeds=feeds.links(site, job.lang, job.context.get("tag"), entry),
+        indexes={key: table.get(key, {}).get(job.lang, "") for key in INDEXES},
         kind=kind,
     )
 

@@ -19,9 +19,9 @@ import jinja2
 from museumsite.config import SiteConfig
 from museumsite.content.load import list_static
 from museumsite.errors import Problem, Problems, did_you_mean
-from museumsite.incremental.reuse import field_read, read_name, template_read
-from museumsite.incremental.shape import BODY_FIELDS, STRUCTURAL_FIELDS
-from museumsite.model import Entry, StaticFile
+from museumsite.incremental.reuse import LISTS_READ, field_read, read_name, template_read
+from museumsite.incremental.shape import BODY_FIELDS, SITE_LOOKUPS, STRUCTURAL_FIELDS
+from museumsite.model import Entry, Site, StaticFile, Tag
 from museumsite.render.api.context import SHOWS_ENTRIES
 from museumsite.render.chain import default_theme_dir, locale_dirs, theme_dirs
 
@@ -54,7 +54,8 @@ class ThemeEnvironment(jinja2.Environment):
     Templates reach attributes through ``getattr``/``getitem`` here, whichever template
     (or site override) does it, so ``reads`` is the set of bodies a page shows, and
     of entries whose leaf fields it shows (``field_read``; incremental/shape.py), helpers given
-    an entry included (``noting``): reuse.py keeps a page from the previous build when none of them changed.
+    an entry included (``noting``), and whether it read the site's lists (``LISTS_READ``):
+    reuse.py keeps a page from the previous build when none of them changed.
     (An entry printed whole, ``{{ post }}`` or ``post|string``, is read by Python, not noted: a theme
     prints its fields.) It notes the
     templates each page loads as well (its own, what it extends, imports and includes): a page
@@ -84,14 +85,22 @@ class ThemeEnvironment(jinja2.Environment):
             self.reads.add(template_read(self.join_path(name, parent) if parent is not None else name))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if attribute not in STRUCTURAL_FIELDS and isinstance(obj, Entry):
-            self.reads.add(read_name(obj) if attribute in BODY_FIELDS else field_read(obj))
+        self._note(obj, attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if isinstance(argument, str) and argument not in STRUCTURAL_FIELDS and isinstance(obj, Entry):
-            self.reads.add(read_name(obj) if argument in BODY_FIELDS else field_read(obj))
+        if isinstance(argument, str):
+            self._note(obj, argument)
         return super().getitem(obj, argument)
+
+    def _note(self, obj: Any, name: str) -> None:
+        """Note what reading ``obj.name`` shows: an entry's body or other fields, or the site's lists (a list of
+        the site, any attribute of it but a look-up; which entries a tag holds)."""
+        if isinstance(obj, Entry):
+            if name not in STRUCTURAL_FIELDS:
+                self.reads.add(read_name(obj) if name in BODY_FIELDS else field_read(obj))
+        elif isinstance(obj, Site) and name not in SITE_LOOKUPS or isinstance(obj, Tag) and name == "entries":
+            self.reads.add(LISTS_READ)
 
 
 def load_theme(config: SiteConfig, globals_: Mapping[str, Any], filters: Mapping[str, Callable[..., Any]]) -> ThemeEnvironment:

@@ -119,6 +119,17 @@ class IncrementalSite(RuleBasedStateMachine):
         end = text.index("\n", start)
         path.write_text(f"{text[:start]}title: {word.title()} {self._next()}{text[end:]}", encoding="utf-8")
 
+    @rule(data=st.data(), month=st.integers(1, 12), tags=st.sampled_from(["[]", "[news]", "[news, museums]"]))
+    def redate_and_retag_post(self, data: st.DataObject, month: int, tags: str) -> None:
+        """Dates and tags are leaf fields too: the lists they move the post through are made again."""
+        slug = data.draw(st.sampled_from([*self.posts, "hello", "second"]))
+        path = self.root / f"content/posts/{slug}.md"
+        lines = [line for line in path.read_text(encoding="utf-8").split("\n") if not line.startswith("tags:")]
+        lines = [f"date: 202{month % 3 + 2}-{month:02}-1{month % 9}" if line.startswith("date:") else line
+                 for line in lines]
+        lines.insert(lines.index("---", 1), f"tags: {tags}")
+        path.write_text("\n".join(lines), encoding="utf-8")
+
     @rule(data=st.data())
     def delete_post(self, data: st.DataObject) -> None:
         if self.posts:

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -125,12 +126,14 @@ def test_a_leaf_field_edit_keeps_what_does_not_show_it(make_site: MakeSite, tmp_
     assert 0 < result.rendered < first.rendered and result.kept == first.rendered - result.rendered, result
 
 
-@pytest.mark.parametrize("edit", ["date", "menu page title", "talk title"])
+@pytest.mark.parametrize("edit", ["tag new to the site", "menu page title", "talk title"])
 def test_an_edit_that_moves_an_entry_or_shows_everywhere_changes_every_page(
         make_site: MakeSite, tmp_path: Path, edit: str) -> None:
-    """A post's date orders every list; a menu page's title is in every page's menu; a talk's title is read by
-    the programme's helpers in Python, across entries (incremental/shape.py): each makes the whole site again."""
-    file, old, new = {"date": ("posts/second.md", "date: 2024-06-01", "date: 2022-06-01"),
+    """A tag new to the site changes the site's tags (structural: incremental/shape.py); a menu page's title is
+    in every page's menu; a talk's title is read by the programme's helpers in Python, across entries: each
+    makes the whole site again."""
+    file, old, new = {"tag new to the site": ("posts/third.md", "date: 2023-01-01\n",
+                                              "date: 2023-01-01\ntags: [ceramics]\n"),
                       "menu page title": ("pages/about.md", "title: About", "title: Who we are"),
                       "talk title": ("talks/opening.md", "title: Opening talk", "title: Welcome")}[edit]
     site = make_site(SMALL_SITE)
@@ -140,9 +143,55 @@ def test_an_edit_that_moves_an_entry_or_shows_everywhere_changes_every_page(
     result = build(site)
     if edit == "menu page title":  # every page; the feeds, which have no menu, are kept
         assert result.rendered >= result.pages and result.kept < first.rendered - result.pages, result
-    else:  # everything (a year earlier, the post adds an archive page)
+    else:  # everything (the new tag adds its pages and feeds)
         assert result.kept == 0 and result.rendered >= first.rendered
     assert same_as_clean(site, tmp_path / "clean")
+
+
+# Dates and tags (a tag the site already has) of posts: (file, text replaced, by what).
+LIST_EDITS = {
+    "date within the year": ("posts/second.md", "date: 2024-06-01", "date: 2024-05-01"),
+    "date in another year": ("posts/second.md", "date: 2024-06-01", "date: 2022-06-01"),
+    "tag given": ("posts/third.md", "date: 2023-01-01\n", "date: 2023-01-01\ntags: [news]\n"),
+    "tag taken": ("posts/second.md", "tags: [news]", "tags: []"),
+}
+RENDERED = re.compile(rb"<!-- rendered \d+ -->")  # a number drawn by each rendering of a page (below)
+
+
+@pytest.mark.parametrize("edit", sorted(LIST_EDITS))
+def test_a_date_or_tag_edit_makes_again_the_lists_it_moves_through_and_keeps_the_rest(
+        make_site: MakeSite, tmp_path: Path, edit: str) -> None:
+    """A date orders the lists, a tag fills a tag's pages: the pages whose text changes are made again (the
+    post's own, the lists, tags and archives it leaves or joins, the tags pages counting it), and every other
+    page is kept: the other posts, the talks, the speakers, the event, the pages. Before, either edit made the
+    whole site again. Each page of this theme prints a number drawn when it is rendered, so a page made again
+    differs from its previous version even where its text is the same."""
+    base = (REPO / "museumsite/themes/default/templates/base.html").read_text(encoding="utf-8")
+    marked = base.replace("</body>", "<!-- rendered {{ range(10**12)|random }} -->\n</body>", 1)
+    assert marked != base
+    site = make_site({**SMALL_SITE, "themes/default/templates/base.html": marked})
+    first = build(site)
+    before = snapshot(site / "_site")
+    file, old, new = LIST_EDITS[edit]
+    path = site / "content" / file
+    assert old in path.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    result = build(site)
+    after = snapshot(site / "_site")
+    pages = [name for name in after if name.endswith(".html")]
+    made = {name for name in pages if before.get(name) != after[name]}
+    changed = {name for name in pages if RENDERED.sub(b"", before.get(name, b"")) != RENDERED.sub(b"", after[name])}
+    assert changed <= made and changed, (sorted(changed), sorted(made))
+    kept = {name for name in pages if name.startswith(("talks/", "speakers/", "events/", "about/", "posts/hello/",
+                                                       "fr/posts/bonjour/", "search/"))}
+    assert kept and not kept & made, sorted(kept & made)
+    # Made again with the same text: what lists the post (and read its fields), the tags and feeds pages.
+    assert len(made) <= len(changed) + 7, (sorted(changed), sorted(made))
+    assert 0 < result.rendered < first.rendered // 2 < result.kept, result
+    clean = tmp_path / "clean"
+    build(site, clean, use_cache=False)
+    assert {name: RENDERED.sub(b"", data) for name, data in after.items()} == \
+        {name: RENDERED.sub(b"", data) for name, data in snapshot(clean).items()}
 
 
 # A site override of the 404 page shows the second post's title, reached four ways no job names.
@@ -181,6 +230,39 @@ EDITS = {  # a template of the default theme, overridden by the site after a fir
                      '{% macro summary(item, heading="h2") %}<span class="edit-mark"></span>'),  # imported by lists
     "base.html": ("<body>", '<body><p class="edit-mark">new</p>'),  # extended by every page
 }
+
+
+# A site override of the 404 page shows what a date or tag edit changes, through the site's lists (read four ways)
+# or a helper: (what it shows, the edit of LIST_EDITS that changes it).
+LISTED = {
+    "the newest post": ("{{ (site.posts|first).url }}", "date in another year"),
+    "a language's newest post": ("{{ (site.posts_for(lang)|first).slug }}", "date within the year"),
+    "a tag's count": ("{{ site.tag('news').entries|length }}", "tag given"),
+    "the posts of a tag, by url": (("{{ site.tags|selectattr('key', 'eq', 'news')|map(attribute='entries')"
+                                    "|first|map(attribute='url')|join(' ') }}"), "tag taken"),
+    # Not a list: a helper reads the date in Python (a date is a leaf field now, noted as the post's).
+    "a helper given the post": ("{{ post_datetime(site.get('posts/second')) }}", "date within the year"),
+}
+
+
+@pytest.mark.parametrize("how", sorted(LISTED))
+def test_a_template_reading_the_site_lists_is_made_again_when_a_date_or_tag_changes_them(
+        make_site: MakeSite, tmp_path: Path, how: str) -> None:
+    """Reading a list of the site (its order, which posts a tag holds) through the site or a tag is noted: the page
+    is made again when a date or tag edit changes them, though it reads no field of the edited post."""
+    shown, edit = LISTED[how]
+    base = (REPO / "museumsite/themes/default/templates/404.html").read_text(encoding="utf-8")
+    override = base.replace("{% block content %}", "{% block content %}<p id=shown>" + shown + "</p>", 1)
+    site = make_site({**SMALL_SITE, "themes/default/templates/404.html": override})
+    build(site)
+    before = (site / "_site/404.html").read_bytes()
+    file, old, new = LIST_EDITS[edit]
+    path = site / "content" / file
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    result = build(site)
+    assert result.kept > 0
+    assert (site / "_site/404.html").read_bytes() != before
+    assert same_as_clean(site, tmp_path / "clean")
 
 
 def marked_pages(output: Path) -> int:

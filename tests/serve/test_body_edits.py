@@ -15,6 +15,8 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from museumsite.build import CACHE_DIR, build
 from museumsite.serve.server import DevServer
 
@@ -137,13 +139,19 @@ def test_the_record_of_what_pages_read_is_written_once_the_author_pauses(make_si
     assert result.pages > 0 and result.rendered == 0 and not result.up_to_date
 
 
-def test_a_retitled_post_under_serve_makes_again_only_what_shows_its_title(make_site: MakeSite, tmp_path: Path) -> None:
-    """A title is not a body: the session assembles the site again, then keeps (from memory) every page and
-    feed that read none of the post's fields, its variables the same (incremental/shape.py)."""
+@pytest.mark.parametrize(("file", "old", "new"), [("hello", "title: Hello", "title: Hello again"),
+                                                  ("second", "date: 2024-06-01", "date: 2024-05-01"),
+                                                  ("second", "tags: [news]", "tags: []")], ids=["title", "date", "tag"])
+def test_a_retitled_redated_or_retagged_post_under_serve_makes_again_only_what_shows_it(
+        make_site: MakeSite, tmp_path: Path, file: str, old: str, new: str) -> None:
+    """A title, a date or a tag is not a body: the session assembles the site again, then keeps (from memory)
+    every page and feed that read none of the post's fields nor the lists it moved in, its variables the same
+    (incremental/shape.py)."""
     site = make_site(SMALL_SITE)
     dev = _session(site)
-    post = site / "content/posts/hello.md"
-    post.write_text(post.read_text(encoding="utf-8").replace("title: Hello", "title: Hello again"), encoding="utf-8")
+    post = site / f"content/posts/{file}.md"
+    assert old in post.read_text(encoding="utf-8")
+    post.write_text(post.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     settle()
     result = build(site, dev.output, in_place=True, resident=dev.session.resident)
     assert 0 < result.rendered < result.pages and result.kept > result.rendered, result

@@ -10,6 +10,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from museumsite.lang.i18n import format_clock, format_clock_range, format_day, format_moment
+from museumsite.render.api.context import shows_entries
 
 
 @jinja2.pass_context
@@ -40,6 +41,7 @@ def moment(context: Context, value: dt.datetime) -> str:
     return format_moment(value, context["lang"])
 
 
+@shows_entries
 def post_datetime(value: Any) -> str:
     """``datetime`` attribute of a post's date: the day alone when no time was given."""
     if getattr(value, "timed", True) is False:

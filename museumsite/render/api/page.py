@@ -31,6 +31,10 @@ KIND_VARIABLES: dict[str, str] = {
 }
 
 
+# The index pages a language may have, by the plan's page key (render.plan): ``indexes`` names those it has.
+INDEXES = ("posts", "archive", "tags", "events", "talks", "speakers", "feeds", "search")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PageContext:
     """What every page template receives, in the page's language."""
@@ -50,6 +54,9 @@ class PageContext:
     x_default: str
     switcher: tuple[dict[str, Any], ...]  # one item per site language: lang, name, url, current, exists
     feeds: tuple[dict[str, str], ...]  # the feeds the page announces: type, title, url, lang
+    # The site path of each of this language's index pages (INDEXES), "" where it has none: a footer's links. A page that
+    # asked the site for its lists instead (``site.tags``) is made again whenever a tag or a date changes.
+    indexes: Mapping[str, str]
     kind: Mapping[str, Any]  # this kind of page's own variables (KIND_VARIABLES)
 
     def __post_init__(self) -> None:
@@ -64,7 +71,7 @@ class PageContext:
                 "home_url": self.home_url, "site_title": self.site_title, "site_title_lang": self.site_title_lang,
                 "canonical": self.canonical, "description": self.description, "entry": self.entry,
                 "translations": self.translations, "alternates": self.alternates, "x_default": self.x_default,
-                "switcher": self.switcher, "feeds": self.feeds, **self.kind}
+                "switcher": self.switcher, "feeds": self.feeds, "indexes": self.indexes, **self.kind}
 
 
 # The names every page gets, in order: README.md's "Template reference" lists them.
