@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """From saving a post to the browser's reload event, under ``museumsite serve``.
 
-    .venv/bin/python benchmarks/serve_latency.py [--posts 1000] [--edits 5] [--kinds body,title,template] [--work DIR]
+    .venv/bin/python benchmarks/serve_latency.py [--posts 1000] [--edits 5] [--kinds body,title,date,tags,template] [--work DIR]
 
 Run it with the Python of a venv where museumsite is installed. It makes a site of
 ``--posts`` synthetic posts with ``../shared/bench/make_corpus.py`` (the benchmark's
@@ -13,6 +13,8 @@ with the median and the spread:
 
   body      append a sentence to a random post's body
   title     change a random post's title (every list and feed that shows it changes)
+  date      move a random post a day earlier (the lists it moves in, its archive, its feeds)
+  tags      take the last of a random post's tags (or give one back): that tag's pages and feeds
   template  change ``post.html`` (every post's page changes)
 
 A save comes 1 s after the previous reload event (a writer does not save twice within a
@@ -27,6 +29,7 @@ nothing in this repository is written to.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import random
 import re
@@ -90,20 +93,40 @@ def edit_title(site: Path, post: Path, number: int) -> None:
     post.write_text(new, encoding="utf-8")
 
 
+def edit_date(site: Path, post: Path, number: int) -> None:
+    text = post.read_text(encoding="utf-8")
+    # A day earlier: the post moves a few places in the lists, its year's archive and its tags' pages.
+    found = re.search(r"^date: (\S+)$", text, flags=re.MULTILINE)
+    assert found is not None, post
+    when = dt.datetime.fromisoformat(found.group(1).replace("Z", "+00:00")) - dt.timedelta(days=1)
+    post.write_text(text.replace(found.group(0), f"date: {when.isoformat().replace('+00:00', 'Z')}", 1),
+                    encoding="utf-8")
+
+
+def edit_tags(site: Path, post: Path, number: int) -> None:
+    text = post.read_text(encoding="utf-8")
+    # The last of its tags taken (make_corpus.py draws them from a few dozen: others still hold it), or given back.
+    found = re.search(r"^tags: \[(.*)\]$", text, flags=re.MULTILINE)
+    assert found is not None, post
+    tags = [tag.strip() for tag in found.group(1).split(",") if tag.strip()]
+    tags = tags[:-1] if len(tags) > 1 else [*tags, "archives"]
+    post.write_text(text.replace(found.group(0), f"tags: [{', '.join(tags)}]", 1), encoding="utf-8")
+
+
 def edit_template(site: Path, post: Path, number: int) -> None:
     with (site / TEMPLATE).open("a", encoding="utf-8") as handle:
         handle.write(f"{{# saved for the {number}th time #}}\n")
 
 
-EDITS = {"body": edit_body, "title": edit_title, "template": edit_template}
+EDITS = {"body": edit_body, "title": edit_title, "date": edit_date, "tags": edit_tags, "template": edit_template}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=5)
-    parser.add_argument("--kinds", default="body,title,template", type=lambda text: text.split(","),
-                        help="comma-separated among body,title,template (default: all three)")
+    parser.add_argument("--kinds", default="body,title,date,tags,template", type=lambda text: text.split(","),
+                        help="comma-separated among body,title,date,tags,template (default: all five)")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a new temporary one, removed after)")
     args = parser.parse_args()
     if not MAKE_CORPUS.is_file():

@@ -60,7 +60,8 @@ RECORD_VERSION = 4
 # The "entry" of the site's lists among ``Shape.fields``: its read is ``FIELDS + LISTS`` (incremental/reuse.py).
 LISTS = "\0lists"
 # What a template may ask of the site whose answer is the same whatever the order of the posts and pages and
-# whichever entries a tag holds: a look-up by key, the config, the comments, the programme (wholly structural).
+# whichever entries a tag holds: a look-up by key, the config, the comments, the programme (wholly structural),
+# a tag by name (which tags the site has is structural; reading a tag's ``entries`` is a read of the lists).
 # Any other attribute (``posts``, ``tags``, ``posts_for``, ``menu_pages``, one added later) is a read of the lists.
 SITE_LOOKUPS = frozenset({"config", "static", "static_file", "get", "original", "versions", "translations",
                           "thread_of", "comment_count", "threads", "tag", "tag_of", "tag_labels", "events",
@@ -70,7 +71,8 @@ SITE_LOOKUPS = frozenset({"config", "static", "static_file", "get", "original", 
 
 @dataclass(frozen=True, slots=True)
 class Shape:
-    """The shape and structure of one site (hex digests), and the digest of each entry's fields by ``read_name``."""
+    """The shape and structure of one site (hex digests), and the digest of each entry's fields by ``read_name``,
+    the site's lists being one more "entry" there (``LISTS``)."""
 
     shape: str
     structure: str
@@ -103,7 +105,10 @@ def site_shape(site: Site, frame: str) -> Shape:
     """The site's shape, structure and fields (see the module's docstring); one pass over the entries."""
     shape = hashlib.sha256(frame.encode())
     structure = hashlib.sha256(frame.encode())
-    rest = repr([site.config, site.static, sorted(site.tag_of.items()), sorted(site.tag_labels.items()),
+    # The tags the site has, as pages show them: ``tag_labels`` also holds the tags of drafts (which may
+    # become the first to hold one), and ``site.tag()`` answers for published entries only.
+    tags = [(tag.key, tag.lang, tag.name, tag.url) for tag in site.tags]
+    rest = repr([site.config, site.static, sorted(site.tag_of.items()), sorted(site.tag_labels.items()), tags,
                  sorted(site.threads.items())]).encode()
     shape.update(rest)
     structure.update(rest)
@@ -114,7 +119,7 @@ def site_shape(site: Site, frame: str) -> Shape:
         values = _shape_of(entry)
         text = repr(values).encode()
         shape.update(text)
-        name = f"{entry.key}\0{entry.lang}"
+        name = f"{entry.key}\0{entry.lang}"  # reuse.read_name (which imports this module)
         if isinstance(entry, LEAF_KINDS):  # the structure holds them in no order: their order is the lists'
             leaves.append(repr(tuple(getattr(entry, field) for field in _structural(type(entry)))))
             lists.update(repr((name, entry.tags)).encode())

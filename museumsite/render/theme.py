@@ -99,7 +99,10 @@ class ThemeEnvironment(jinja2.Environment):
         if isinstance(obj, Entry):
             if name not in STRUCTURAL_FIELDS:
                 self.reads.add(read_name(obj) if name in BODY_FIELDS else field_read(obj))
-        elif isinstance(obj, Site) and name not in SITE_LOOKUPS or isinstance(obj, Tag) and name == "entries":
+        elif isinstance(obj, Site):
+            if name not in SITE_LOOKUPS:
+                self.reads.add(LISTS_READ)
+        elif isinstance(obj, Tag) and name == "entries":
             self.reads.add(LISTS_READ)
 
 

@@ -185,8 +185,10 @@ def test_a_date_or_tag_edit_makes_again_the_lists_it_moves_through_and_keeps_the
     kept = {name for name in pages if name.startswith(("talks/", "speakers/", "events/", "about/", "posts/hello/",
                                                        "fr/posts/bonjour/", "search/"))}
     assert kept and not kept & made, sorted(kept & made)
-    # Made again with the same text: what lists the post (and read its fields), the tags and feeds pages.
-    assert len(made) <= len(changed) + 7, (sorted(changed), sorted(made))
+    # Made again with the same text: lists alone, the ones that show the post (they read its fields) and the tags
+    # and feeds pages (they count the tags' posts).
+    lists = ("index.html", "posts/index.html", "posts/page/", "archive/", "tags/", "feeds/")
+    assert all(name.removeprefix("fr/").startswith(lists) for name in made - changed), sorted(made - changed)
     assert 0 < result.rendered < first.rendered // 2 < result.kept, result
     clean = tmp_path / "clean"
     build(site, clean, use_cache=False)
@@ -262,6 +264,30 @@ def test_a_template_reading_the_site_lists_is_made_again_when_a_date_or_tag_chan
     result = build(site)
     assert result.kept > 0
     assert (site / "_site/404.html").read_bytes() != before
+    assert same_as_clean(site, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("holder", ["a draft", "a speaker"])
+def test_a_tag_that_starts_to_exist_on_the_site_makes_a_page_asking_for_it_again(
+        make_site: MakeSite, tmp_path: Path, holder: str) -> None:
+    """A draft's tags or a speaker's are known to the site's tag index but give it no tag: the first published post
+    to hold one brings the tag into being, which a page asking ``site.tag(name)`` shows (found by a review: the
+    page was kept, the tag's index being the same)."""
+    base = (REPO / "museumsite/themes/default/templates/404.html").read_text(encoding="utf-8")
+    asking = '{% set t = site.tag("ceramics") %}{% if t %}<a id=tag href="{{ url_for(t) }}">{{ t.name }}</a>{% endif %}'
+    override = base.replace("{% block content %}", "{% block content %}" + asking, 1)
+    holding = {"a draft": {"content/posts/wip.md": "---\ntitle: WIP\ndate: 2024-07-01\ndraft: true\n"
+                                                   "tags: [ceramics]\n---\nNot yet.\n"},
+               "a speaker": {"content/speakers/ada.md": SMALL_SITE["content/speakers/ada.md"].replace(
+                   "affiliation:", "tags: [ceramics]\n        affiliation:", 1)}}[holder]
+    site = make_site({**SMALL_SITE, **holding, "themes/default/templates/404.html": override})
+    build(site)
+    assert parse_html((site / "_site/404.html").read_bytes()).find(".//a[@id='tag']") is None
+    path = site / "content/posts/third.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2023-01-01\n", "date: 2023-01-01\ntags: [ceramics]\n",
+                                                             1), encoding="utf-8")
+    build(site)
+    assert parse_html((site / "_site/404.html").read_bytes()).find(".//a[@id='tag']") is not None
     assert same_as_clean(site, tmp_path / "clean")
 
 

@@ -8,6 +8,7 @@ the README's "Template reference" names each one; the default theme uses nothing
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -201,3 +202,31 @@ def test_trans_blocks_and_gettext_calls_speak_the_page_language(make_site: MakeS
     assert paragraphs("fr/about/index.html") == ["À propos de Tom <b> & Jerry", "3 exposés",
                                                  "Lire la suite Lire la suite 1 exposé"]
     assert b"Tom &lt;b&gt; &amp; Jerry" in (root / "_site/about/index.html").read_bytes()
+
+
+@pytest.mark.parametrize("programme", [False, True], ids=["a blog", "a blog and a programme"])
+def test_indexes_name_the_index_pages_the_language_has(make_site: MakeSite, programme: bool) -> None:
+    """``indexes`` gives each index page of INDEXES its site path in the page's language where the site has it,
+    "" where it has none: every path named is a page of the site, and each of them the site has is named."""
+    from museumsite.render.api.page import INDEXES
+
+    base = (REPO / "museumsite/themes/default/templates/404.html").read_text(encoding="utf-8")
+    override = base.replace("{% block content %}", "{% block content %}<pre id=indexes>{{ indexes|tojson }}</pre>", 1)
+    files = {"content/posts/one.md": "---\ntitle: One\ndate: 2024-05-10\n---\nA post without tags.\n",
+             "themes/default/templates/404.html": override}
+    if programme:
+        files |= {"content/events/conf.md": "---\ntitle: Conf\nstart: 2024-05-01\nend: 2024-05-02\n---\nAn event.\n",
+                  "content/posts/two.md": "---\ntitle: Two\ndate: 2024-05-11\ntags: [news]\n---\nA tagged post.\n"}
+    site = make_site(files)
+    assert build(site).pages > 0
+    for page, lang_prefix in (("404.html", "/"), ("fr/404.html", "/fr/")):
+        pre = parse_html((site / "_site" / page).read_bytes()).find(".//pre[@id='indexes']")
+        assert pre is not None
+        indexes = json.loads(pre.text or "")
+        assert sorted(indexes) == sorted(INDEXES)
+        for name, path in indexes.items():
+            folder = site / "_site" / lang_prefix.lstrip("/") / name
+            assert (path == f"{lang_prefix}{name}/") == (folder / "index.html").is_file(), (page, name, path)
+        assert indexes["posts"] and indexes["archive"] and indexes["feeds"]
+        assert bool(indexes["tags"]) == programme and bool(indexes["events"]) == programme
+        assert not indexes["talks"] and not indexes["speakers"]
