@@ -36,8 +36,8 @@ from typing import Any
 from museumsite.config import SiteConfig
 from museumsite.errors import Problem, Problems
 from museumsite.incremental.markdown import MarkupCache
-from museumsite.incremental.reuse import Reuse, read_name
-from museumsite.incremental.shape import BODY_FIELDS, Shape
+from museumsite.incremental.reuse import Reuse
+from museumsite.incremental.shape import BODY_FIELDS, Shape, read_name
 from museumsite.incremental.store import Store
 from museumsite.model import Archive, Document, Entry, Site, StaticFile
 

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from museumsite.content.stat import stat_key
 from museumsite.incremental.atomic import write_json
-from museumsite.incremental.shape import LISTS, RECORD_VERSION, Shape, site_shape
+from museumsite.incremental.shape import LISTS, RECORD_VERSION, Shape, read_name, site_shape
 from museumsite.incremental.store import Store, read_record
 from museumsite.model import Entry, Output, Site
 from museumsite.urls import url_to_path
@@ -51,11 +51,6 @@ FIELDS = "\0fields\0"  # the read_name of an entry whose leaf fields (shape.py) 
 CONTEXT = "\0context\0"  # the digest of the page's variables follows (render/pages.py)
 
 
-def read_name(entry: Entry) -> str:
-    """How a read body is noted (render/theme.py's environment) and looked up (here): the entry's key and language."""
-    return f"{entry.key}\0{entry.lang}"
-
-
 def template_read(name: str) -> str:
     """How a loaded template is noted among a page's reads (render/theme.py's environment)."""
     return f"{TEMPLATE}{name}"
@@ -63,7 +58,7 @@ def template_read(name: str) -> str:
 
 def field_read(entry: Entry) -> str:
     """How a read of an entry's other fields (its title, its summary...) is noted among a page's reads."""
-    return f"{FIELDS}{entry.key}\0{entry.lang}"
+    return FIELDS + read_name(entry)
 
 
 # How a read of the site's lists (their order, which entries each tag holds) is noted among a page's reads.

@@ -49,8 +49,9 @@ from museumsite.model import Entry, Page, Post, Site
 
 # What an entry's page may print of its body: a page that reads none of them is kept when a body changes.
 BODY_FIELDS = frozenset({"body_md", "body_html", "toc_html"})
-# The fields of a post or a page that decide where it is and in what order it is listed: everything else of
-# theirs is a leaf field (see the module's docstring). Reading one of these is not noted as a read of the entry.
+# The fields of a post or a page that decide where it is (its address, its template, its place in the menu):
+# everything else of theirs is a leaf field, its date and tags too (see the module's docstring). Reading one of
+# these is not noted as a read of the entry.
 STRUCTURAL_FIELDS = frozenset({"kind", "key", "lang", "slug", "url", "source", "template", "draft", "aliases",
                                "menu"})
 LEAF_KINDS = (Post, Page)
@@ -67,6 +68,12 @@ SITE_LOOKUPS = frozenset({"config", "static", "static_file", "get", "original", 
                           "thread_of", "comment_count", "threads", "tag", "tag_of", "tag_labels", "events",
                           "talks", "speakers", "events_for", "talks_for", "speakers_for", "talks_of", "talks_by",
                           "speakers_of", "event_of"})
+
+
+def read_name(entry: Entry) -> str:
+    """How an entry is named among a page's reads (its body read, render/theme.py's environment; its fields,
+    ``reuse.field_read``) and among ``Shape.fields``: its key and language."""
+    return f"{entry.key}\0{entry.lang}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +126,7 @@ def site_shape(site: Site, frame: str) -> Shape:
         values = _shape_of(entry)
         text = repr(values).encode()
         shape.update(text)
-        name = f"{entry.key}\0{entry.lang}"  # reuse.read_name (which imports this module)
+        name = read_name(entry)
         if isinstance(entry, LEAF_KINDS):  # the structure holds them in no order: their order is the lists'
             leaves.append(repr(tuple(getattr(entry, field) for field in _structural(type(entry)))))
             lists.update(repr((name, entry.tags)).encode())

@@ -139,9 +139,10 @@ def _context_read(variables: _Variables, job: Job) -> str:
 
 
 def context_digest(variables: Mapping[str, Any]) -> str:
-    """A hash of a page's variables, each entry and tag in them by name: the fields a template reads of
-    those are noted as it reads them (render/theme.py), and the entries' order and links are the site's
-    structure (incremental/shape.py). Strings made from fields (a menu label, a feed's title) are here."""
+    """A hash of a page's variables, each entry and tag in them by name, in their order (a list's slice, a
+    tag's posts): the fields a template reads of those are noted as it reads them (render/theme.py), and
+    their links are the site's structure (incremental/shape.py). Strings made from fields (a menu label, a
+    feed's title) are here."""
     return hashlib.sha256(repr(_plain(variables)).encode()).hexdigest()
 
 

@@ -19,8 +19,8 @@ import jinja2
 from museumsite.config import SiteConfig
 from museumsite.content.load import list_static
 from museumsite.errors import Problem, Problems, did_you_mean
-from museumsite.incremental.reuse import LISTS_READ, field_read, read_name, template_read
-from museumsite.incremental.shape import BODY_FIELDS, SITE_LOOKUPS, STRUCTURAL_FIELDS
+from museumsite.incremental.reuse import LISTS_READ, field_read, template_read
+from museumsite.incremental.shape import BODY_FIELDS, SITE_LOOKUPS, STRUCTURAL_FIELDS, read_name
 from museumsite.model import Entry, Site, StaticFile, Tag
 from museumsite.render.api.context import SHOWS_ENTRIES
 from museumsite.render.chain import default_theme_dir, locale_dirs, theme_dirs
