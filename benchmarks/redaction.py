@@ -181,6 +181,7 @@ HOSTILE = {
     "'x [at] ' x 140k": "x [at] " * 140_000,
     "'a@b .cd ' x 125k (split by a space)": "a@b .cd " * 125_000,
     "'@' + '  .' x 330k": "@" + "  ." * 330_000,
+    "RLO + 'gro.elpmaxe@a ' x 60k (shown backwards)": "\u202egro.elpmaxe@a " * 60_000,
     "'\"@' x 500k": '"@' * 500_000,
     "('a' x 1000 + '@') x 1000": ("a" * 1000 + "@") * 1000,
     "'[x](mailto:a@b.cd) ' x 50k": "[x](mailto:a@b.cd) " * 50_000,

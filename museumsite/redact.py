@@ -28,6 +28,9 @@ What counts as an address, and why it is found the way it is:
   which is prose ("write to ana@museu. Thanks"). The text
   is searched in a decoded view whose every character knows the span of the source it
   came from, so what is cut is exactly the encoded source.
+- What a right-to-left override (U+202E) shows backwards: ``\u202egro.elpmaxe@ana`` is read
+  "ana@example.org", so each overridden run (up to its pop, the line's end, or 500 characters)
+  is searched reversed too, and cut whole when it holds an address.
 - ``mailto:`` links go, with their text when it is the address; an address in a URL's
   user name, path or query is cut, and a link or author URL holding one is dropped.
 
@@ -89,6 +92,8 @@ _ENCODED = re.compile(
     r"|[ \t]*[\[({<][ \t]*(?:dot|\.)[ \t]*[\])}>][ \t]*"
     rf"|{_SPACED_DOT}",
     re.IGNORECASE)
+# A right-to-left override and what it shows backwards: up to its pop, the end of the line, or a bound.
+_REVERSED = re.compile("\u202e([^\u202c\n]{1,500})\u202c?")
 # A Markdown inline link or image: [text](destination "title")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]\n]{0,1000})\]\(\s*<?([^\s()<>]{0,2000})>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
 
@@ -211,7 +216,24 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def find(text: str, loose: bool = False) -> list[tuple[int, int]]:
-    """The spans of ``text`` (source offsets) that hold an e-mail address, in order.
+    """The spans of ``text`` (source offsets) that hold an e-mail address, in order; a run that a
+    right-to-left override shows backwards (``\u202egro.elpmaxe@ana``, read "ana@example.org") is
+    searched as it is shown, and cut whole when it holds one."""
+    found = _find(text, loose)
+    if "\u202e" not in text:
+        return found
+    shown = [(m.start(), m.end()) for m in _REVERSED.finditer(text) if _find(m.group(1)[::-1], loose)]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found + shown):  # an address found as stored may reach into a run shown backwards
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _find(text: str, loose: bool) -> list[tuple[int, int]]:
+    """``find`` in the text as stored.
 
     ``loose`` takes any ``local@domain`` with no rule on the domain: for a name, where
     ``x@y`` is never meant, and where a mail header's folding may have broken the

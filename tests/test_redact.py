@@ -296,7 +296,7 @@ comments:
     date: 2024-05-11 13:00:00+02:00
     body: |
       Escriviu a ana.vives@example .org o a quim.mas@example
-      .net. Tanquem a les 9.
+      .net. Tanquem a les 9. O a \u202egro.elpmaxe@seviv\u202c.
 """
 
 
@@ -305,7 +305,7 @@ def test_a_hand_written_archive_publishes_no_address(make_site: MakeSite, capsys
     code, _, err = run(capsys, "build", "--site", str(site))
     assert code == 0, err
     assert leaks(site / "_site", ["marta.vidal", "josé.ferrer", "zoë", "jean martin", "ana.quintana", "pere.soler",
-                                  "ana.vives", "quim.mas"]) == []
+                                  "ana.vives", "quim.mas", "elpmaxe@seviv"]) == []
     assert "content/comments/posts/hello.yaml:2: warning: comment 1: e-mail address in body, author, author_url " \
            "not published" in err
     assert "content/comments/posts/hello.yaml:10: warning: comment 2: e-mail address in body, author" in err
@@ -315,7 +315,7 @@ def test_a_hand_written_archive_publishes_no_address(make_site: MakeSite, capsys
     assert f"Reserves a {MARKER}; obrim a les 7.30pm." in text
     assert "content/comments/posts/hello.yaml:15: warning: comment 3: e-mail address in body not published" in err
     # An address split by a space or a line break before a dot of its domain still reads as one.
-    assert f"Escriviu a {MARKER} o a {MARKER}. Tanquem a les 9." in text
+    assert f"Escriviu a {MARKER} o a {MARKER}. Tanquem a les 9. O a {MARKER}." in text
     assert "content/comments/posts/hello.yaml:19: warning: comment 4: e-mail address in body not published" in err
     assert "Marta Vidal" in text
     html_text = (site / "_site/posts/hello/index.html").read_text(encoding="utf-8")
@@ -368,6 +368,9 @@ def test_the_site_owners_own_fields_are_not_redacted(make_site: MakeSite, capsys
     # Spaces or a line break before a dot of the domain (and maybe after it): still one address.
     ("ana@example .org, ana@example\n.org, ana@mail.example . org, ana@example\u00a0.org.",
      f"{MARKER}, {MARKER}, {MARKER}, {MARKER}."),
+    # Shown backwards by a right-to-left override, the run reads "ana@example.org": cut whole. Hebrew is no address.
+    ("Write to \u202egro.elpmaxe@ana\u202c, or \u202e\u05e9\u05dc\u05d5\u05dd\u202c 3@1",
+     f"Write to {MARKER}, or \u202e\u05e9\u05dc\u05d5\u05dd\u202c 3@1"),
     # Not with spaces after the dot alone (prose: "write to ana@museu. Thanks"), nor before digits.
     ("write to ana@museu. Thanks, score 3@1 .50, file .json", "write to ana@museu. Thanks, score 3@1 .50, file .json"),
     # The older spellings keep every top-level label, IDN ones too, with spaces around their brackets.
