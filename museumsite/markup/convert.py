@@ -127,8 +127,8 @@ class _SiteExtension(Extension):  # type: ignore[misc]
 
 def make_markdown(context: _Context) -> markdown.Markdown:
     """The one configured converter; ``reset()`` between documents, not rebuilt."""
-    names, configs = converter_arguments(context.site.config.markdown_extensions if context.site else ())
-    return markdown.Markdown(extensions=[*names, _SiteExtension(context), *markdown_bounds()],
+    extensions, configs = converter_arguments(context.site.config.markdown_extensions if context.site else ())
+    return markdown.Markdown(extensions=[*extensions, _SiteExtension(context), *markdown_bounds()],
                              extension_configs=configs, output_format="html")
 
 

@@ -8,8 +8,8 @@ Input: the planned pages, their versions per language and the site. Output: two
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
-from xml.sax.saxutils import escape, quoteattr
 
 from museumsite.model import Output, Site
 from museumsite.render.plan import Job, x_default
@@ -26,11 +26,11 @@ def make_sitemap(site: Site, jobs: list[Job], table: Mapping[str, Mapping[str, s
         if job.url.endswith("404.html") or job.template == "redirect.html":
             continue
         lastmod = f"<lastmod>{modified[job.url].date().isoformat()}</lastmod>" if job.url in modified else ""
-        lines.append(f"  <url><loc>{escape(absolute(job.url, base))}</loc>{lastmod}")
+        lines.append(f"  <url><loc>{html.escape(absolute(job.url, base), quote=False)}</loc>{lastmod}")
         versions = table.get(job.page_key, {})
         if len(versions) > 1:
             for lang, url in [*versions.items(), ("x-default", x_default(versions, site))]:
-                lines.append(f'    <xhtml:link rel="alternate" hreflang="{lang}" href={quoteattr(absolute(url, base))}/>')
+                lines.append(f'    <xhtml:link rel="alternate" hreflang="{lang}" href="{html.escape(absolute(url, base))}"/>')
         lines.append("  </url>")
     lines.append("</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute('/sitemap.xml', base)}\n"

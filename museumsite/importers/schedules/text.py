@@ -147,14 +147,15 @@ def import_body(*parts: str) -> str:
     import markdown
 
     from museumsite.bounds import TooDeep, markdown_bounds
-    from museumsite.markup.extensions import EXTENSION_CONFIGS, EXTENSIONS
+    from museumsite.markup.extensions import converter_arguments
 
     body = "\n\n".join(p.replace("\r\n", "\n").replace("\r", "\n").strip() for p in parts if p and p.strip())
     if not body:
         return ""
     try:
-        rendered = markdown.markdown(body, extensions=[*EXTENSIONS, *markdown_bounds()],
-                                     extension_configs=EXTENSION_CONFIGS, output_format="html")
+        extensions, configs = converter_arguments()
+        rendered = markdown.markdown(body, extensions=[*extensions, *markdown_bounds()], extension_configs=configs,
+                                     output_format="html")
         if clean_html(rendered).replace(' rel="nofollow ugc noopener"', "") == rendered:
             return body
         return clean_html(markdown.markdown(body, extensions=markdown_bounds(), output_format="html")).strip()
