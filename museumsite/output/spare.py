@@ -21,6 +21,7 @@ import os
 import shutil
 import stat
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,27 +30,32 @@ if TYPE_CHECKING:
 
 
 def from_spare(output: Path, staging: Path, outputs: Sequence[Output], static: Sequence[StaticFile],
-               changed: set[str] | None, spare: Path | None) -> set[str]:
-    """Make ``staging``, from ``spare`` when there is one; return the paths it already holds as they must be.
+               changed: set[str] | None, spare: Path | None,
+               later: AbstractSet[str] = frozenset()) -> tuple[set[str], set[str]]:
+    """Make ``staging``, from ``spare`` when there is one; return the paths it already holds as they must be,
+    and those it holds for files that only outputs made later may claim (``claim``).
 
     ``changed`` (what this build changes in the output; None when unknown) must be known:
-    a file is kept only when it is unchanged and is the output's own file.
+    a file is kept only when it is unchanged and is the output's own file. ``later``: the paths of
+    the previous build that files made later (the search index) may have again; those that are the
+    output's own file wait in the staging folder, to be compared with what comes, not linked again.
     """
     if spare is not None and (changed is None or not spare.is_dir() or spare.is_symlink()):
         _discard(spare)
     if spare is None or changed is None or not spare.is_dir():
         staging.mkdir()
-        return set()
+        return set(), set()
     try:
         spare.rename(staging)  # fails across file systems (an output elsewhere): start from nothing
     except OSError:
         _discard(spare)
         staging.mkdir()
-        return set()
+        return set(), set()
     wanted = {o.path for o in outputs} | {s.path for s in static}
-    keep = wanted - changed
+    keep = (wanted - changed) | (later - wanted)
     present: set[str] = set()
     base, live = os.fspath(staging), os.fspath(output)
+    emptied: set[str] = set()  # the folders something was removed from: only they may be empty now
     for top, dirs, files in os.walk(base, topdown=False):
         prefix = top[len(base) + 1:].replace(os.sep, "/") + "/" if top != base else ""  # os.walk joins below base
         for name in [*files, *(d for d in dirs if os.path.islink(os.path.join(top, d)))]:
@@ -59,10 +65,44 @@ def from_spare(output: Path, staging: Path, outputs: Sequence[Output], static: S
                 present.add(rel)
             else:
                 os.unlink(path)
-        if top != base:
-            with contextlib.suppress(OSError):
+                emptied.add(top)
+        if top != base and (top in emptied or not (files or dirs)):
+            try:
                 os.rmdir(top)  # only when nothing is left in it
-    return present
+                emptied.add(os.path.dirname(top))
+            except OSError:
+                pass
+    return present & wanted, present - wanted
+
+
+def claim(staging: Path, rel: str, data: bytes, waiting: set[str]) -> bool:
+    """Whether the file ``rel`` that waits in ``staging`` (``from_spare``) already has ``data``; when it has
+    other bytes it is removed, for the caller to write. Either way it no longer waits."""
+    waiting.discard(rel)
+    path = staging / rel
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return True
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    return False
+
+
+def drop(staging: Path, waiting: AbstractSet[str]) -> None:
+    """Remove the files that waited in ``staging`` and that nothing claimed, and the folders they leave empty."""
+    emptied: set[Path] = set()
+    for rel in waiting:
+        path = staging / rel
+        path.unlink(missing_ok=True)
+        emptied.add(path.parent)
+    for folder in sorted(emptied, key=lambda f: len(f.parts), reverse=True):
+        while folder != staging:
+            try:
+                folder.rmdir()  # only when nothing is left in it
+            except OSError:
+                break
+            folder = folder.parent
 
 
 def _same_inode(path: str, other: str) -> bool:

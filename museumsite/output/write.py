@@ -32,6 +32,8 @@ from museumsite.errors import Problems, UsageError
 from museumsite.incremental.atomic import beside, scratch_tag, scratches, tag_of
 from museumsite.incremental.store import OUTPUT_MANIFEST, OutputManifest, output_manifest_bytes, read_output_manifest
 from museumsite.output import journal as patch
+from museumsite.output.spare import claim as _claim
+from museumsite.output.spare import drop as _drop
 from museumsite.output.spare import from_spare as _from_spare
 from museumsite.output.spare import keep_spare as _keep_spare
 from museumsite.urls import same_file_key
@@ -264,7 +266,9 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, previou
     tag = scratch_tag()
     staging, retired = beside(output, "new", tag), beside(output, "old", tag)
     changed = None if change is None else {rel for rel, _ in change.writes}
-    present = _from_spare(output, staging, outputs, static, changed, spare)
+    # What the previous build wrote and this one has not made yet may come again from ``pending``.
+    later = set(previous.files) if previous is not None and pending is not None else set()
+    present, waiting = _from_spare(output, staging, outputs, static, changed, spare, later)
     try:
         folders: set[Path] = set()
         written = sum(not _place_output(staging, output, item, folders, changed, present) for item in outputs)
@@ -275,7 +279,9 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, previou
         if pending is not None:
             late = pending.result()
             outputs = [*outputs, *late]
-            written += sum(not _place_output(staging, output, item, folders, None) for item in late)
+            written += sum(not (item.path in waiting and _claim(staging, item.path, item.content(), waiting))
+                           and not _place_output(staging, output, item, folders, None) for item in late)
+        _drop(staging, waiting)  # files of the previous build that this one no longer has
         ours = {o.path for o in outputs} | {s.path for s in static}
         manifest = output_manifest_bytes(ours)
         removed = _carry_foreign(output, staging, ours, set(previous.files) if previous else set())

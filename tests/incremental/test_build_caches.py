@@ -93,11 +93,18 @@ def test_the_retired_site_stages_the_next_swap_and_only_the_outputs_own_files_ar
     about.unlink()
     about.write_text("stale", encoding="utf-8")
     (spare / "stray.html").write_text("not ours", encoding="utf-8")
+    (spare / "stray/empty").mkdir(parents=True)  # a folder the output no longer has, with nothing in it
     post.write_text(post.read_text(encoding="utf-8") + "\nSecond edit.\n", encoding="utf-8")
     kept = (site / "_site/speakers/index.html").stat().st_ino
     build(site)
     build(site, tmp_path / "clean", use_cache=False)
     assert snapshot(site / "_site") == snapshot(tmp_path / "clean")
+    assert folders(site / "_site") == folders(tmp_path / "clean")
+    (site / "content/posts/second.md").unlink()  # its folder goes with it
+    build(site)
+    build(site, tmp_path / "clean1", use_cache=False)
+    assert snapshot(site / "_site") == snapshot(tmp_path / "clean1")  # its search fragment too
+    assert folders(site / "_site") == folders(tmp_path / "clean1") and "posts/second" not in folders(site / "_site")
     assert (site / "_site/speakers/index.html").stat().st_ino == kept  # an unchanged file is the same file
     shutil.rmtree(site / CACHE_DIR)  # a build without the spare starts from nothing, as before
     post.write_text(post.read_text(encoding="utf-8") + "\nThird edit.\n", encoding="utf-8")
@@ -105,6 +112,11 @@ def test_the_retired_site_stages_the_next_swap_and_only_the_outputs_own_files_ar
     build(site, tmp_path / "clean2", use_cache=False)
     assert snapshot(site / "_site") == snapshot(tmp_path / "clean2")
     assert os.listdir(site / CACHE_DIR)
+
+
+def folders(root: Path) -> list[str]:
+    """Every folder under ``root``: a snapshot lists files only."""
+    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_dir())
 
 
 def test_a_process_compiles_the_packaged_theme_once_for_every_site_it_builds(make_site: MakeSite) -> None:
