@@ -14,16 +14,12 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from museumsite.config import SiteConfig, load_config
 from museumsite.errors import BuildResult, ConfigError, Problem, Problems
 from museumsite.incremental import noop
 from museumsite.incremental.store import CACHE_DIR, BuildOptions, Store
-from museumsite.markup.extensions import check_extensions, extensions_key
-from museumsite.output.write import build_lock, check_output_dir, spill_folder
-from museumsite.plugins.registry import Plugins, load_plugins
-from museumsite.render.chain import check_theme, theme_dirs
 
 if TYPE_CHECKING:
+    from museumsite.config import SiteConfig  # the config, and what reads it, load after the quick no-op check
     from museumsite.incremental.markdown import MarkupCache
     from museumsite.incremental.resident import Resident  # serve's; importing it would load Jinja for a no-op
     from museumsite.incremental.reuse import Reuse
@@ -31,6 +27,7 @@ if TYPE_CHECKING:
     from museumsite.model import Archive, Document, Output, Site, StaticFile  # a no-op build never loads them
     from museumsite.output.write import WriteStats
     from museumsite.plugins.producers import Made, Plans, Producer
+    from museumsite.plugins.registry import Plugins
     from museumsite.render.plan import Job
 
     Prepared = tuple[Site, Site, list[Job], Mapping[str, Mapping[str, str]], Plans, Reuse,
@@ -67,6 +64,14 @@ def build_with(root: Path, options: BuildOptions, progress: Progress | None = No
     step = progress or (lambda stage, done, total: None)
     root = root.resolve()
     options = dataclasses.replace(options, output=options.output.resolve())
+    if resident is None and (done := noop.recorded(root, options, started)) is not None:
+        return done  # nothing changed, seen without reading the config (a third of a no-op's time)
+    from museumsite.config import load_config
+    from museumsite.markup.extensions import check_extensions, extensions_key
+    from museumsite.output.write import build_lock, check_output_dir
+    from museumsite.plugins.registry import load_plugins
+    from museumsite.render.chain import check_theme, theme_dirs
+
     config = load_config(root, options.base_url)
     problems = check_theme(config) + check_extensions(config)
     plugins = load_plugins(config, problems)
@@ -75,7 +80,8 @@ def build_with(root: Path, options: BuildOptions, progress: Progress | None = No
     output = options.output
     check_output_dir(output, root)
     # The code of the site's Markdown extensions and plugins changes the output as museumsite's own does.
-    store = Store(root, options, stamp=extensions_key(config) + plugins.stamp, resident=resident)
+    stamp = extensions_key(config) + plugins.stamp
+    store = Store(root, options, stamp=stamp, resident=resident)
     if store.resident is not None:
         store.resident.begin()
     with build_lock(output, lambda: step("waiting for another build", 0, 0)):
@@ -87,12 +93,13 @@ def build_with(root: Path, options: BuildOptions, progress: Progress | None = No
             # knows the unchanged files; hashing every input first would only delay the build.
             noop.forget(record)
             return _build(root, config, plugins, store, step, started)
-        inputs = noop.inputs_fingerprint(root, theme_dirs(config), [output, store.folder], store)
+        dirs = theme_dirs(config)
+        inputs = noop.inputs_fingerprint(root, dirs, [output, store.folder], store)
         if done := noop.unchanged(record, inputs, output, time.perf_counter() - started):
             return done
         noop.forget(record)
         result = _build(root, config, plugins, store, step, started)
-        noop.remember(record, inputs, result)
+        noop.remember(record, inputs, result, dirs, stamp)
         return result
 
 
@@ -104,9 +111,11 @@ def _build(root: Path, config: SiteConfig, plugins: Plugins, store: Store, step:
     from museumsite.incremental.shape import frame_digest
     from museumsite.lang.i18n import load_interface
     from museumsite.markup.convert import convert_entries
+    from museumsite.output.write import spill_folder
     from museumsite.plugins.producers import BUILT_IN, Made
     from museumsite.render.api.builtin import builtin_registry
     from museumsite.render.api.context import HelperContext
+    from museumsite.render.chain import theme_dirs
     from museumsite.render.pages import page_contexts, render_pages
     from museumsite.render.theme import load_theme, locale_dirs, template_digests
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from museumsite import __version__
-from museumsite.commands import add_site_option, checking, importing, moderating, serving, shown
+from museumsite.commands import add_site_option, checking, find_site, importing, moderating, serving, shown
 from museumsite.errors import MuseumError, counted, terminal_text
 
 
@@ -80,8 +80,6 @@ def _main(argv: list[str] | None) -> int:
         return 2
     try:
         if hasattr(args, "site"):  # --site DIR names the site; without it, the one holding this folder
-            from museumsite.config import find_site
-
             args.site = find_site(Path(".")) if args.site is None else args.site
         return int(args.run(args))
     except MuseumError as exc:

@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from museumsite import CONFIG_FILE
 from museumsite.errors import ConfigError, Problem, Problems, UsageError, did_you_mean
 from museumsite.lang import known_language
 from museumsite.urls import check_url
-from museumsite.yamlfile import YamlProblem, read_yaml_file
 
-CONFIG_FILE = "museumsite.yaml"
 # What the importers wrote, file by file and comment by comment (importers/contentfile.py); the comments
 # commands read the copies of a comment it knows.
 IMPORT_MANIFEST = ".museumsite-import.json"
@@ -192,19 +191,6 @@ def no_site(root: Path, searched_up: bool = False) -> ConfigError:
                                 "or create a site with 'museumsite init DIR'")])
 
 
-def find_site(start: Path) -> Path:
-    """The site folder holding ``start``: the nearest folder upwards with a museumsite.yaml.
-
-    Like git, Hugo and Zola, a command run in ``content/posts/`` works on its site;
-    ``--site DIR`` names the folder itself and is not searched from.
-    """
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_FILE).is_file():
-            return folder if folder != here else start
-    raise no_site(here, searched_up=True)
-
-
 def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     """Read and validate ``root/museumsite.yaml``; raise ConfigError listing every problem.
 
@@ -216,6 +202,8 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     path = root / CONFIG_FILE
     if not path.is_file():
         raise no_site(root)
+    from museumsite.yamlfile import YamlProblem, read_yaml_file  # here: a no-op build finds its site without YAML
+
     try:
         data, lines = read_yaml_file(path)
     except YamlProblem as exc:

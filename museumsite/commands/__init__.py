@@ -17,6 +17,8 @@ import os
 from pathlib import Path
 from typing import TypeAlias
 
+from museumsite import CONFIG_FILE
+
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 SITE_HELP = "the site folder, holding museumsite.yaml (default: the one holding the current folder)"
 
@@ -24,6 +26,22 @@ SITE_HELP = "the site folder, holding museumsite.yaml (default: the one holding 
 def add_site_option(parser: argparse.ArgumentParser) -> None:
     """``--site DIR``: every command that works on a site takes it (``cli`` finds the site without it)."""
     parser.add_argument("--site", type=Path, metavar="DIR", help=SITE_HELP)
+
+
+def find_site(start: Path) -> Path:
+    """The site folder holding ``start``: the nearest folder upwards with a museumsite.yaml.
+
+    Like git, Hugo and Zola, a command run in ``content/posts/`` works on its site;
+    ``--site DIR`` names the folder itself and is not searched from. Without the config's
+    module: a no-op build is done before it reads museumsite.yaml (``noop.recorded``).
+    """
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder if folder != here else start
+    from museumsite.config import no_site
+
+    raise no_site(here, searched_up=True)
 
 
 def shown(path: Path) -> str:

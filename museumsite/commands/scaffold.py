@@ -10,8 +10,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from museumsite import PACKAGE, __version__
-from museumsite.config import CONFIG_FILE, no_site
+from museumsite import CONFIG_FILE, PACKAGE, __version__
+from museumsite.config import no_site
 from museumsite.errors import UsageError
 from museumsite.urls import page_slug
 

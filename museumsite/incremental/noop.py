@@ -23,6 +23,7 @@ import json
 import os
 import secrets
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from museumsite.errors import BuildResult, Problem
 from museumsite.incremental.atomic import write_json
 from museumsite.incremental.store import (
     OUTPUT_MANIFEST,
+    BuildOptions,
     DigestMemo,
     Store,
     file_names_under,
@@ -150,14 +152,39 @@ def unchanged(record: Path | None, inputs: Inputs, output: Path, seconds: float)
                        warnings=warnings, up_to_date=True, **figures)
 
 
-def remember(record: Path | None, inputs: Inputs, result: BuildResult) -> None:
-    """Record a successful build (atomically: a torn record is never read as a good one)."""
+def recorded(root: Path, options: BuildOptions, started: float) -> BuildResult | None:
+    """The previous build's result when nothing changed since, seen without reading the config; else None.
+
+    The config says where the theme is and which Markdown extensions and plugins the site uses,
+    and reading it (PyYAML, the config's types) is a third of a no-op build. So the record also
+    keeps the theme folders that build read (``dirs``); the config file itself is among the inputs,
+    so the same inputs mean the same folders. A site with extensions or plugins (a ``stamp``: their
+    code is found through the config), an input known by its stat no longer (a touched file, whose
+    new stat the build records under its lock) or any doubt is left to the build, which checks again.
+    """
+    store = Store(root, options)
+    if store.folder is None:  # a build without the cache is never a no-op
+        return None
+    saved = read_record(store.noop_record)
+    dirs = saved.get("dirs") if saved is not None else None
+    if (saved is None or saved.get("stamp") != "" or not isinstance(dirs, list)
+            or not all(isinstance(folder, str) for folder in dirs)):
+        return None
+    inputs = inputs_fingerprint(root, [Path(folder) for folder in dirs], [options.output, store.folder], store)
+    if saved.get("digests") != _digests_record(inputs.known):
+        return None
+    return unchanged(None, inputs, options.output, time.perf_counter() - started)
+
+
+def remember(record: Path | None, inputs: Inputs, result: BuildResult, dirs: list[Path], stamp: str) -> None:
+    """Record a successful build (atomically: a torn record is never read as a good one), with the theme
+    folders it read and its extensions' and plugins' stamp, for ``recorded``."""
     if record is None:
         return
     data = {"inputs": inputs.value, "output": output_fingerprint(result.output_dir), "pages": result.pages,
             "feeds": result.feeds, "files": result.files,
             "warnings": [[w.path, w.line, w.message, w.hint] for w in result.warnings],
-            "digests": _digests_record(inputs.known)}
+            "digests": _digests_record(inputs.known), "dirs": [str(folder) for folder in dirs], "stamp": stamp}
     with contextlib.suppress(OSError):
         # Not flushed with its folder: it vouches only for an output whose files' inodes and times it names.
         write_json(record, data, durable=False)

@@ -24,7 +24,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from museumsite.config import CONFIG_FILE, Extension, SiteConfig
+from museumsite import CONFIG_FILE
+from museumsite.config import Extension, SiteConfig
 from museumsite.errors import Problem, did_you_mean
 from museumsite.lang import N_
 

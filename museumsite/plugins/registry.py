@@ -18,7 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from museumsite.config import CONFIG_FILE, Extension, SiteConfig
+from museumsite import CONFIG_FILE
+from museumsite.config import Extension, SiteConfig
 from museumsite.errors import Problem, Problems, did_you_mean
 from museumsite.plugins.api import Plugin, RenderedPage
 from museumsite.urls import check_url

@@ -35,13 +35,14 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from museumsite import CONFIG_FILE
 from museumsite.build import build
 from museumsite.config import load_config, no_site
 from museumsite.errors import BuildError, Problem, UsageError, counted
 from museumsite.incremental.store import SERVE_OUTPUT
 from museumsite.serve.live import EVENTS_PATH, SCRIPT, SCRIPT_PATH, LiveState, inject, no_site_page
 from museumsite.serve.session import Found, Session, locate
-from museumsite.serve.watch import CONFIG_FILE, Watcher
+from museumsite.serve.watch import Watcher
 
 KEEPALIVE = 15.0  # seconds between comments on an idle events stream, so proxies keep it open
 HANGUP_CHECK = 1.0  # seconds between looks at whether an events stream's page was closed

@@ -18,10 +18,11 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
+from museumsite import CONFIG_FILE
+
 DEBOUNCE = 0.05  # seconds without a relevant change before rebuilding (editors write a save within milliseconds)
 IDLE = 1.5  # seconds without a change before the work a build left for later (serve's search index)
 WATCHED_DIRS = ("content", "themes", "locales")
-CONFIG_FILE = "museumsite.yaml"
 # Files editors write beside the one being saved: vim (.swp, .swx, 4913, foo~), emacs (.#foo), others (.tmp).
 EDITOR_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp")
 EDITOR_NAMES = ("4913",)

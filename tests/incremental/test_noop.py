@@ -35,7 +35,10 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules), "opened": opened
 # What only a real build needs: the template engine, Markdown, the structured data, the sanitizer, the renderers.
 NOT_FOR_A_NO_OP = ("jinja2", "markdown", "babel", "museumsite.lang.i18n", "museumsite.render.theme",
                    "museumsite.render.structured", "museumsite.render.pages", "museumsite.markup.convert", "museumsite.sanitize",
-                   "museumsite.incremental.reuse", "museumsite.incremental.resident")
+                   "museumsite.incremental.reuse", "museumsite.incremental.resident",
+                   # nor, on a site without Markdown extensions or plugins, the config (YAML) and what reads it
+                   "yaml", "museumsite.yamlfile", "museumsite.config", "museumsite.markup.extensions",
+                   "museumsite.plugins.registry", "museumsite.output.write")
 
 
 def settle() -> None:
@@ -76,6 +79,27 @@ def test_a_whole_build_loads_no_module_it_does_not_use(make_site: MakeSite) -> N
     assert "Built " in said and (site / "_site/sitemap.xml").is_file()
     assert {"jinja2", "markdown", "museumsite.render.search"} <= modules  # it did build
     assert [name for name in NOT_FOR_A_BUILD if name in modules] == []
+
+
+def test_a_record_that_does_not_name_the_theme_or_names_extensions_is_checked_with_the_config(
+        make_site: MakeSite) -> None:
+    site = make_site(SMALL_SITE)
+    settle()
+    build(site)
+    (record,) = (site / CACHE_DIR).glob("build-*.json")
+    saved = json.loads(record.read_text(encoding="utf-8"))
+    assert saved["stamp"] == "" and any(Path(folder) == default_theme_dir() for folder in saved["dirs"])
+    older = {key: value for key, value in saved.items() if key != "dirs"}  # an older museumsite's record
+    for doubtful in (older, {**saved, "stamp": "extensions"}, {**saved, "dirs": "themes"}):
+        record.write_text(json.dumps(doubtful), encoding="utf-8")
+        said, modules, _ = run_build(site)
+        assert "Nothing changed since the last build" in said and "museumsite.config" in modules
+    record.write_text(json.dumps(saved), encoding="utf-8")
+    config = site / "museumsite.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("posts_per_page: 2", "posts_per_page: 1"),
+                      encoding="utf-8")
+    said, modules, _ = run_build(site)  # the config is an input: a change to it is never a no-op
+    assert "Nothing changed" not in said and (site / "_site/posts/page/2/index.html").is_file()
 
 
 def test_a_touched_file_is_read_once_and_then_known_by_its_new_stat(make_site: MakeSite) -> None:
