@@ -12,6 +12,7 @@ older shards (and the scratch folders of a killed build) are removed by the next
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -19,9 +20,15 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from museumsite.incremental.atomic import beside, read_json
+from museumsite.incremental.atomic import beside, read_json, write_json
 
 FILES = "files.json"  # in each kept shard: the name and CRC-32 of every file of its bundle
+# Beside the shards: what Pagefind reads of each indexed page, hashed, with the page's file as it was then.
+PARTS = "parts.json"
+# A page's file: size, modification time, inode. Not the change time: linking the file into the next
+# site, or removing it from the retired one, changes that, not the bytes.
+FileKey = tuple[int, int, int]
+Parts = dict[str, tuple[FileKey, bytes]]
 BUNDLE = "bundle"
 REQUIRED = ("pagefind.js", "pagefind-entry.json")
 
@@ -81,14 +88,35 @@ class ShardCache:
             pass
 
     def stale(self, keys: set[str]) -> list[Path]:
-        """What the cache holds besides the shards ``keys``: older shards are never asked for again once their
-        pages changed (nor are the scratch folders of a killed build)."""
+        """What the cache holds besides the shards ``keys`` and the parts: older shards are never asked for
+        again once their pages changed (nor are the scratch folders of a killed build)."""
         if self.folder is None:
             return []
         try:
-            return sorted(path for path in self.folder.iterdir() if path.name not in keys)
+            return sorted(path for path in self.folder.iterdir() if path.name not in keys and path.name != PARTS)
         except OSError:
             return []
+
+    def parts(self) -> Parts:
+        """The digests of the last build's indexed pages by output path, each with its file's key; an entry
+        not as ``keep_parts`` writes it is left out."""
+        found: Parts = {}
+        listed = read_json(self.folder / PARTS) if self.folder is not None else None
+        for path, entry in listed.items() if isinstance(listed, dict) else ():
+            if (isinstance(entry, list) and len(entry) == 4 and all(type(n) is int for n in entry[:3])
+                    and isinstance(entry[3], str) and len(entry[3]) == 64):
+                try:
+                    found[path] = ((entry[0], entry[1], entry[2]), bytes.fromhex(entry[3]))
+                except ValueError:
+                    continue
+        return found
+
+    def keep_parts(self, parts: Parts) -> None:
+        """Record this build's ``parts`` (a cache that cannot be written only costs time)."""
+        if self.folder is not None:
+            with contextlib.suppress(OSError):
+                write_json(self.folder / PARTS, {path: [*key, digest.hex()] for path, (key, digest)
+                                                 in sorted(parts.items())}, durable=False)
 
 
 def forget(paths: list[Path]) -> None:

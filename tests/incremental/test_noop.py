@@ -46,9 +46,11 @@ def settle() -> None:
     time.sleep(RACY / 1e9 + 0.02)
 
 
-def run_build(site: Path) -> tuple[str, set[str], list[str]]:
-    """``museumsite build --verbose`` in a new process: what it said, the modules it loaded, the files it opened."""
-    done = subprocess.run([sys.executable, "-c", PROBE, str(site)], capture_output=True, text=True, check=False)
+def run_build(site: Path, before: str = "") -> tuple[str, set[str], list[str]]:
+    """``museumsite build --verbose`` in a new process: what it said, the modules it loaded, the files it opened.
+    ``before``: Python run first (a smaller search shard, for a small site to have several)."""
+    done = subprocess.run([sys.executable, "-c", before + PROBE, str(site)], capture_output=True, text=True,
+                          check=False)
     assert done.returncode == 0, done.stderr
     *said, last = done.stdout.strip().splitlines()
     found = json.loads(last)
@@ -100,6 +102,29 @@ def test_a_record_that_does_not_name_the_theme_or_names_extensions_is_checked_wi
                       encoding="utf-8")
     said, modules, _ = run_build(site)  # the config is an input: a change to it is never a no-op
     assert "Nothing changed" not in said and (site / "_site/posts/page/2/index.html").is_file()
+
+
+def test_a_one_edit_build_reads_no_kept_page_outside_the_shard_it_indexes_again(make_site: MakeSite) -> None:
+    site = make_site(SMALL_SITE)
+    shards = "import museumsite.render.search as search\nsearch.SHARD_SIZE = 2\n"  # this site's 10 pages in 5 shards
+    run_build(site, shards)
+    post = site / "content/posts/hello.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    said, _, opened = run_build(site, shards)
+    assert "Built " in said and b"Edited." in (site / "_site/posts/hello/index.html").read_bytes()
+    output = str((site / "_site").resolve())
+    pages = {name[len(output) + 1:] for name in opened if name.startswith(output) and name.endswith(".html")}
+    # Pagefind reads the other pages of the edited page's shard (here one); what it reads of the 8 others is
+    # known by the page's file (shards.PARTS), so they are not opened. Before, all 9 kept pages were.
+    assert 0 < len(pages) <= 3 and "about/index.html" not in pages, pages
+    (site / CACHE_DIR / "search/parts.json").write_text('{"about/index.html": [1, 2', encoding="utf-8")
+    post.write_text(post.read_text(encoding="utf-8").replace("Edited.", "Edited twice."), encoding="utf-8")
+    said, _, opened = run_build(site, shards)  # a damaged record of the parts costs reading the pages again
+    assert "Built " in said and str((site / "_site/about/index.html").resolve()) in opened
+    build(site, site / "clean", use_cache=False)  # with the usual shards: the index and the manifest differ
+    made, clean = ({rel: data for rel, data in snapshot(root, skip="pagefind").items() if not rel.startswith(".")}
+                   for root in (site / "_site", site / "clean"))
+    assert made == clean
 
 
 def test_a_touched_file_is_read_once_and_then_known_by_its_new_stat(make_site: MakeSite) -> None:
