@@ -127,7 +127,8 @@ def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Proble
     parts: Parts = {}
     shards = _split(chosen, wanted, binary, SHARD_SIZE if shard_size is None else shard_size, cache.salt,
                     lambda page: _part_digest(page, known, parts))
-    cache.keep_parts(parts)
+    if parts:  # a serve session's pages are in memory, not files: the last build's record stays for the next
+        cache.keep_parts(parts)
     bundles: dict[str, dict[str, bytes]] = {}
     for shard in shards:
         if (cached := cache.read(shard.key)) is not None:
