@@ -21,6 +21,7 @@ import pytest
 
 from museumsite.build import CACHE_DIR, build
 from museumsite.errors import BuildError, ConfigError
+from museumsite.incremental.shards import PARTS
 from museumsite.render import search
 from museumsite.render.search import MAX_SHARDS, pagefind_binary, shard_count, shard_of
 
@@ -373,6 +374,11 @@ def test_a_large_site_is_indexed_in_shards_that_every_query_merges(make_site: Ma
     assert set(fragments(site / "_site")) == {"ca", "en", "fr"}
 
 
+def kept_shards(cache: Path) -> dict[str, int]:
+    """The search layer's kept shards, by name, with the time each was written (the parts' record left out)."""
+    return {p.name: p.stat().st_mtime_ns for p in cache.iterdir() if p.name != PARTS}
+
+
 @pytest.mark.slow
 def test_an_edit_reindexes_one_shard_and_equals_a_clean_build(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
                                                               tmp_path: Path) -> None:
@@ -380,13 +386,13 @@ def test_an_edit_reindexes_one_shard_and_equals_a_clean_build(make_site: MakeSit
     site = make_site(sharded_files(), config=CONFIG)
     cache = site / CACHE_DIR / "search"
     build(site)
-    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    before = kept_shards(cache)
     shards = json.loads((site / "_site" / "pagefind" / "shards.json").read_text(encoding="utf-8"))
     assert len(before) == sum(map(len, shards.values()))  # one cached bundle per shard, named by its pages' hash
     post = site / "content" / "posts" / f"{WORDS[5]}.md"
     post.write_text(post.read_text(encoding="utf-8").replace("keepers", "quincunx keepers"), encoding="utf-8")
     build(site)
-    after = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    after = kept_shards(cache)
     assert len(set(after) - set(before)) == 1 and len(set(before) - set(after)) == 1  # Pagefind ran once
     assert all(after[name] == before[name] for name in set(after) & set(before))  # the others were not touched
     assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)
@@ -397,7 +403,7 @@ def test_an_edit_reindexes_one_shard_and_equals_a_clean_build(make_site: MakeSit
     shutil.rmtree(tmp_path / "clean")
     assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)
     shards = json.loads((site / "_site" / "pagefind" / "shards.json").read_text(encoding="utf-8"))
-    assert len(list(cache.iterdir())) == len({prefix for held in shards.values() for prefix in held})
+    assert len(kept_shards(cache)) == len({prefix for held in shards.values() for prefix in held})
 
 
 def test_sharded_index_is_the_same_whatever_the_hash_seed_and_the_workers(make_site: MakeSite,
@@ -419,14 +425,14 @@ def test_a_damaged_cached_shard_is_indexed_again(make_site: MakeSite, monkeypatc
     site = make_site(sharded_files(), config=CONFIG)
     build(site)
     cache = site / CACHE_DIR / "search"
-    names = sorted(p.name for p in cache.iterdir())
+    names = sorted(kept_shards(cache))
     truncated, unlisted = cache / names[0], cache / names[1]
     fragment = next((truncated / "bundle" / "fragment").iterdir())
     fragment.write_bytes(fragment.read_bytes()[:10])
     (unlisted / "files.json").unlink()
     (site / "_site" / "pagefind" / "shards.json").unlink()  # so that the build is not a no-op
     build(site)
-    assert sorted(p.name for p in cache.iterdir()) == names  # the same shards, made again
+    assert sorted(kept_shards(cache)) == names  # the same shards, made again
     assert len(fragment.read_bytes()) > 10 and (unlisted / "files.json").is_file()
     assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)
 
@@ -439,17 +445,17 @@ def test_a_template_change_outside_main_reindexes_nothing_and_one_inside_reindex
     site = make_site(sharded_files(), config=CONFIG)
     cache = site / CACHE_DIR / "search"
     build(site)
-    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    before = kept_shards(cache)
     # A comment after </html>: every page's bytes change, nothing Pagefind reads does.
     template = site / "themes/default/templates/base.html"
     template.parent.mkdir(parents=True)
     template.write_text(base + "<!-- a theme comment -->\n", encoding="utf-8")
     build(site)
-    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == before
+    assert kept_shards(cache) == before
     assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)
     # Inside <main>: every entry page's indexed text changes, so every shard is made again.
     template.write_text(base.replace("<main", "<main data-theme-version=\"2\"", 1), encoding="utf-8")
     build(site)
-    assert not set(before) & {p.name for p in cache.iterdir()}
+    assert not set(before) & set(kept_shards(cache))
     shutil.rmtree(tmp_path / "clean")
     assert snapshot(site / "_site") == snapshot(build(site, tmp_path / "clean", use_cache=False).output_dir)
