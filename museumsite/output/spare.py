@@ -8,7 +8,9 @@ of it folders made and removed. So the retired site is kept in the cache
 (``.museumsite-cache/spare-<o>``, ``Store.spare``: a build without the cache has none, and
 ``clean`` removes it with the cache) instead of removed, and the next swap starts from it: every file of
 the spare that is the very file of the current output (same inode) and is not changed by
-this build stays where it is; every other file goes, and ``write.py`` places the rest as
+this build stays where it is; so does, for a moment, a file of the previous build that a file
+made later (the search index) may have again and that no other output is in the way of
+(``claim`` and ``drop``); every other file goes, and ``write.py`` places the rest as
 usual. The swap itself is unchanged, so the atomicity is the same; a build killed while
 it prepares the staging folder leaves a scratch folder, removed by the next build as any
 other (``write.recover_output``), which then starts from nothing.
@@ -20,7 +22,7 @@ import contextlib
 import os
 import shutil
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,7 +54,7 @@ def from_spare(output: Path, staging: Path, outputs: Sequence[Output], static: S
         staging.mkdir()
         return set(), set()
     wanted = {o.path for o in outputs} | {s.path for s in static}
-    keep = (wanted - changed) | (later - wanted)
+    keep = (wanted - changed) | (later - wanted - in_the_way(wanted, later))
     present: set[str] = set()
     base, live = os.fspath(staging), os.fspath(output)
     emptied: set[str] = set()  # the folders something was removed from: only they may be empty now
@@ -75,6 +77,18 @@ def from_spare(output: Path, staging: Path, outputs: Sequence[Output], static: S
     return present & wanted, present - wanted
 
 
+def in_the_way(paths: AbstractSet[str], others: Iterable[str]) -> set[str]:
+    """The ``others`` that cannot stay beside ``paths``: a file where one of them needs a folder (``news``
+    before ``news/index.html``), or a file below one of them (``info/index.html`` before ``info``)."""
+    folders = {path[:end] for path in paths for end in _slashes(path)}
+    return {other for other in others
+            if other in folders or any(other[:end] in paths for end in _slashes(other))}
+
+
+def _slashes(path: str) -> list[int]:
+    return [index for index, char in enumerate(path) if char == "/"]
+
+
 def claim(staging: Path, rel: str, data: bytes, waiting: set[str]) -> bool:
     """Whether the file ``rel`` that waits in ``staging`` (``from_spare``) already has ``data``; when it has
     other bytes it is removed, for the caller to write. Either way it no longer waits."""
@@ -89,10 +103,13 @@ def claim(staging: Path, rel: str, data: bytes, waiting: set[str]) -> bool:
     return False
 
 
-def drop(staging: Path, waiting: AbstractSet[str]) -> None:
-    """Remove the files that waited in ``staging`` and that nothing claimed, and the folders they leave empty."""
+def drop(staging: Path, files: AbstractSet[str], waiting: set[str] | None = None) -> None:
+    """Remove these files that waited in ``staging`` (nothing claimed them, or a file to come is in their way),
+    and the folders they leave empty; they no longer wait."""
     emptied: set[Path] = set()
-    for rel in waiting:
+    for rel in list(files):
+        if waiting is not None:
+            waiting.discard(rel)
         path = staging / rel
         path.unlink(missing_ok=True)
         emptied.add(path.parent)

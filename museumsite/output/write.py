@@ -35,6 +35,7 @@ from museumsite.output import journal as patch
 from museumsite.output.spare import claim as _claim
 from museumsite.output.spare import drop as _drop
 from museumsite.output.spare import from_spare as _from_spare
+from museumsite.output.spare import in_the_way as _in_the_way
 from museumsite.output.spare import keep_spare as _keep_spare
 from museumsite.urls import same_file_key
 
@@ -260,7 +261,9 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, previou
 
     A file the change does not write is the previous one, hard-linked; without a change
     (no previous build, or one in doubt) each file is compared here, as are the outputs
-    ``pending`` brings once the others are staged (``change`` did not see them).
+    ``pending`` brings once the others are staged (``change`` did not see them): with the
+    previous build's file where it waits in the staging folder (``spare.claim``), else with
+    the output's.
     """
     output.parent.mkdir(parents=True, exist_ok=True)
     tag = scratch_tag()
@@ -279,6 +282,7 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, previou
         if pending is not None:
             late = pending.result()
             outputs = [*outputs, *late]
+            _drop(staging, _in_the_way({item.path for item in late}, waiting), waiting)
             written += sum(not (item.path in waiting and _claim(staging, item.path, item.content(), waiting))
                            and not _place_output(staging, output, item, folders, None) for item in late)
         _drop(staging, waiting)  # files of the previous build that this one no longer has
@@ -374,9 +378,10 @@ def _place(staging: Path, output: Path, rel: str, write, same_as, folders: set[P
     """Write one file into staging; hard-link the previous one if its bytes are the same.
 
     ``changed`` (the paths ``_change`` found different) says which are; without it,
-    ``same_as`` compares. The staging folder is new and holds only folders made here until
-    the foreign files are carried over, after every output is placed: checking ``rel`` by
-    its words is enough.
+    ``same_as`` compares. Until the foreign files are carried over, after every output is
+    placed, the staging folder holds only folders made here, the files ``present`` names,
+    and files of the previous build that wait for the late outputs, none of them in the way
+    of another output (``spare.in_the_way``): checking ``rel`` by its words is enough.
     """
     if rel in present:
         return True  # in the staging folder already: the very file of the output (spare.py)

@@ -10,13 +10,15 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from museumsite.build import CACHE_DIR, BuildOptions, build
 from museumsite.content.load import load_documents
 from museumsite.errors import Problems
 from museumsite.incremental.frontmatter import FILE, FrontMatterCache
 from museumsite.incremental.store import Store
 
-from support import REPO, SMALL_SITE, MakeSite, audited
+from support import REPO, SMALL_SITE, MakeSite, audited, snapshot
 
 ODD = """\
 ---
@@ -34,10 +36,6 @@ extra:
 ---
 Body.
 """
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_front_matter_parsed_once_comes_back_the_same(make_site: MakeSite) -> None:
@@ -117,6 +115,36 @@ def test_the_retired_site_stages_the_next_swap_and_only_the_outputs_own_files_ar
 def folders(root: Path) -> list[str]:
     """Every folder under ``root``: a snapshot lists files only."""
     return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_dir())
+
+
+POST = "---\ntitle: A\ndate: 2024-01-01\n---\nBody.\n"
+
+
+@pytest.mark.parametrize("before,after", [
+    ({"content/pages/info.md": "---\ntitle: Info\n---\nInfo.\n"}, {"content/static/info": "plain\n"}),
+    ({"content/static/news": "plain\n"}, {"content/pages/news.md": "---\ntitle: News\n---\nNews.\n"}),
+    ({"content/static/docs/index.html": "<p>docs</p>\n"}, {"content/static/docs": "plain\n"}),
+], ids=["a folder becomes a file", "a file becomes a folder", "a static folder becomes a file"])
+def test_a_file_of_the_last_build_waiting_for_the_search_index_is_never_in_the_way(
+        make_site: MakeSite, tmp_path: Path, before: dict[str, str], after: dict[str, str]) -> None:
+    site = make_site({"content/posts/a.md": POST, **before})
+    build(site)
+    post = site / "content/posts/a.md"
+    post.write_text(POST + "Edit.\n", encoding="utf-8")
+    build(site)  # the spare tree exists from here on: the next build stages the site from it
+    assert list((site / CACHE_DIR).glob("spare-*"))
+    for name in before:
+        (site / name).unlink()
+        if not any((site / name).parent.iterdir()):
+            (site / name).parent.rmdir()  # docs/ goes with docs/index.html
+    for name, text in after.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    build(site)
+    build(site, tmp_path / "clean", use_cache=False)
+    assert snapshot(site / "_site") == snapshot(tmp_path / "clean")
+    assert folders(site / "_site") == folders(tmp_path / "clean")
+    assert build(site).up_to_date
 
 
 def test_a_process_compiles_the_packaged_theme_once_for_every_site_it_builds(make_site: MakeSite) -> None:
