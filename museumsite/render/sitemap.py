@@ -30,9 +30,15 @@ def make_sitemap(site: Site, jobs: list[Job], table: Mapping[str, Mapping[str, s
         versions = table.get(job.page_key, {})
         if len(versions) > 1:
             for lang, url in [*versions.items(), ("x-default", x_default(versions, site))]:
-                lines.append(f'    <xhtml:link rel="alternate" hreflang="{lang}" href="{html.escape(absolute(url, base))}"/>')
+                lines.append(f'    <xhtml:link rel="alternate" hreflang="{lang}" href="{_attribute(absolute(url, base))}"/>')
         lines.append("  </url>")
     lines.append("</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute('/sitemap.xml', base)}\n"
     return [Output(path="sitemap.xml", data="\n".join(lines).encode("utf-8"), origin="the sitemap"),
             Output(path="robots.txt", data=robots.encode("utf-8"), origin="robots.txt")]
+
+
+def _attribute(value: str) -> str:
+    """``value`` for a double-quoted XML attribute: ``&``, ``<``, ``>`` and ``"`` escaped, an apostrophe kept
+    (as the sitemap always wrote it: ``o'neil``, not ``o&#x27;neil``)."""
+    return html.escape(value, quote=False).replace('"', "&quot;")

@@ -311,6 +311,21 @@ def test_sitemap_lists_each_pages_alternates(built: tuple[Path, list[object]]) -
     assert entries["https://example.org/blog/es/posts/nota/"] == {}, "a page alone has no alternates"
 
 
+def test_sitemap_alternates_keep_an_apostrophe_of_the_address_as_written(tmp_path: Path) -> None:
+    import textwrap
+
+    root = tmp_path / "site"
+    for rel, text in {"museumsite.yaml": CONFIG, **FILES}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    build(root, base_url="https://example.org/o'neil&co/")
+    data = (root / "_site/sitemap.xml").read_bytes()
+    assert b'href="https://example.org/o\'neil&amp;co/es/posts/visita/"' in data  # quoted as it always was
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    assert "https://example.org/o'neil&co/es/posts/visita/" in {
+        link.get("href") for link in ET.fromstring(data).iter(f"{{{ns['x']}}}link")}
+
+
 def test_switcher_links_the_translation_or_the_marked_home(built: tuple[Path, list[object]]) -> None:
     out, _ = built
     tree = page(out, "/blog/es/posts/nota/")
