@@ -27,3 +27,27 @@ def stat_key(path: Path | str) -> tuple[Any, ...] | None:
 def settled(key: tuple[Any, ...] | None, read_at: int) -> bool:
     """Whether a file with stat ``key``, read at ``read_at`` (``time.time_ns()``), may be known by that stat later."""
     return key is not None and max(key[1], key[2]) < read_at - RACY
+
+
+# Files' digests by name, each with its file's key when it was read: an input's stat (``stat_key``), a page's
+# size, time and inode (``incremental/shards.py``'s ``FileKey``).
+DigestMemo = dict[str, tuple[tuple[Any, ...], bytes]]
+
+
+def digests_of(listed: Any, fields: int) -> DigestMemo:
+    """The digests a record lists (``digests_record``'s form), each with the ``fields`` integers of its file's
+    key; an entry not in that form is left out (a damaged entry is no entry: the file is read)."""
+    found: DigestMemo = {}
+    for name, entry in listed.items() if isinstance(listed, dict) else ():
+        if (isinstance(entry, list) and len(entry) == fields + 1 and all(type(n) is int for n in entry[:fields])
+                and isinstance(entry[fields], str) and len(entry[fields]) == 64):
+            try:
+                found[name] = (tuple(entry[:fields]), bytes.fromhex(entry[fields]))
+            except ValueError:
+                continue
+    return found
+
+
+def digests_record(known: DigestMemo) -> dict[str, list[Any]]:
+    """``known`` as JSON: each name with its file's key and its digest in hex, in name order."""
+    return {name: [*key, digest.hex()] for name, (key, digest) in sorted(known.items())}

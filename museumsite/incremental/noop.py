@@ -29,13 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from museumsite import __version__
-from museumsite.content.stat import stat_key
+from museumsite.content.stat import DigestMemo, digests_of, digests_record, stat_key
 from museumsite.errors import BuildResult, Problem
 from museumsite.incremental.atomic import write_json
 from museumsite.incremental.store import (
     OUTPUT_MANIFEST,
     BuildOptions,
-    DigestMemo,
     Store,
     file_names_under,
     read_output_manifest,
@@ -57,7 +56,8 @@ class Inputs:
 def inputs_fingerprint(root: Path, extra_dirs: list[Path], skip: list[Path], store: Store) -> Inputs:
     """A hash of everything a build of ``root`` reads, with the options that change its output."""
     saved = read_record(store.noop_record)
-    for name, entry in _recorded_digests(saved).items():
+    # Five fields: ``stat_key``'s size, modification and change times, inode and device.
+    for name, entry in digests_of(saved.get("digests") if saved is not None else None, 5).items():
         store.memo.setdefault(name, entry)
     digest = hashlib.sha256(json.dumps([__version__, sys.version, store.options.key("noop")]).encode())
     digest.update(store.code().encode())
@@ -78,24 +78,6 @@ def inputs_fingerprint(root: Path, extra_dirs: list[Path], skip: list[Path], sto
                 digest.update(f"{key[1]}\0{key[3]}\n".encode())
     known = {name: store.memo[name] for name in sorted(seen) if name in store.memo}
     return Inputs(digest.hexdigest(), saved, known)
-
-
-def _recorded_digests(saved: dict[str, Any] | None) -> DigestMemo:
-    """The stats and digests a record holds; an entry not as ``_digests_record`` writes it is left out."""
-    found: DigestMemo = {}
-    listed = saved.get("digests") if saved is not None else None
-    for name, entry in listed.items() if isinstance(listed, dict) else ():
-        if (isinstance(entry, list) and len(entry) == 6 and all(type(n) is int for n in entry[:5])
-                and isinstance(entry[5], str) and len(entry[5]) == 64):
-            try:
-                found[name] = (tuple(entry[:5]), bytes.fromhex(entry[5]))
-            except ValueError:
-                continue
-    return found
-
-
-def _digests_record(known: DigestMemo) -> dict[str, list[Any]]:
-    return {name: [*key, digest.hex()] for name, (key, digest) in known.items()}
 
 
 def output_fingerprint(output: Path) -> str:
@@ -144,7 +126,7 @@ def unchanged(record: Path | None, inputs: Inputs, output: Path, seconds: float)
         figures = {k: int(saved[k]) for k in ("pages", "feeds", "files")}
     except (ValueError, KeyError, TypeError):
         return None
-    digests = _digests_record(inputs.known)
+    digests = digests_record(inputs.known)
     if record is not None and saved.get("digests") != digests:
         with contextlib.suppress(OSError):
             write_json(record, {**saved, "digests": digests}, durable=False)
@@ -171,7 +153,7 @@ def recorded(root: Path, options: BuildOptions, started: float) -> BuildResult |
             or not all(isinstance(folder, str) for folder in dirs)):
         return None
     inputs = inputs_fingerprint(root, [Path(folder) for folder in dirs], [options.output, store.folder], store)
-    if saved.get("digests") != _digests_record(inputs.known):
+    if saved.get("digests") != digests_record(inputs.known):
         return None
     return unchanged(None, inputs, options.output, time.perf_counter() - started)
 
@@ -184,7 +166,7 @@ def remember(record: Path | None, inputs: Inputs, result: BuildResult, dirs: lis
     data = {"inputs": inputs.value, "output": output_fingerprint(result.output_dir), "pages": result.pages,
             "feeds": result.feeds, "files": result.files,
             "warnings": [[w.path, w.line, w.message, w.hint] for w in result.warnings],
-            "digests": _digests_record(inputs.known), "dirs": [str(folder) for folder in dirs], "stamp": stamp}
+            "digests": digests_record(inputs.known), "dirs": [str(folder) for folder in dirs], "stamp": stamp}
     with contextlib.suppress(OSError):
         # Not flushed with its folder: it vouches only for an output whose files' inodes and times it names.
         write_json(record, data, durable=False)

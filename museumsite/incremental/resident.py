@@ -87,7 +87,7 @@ class Resident:
 
     def __init__(self) -> None:
         self.documents = DocumentMemo()
-        self.digests: dict[str, tuple[tuple[Any, ...], bytes]] = {}  # by file name: store.py's DigestMemo
+        self.digests: dict[str, tuple[tuple[Any, ...], bytes]] = {}  # by file name: content/stat.py's DigestMemo
         self.markup: dict[str, dict[str, Any]] = {}
         self.templates = MemoryBytecode()
         self.kept: dict[str, Output] = {}  # the last good build's outputs by path, as the next build keeps them

@@ -20,6 +20,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from museumsite.content.stat import DigestMemo, digests_of, digests_record
 from museumsite.incremental.atomic import beside, read_json, write_json
 
 FILES = "files.json"  # in each kept shard: the name and CRC-32 of every file of its bundle
@@ -28,7 +29,6 @@ PARTS = "parts.json"
 # A page's file: size, modification time, inode. Not the change time: linking the file into the next
 # site, or removing it from the retired one, changes that, not the bytes.
 FileKey = tuple[int, int, int]
-Parts = dict[str, tuple[FileKey, bytes]]
 BUNDLE = "bundle"
 REQUIRED = ("pagefind.js", "pagefind-entry.json")
 
@@ -97,26 +97,16 @@ class ShardCache:
         except OSError:
             return []
 
-    def parts(self) -> Parts:
-        """The digests of the last build's indexed pages by output path, each with its file's key; an entry
-        not as ``keep_parts`` writes it is left out."""
-        found: Parts = {}
-        listed = read_json(self.folder / PARTS) if self.folder is not None else None
-        for path, entry in listed.items() if isinstance(listed, dict) else ():
-            if (isinstance(entry, list) and len(entry) == 4 and all(type(n) is int for n in entry[:3])
-                    and isinstance(entry[3], str) and len(entry[3]) == 64):
-                try:
-                    found[path] = ((entry[0], entry[1], entry[2]), bytes.fromhex(entry[3]))
-                except ValueError:
-                    continue
-        return found
+    def parts(self) -> DigestMemo:
+        """The digests of the last build's indexed pages by output path, each with its file's key (``FileKey``);
+        an entry in doubt is left out."""
+        return digests_of(read_json(self.folder / PARTS) if self.folder is not None else None, 3)  # a FileKey
 
-    def keep_parts(self, parts: Parts) -> None:
+    def keep_parts(self, parts: DigestMemo) -> None:
         """Record this build's ``parts`` (a cache that cannot be written only costs time)."""
         if self.folder is not None:
             with contextlib.suppress(OSError):
-                write_json(self.folder / PARTS, {path: [*key, digest.hex()] for path, (key, digest)
-                                                 in sorted(parts.items())}, durable=False)
+                write_json(self.folder / PARTS, digests_record(parts), durable=False)
 
 
 def forget(paths: list[Path]) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from museumsite import PACKAGE
-from museumsite.content.stat import settled, stat_key
+from museumsite.content.stat import DigestMemo, settled, stat_key
 from museumsite.incremental.atomic import read_json
 
 if TYPE_CHECKING:  # the layers are imported by the methods that open them: a no-op build opens none
@@ -45,8 +45,6 @@ LAYERS = ("noop", "pages", "markdown", "search")  # the layers keyed by the opti
 LIBRARIES = ("jinja2", "markupsafe", "markdown", "yaml", "feedgen", "slugify", "babel", "pygments", "lxml", "nh3",
              "icalendar")
 _UNKEYED = "museumsite.unkeyed"
-# Files' digests by file name, each with the stat of the file when it was read (``content/stat.py``'s ``stat_key``).
-DigestMemo = dict[str, tuple[tuple[Any, ...], bytes]]
 
 
 def unkeyed(*layers: str, why: str) -> dict[str, Any]:

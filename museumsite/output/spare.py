@@ -10,7 +10,7 @@ of it folders made and removed. So the retired site is kept in the cache
 the spare that is the very file of the current output (same inode) and is not changed by
 this build stays where it is; so does, for a moment, a file of the previous build that a file
 made later (the search index) may have again and that no other output is in the way of
-(``claim`` and ``drop``); every other file goes, and ``write.py`` places the rest as
+(``write._claim`` and ``drop``); every other file goes, and ``write.py`` places the rest as
 usual. The swap itself is unchanged, so the atomicity is the same; a build killed while
 it prepares the staging folder leaves a scratch folder, removed by the next build as any
 other (``write.recover_output``), which then starts from nothing.
@@ -27,6 +27,8 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from museumsite.output.journal import folders_of
+
 if TYPE_CHECKING:
     from museumsite.model import Output, StaticFile  # in annotations only: a no-op build never loads them
 
@@ -35,7 +37,7 @@ def from_spare(output: Path, staging: Path, outputs: Sequence[Output], static: S
                changed: set[str] | None, spare: Path | None,
                later: AbstractSet[str] = frozenset()) -> tuple[set[str], set[str]]:
     """Make ``staging``, from ``spare`` when there is one; return the paths it already holds as they must be,
-    and those it holds for files that only outputs made later may claim (``claim``).
+    and those it holds for files that only outputs made later may claim (``write._claim``).
 
     ``changed`` (what this build changes in the output; None when unknown) must be known:
     a file is kept only when it is unchanged and is the output's own file. ``later``: the paths of
@@ -80,46 +82,20 @@ def from_spare(output: Path, staging: Path, outputs: Sequence[Output], static: S
 def in_the_way(paths: AbstractSet[str], others: Iterable[str]) -> set[str]:
     """The ``others`` that cannot stay beside ``paths``: a file where one of them needs a folder (``news``
     before ``news/index.html``), or a file below one of them (``info/index.html`` before ``info``)."""
-    folders = {path[:end] for path in paths for end in _slashes(path)}
-    return {other for other in others
-            if other in folders or any(other[:end] in paths for end in _slashes(other))}
-
-
-def _slashes(path: str) -> list[int]:
-    return [index for index, char in enumerate(path) if char == "/"]
-
-
-def claim(staging: Path, rel: str, data: bytes, waiting: set[str]) -> bool:
-    """Whether the file ``rel`` that waits in ``staging`` (``from_spare``) already has ``data``; when it has
-    other bytes it is removed, for the caller to write. Either way it no longer waits."""
-    waiting.discard(rel)
-    path = staging / rel
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return True
-        path.unlink()
-    except FileNotFoundError:
-        pass
-    return False
+    folders = folders_of(paths)
+    return {other for other in others if other in folders or not folders_of([other]).isdisjoint(paths)}
 
 
 def drop(staging: Path, files: AbstractSet[str], waiting: set[str] | None = None) -> None:
     """Remove these files that waited in ``staging`` (nothing claimed them, or a file to come is in their way),
     and the folders they leave empty; they no longer wait."""
-    emptied: set[Path] = set()
-    for rel in list(files):
-        if waiting is not None:
-            waiting.discard(rel)
-        path = staging / rel
-        path.unlink(missing_ok=True)
-        emptied.add(path.parent)
-    for folder in sorted(emptied, key=lambda f: len(f.parts), reverse=True):
-        while folder != staging:
-            try:
-                folder.rmdir()  # only when nothing is left in it
-            except OSError:
-                break
-            folder = folder.parent
+    for rel in files:
+        (staging / rel).unlink(missing_ok=True)
+    for rel in sorted(folders_of(files), key=lambda folder: -folder.count("/")):  # the deepest first
+        with contextlib.suppress(OSError):  # not empty: it still holds other files
+            (staging / rel).rmdir()
+    if waiting is not None:
+        waiting -= files
 
 
 def _same_inode(path: str, other: str) -> bool:

@@ -32,7 +32,6 @@ from museumsite.errors import Problems, UsageError
 from museumsite.incremental.atomic import beside, scratch_tag, scratches, tag_of
 from museumsite.incremental.store import OUTPUT_MANIFEST, OutputManifest, output_manifest_bytes, read_output_manifest
 from museumsite.output import journal as patch
-from museumsite.output.spare import claim as _claim
 from museumsite.output.spare import drop as _drop
 from museumsite.output.spare import from_spare as _from_spare
 from museumsite.output.spare import in_the_way as _in_the_way
@@ -262,7 +261,7 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, previou
     A file the change does not write is the previous one, hard-linked; without a change
     (no previous build, or one in doubt) each file is compared here, as are the outputs
     ``pending`` brings once the others are staged (``change`` did not see them): with the
-    previous build's file where it waits in the staging folder (``spare.claim``), else with
+    previous build's file where it waits in the staging folder (``_claim``), else with
     the output's.
     """
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -283,8 +282,8 @@ def _swap(outputs: list[Output], static: list[StaticFile], output: Path, previou
             late = pending.result()
             outputs = [*outputs, *late]
             _drop(staging, _in_the_way({item.path for item in late}, waiting), waiting)
-            written += sum(not (item.path in waiting and _claim(staging, item.path, item.content(), waiting))
-                           and not _place_output(staging, output, item, folders, None) for item in late)
+            written += sum(not _claim(staging, item, waiting) and not _place_output(staging, output, item, folders, None)
+                           for item in late)
         _drop(staging, waiting)  # files of the previous build that this one no longer has
         ours = {o.path for o in outputs} | {s.path for s in static}
         manifest = output_manifest_bytes(ours)
@@ -315,6 +314,19 @@ def _place_output(staging: Path, output: Path, item: Output, folders: set[Path],
     write = (lambda dest: _link(Path(item.file), dest)) if item.file else (lambda dest: dest.write_bytes(item.data))
     return _place(staging, output, item.path, write, lambda old: item.kept or _holds(old, item), folders, changed,
                   present)
+
+
+def _claim(staging: Path, item: Output, waiting: set[str]) -> bool:
+    """Whether the previous build's file that waits in ``staging`` where ``item`` goes (``spare.from_spare``)
+    already holds it; with other bytes it is removed, for ``item`` to be written. Either way it no longer waits."""
+    if item.path not in waiting:
+        return False
+    waiting.discard(item.path)
+    path = staging / item.path
+    if _holds(path, item):
+        return True
+    path.unlink()
+    return False
 
 
 def _holds(old: Path, item: Output) -> bool:

@@ -43,9 +43,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from museumsite.content.stat import DigestMemo
 from museumsite.errors import Problems
 from museumsite.incremental.shards import BUNDLE as CACHE_BUNDLE
-from museumsite.incremental.shards import FileKey, Parts, ShardCache, forget
+from museumsite.incremental.shards import FileKey, ShardCache, forget
 from museumsite.markup.pool import cores
 from museumsite.model import Output
 from museumsite.render.plan import Job
@@ -124,7 +125,7 @@ def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Proble
                        "install it with 'pip install pagefind[bin]', or turn search off with 'search: false'")
         return []
     known = cache.parts()
-    parts: Parts = {}
+    parts: DigestMemo = {}
     shards = _split(chosen, wanted, binary, SHARD_SIZE if shard_size is None else shard_size, cache.salt,
                     lambda page: _part_digest(page, known, parts))
     if parts:  # a serve session's pages are in memory, not files: the last build's record stays for the next
@@ -198,7 +199,7 @@ def _split(pages: list[Output], langs: dict[str, str], binary: Path, shard_size:
     return shards
 
 
-def _part_digest(page: Output, known: Parts, found: Parts) -> bytes:
+def _part_digest(page: Output, known: DigestMemo, found: DigestMemo) -> bytes:
     """The digest of ``indexed_part`` of ``page``; from ``known`` when the page's file is the one it was taken
     from (a page kept from the last build is its file, not read: at 1,000 posts, 0.13 s of each edit).
     What was taken from a file goes into ``found``, the next build's ``known``."""
