@@ -64,6 +64,10 @@ class ShardCache:
             return None
         return files if all(name in files for name in REQUIRED) else None
 
+    def holds(self, key: str) -> bool:
+        """Whether a bundle of the shard ``key`` is kept, unread: ``read`` may still find it damaged."""
+        return self.folder is not None and (self.folder / key / FILES).is_file()
+
     def work_folder(self) -> Path:
         """A new folder for Pagefind to work in: in the cache (to be kept by renaming it), else the system's."""
         if self.folder is None:

@@ -130,22 +130,31 @@ def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Proble
                     lambda page: _part_digest(page, known, parts))
     if parts:  # a serve session's pages are in memory, not files: the last build's record stays for the next
         cache.keep_parts(parts)
-    bundles: dict[str, dict[str, bytes]] = {}
-    for shard in shards:
-        if (cached := cache.read(shard.key)) is not None:
-            bundles[shard.name] = cached
-    missing = [shard for shard in shards if shard.name not in bundles]
+    # Pagefind starts on the shards without a kept bundle before the kept ones are read (an edit's one shard
+    # takes ~0.4 s; reading the others' ~1,000 files meanwhile is off that path). A kept bundle found damaged
+    # only then is indexed after them.
+    missing = [shard for shard in shards if not cache.holds(shard.key)]
     stale = cache.stale({shard.key for shard in shards})
-    with ThreadPoolExecutor(max_workers=max(1, min(len(missing), cores())) + (1 if stale else 0)) as pool:
+    bundles: dict[str, dict[str, bytes]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, min(len(missing), cores())) + 1) as pool:
         forgotten = pool.submit(forget, stale)  # while Pagefind runs: deleting a shard's files takes a while
-        made = list(pool.map(lambda shard: _run_pagefind(shard, binary, cache), missing))
+        running = {shard.name: pool.submit(_run_pagefind, shard, binary, cache) for shard in missing}
+        for shard in shards:
+            if shard.name not in running and (cached := cache.read(shard.key)) is not None:
+                bundles[shard.name] = cached
+        running.update({shard.name: pool.submit(_run_pagefind, shard, binary, cache) for shard in shards
+                        if shard.name not in running and shard.name not in bundles})
         forgotten.result()
-    for shard, (files, failure) in zip(missing, made, strict=True):
-        if files is None:
-            problems.error("museumsite.yaml", None, f"Pagefind could not index the site: {failure}",
-                           "upgrade it with 'pip install -U pagefind[bin]', or turn search off with 'search: false'")
-            return []
-        bundles[shard.name] = files
+        for shard in shards:  # in the shards' order: the first failure is the one reported
+            if shard.name not in running:
+                continue
+            files, failure = running[shard.name].result()
+            if files is None:
+                problems.error("museumsite.yaml", None, f"Pagefind could not index the site: {failure}",
+                               "upgrade it with 'pip install -U pagefind[bin]', or turn search off with "
+                               "'search: false'")
+                return []
+            bundles[shard.name] = files
     return _outputs(shards, bundles)
 
 
