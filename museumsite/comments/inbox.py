@@ -18,7 +18,7 @@ How an e-mail names its entry, first match wins:
 1. an ``X-Museumsite-Entry:`` header (an entry key or a page URL), which a form or a
    notification mail can set;
 2. a reference ``[posts/hello#12]`` in the Subject, as the default theme's "reply by
-   e-mail" links write it (``mail_subject``): the entry, and the comment answered;
+   e-mail" links write it (``subjects.mail_subject``): the entry, and the comment answered;
 3. the Subject, ``Re: <title>`` with any ``Re:``/``Fwd:`` prefixes, equal to the title
    of exactly one entry (in any of its languages);
 4. the URLs in the Subject and the body (quoted lines included, since replies quote the
@@ -42,9 +42,10 @@ from urllib.parse import urlsplit
 
 from museumsite.bounds import JsonProblem, load_json
 from museumsite.comments.mailcheck import check_mail
+from museumsite.comments.subjects import subject_reference
 from museumsite.content.urlmatch import EntryIndex
 from museumsite.errors import BuildError, Problem, UsageError, did_you_mean
-from museumsite.model import KINDS, Site
+from museumsite.model import Site
 from museumsite.redact import find, redact_name, redact_text, url_holds_address
 from museumsite.sanitize import clean_text, safe_url
 
@@ -58,7 +59,6 @@ THEME_FORM_FIELDS = ("entry", "parent", "author", "author_url", "body", HONEYPOT
 _LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
-_REFERENCE = re.compile(r"\[((?:" + "|".join(KINDS) + r")/[^\[\]\s#]+)(?:#([A-Za-z0-9][A-Za-z0-9_.:-]{0,63}))?\]")
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|tr|rv|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 # "On Mon, 1 Jan 2024, Ana <ana@x.org> wrote:", "Le ... a écrit :", "El ... escribió:"...
 _ATTRIBUTION = re.compile(r"(wrote|écrit|escribió|escrit|escriure|schrieb|scritto|escreveu|schreef)\s*:\s*$", re.IGNORECASE)
@@ -261,21 +261,6 @@ def mail_body(text: str) -> str:
         kept.append(line)
         checked = -1
     return "\n".join(kept)
-
-
-def mail_subject(title: str, key: str, parent: str = "") -> str:
-    """The Subject of a "reply by e-mail" link: the entry's title, then ``[posts/hello#12]``.
-
-    The reference in brackets is what ``subject_reference`` reads back: the entry key,
-    and the id of the comment answered, in the form ``comments approve`` takes.
-    """
-    return f"{' '.join(title.split())} [{key}{'#' + parent if parent else ''}]"
-
-
-def subject_reference(subject: str) -> tuple[str, str] | None:
-    """(entry key, comment id or "") from the last ``[posts/hello#12]`` of a Subject, or None."""
-    found = _REFERENCE.findall(subject)
-    return (found[-1][0], found[-1][1]) if found else None
 
 
 def _quoted_headers(lines: list[str], number: int) -> bool:

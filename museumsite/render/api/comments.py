@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from museumsite.comments.inbox import mail_subject
+from museumsite.comments.subjects import mail_subject
 from museumsite.render.api.context import HelperContext, shows_entries
 
 
@@ -19,7 +19,7 @@ def comment_intake(helpers: HelperContext, entry: Any) -> bool:
 @shows_entries
 def comment_mailto(helpers: HelperContext, entry: Any, parent: str = "") -> str:
     """A "reply by e-mail" link, or "": its subject names the entry and the comment answered, as
-    ``comments add`` reads them back (``inbox.mail_subject``)."""
+    ``comments add`` reads them back (``subjects.mail_subject``)."""
     email = helpers.config.comments.email
     if not email:
         return ""
