@@ -54,9 +54,11 @@ from museumsite.urls import url_to_path
 
 BUNDLE = "pagefind"  # the index folder in the output; the search page loads /pagefind/shards.json first
 SHARDS_FILE = "shards.json"
-# About this many indexed pages per shard (Pagefind spends ~0.4 s of CPU on 250 pages), and at most so many
-# shards per language (each costs its search page two small requests when it loads, one per word searched).
-SHARD_SIZE = 250
+# About this many indexed pages per shard, and at most so many shards per language (each costs its search page
+# two small requests when it loads, one per word searched). Pagefind takes ~1.7 ms a page, so an edit re-indexes
+# its shard in ~0.25 s; past 32 x 125 pages of a language the shards grow instead, so a reader never merges more
+# than a 10,000-post blog's search already did with shards of 250.
+SHARD_SIZE = 125
 MAX_SHARDS = 32
 # What is indexed of a page, and what is left out of it: navigation, heading permalinks (¶), the table of
 # contents, the comment language filter, the search form itself.
