@@ -126,9 +126,17 @@ def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Proble
         problems.error("museumsite.yaml", None, "search needs the Pagefind program, which is not installed",
                        "install it with 'pip install pagefind[bin]', or turn search off with 'search: false'")
         return []
+    try:
+        version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=False).stdout
+    except OSError as exc:  # not executable, another machine's program: the CLI would blame a folder
+        problems.error("museumsite.yaml", None, f"search cannot run the Pagefind program {binary}: {exc.strerror}",
+                       "make it executable (chmod +x), install it again with 'pip install --force-reinstall "
+                       "pagefind[bin]', point PAGEFIND_BINARY_PATH at a working one, or turn search off with "
+                       "'search: false'")
+        return []
     known = cache.parts()
     parts: DigestMemo = {}
-    shards = _split(chosen, wanted, binary, SHARD_SIZE if shard_size is None else shard_size, cache.salt,
+    shards = _split(chosen, wanted, version, SHARD_SIZE if shard_size is None else shard_size, cache.salt,
                     lambda page: _part_digest(page, known, parts))
     if parts:  # a serve session's pages are in memory, not files: the last build's record stays for the next
         cache.keep_parts(parts)
@@ -181,9 +189,9 @@ def pagefind_binary() -> Path | None:
     return Path(external) if external else None
 
 
-def _split(pages: list[Output], langs: dict[str, str], binary: Path, shard_size: int, salt: str,
+def _split(pages: list[Output], langs: dict[str, str], version: str, shard_size: int, salt: str,
            part: Callable[[Output], bytes]) -> list[Shard]:
-    """The shards of ``pages`` (sorted by path) in order, each keyed by Pagefind's version, its options, the
+    """The shards of ``pages`` (sorted by path) in order, each keyed by Pagefind's ``version``, its options, the
     build's (``salt``) and its pages (``part``: the digest of what Pagefind reads of one): one for a small
     site, else by language (``langs``: path -> language), then by path hash."""
     groups: dict[tuple[str, int], list[Output]] = {}
@@ -197,7 +205,6 @@ def _split(pages: list[Output], langs: dict[str, str], binary: Path, shard_size:
             count = shard_count(len(group), shard_size)
             for page in group:
                 groups.setdefault((lang, shard_of(page.path, count)), []).append(page)
-    version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=False).stdout
     base = hashlib.sha256(f"{CACHE_VERSION}\0{version}\0{ROOT_SELECTOR}\0{EXCLUDE_SELECTORS}\0{salt}\0".encode())
     shards = []
     for (lang, number), group in sorted(groups.items()):  # a shard the hash left empty is not made

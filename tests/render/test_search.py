@@ -205,6 +205,22 @@ def test_missing_pagefind_is_a_clear_error(make_site: MakeSite, monkeypatch: pyt
     assert not (site / "_site").exists()
 
 
+@pytest.mark.parametrize("program", ["not executable", "not a program"])
+def test_a_pagefind_that_cannot_be_run_is_a_clear_error_that_blames_no_folder(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, program: str) -> None:
+    broken = tmp_path / "pagefind"
+    broken.write_bytes(b"\x00\x01 not an executable format\n")
+    broken.chmod(0o755 if program == "not a program" else 0o644)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    site = make_site(FILES, config=CONFIG)
+    with pytest.raises(BuildError) as caught:
+        build(site)
+    [problem] = caught.value.problems
+    assert problem.message.startswith(f"search cannot run the Pagefind program {broken}: ")
+    assert "chmod +x" in problem.hint and "search: false" in problem.hint and "folder" not in str(caught.value)
+    assert not (site / "_site").exists()
+
+
 def test_pagefind_failing_while_the_site_is_staged_leaves_the_last_site(make_site: MakeSite,
                                                                           monkeypatch: pytest.MonkeyPatch,
                                                                           tmp_path: Path) -> None:
