@@ -273,7 +273,7 @@ def _run_pagefind(shard: Shard, binary: Path, cache: ShardCache) -> tuple[dict[s
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
             message = (done.stderr or done.stdout).strip().splitlines()
-            return None, message[-1] if message else "no output"
+            return None, message[-1] if message else f"it stopped with status {done.returncode} and said nothing"
         _sort_entry(bundle / "pagefind-entry.json")
         for unused in bundle.glob("pagefind-*"):
             if unused.name.startswith(UNUSED):

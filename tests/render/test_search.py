@@ -221,6 +221,20 @@ def test_a_pagefind_that_cannot_be_run_is_a_clear_error_that_blames_no_folder(
     assert not (site / "_site").exists()
 
 
+def test_a_pagefind_that_fails_without_a_word_is_reported_with_its_status(make_site: MakeSite,
+                                                                           monkeypatch: pytest.MonkeyPatch,
+                                                                           tmp_path: Path) -> None:
+    silent = tmp_path / "pagefind"
+    silent.write_text(f"#!{sys.executable}\nimport sys\nif '--version' in sys.argv: print('pagefind 1.5.2')\n"
+                      "else: sys.exit(3)\n", encoding="utf-8")
+    silent.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(silent))
+    with pytest.raises(BuildError) as caught:
+        build(make_site(FILES, config=CONFIG))
+    [problem] = caught.value.problems
+    assert problem.message == "Pagefind could not index the site: it stopped with status 3 and said nothing"
+
+
 def test_pagefind_failing_while_the_site_is_staged_leaves_the_last_site(make_site: MakeSite,
                                                                           monkeypatch: pytest.MonkeyPatch,
                                                                           tmp_path: Path) -> None:
