@@ -9,7 +9,6 @@ and its warnings (here rather than in ``model.py``, whose entries a no-op build 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -116,6 +115,8 @@ def _problem_order(problem: Problem) -> tuple[str, int, str]:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest known word, or an empty string."""
+    import difflib  # here: every command loads this module, few need a suggestion
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
 

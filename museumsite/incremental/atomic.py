@@ -23,7 +23,6 @@ import contextlib
 import functools
 import json
 import os
-import secrets
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import Any
 
 def scratch_tag() -> str:
     """Unique to this process and this call: two builds, or two writes of one build, never share a name."""
-    return f"{os.getpid()}-{secrets.token_hex(4)}"
+    return f"{os.getpid()}-{os.urandom(4).hex()}"  # os.urandom: the secrets module loads random, hmac, base64
 
 
 def beside(path: Path, kind: str, tag: str | None = None) -> Path:

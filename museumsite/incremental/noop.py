@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 import sys
 import time
 from dataclasses import dataclass
@@ -88,7 +87,7 @@ def output_fingerprint(output: Path) -> str:
     """
     manifest = read_output_manifest(output)
     if manifest is None:
-        return secrets.token_hex(16)  # no manifest: this folder can never match a record
+        return os.urandom(16).hex()  # no manifest: this folder can never match a record
     base = os.fspath(output)
     # Each file is looked up from the folder, opened once, rather than from the root of the file system.
     folder = None
@@ -96,7 +95,7 @@ def output_fingerprint(output: Path) -> str:
         try:
             folder = os.open(base, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         except OSError:
-            return secrets.token_hex(16)
+            return os.urandom(16).hex()
     lines = []
     try:
         for name in [OUTPUT_MANIFEST, *manifest.files]:

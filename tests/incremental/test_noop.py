@@ -38,7 +38,10 @@ NOT_FOR_A_NO_OP = ("jinja2", "markdown", "babel", "museumsite.lang.i18n", "museu
                    "museumsite.incremental.reuse", "museumsite.incremental.resident",
                    # nor, on a site without Markdown extensions or plugins, the config (YAML) and what reads it
                    "yaml", "museumsite.yamlfile", "museumsite.config", "museumsite.markup.extensions",
-                   "museumsite.plugins.registry", "museumsite.output.write")
+                   "museumsite.plugins.registry", "museumsite.output.write",
+                   # nor what the standard library offers beside what is used: secrets (random, hmac, base64) for
+                   # a random name, difflib for a suggestion that no no-op makes
+                   "secrets", "random", "difflib")
 
 
 def settle() -> None:
