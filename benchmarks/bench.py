@@ -12,7 +12,8 @@ tool, and measures, as medians over ``--runs`` runs of the whole process:
 
   cold build        output folder and every cache of the tool removed first
   no-op rebuild     build again, nothing changed
-  one-edit rebuild  append one sentence to one post, build again
+  one-edit rebuild  append one sentence to one post, build again (the first edit after the cold build)
+  next edit         append another sentence to it, build again (as every later save does)
   warm build        caches present, one template every page uses changed (not Pelican: its theme is packaged)
   peak memory       largest resident set size of the build process (and its children)
 
@@ -178,7 +179,7 @@ def main() -> int:
                 say(f"- N={r.n:,}: museumsite printed {r.warnings} warning(s), the first: {r.first_warning}")
         if r.edit_seen and not all(r.edit_seen):
             say(f"- N={r.n:,}: {TOOL_NAMES[r.tool]}: the appended sentence was MISSING from the output "
-                f"after {r.edit_seen.count(False)} of {len(r.edit_seen)} one-edit rebuilds")
+                f"after {r.edit_seen.count(False)} of {len(r.edit_seen)} one-edit and next-edit rebuilds")
         if r.error:
             say(f"- N={r.n:,}: {TOOL_NAMES[r.tool]} FAILED: {r.error}")
     for name, why in skipped.items():

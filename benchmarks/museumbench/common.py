@@ -17,9 +17,11 @@ BENCH = REPO.parent / "shared" / "bench"
 MAKE_CORPUS = BENCH / "make_corpus.py"
 PEERS = BENCH / "peers"
 KNOWN_PEERS = ("pelican", "hugo")
-SCENARIOS = ("cold", "warm", "noop", "edit")
+SCENARIOS = ("cold", "warm", "noop", "edit", "again")
+# "edit" is the first edit after the cold build; "again" the next one, as every later save of a writing session
+# (museumsite's swap then starts from the tree the first edit retired: output/spare.py).
 SCENARIO_NAMES = {"cold": "cold build", "warm": "warm (template changed)", "noop": "no-op rebuild",
-                  "edit": "one-edit rebuild"}
+                  "edit": "one-edit rebuild", "again": "next edit"}
 TOOL_NAMES = {"museumsite": "museumsite", "museumsite-nosearch": "museumsite (search off)", "pelican": "Pelican",
               "hugo": "Hugo", "hugo+pagefind": "Hugo + Pagefind"}
 # Measured beside the peers and museumsite: museumsite without its search index, and Hugo followed by Pagefind

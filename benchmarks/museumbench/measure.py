@@ -81,6 +81,12 @@ def measure(tool: Tool, result: Result, run_no: int, edit_file: Path) -> None:
         if not record("edit", tool.build()):
             return
         result.edit_seen.append(contains_text(tool.output, marker))
+        marker = f"Benchmark edit number {run_no} was followed by another one."
+        with open(edit_file, "a", encoding="utf-8") as f:
+            f.write(f"\n{marker}\n")
+        if not record("again", tool.build()):
+            return
+        result.edit_seen.append(contains_text(tool.output, marker))
     finally:
         edit_file.write_bytes(original)  # the next run starts from the corpus as generated
 
