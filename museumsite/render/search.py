@@ -54,12 +54,13 @@ from museumsite.urls import url_to_path
 
 BUNDLE = "pagefind"  # the index folder in the output; the search page loads /pagefind/shards.json first
 SHARDS_FILE = "shards.json"
-# About this many indexed pages per shard, and at most so many shards per language (each costs its search page
-# two small requests when it loads, one per word searched). Pagefind takes ~1.7 ms a page, so an edit re-indexes
-# its shard in ~0.25 s; past 32 x 125 pages of a language the shards grow instead, so a reader never merges more
-# than a 10,000-post blog's search already did with shards of 250.
+# About this many indexed pages per shard, and at most so many shards per language: each costs the search page
+# two small requests when it loads, and one per word searched. Pagefind takes ~1.7 ms a page, so an edit re-indexes
+# its shard in ~0.25 s at 1,000 posts (5 English shards there). The cap is the count that the English pages of a
+# 10,000-post blog had with shards of 250 (24): past 24 x 125 pages of a language the shards grow instead, so no
+# search page merges more shards than one already did.
 SHARD_SIZE = 125
-MAX_SHARDS = 32
+MAX_SHARDS = 24
 # What is indexed of a page, and what is left out of it: navigation, heading permalinks (¶), the table of
 # contents, the comment language filter, the search form itself.
 ROOT_SELECTOR = "main"
