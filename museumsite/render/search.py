@@ -13,7 +13,7 @@ the output manifest lists them, and when a page changes the files of the old ind
 pages (posts, pages, talks, speakers, events) are indexed, from their ``<main>``,
 comments included; lists would repeat every summary in the results.
 
-Pagefind has no incremental mode: it reads every page it is given, about 1.5 ms of CPU
+Pagefind has no incremental mode: it reads every page it is given, about 2 ms of CPU
 each. So the pages of a site with more than SHARD_SIZE of them are split into shards, by
 language, then by a hash of their output path (stable whatever the rendering order), one
 shard per ~SHARD_SIZE pages of a language. Each shard is a Pagefind bundle of its own,
@@ -55,7 +55,7 @@ from museumsite.urls import url_to_path
 BUNDLE = "pagefind"  # the index folder in the output; the search page loads /pagefind/shards.json first
 SHARDS_FILE = "shards.json"
 # About this many indexed pages per shard, and at most so many shards per language: each costs the search page
-# two small requests when it loads, and one per word searched. Pagefind takes ~1.7 ms a page, so an edit re-indexes
+# two small requests when it loads, and one per word searched. Pagefind takes ~2 ms a page, so an edit re-indexes
 # its shard in ~0.25 s at 1,000 posts (5 English shards there). The cap is the count that the English pages of a
 # 10,000-post blog had with shards of 250 (24): past 24 x 125 pages of a language the shards grow instead, so no
 # search page merges more shards than one already did.
@@ -115,7 +115,8 @@ def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Proble
 
     ``cache`` (``.museumsite-cache/search``, incremental/shards.py) keeps the bundle of each
     shard of the last build, in a folder named by the hash of the shard's pages; Pagefind runs
-    only for the shards without one. ``shard_size`` (default SHARD_SIZE) is the pages per shard.
+    only for the shards without one, or whose kept one is damaged. ``shard_size`` (default SHARD_SIZE) is
+    the pages per shard.
     """
     cache = cache or ShardCache()
     wanted = indexed_paths(jobs)
@@ -141,13 +142,23 @@ def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Proble
                     lambda page: _part_digest(page, known, parts))
     if parts:  # a serve session's pages are in memory, not files: the last build's record stays for the next
         cache.keep_parts(parts)
-    # Pagefind starts on the shards without a kept bundle before the kept ones are read (an edit's one shard
-    # takes ~0.4 s; reading the others' ~1,000 files meanwhile is off that path). A kept bundle found damaged
-    # only then is indexed after them.
+    bundles = _bundles(shards, binary, cache, problems)
+    return [] if bundles is None else _outputs(shards, bundles)
+
+
+def _bundles(shards: list[Shard], binary: Path, cache: ShardCache,
+             problems: Problems) -> dict[str, dict[str, bytes]] | None:
+    """Each shard's bundle, by shard name: kept, or made by Pagefind; None with an error when it failed.
+
+    Pagefind starts on the shards without a kept bundle before the kept ones are read (an edit's one shard
+    takes 0.25-0.35 s; reading the others' ~1,000 files meanwhile is off that path). A kept bundle found
+    damaged only then is indexed after them. The first failure in the shards' order is reported, and the
+    runs not started yet are cancelled.
+    """
     missing = [shard for shard in shards if not cache.holds(shard.key)]
     stale = cache.stale({shard.key for shard in shards})
     bundles: dict[str, dict[str, bytes]] = {}
-    with ThreadPoolExecutor(max_workers=max(1, min(len(missing), cores())) + 1) as pool:
+    with ThreadPoolExecutor(max_workers=cores() + 1) as pool:  # threads start as runs are submitted
         forgotten = pool.submit(forget, stale)  # while Pagefind runs: deleting a shard's files takes a while
         running = {shard.name: pool.submit(_run_pagefind, shard, binary, cache) for shard in missing}
         for shard in shards:
@@ -156,7 +167,7 @@ def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Proble
         running.update({shard.name: pool.submit(_run_pagefind, shard, binary, cache) for shard in shards
                         if shard.name not in running and shard.name not in bundles})
         forgotten.result()
-        for shard in shards:  # in the shards' order: the first failure is the one reported
+        for shard in shards:
             if shard.name not in running:
                 continue
             files, failure = running[shard.name].result()
@@ -164,9 +175,10 @@ def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Proble
                 problems.error("museumsite.yaml", None, f"Pagefind could not index the site: {failure}",
                                "upgrade it with 'pip install -U pagefind[bin]', or turn search off with "
                                "'search: false'")
-                return []
+                pool.shutdown(cancel_futures=True)
+                return None
             bundles[shard.name] = files
-    return _outputs(shards, bundles)
+    return bundles
 
 
 def pagefind_binary() -> Path | None:
@@ -271,10 +283,13 @@ def _run_pagefind(shard: Shard, binary: Path, cache: ShardCache) -> tuple[dict[s
                    "--root-selector", ROOT_SELECTOR, "--silent"]
         for selector in EXCLUDE_SELECTORS:
             command += ["--exclude-selectors", selector]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+        except OSError as exc:  # replaced or removed since its version was asked
+            return None, f"it could not be run: {exc.strerror}"
         if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
             message = (done.stderr or done.stdout).strip().splitlines()
-            return None, message[-1] if message else f"it stopped with status {done.returncode} and said nothing"
+            return None, message[-1] if message else _silent(done.returncode)
         _sort_entry(bundle / "pagefind-entry.json")
         for unused in bundle.glob("pagefind-*"):
             if unused.name.startswith(UNUSED):
@@ -285,6 +300,15 @@ def _run_pagefind(shard: Shard, binary: Path, cache: ShardCache) -> tuple[dict[s
         return files, ""
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _silent(status: int) -> str:
+    """What to say of a Pagefind that printed nothing: it was killed, it failed, or it wrote no index."""
+    if status < 0:
+        return f"it was stopped by signal {-status} (out of memory, or stopped from outside), and said nothing"
+    if status > 0:
+        return f"it stopped with status {status} and said nothing"
+    return "it finished without writing an index, and said nothing"
 
 
 def _sort_entry(entry: Path) -> None:

@@ -221,18 +221,45 @@ def test_a_pagefind_that_cannot_be_run_is_a_clear_error_that_blames_no_folder(
     assert not (site / "_site").exists()
 
 
+SILENT = {  # what a Pagefind that prints nothing does, and what the build says of it
+    "sys.exit(3)": "it stopped with status 3 and said nothing",
+    "os.kill(os.getpid(), 9)": "it was stopped by signal 9 (out of memory, or stopped from outside), and said nothing",
+    "pass": "it finished without writing an index, and said nothing",
+}
+
+
+@pytest.mark.parametrize("does", list(SILENT))
 def test_a_pagefind_that_fails_without_a_word_is_reported_with_its_status(make_site: MakeSite,
                                                                            monkeypatch: pytest.MonkeyPatch,
-                                                                           tmp_path: Path) -> None:
+                                                                           tmp_path: Path, does: str) -> None:
     silent = tmp_path / "pagefind"
-    silent.write_text(f"#!{sys.executable}\nimport sys\nif '--version' in sys.argv: print('pagefind 1.5.2')\n"
-                      "else: sys.exit(3)\n", encoding="utf-8")
+    silent.write_text(f"#!{sys.executable}\nimport os, sys\nif '--version' in sys.argv: print('pagefind 1.5.2')\n"
+                      f"else: {does}\n", encoding="utf-8")
     silent.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(silent))
     with pytest.raises(BuildError) as caught:
         build(make_site(FILES, config=CONFIG))
     [problem] = caught.value.problems
-    assert problem.message == "Pagefind could not index the site: it stopped with status 3 and said nothing"
+    assert problem.message == f"Pagefind could not index the site: {SILENT[does]}"
+
+
+def test_a_failing_pagefind_stops_the_shards_not_started_yet(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    monkeypatch.setattr(search, "SHARD_SIZE", 2)
+    runs = tmp_path / "runs.log"
+    failing = tmp_path / "pagefind"  # each run notes itself, takes a moment, then fails
+    failing.write_text(f"#!{sys.executable}\nimport sys, time\nif '--version' in sys.argv: print('pagefind 1.5.2')\n"
+                       f"else:\n    open({str(runs)!r}, 'a').write('run\\n')\n    time.sleep(0.3)\n"
+                       "    sys.exit('Error: the disk is full')\n", encoding="utf-8")
+    failing.chmod(0o755)
+    site = make_site(sharded_files(), config=CONFIG)
+    made = build(site, tmp_path / "with-pagefind", use_cache=False).output_dir
+    shards = sum(map(len, json.loads((made / "pagefind" / "shards.json").read_text(encoding="utf-8")).values()))
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing))
+    with pytest.raises(BuildError) as caught:
+        build(site, use_cache=False)
+    assert "Pagefind could not index the site: Error: the disk is full" in str(caught.value)
+    assert shards >= 8 and 1 <= len(runs.read_text(encoding="utf-8").splitlines()) < shards
 
 
 def test_pagefind_failing_while_the_site_is_staged_leaves_the_last_site(make_site: MakeSite,
@@ -449,8 +476,11 @@ def test_sharded_index_is_the_same_whatever_the_hash_seed_and_the_workers(make_s
     assert snapshot(site / "_site") == snapshot(other)
 
 
+@pytest.mark.parametrize("unlisted_too", [True, False], ids=["with a shard whose list is gone", "alone"])
 def test_a_damaged_cached_shard_is_indexed_again(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
-                                                 tmp_path: Path) -> None:
+                                                 tmp_path: Path, unlisted_too: bool) -> None:
+    """A truncated file is found when the kept bundle is read, after Pagefind started on the shards without one
+    (none at all in the second case): that shard is indexed then."""
     monkeypatch.setattr(search, "SHARD_SIZE", SMALL_SHARDS)
     site = make_site(sharded_files(), config=CONFIG)
     build(site)
@@ -459,7 +489,8 @@ def test_a_damaged_cached_shard_is_indexed_again(make_site: MakeSite, monkeypatc
     truncated, unlisted = cache / names[0], cache / names[1]
     fragment = next((truncated / "bundle" / "fragment").iterdir())
     fragment.write_bytes(fragment.read_bytes()[:10])
-    (unlisted / "files.json").unlink()
+    if unlisted_too:
+        (unlisted / "files.json").unlink()
     (site / "_site" / "pagefind" / "shards.json").unlink()  # so that the build is not a no-op
     build(site)
     assert sorted(kept_shards(cache)) == names  # the same shards, made again
