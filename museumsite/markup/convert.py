@@ -33,7 +33,7 @@ from museumsite.incremental.markdown import MarkupCache
 from museumsite.lang import N_
 from museumsite.lang.i18n import Interface
 from museumsite.lang.typography import typeset_html, typeset_text
-from museumsite.markup.extensions import EXTENSIONS, converter_arguments, extensions_key
+from museumsite.markup.extensions import BUILT_IN, converter_arguments, extensions_key
 from museumsite.markup.pool import map_entries
 from museumsite.model import Entry, Site
 from museumsite.sanitize import clean_converted
@@ -165,7 +165,7 @@ def convert_entries(site: Site, entries: Sequence[Entry], problems: Problems, in
     cache = cache if cache is not None else MarkupCache()
     # The site's extensions, their options and their code: changing any of them converts every entry again.
     added = extensions_key(site.config)
-    salt = json.dumps([__version__, markdown.__version__, EXTENSIONS, context.base_path, *([added] if added else [])])
+    salt = json.dumps([__version__, markdown.__version__, list(BUILT_IN), context.base_path, *([added] if added else [])])
     titles = {lang: [interface.gettext(lang, title) for title in MARKDOWN_TITLES] for lang in {e.lang for e in entries}}
     keys = [hashlib.sha256(json.dumps([salt, titles[e.lang], e.source.path, e.lang, e.body_md, e.summary_md])
                            .encode("utf-8")).hexdigest() for e in entries]

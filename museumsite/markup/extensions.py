@@ -40,7 +40,6 @@ PROBE = "# Heading\n\nText with *emphasis*, `code` and a [link](https://example.
 BUILT_IN = {"tables": "TableExtension", "fenced_code": "FencedCodeExtension", "codehilite": "CodeHiliteExtension",
             "footnotes": "FootnoteExtension", "toc": "TocExtension", "attr_list": "AttrListExtension",
             "sane_lists": "SaneListExtension"}
-EXTENSIONS = list(BUILT_IN)
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "codehilite": {"css_class": "highlight", "guess_lang": False},
     "toc": {"permalink": True, "permalink_title": N_("Link to this section"), "toc_depth": "2-4"},
@@ -53,7 +52,7 @@ def converter_arguments(added: Sequence[Extension] = ()) -> tuple[list[Any], dic
     (as instances, with their options), then the site's (``markdown_extensions:``, by name). A site's
     options for a built-in extension are laid over ours. An option an extension does not know raises
     its KeyError here."""
-    names = list(EXTENSIONS)
+    names = list(BUILT_IN)
     configs = {name: dict(options) for name, options in EXTENSION_CONFIGS.items()}
     for extension in added:
         name = builtin_name(extension.name)
@@ -72,7 +71,7 @@ def _built_in(name: str, options: dict[str, Any]) -> Any:
 def builtin_name(name: str) -> str:
     """'markdown.extensions.toc' is 'toc', one of ours: one extension, configured once."""
     short = name.removeprefix("markdown.extensions.")
-    return short if short in EXTENSIONS else name
+    return short if short in BUILT_IN else name
 
 
 def check_extensions(config: SiteConfig) -> list[Problem]:

@@ -54,6 +54,7 @@ from museumsite.urls import url_to_path
 
 BUNDLE = "pagefind"  # the index folder in the output; the search page loads /pagefind/shards.json first
 SHARDS_FILE = "shards.json"
+OFF = "turn search off with 'search: false'"  # the way out every problem of the index ends its hint with
 # About this many indexed pages per shard, and at most so many shards per language: each costs the search page
 # two small requests when it loads, and one per word searched. Pagefind takes ~2 ms a page, so an edit re-indexes
 # its shard in ~0.25 s at 1,000 posts (5 English shards there). The cap is the count that the English pages of a
@@ -126,15 +127,14 @@ def make_search_index(pages: list[Output], jobs: Iterable[Job], problems: Proble
     binary = pagefind_binary()
     if binary is None:
         problems.error("museumsite.yaml", None, "search needs the Pagefind program, which is not installed",
-                       "install it with 'pip install pagefind[bin]', or turn search off with 'search: false'")
+                       f"install it with 'pip install pagefind[bin]', or {OFF}")
         return []
     try:
         version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=False).stdout
     except OSError as exc:  # not executable, another machine's program: the CLI would blame a folder
         problems.error("museumsite.yaml", None, f"search cannot run the Pagefind program {binary}: {exc.strerror}",
                        "make it executable (chmod +x), install it again with 'pip install --force-reinstall "
-                       "pagefind[bin]', point PAGEFIND_BINARY_PATH at a working one, or turn search off with "
-                       "'search: false'")
+                       f"pagefind[bin]', point PAGEFIND_BINARY_PATH at a working one, or {OFF}")
         return []
     known = cache.parts()
     parts: DigestMemo = {}
@@ -173,8 +173,7 @@ def _bundles(shards: list[Shard], binary: Path, cache: ShardCache,
             files, failure = running[shard.name].result()
             if files is None:
                 problems.error("museumsite.yaml", None, f"Pagefind could not index the site: {failure}",
-                               "upgrade it with 'pip install -U pagefind[bin]', or turn search off with "
-                               "'search: false'")
+                               f"upgrade it with 'pip install -U pagefind[bin]', or {OFF}")
                 pool.shutdown(cancel_futures=True)
                 return None
             bundles[shard.name] = files

@@ -423,10 +423,10 @@ def test_corpus_xml_attacks_refused(attack: Path, tmp_path: Path, capsys: pytest
 def _rendered_body(payload: str) -> str:
     from museumsite.importers.wordpress.importer import convert_post
     from museumsite.importers.wordpress.wphtml import Notes
-    from museumsite.markup.extensions import EXTENSIONS
+    from museumsite.markup.extensions import BUILT_IN
 
     body = convert_post(payload, {}, "http://old.example", None, Notes())
-    return markdown.markdown(body, extensions=[e for e in EXTENSIONS if e != "codehilite"])
+    return markdown.markdown(body, extensions=[e for e in BUILT_IN if e != "codehilite"])
 
 
 @pytest.mark.parametrize("payload", [*OWN_PAYLOADS, "&lt;script&gt;alert(1)&lt;/script&gt; as text",
